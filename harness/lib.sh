@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+# Common settings of the drm_svm_coord harness. Sourced, never run.
+#
+# Layout of the cache (default ~/.cache/drm-svm-coord, override with CACHE=):
+#   apt/                 private apt state used to fetch the base package
+#   src/linux-<ver>/     unpacked base tree (the overlay is applied in place)
+#   state/<tag>/         originals of patched files, overlay manifest
+#   build/<tag>/         O= build directory of the test kernel
+#   guest/<tag>/         initramfs and static guest programs
+#   results/<tag>/       one file per stage: "pass fail skip"
+#   ccache/              compiler cache
+# <tag> is "debian-<version>" or "kdir-<hash of KDIR>".
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/drm-svm-coord}
+JOBS=${JOBS:-$(nproc)}
+BASE_PKG=${BASE_PKG:-linux-source-7.3}
+BASE_SUITE=${BASE_SUITE:-trixie-backports}
+BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
+FRAGMENT=$REPO/configs/x86_64-test.config
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+
+msg() { printf '>>> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Resolve the kernel source tree and the tag naming the per-tree directories.
+# The Debian base is fetched by fetch-base.sh, which writes src/CURRENT.
+resolve_tree() {
+	if [ -n "${KDIR:-}" ]; then
+		[ -f "$KDIR/Makefile" ] && [ -d "$KDIR/drivers/gpu/drm" ] ||
+			die "KDIR=$KDIR is not a kernel source tree"
+		SRC=$(cd "$KDIR" && pwd)
+		TAG=kdir-$(printf '%s' "$SRC" | sha1sum | cut -c1-12)
+	else
+		[ -f "$CACHE/src/CURRENT" ] ||
+			die "base tree not fetched yet: run 'make fetch' (or make check)"
+		SRC=$CACHE/src/$(cat "$CACHE/src/CURRENT")
+		TAG=debian-$(kernel_version "$SRC")
+	fi
+	STATE=$CACHE/state/$TAG
+	BUILD=$CACHE/build/$TAG
+	GUEST=$CACHE/guest/$TAG
+	RESULTS=$CACHE/results/$TAG
+	mkdir -p "$STATE" "$BUILD" "$GUEST" "$RESULTS"
+}
+
+kernel_version() {
+	make -s -C "$1" kernelversion 2>/dev/null | tail -n 1
+}
+
+kmake() {
+	make -C "$SRC" O="$BUILD" ARCH=x86_64 -j"$JOBS" \
+		CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}
+
+# record STAGE PASS FAIL [SKIP]: the counts a stage contributes to the total.
+record() {
+	printf '%s %s %s\n' "$2" "$3" "${4:-0}" > "$RESULTS/$1"
+}
+
+# Patterns that make a guest log fail: kernel warnings, bugs, lockdep, oopses.
+LOG_BAD='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|UBSAN:|Call Trace:|kmemleak:.*new suspected'
+# Crashes only: for boots whose tests trigger warnings on purpose.
+LOG_CRASH='BUG:|Oops|Kernel panic|general protection fault'
+
+# run_qemu LOG TIMEOUT CMDLINE [INITRD]: boot the test kernel (2 vCPUs).
+# TCG by default: KVM guests hang silently on the project's machines;
+# GUEST_ACCEL=kvm opts in where KVM works.
+run_qemu() {
+	local log=$1 limit=$2 cmdline=$3 initrd=${4:-} rc=0
+	local args=(-nodefaults -nographic -no-reboot -serial stdio
+		-accel "${GUEST_ACCEL:-tcg}" -smp 2 -m "${GUEST_MEM:-2048}"
+		-kernel "$BUILD/arch/x86/boot/bzImage"
+		-append "console=ttyS0 panic=-1 $cmdline")
+	[ -f /usr/share/qemu/qboot.rom ] && args+=(-bios qboot.rom)
+	[ -n "$initrd" ] && args+=(-initrd "$initrd")
+	timeout -k 10 "$limit" qemu-system-x86_64 "${args[@]}" \
+		< /dev/null > "$log" 2>&1 || rc=$?
+	sed -i 's/\r$//' "$log"
+	[ $rc = 124 ] && echo "ERROR: guest timed out after $limit s" >> "$log"
+	return $rc
+}
+
+# check_log LOG [PATTERN]: fail (and show the lines) when the kernel log has
+# a splat (default pattern: LOG_BAD).
+check_log() {
+	if grep -nE "${2:-$LOG_BAD}" "$1" > "$1.bad"; then
+		echo "ERROR: the guest log $1 shows warnings or bugs:" >&2
+		head -n 20 "$1.bad" >&2
+		return 1
+	fi
+}
