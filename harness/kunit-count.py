@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+"""Count KUnit results of a guest log with the kernel's own KTAP parser.
+
+Usage: kunit-count.py SRC LOG KNOWN_FAILURES (project|upstream) SUITE...
+
+Counts the leaf test cases of the top-level suites named SUITE... (project)
+or of every other suite (upstream), prints one line per failure and the
+closing line "pass fail skip errors". A failing case listed in
+KNOWN_FAILURES ("suite/case[/param] :: reason") counts as skipped and is
+reported with its reason; any other failure counts as failed.
+"""
+import sys
+
+src, log, known_file, scope = sys.argv[1:5]
+project = set(sys.argv[5:])
+sys.path.insert(0, src + '/tools/testing/kunit')
+import kunit_parser  # noqa: E402
+import kunit_printer  # noqa: E402
+from kunit_parser import TestStatus  # noqa: E402
+
+known = {}
+for line in open(known_file, encoding='utf-8'):
+    line = line.split('#', 1)[0].strip()
+    if line:
+        path, _, reason = line.partition(" :: ")
+        known[path] = reason.strip()
+
+with open(log, encoding='utf-8', errors='replace') as f:
+    run = kunit_parser.parse_run_tests(f, kunit_printer.null_printer)
+
+counts = {'pass': 0, 'fail': 0, 'skip': 0}
+errors = run.counts.errors
+
+
+def walk(test, path):
+    if not test.subtests:
+        if test.status == TestStatus.SUCCESS:
+            counts['pass'] += 1
+        elif test.status == TestStatus.SKIPPED:
+            counts['skip'] += 1
+        elif path in known:
+            counts['skip'] += 1
+            print(f'KNOWN {path}: {known[path]}')
+        else:
+            counts['fail'] += 1
+            print(f'FAIL {path} ({test.status.name})')
+        return
+    for sub in test.subtests:
+        walk(sub, f'{path}/{sub.name}')
+
+
+for suite in run.subtests:
+    if (suite.name in project) == (scope == 'project'):
+        walk(suite, suite.name)
+print(counts['pass'], counts['fail'], counts['skip'], errors)
