@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+# Static checks of the project's own files, on the tree the overlay was
+# applied to: checkpatch --strict (sources and patches), kernel-doc -Wall,
+# and sparse (C=2) over the project's objects when the kernel is built.
+# Each check counts as one test in the summary.
+. "$(dirname "$0")/lib.sh"
+resolve_tree
+
+pass=0 fail=0 skip=0
+out=$RESULTS/lint-logs
+mkdir -p "$out"
+
+result() {	# NAME LOGFILE: a check passes when its log is empty
+	if [ -s "$2" ]; then
+		echo "  FAIL  $1" >&2
+		head -n 40 "$2" >&2
+		fail=$((fail + 1))
+	else
+		echo "  ok    $1"
+		pass=$((pass + 1))
+	fi
+}
+
+# Project files at their kernel paths (the in-tree copies).
+mapfile -t kfiles < <(grep -E '\.(c|h)$|/Kconfig$|/Makefile$' "$STATE/overlay.list")
+mapfile -t cfiles < <(grep -E '\.(c|h)$' "$STATE/overlay.list")
+mapfile -t hostc < <(cd "$REPO" && ls harness/*.c tests/guest/*.c tests/guest/*.h 2>/dev/null)
+
+cd "$SRC"
+: > "$out/checkpatch.log"
+for f in "${kfiles[@]}"; do
+	perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
+		-f "$f" >> "$out/checkpatch.log" 2>&1 || true
+done
+for f in "${hostc[@]}"; do
+	perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
+		--no-tree -f "$REPO/$f" >> "$out/checkpatch.log" 2>&1 || true
+done
+mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$REPO/patches/series")
+for p in "${patches[@]}"; do
+	perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
+		"$REPO/patches/$p" >> "$out/checkpatch.log" 2>&1 || true
+done
+result "checkpatch --strict (${#kfiles[@]} files, ${#patches[@]} patches, ${#hostc[@]} guest files)" "$out/checkpatch.log"
+
+if [ ${#cfiles[@]} -gt 0 ]; then
+	scripts/kernel-doc -Wall -none "${cfiles[@]}" > "$out/kernel-doc.log" 2>&1 || true
+else
+	: > "$out/kernel-doc.log"
+fi
+result "kernel-doc -Wall (${#cfiles[@]} files)" "$out/kernel-doc.log"
+
+if [ -f "$BUILD/vmlinux" ]; then
+	sparse=$("$REPO/harness/sparse.sh")
+	dirs=$(printf '%s\n' "${cfiles[@]}" | grep -E '\.c$' | xargs -r -n1 dirname | sort -u)
+	: > "$out/sparse.log"
+	for d in $dirs; do
+		if ! kmake W=1 C=2 CHECK="$sparse" "$d/" > "$out/sparse.raw" 2>&1; then
+			cat "$out/sparse.raw" >> "$out/sparse.log"
+			continue
+		fi
+		# C=2 checks every source of the directory: no CHECK line, no check.
+		grep -q "^  CHECK   " "$out/sparse.raw" ||
+			echo "sparse did not check $d: $(grep -m1 -i sparse "$out/sparse.raw")" >> "$out/sparse.log"
+		grep -E '(warning|error):' "$out/sparse.raw" |
+			grep -E "$(echo "$dirs" | paste -sd'|')|include/(uapi/)?drm/(drm_svm_coord|vsvm)" \
+			>> "$out/sparse.log" || true
+	done
+	result "sparse C=2 ($(echo "$dirs" | wc -w) directories, $sparse)" "$out/sparse.log"
+else
+	echo "  skip  sparse: kernel not built yet (run make check)"
+	skip=$((skip + 1))
+fi
+
+record lint "$pass" "$fail" "$skip"
+[ "$fail" = 0 ]
