@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+#
+# drm_svm_coord: multi-GPU SVM coordinator for DRM, built as an overlay on a
+# Linux 7.3 tree. See README.md.
+#
+#   make check    everything a new user needs for testing, ends "N passed, N failed"
+#   make run      boot the guest and show the coordinator at work
+#   make lint     checkpatch --strict, kernel-doc -Wall, sparse
+#   make patches  the project as a git format-patch series against the base
+#
+# Variables: KDIR=<kernel tree> (default: Debian linux-source-7.3, fetched),
+# CACHE=<dir> (default ~/.cache/drm-svm-coord), JOBS=<n>, GUEST_ACCEL=tcg|kvm.
+
+H := harness
+SHELL := /bin/bash
+
+.PHONY: check run lint patches deps fetch overlay build kunit guest
+
+check: deps fetch overlay
+	@$(H)/check.sh
+
+run: deps fetch overlay
+	@$(H)/build.sh
+	@$(H)/guest.sh --verbose
+
+lint: fetch overlay
+	@$(H)/lint.sh
+
+patches: fetch overlay
+	@$(H)/patches.sh $(OUT)
+
+deps:
+	@$(H)/deps.sh
+
+fetch:
+	@$(H)/fetch-base.sh
+
+overlay:
+	@$(H)/overlay.sh
+
+build: deps fetch overlay
+	@$(H)/build.sh
+
+kunit: build
+	@$(H)/kunit.sh
+
+guest: build
+	@$(H)/guest.sh
