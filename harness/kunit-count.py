@@ -7,9 +7,12 @@ Usage: kunit-count.py SRC LOG KNOWN_FAILURES (project|upstream) SUITE...
 Counts the leaf test cases of the top-level suites named SUITE... (project)
 or of every other suite (upstream), prints one line per failure and the
 closing line "pass fail skip errors". A failing case listed in
-KNOWN_FAILURES ("suite/case[/param] :: reason") counts as skipped and is
-reported with its reason; any other failure counts as failed.
+KNOWN_FAILURES ("glob :: evidence :: reason": the case's path matches the
+shell glob and its log, or an enclosing test's log, contains the evidence)
+counts as skipped and is reported with its reason; any other failure counts
+as failed.
 """
+import fnmatch
 import sys
 
 src, log, known_file, scope = sys.argv[1:5]
@@ -19,12 +22,19 @@ import kunit_parser  # noqa: E402
 import kunit_printer  # noqa: E402
 from kunit_parser import TestStatus  # noqa: E402
 
-known = {}
+known = []
 for line in open(known_file, encoding='utf-8'):
-    line = line.split('#', 1)[0].strip()
-    if line:
-        path, _, reason = line.partition(" :: ")
-        known[path] = reason.strip()
+    line = line.strip()
+    if line and not line.startswith('#'):
+        glob, evidence, reason = (f.strip() for f in line.split(' :: ', 2))
+        known.append((glob, evidence, reason))
+
+
+def known_reason(path, logs):
+    for glob, evidence, reason in known:
+        if fnmatch.fnmatchcase(path, glob) and any(evidence in l for l in logs):
+            return reason
+    return None
 
 with open(log, encoding='utf-8', errors='replace') as f:
     run = kunit_parser.parse_run_tests(f, kunit_printer.null_printer)
@@ -33,24 +43,25 @@ counts = {'pass': 0, 'fail': 0, 'skip': 0}
 errors = run.counts.errors
 
 
-def walk(test, path):
+def walk(test, path, logs):
+    logs = logs + test.log
     if not test.subtests:
         if test.status == TestStatus.SUCCESS:
             counts['pass'] += 1
         elif test.status == TestStatus.SKIPPED:
             counts['skip'] += 1
-        elif path in known:
+        elif known_reason(path, logs):
             counts['skip'] += 1
-            print(f'KNOWN {path}: {known[path]}')
+            print(f'KNOWN {path}: {known_reason(path, logs)}')
         else:
             counts['fail'] += 1
             print(f'FAIL {path} ({test.status.name})')
         return
     for sub in test.subtests:
-        walk(sub, f'{path}/{sub.name}')
+        walk(sub, f'{path}/{sub.name}', logs)
 
 
 for suite in run.subtests:
     if (suite.name in project) == (scope == 'project'):
-        walk(suite, suite.name)
+        walk(suite, suite.name, [])
 print(counts['pass'], counts['fail'], counts['skip'], errors)
