@@ -51,6 +51,29 @@ else
 fi
 result "kernel-doc -Wall (${#cfiles[@]} files)" "$out/kernel-doc.log"
 
+# Every exported function is documented, and every kernel-doc directive of
+# the project's documentation names a file and DOC section that exist.
+: > "$out/doc-coverage.log"
+for f in "${cfiles[@]}"; do
+	for sym in $(sed -n 's/^EXPORT_SYMBOL\(_GPL\)\{0,1\}(\([a-z0-9_]*\));/\2/p' "$f"); do
+		grep -q "^ \* $sym() - " "$f" ||
+			echo "$f: exported $sym() has no kernel-doc" >> "$out/doc-coverage.log"
+	done
+done
+for rst in $(grep -E '\.rst$' "$STATE/overlay.list"); do
+	awk '/^\.\. kernel-doc::/ { file = $3; next }
+	     /^   :doc:/ { sub(/^   :doc: */, ""); print file "\t" $0 }
+	     /^   :(export|internal):/ { print file "\t" }' "$rst" |
+	while IFS=$'\t' read -r file doc; do
+		if [ ! -f "$file" ]; then
+			echo "$rst: kernel-doc of missing $file" >> "$out/doc-coverage.log"
+		elif [ -n "$doc" ] && ! grep -q "DOC: $doc\$" "$file"; then
+			echo "$rst: $file has no 'DOC: $doc'" >> "$out/doc-coverage.log"
+		fi
+	done
+done
+result "kernel-doc coverage (exports documented, rst directives resolve)" "$out/doc-coverage.log"
+
 if [ -f "$BUILD/vmlinux" ]; then
 	sparse=$("$REPO/harness/sparse.sh")
 	dirs=$(printf '%s\n' "${cfiles[@]}" | grep -E '\.c$' | xargs -r -n1 dirname | sort -u)
