@@ -4,7 +4,15 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include <kunit/visibility.h>
+
+#include "drm_svm_coord_priv.h"
 
 /**
  * DOC: Overview
@@ -16,21 +24,593 @@
  * and its own attributes, the coordinator owns one notifier per range, one
  * hmm_range_fault() per range whose result is DMA-mapped for every GPU that
  * needs it, and one attribute tree. GPU drivers attach through a table of
- * backend operations for page-table updates, TLB flushes, queue quiesce and
- * resume, and copies.
+ * backend operations (&struct drm_svm_coord_ops) for page-table updates,
+ * TLB flushes, and queue quiesce and resume; VRAM and the copy engine come
+ * through the GPU's &struct drm_pagemap.
+ *
+ * The manager is the mm's &struct mmu_notifier singleton, found or created
+ * by mmu_notifier_get(): every device and file of a process that attaches
+ * shares it, and its reference count is the notifier's. It is freed after
+ * the last drm_svm_coord_put(), or drm_svm_coord_detach() of the last GPU.
+ * A fork()ed child or an exec()ed program has a new mm, so it gets a new
+ * manager when it attaches. When the mm exits, the manager stops accepting
+ * attachments; the GPUs still attached keep it until they detach.
+ *
+ * A driver attaches one &struct drm_svm_coord_dev per GPU page table that
+ * mirrors the mm (typically per GPU VM), with drm_svm_coord_attach(). Each
+ * gets an index, 0 to %DRM_SVM_COORD_MAX_DEVS - 1, that names it in
+ * attributes and in the GPU bitmaps of the API.
+ */
+
+/**
+ * DOC: Locking
+ *
+ * &drm_svm_coord.lock (rw_semaphore) protects the set of attached GPUs and
+ * the attribute tree. Writers: drm_svm_coord_attach(),
+ * drm_svm_coord_detach(), drm_svm_coord_set_attr(); readers: the
+ * attribute queries. It is taken outside the mmap lock: code holding it may
+ * take the mmap lock (to fault pages in), and it is never taken with the
+ * mmap lock held, nor from an MMU notifier callback or reclaim, so memory
+ * is allocated under it with GFP_KERNEL. Lockdep is taught both orders when
+ * a manager is looked up, and the entry points assert that the mmap lock is
+ * not held.
+ *
+ * &drm_svm_coord.dead is set by the mm's release callback without the lock
+ * and read under it.
+ *
+ * The attribute tree does no locking of its own: every access goes through
+ * the manager, which asserts the lock.
+ *
+ * The shared ranges, added with the mapping path, get a notifier lock of
+ * their own, modelled on &drm_gpusvm.notifier_lock: taken in MMU notifier
+ * callbacks, so below the mmap lock and inside reclaim, and never held
+ * while taking &drm_svm_coord.lock. The order is therefore
+ * &drm_svm_coord.lock, then the mmap lock, then the notifier lock.
  */
 
 static struct dentry *drm_svm_coord_debugfs;
 
+/* Live managers, for debugfs and for the tests' leak checks. */
+atomic_t drm_svm_coord_nr_managers = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_nr_managers);
+
+static struct mmu_notifier *drm_svm_coord_alloc_notifier(struct mm_struct *mm)
+{
+	struct drm_svm_coord *svm;
+
+	/* Called with the mmap lock held for writing: no manager locks here. */
+	svm = kzalloc_obj(*svm);
+	if (!svm)
+		return ERR_PTR(-ENOMEM);
+
+	init_rwsem(&svm->lock);
+	drm_svm_coord_attr_tree_init(&svm->attrs);
+	atomic_inc(&drm_svm_coord_nr_managers);
+	return &svm->mn;
+}
+
+static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
+{
+	struct drm_svm_coord *svm = container_of(mn, typeof(*svm), mn);
+
+	/* SRCU callback, after the last put: no GPU is attached. */
+	WARN_ON(svm->attached);
+	drm_svm_coord_attr_tree_fini(&svm->attrs);
+	kfree(svm);
+	atomic_dec(&drm_svm_coord_nr_managers);
+}
+
+static void drm_svm_coord_release(struct mmu_notifier *mn,
+				  struct mm_struct *mm)
+{
+	struct drm_svm_coord *svm = container_of(mn, typeof(*svm), mn);
+
+	WRITE_ONCE(svm->dead, true);
+}
+
+static const struct mmu_notifier_ops drm_svm_coord_mn_ops = {
+	.release = drm_svm_coord_release,
+	.alloc_notifier = drm_svm_coord_alloc_notifier,
+	.free_notifier = drm_svm_coord_free_notifier,
+};
+
+static struct mm_struct *svm_mm(struct drm_svm_coord *svm)
+{
+	return svm->mn.mm;
+}
+
+/* Record lock -> mmap_lock and lock -> reclaim, before any real use. */
+static void drm_svm_coord_prime_lockdep(struct drm_svm_coord *svm)
+{
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+
+	down_write(&svm->lock);
+	mmap_read_lock(svm_mm(svm));
+	mmap_read_unlock(svm_mm(svm));
+	fs_reclaim_acquire(GFP_KERNEL);
+	fs_reclaim_release(GFP_KERNEL);
+	up_write(&svm->lock);
+}
+
+/**
+ * drm_svm_coord_get() - find or create the manager of an address space
+ * @mm: the address space, alive (its users count not zero)
+ *
+ * Must be called without @mm's mmap lock held.
+ *
+ * Return: the manager with a new reference, drop it with
+ * drm_svm_coord_put(); ERR_PTR(-ESRCH) when @mm is exiting, or another
+ * ERR_PTR on failure.
+ */
+struct drm_svm_coord *drm_svm_coord_get(struct mm_struct *mm)
+{
+	struct mmu_notifier *mn;
+	struct drm_svm_coord *svm;
+
+	if (!mmget_not_zero(mm))
+		return ERR_PTR(-ESRCH);
+	mn = mmu_notifier_get(&drm_svm_coord_mn_ops, mm);
+	if (IS_ERR(mn)) {
+		mmput(mm);
+		return ERR_CAST(mn);
+	}
+	svm = container_of(mn, typeof(*svm), mn);
+	drm_svm_coord_prime_lockdep(svm);
+	mmput(mm);
+	return svm;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_get);
+
+/**
+ * drm_svm_coord_put() - drop a reference on a manager
+ * @svm: the manager
+ *
+ * The manager is freed asynchronously after the last reference is gone.
+ */
+void drm_svm_coord_put(struct drm_svm_coord *svm)
+{
+	mmu_notifier_put(&svm->mn);
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_put);
+
+static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
+				       const struct drm_svm_coord_dev_caps *caps)
+{
+	if (!ops || !caps || !ops->map || !ops->unmap)
+		return -EINVAL;
+	if (caps->flags & ~DRM_SVM_COORD_DEV_CAN_FAULT)
+		return -EINVAL;
+	/* A GPU that cannot fault must be stopped while it is unmapped. */
+	if (!(caps->flags & DRM_SVM_COORD_DEV_CAN_FAULT) &&
+	    (!ops->quiesce || !ops->resume))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * drm_svm_coord_attach() - attach a GPU to the manager of an address space
+ * @mm: the address space the GPU mirrors, alive
+ * @drm: the GPU's DRM device
+ * @ops: its backend operations, kept by reference
+ * @caps: its capabilities, copied
+ * @priv: the driver's data, see drm_svm_coord_dev_priv()
+ *
+ * Finds or creates the manager of @mm and gives the GPU the lowest free
+ * index. Must be called without @mm's mmap lock held.
+ *
+ * Return: the attachment, to be released with drm_svm_coord_detach();
+ * ERR_PTR(-EINVAL) for missing mandatory ops or unknown capability flags,
+ * ERR_PTR(-ENOSPC) when %DRM_SVM_COORD_MAX_DEVS GPUs are attached,
+ * ERR_PTR(-ESRCH) when @mm is exiting, ERR_PTR(-ENOMEM).
+ */
+struct drm_svm_coord_dev *
+drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
+		     const struct drm_svm_coord_ops *ops,
+		     const struct drm_svm_coord_dev_caps *caps, void *priv)
+{
+	struct drm_svm_coord_dev *dev;
+	struct drm_svm_coord *svm;
+	int err;
+
+	err = drm_svm_coord_check_backend(ops, caps);
+	if (err || !drm)
+		return ERR_PTR(-EINVAL);
+
+	dev = kzalloc_obj(*dev);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+
+	svm = drm_svm_coord_get(mm);
+	if (IS_ERR(svm)) {
+		kfree(dev);
+		return ERR_CAST(svm);
+	}
+
+	down_write(&svm->lock);
+	if (READ_ONCE(svm->dead))
+		err = -ESRCH;
+	else if (svm->attached == ~0ull)
+		err = -ENOSPC;
+	if (err) {
+		up_write(&svm->lock);
+		drm_svm_coord_put(svm);
+		kfree(dev);
+		return ERR_PTR(err);
+	}
+
+	*dev = (struct drm_svm_coord_dev) {
+		.svm = svm,
+		.drm = drm,
+		.ops = ops,
+		.caps = *caps,
+		.priv = priv,
+		.index = __ffs64(~svm->attached),
+	};
+	svm->attached |= BIT_ULL(dev->index);
+	if (caps->flags & DRM_SVM_COORD_DEV_CAN_FAULT)
+		svm->can_fault |= BIT_ULL(dev->index);
+	svm->devs[dev->index] = dev;
+	up_write(&svm->lock);
+
+	return dev;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_attach);
+
+/**
+ * drm_svm_coord_detach() - detach a GPU from its manager
+ * @dev: the attachment
+ *
+ * Removes the GPU from every attribute (it returns to the default access
+ * policy; locations naming it become undefined), frees its index and drops
+ * its reference on the manager. Must be called without the mmap lock held.
+ */
+void drm_svm_coord_detach(struct drm_svm_coord_dev *dev)
+{
+	struct drm_svm_coord *svm = dev->svm;
+	u64 bit = BIT_ULL(dev->index);
+
+	down_write(&svm->lock);
+	drm_svm_coord_attr_tree_forget_dev(&svm->attrs, dev->index);
+	svm->attached &= ~bit;
+	svm->can_fault &= ~bit;
+	svm->devs[dev->index] = NULL;
+	up_write(&svm->lock);
+
+	drm_svm_coord_put(svm);
+	kfree(dev);
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_detach);
+
+/**
+ * drm_svm_coord_dev_manager() - the manager a GPU is attached to
+ * @dev: the attachment
+ *
+ * Return: the manager, valid while @dev is attached.
+ */
+struct drm_svm_coord *drm_svm_coord_dev_manager(struct drm_svm_coord_dev *dev)
+{
+	return dev->svm;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_dev_manager);
+
+/**
+ * drm_svm_coord_dev_index() - the index of an attached GPU
+ * @dev: the attachment
+ *
+ * Return: the index naming the GPU in attributes and GPU bitmaps.
+ */
+unsigned int drm_svm_coord_dev_index(struct drm_svm_coord_dev *dev)
+{
+	return dev->index;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_dev_index);
+
+/**
+ * drm_svm_coord_dev_priv() - the driver data of an attachment
+ * @dev: the attachment
+ *
+ * Return: the @priv given to drm_svm_coord_attach().
+ */
+void *drm_svm_coord_dev_priv(struct drm_svm_coord_dev *dev)
+{
+	return dev->priv;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_dev_priv);
+
+/* Bytes [start, start + size) to pages [*first, *last] of the mm. */
+static int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
+			       unsigned long size, unsigned long *first,
+			       unsigned long *last)
+{
+	if (!size || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	if (start + size < start || start + size > svm_mm(svm)->task_size)
+		return -EINVAL;
+
+	*first = start >> PAGE_SHIFT;
+	*last = ((start + size) >> PAGE_SHIFT) - 1;
+	return 0;
+}
+
+/**
+ * drm_svm_coord_set_attr() - set attributes of a range of addresses
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @attrs: the attributes, applied in order
+ * @nattrs: number of entries of @attrs
+ * @changes: if not NULL, receives what changed per interval, for the caller
+ *	to act on; free with drm_svm_coord_changes_fini()
+ *
+ * Transactional: on any error nothing changes. See Attributes for the
+ * semantics and &struct drm_svm_coord_change for what @changes reports.
+ *
+ * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
+ * overflowing, beyond the mm's task size) or request (see
+ * &enum drm_svm_coord_attr_type: unknown type, malformed location or index,
+ * unknown flag, a flag both set and cleared, granularity above
+ * %DRM_SVM_COORD_GRANULARITY_MAX); -ENODEV for a GPU index that is not
+ * attached; -ENOMEM.
+ */
+int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
+			   unsigned long size,
+			   const struct drm_svm_coord_attr *attrs,
+			   unsigned int nattrs,
+			   struct drm_svm_coord_changes *changes)
+{
+	unsigned long first, last;
+	int err;
+
+	lockdep_assert_not_held(&svm_mm(svm)->mmap_lock);
+	err = drm_svm_coord_pages(svm, start, size, &first, &last);
+	if (err)
+		return err;
+
+	down_write(&svm->lock);
+	err = drm_svm_coord_attr_tree_set(&svm->attrs, first, last, attrs,
+					  nattrs, svm->attached, svm->can_fault,
+					  changes);
+	up_write(&svm->lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_set_attr);
+
+/**
+ * drm_svm_coord_changes_fini() - free what drm_svm_coord_set_attr() reported
+ * @changes: the changes, empty afterwards
+ */
+void drm_svm_coord_changes_fini(struct drm_svm_coord_changes *changes)
+{
+	kfree(changes->items);
+	*changes = (struct drm_svm_coord_changes) {};
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_changes_fini);
+
+static void drm_svm_coord_summary_locked(struct drm_svm_coord *svm,
+					 unsigned long first, unsigned long last,
+					 struct drm_svm_coord_attr_summary *sum)
+{
+	lockdep_assert_held(&svm->lock);
+
+	drm_svm_coord_attr_tree_summary(&svm->attrs, first, last, sum);
+	sum->access &= svm->attached;
+	sum->access_in_place &= svm->attached;
+	sum->no_access &= svm->attached;
+	sum->access_default &= svm->attached;
+}
+
+/**
+ * drm_svm_coord_get_attr_summary() - sum up the attributes of a range
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @sum: filled as documented for &struct drm_svm_coord_attr_summary; GPU
+ *	masks name attached GPUs only
+ *
+ * Return: 0, or -EINVAL for a malformed range (as drm_svm_coord_set_attr()).
+ */
+int drm_svm_coord_get_attr_summary(struct drm_svm_coord *svm,
+				   unsigned long start, unsigned long size,
+				   struct drm_svm_coord_attr_summary *sum)
+{
+	unsigned long first, last;
+	int err;
+
+	err = drm_svm_coord_pages(svm, start, size, &first, &last);
+	if (err)
+		return err;
+
+	down_read(&svm->lock);
+	drm_svm_coord_summary_locked(svm, first, last, sum);
+	up_read(&svm->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_get_attr_summary);
+
+static bool attr_is_access(u32 type)
+{
+	return type == DRM_SVM_COORD_ATTR_ACCESS ||
+	       type == DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE ||
+	       type == DRM_SVM_COORD_ATTR_NO_ACCESS ||
+	       type == DRM_SVM_COORD_ATTR_ACCESS_DEFAULT;
+}
+
+static int drm_svm_coord_check_query(const struct drm_svm_coord_attr *attrs,
+				     unsigned int nattrs, u64 attached)
+{
+	unsigned int i;
+
+	if (!nattrs || !attrs)
+		return -EINVAL;
+	for (i = 0; i < nattrs; i++) {
+		if (attrs[i].type >= DRM_SVM_COORD_ATTR_NUM ||
+		    attrs[i].type == DRM_SVM_COORD_ATTR_ACCESS_MIXED)
+			return -EINVAL;
+		if (!attr_is_access(attrs[i].type))
+			continue;
+		if (attrs[i].value >= DRM_SVM_COORD_MAX_DEVS)
+			return -EINVAL;
+		if (!(attached & BIT_ULL(attrs[i].value)))
+			return -ENODEV;
+	}
+	return 0;
+}
+
+static u32 access_type(const struct drm_svm_coord_attr_summary *sum, u32 index)
+{
+	u64 bit = BIT_ULL(index);
+
+	if (sum->access & bit)
+		return DRM_SVM_COORD_ATTR_ACCESS;
+	if (sum->access_in_place & bit)
+		return DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE;
+	if (sum->no_access & bit)
+		return DRM_SVM_COORD_ATTR_NO_ACCESS;
+	if (sum->access_default & bit)
+		return DRM_SVM_COORD_ATTR_ACCESS_DEFAULT;
+	return DRM_SVM_COORD_ATTR_ACCESS_MIXED;
+}
+
+static void fill_query(struct drm_svm_coord_attr *attr,
+		       const struct drm_svm_coord_attr_summary *sum)
+{
+	switch (attr->type) {
+	case DRM_SVM_COORD_ATTR_PREFERRED_LOC:
+		attr->value = sum->preferred_loc;
+		break;
+	case DRM_SVM_COORD_ATTR_PREFETCH_LOC:
+		attr->value = sum->prefetch_loc;
+		break;
+	case DRM_SVM_COORD_ATTR_SET_FLAGS:
+		attr->value = sum->flags_set;
+		break;
+	case DRM_SVM_COORD_ATTR_CLR_FLAGS:
+		attr->value = sum->flags_clear;
+		break;
+	case DRM_SVM_COORD_ATTR_GRANULARITY:
+		attr->value = sum->granularity;
+		break;
+	default:	/* an access type; the value names the GPU */
+		attr->type = access_type(sum, attr->value);
+		break;
+	}
+}
+
+/**
+ * drm_svm_coord_get_attr() - query attributes of a range, KFD style
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @attrs: the queries; each entry's value is replaced by the answer:
+ *	the location (or %DRM_SVM_COORD_LOC_MIXED), the flags set or clear
+ *	over the whole range, the smallest granularity. For an access type,
+ *	the value names a GPU and the type is replaced by that GPU's access
+ *	over the whole range (%DRM_SVM_COORD_ATTR_ACCESS,
+ *	%DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE, %DRM_SVM_COORD_ATTR_NO_ACCESS or
+ *	%DRM_SVM_COORD_ATTR_ACCESS_DEFAULT), or %DRM_SVM_COORD_ATTR_ACCESS_MIXED.
+ * @nattrs: number of entries of @attrs
+ *
+ * Return: 0; -EINVAL for a malformed range or query; -ENODEV for a GPU
+ * index that is not attached. @attrs is untouched on error.
+ */
+int drm_svm_coord_get_attr(struct drm_svm_coord *svm, unsigned long start,
+			   unsigned long size, struct drm_svm_coord_attr *attrs,
+			   unsigned int nattrs)
+{
+	struct drm_svm_coord_attr_summary sum;
+	unsigned long first, last;
+	unsigned int i;
+	int err;
+
+	err = drm_svm_coord_pages(svm, start, size, &first, &last);
+	if (err)
+		return err;
+
+	down_read(&svm->lock);
+	err = drm_svm_coord_check_query(attrs, nattrs, svm->attached);
+	if (!err)
+		drm_svm_coord_summary_locked(svm, first, last, &sum);
+	up_read(&svm->lock);
+	if (err)
+		return err;
+
+	for (i = 0; i < nattrs; i++)
+		fill_query(&attrs[i], &sum);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_get_attr);
+
+struct walk_adapter {
+	drm_svm_coord_attr_fn fn;
+	void *priv;
+};
+
+static int walk_in_bytes(void *priv, unsigned long first, unsigned long last,
+			 const struct drm_svm_coord_attrs *attrs)
+{
+	struct walk_adapter *w = priv;
+
+	return w->fn(w->priv, first << PAGE_SHIFT, (last + 1) << PAGE_SHIFT,
+		     attrs);
+}
+
+/**
+ * drm_svm_coord_walk_attrs() - visit the attributes of a range
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @end: end address (exclusive), page aligned, above @start
+ * @fn: called for each interval of equal attributes, in address order,
+ *	addresses never set included (with the defaults), clipped to the
+ *	range; called with the manager lock held for reading, so it must not
+ *	call back into the manager
+ * @priv: passed to @fn
+ *
+ * Return: 0, the first non-zero value returned by @fn, or -EINVAL for a
+ * malformed range.
+ */
+int drm_svm_coord_walk_attrs(struct drm_svm_coord *svm,
+			     unsigned long start, unsigned long end,
+			     drm_svm_coord_attr_fn fn, void *priv)
+{
+	struct walk_adapter w = { .fn = fn, .priv = priv };
+	unsigned long first, last;
+	int ret;
+
+	if (end <= start)
+		return -EINVAL;
+	ret = drm_svm_coord_pages(svm, start, end - start, &first, &last);
+	if (ret)
+		return ret;
+
+	down_read(&svm->lock);
+	ret = drm_svm_coord_attr_tree_walk(&svm->attrs, first, last,
+					   walk_in_bytes, &w);
+	up_read(&svm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_walk_attrs);
+
+static int managers_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%d\n", atomic_read(&drm_svm_coord_nr_managers));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(managers);
+
 static int __init drm_svm_coord_init(void)
 {
 	drm_svm_coord_debugfs = debugfs_create_dir("drm_svm_coord", NULL);
+	debugfs_create_file("managers", 0444, drm_svm_coord_debugfs, NULL,
+			    &managers_fops);
 	return 0;
 }
 
 static void __exit drm_svm_coord_exit(void)
 {
 	debugfs_remove_recursive(drm_svm_coord_debugfs);
+	/* Managers are freed from SRCU callbacks: wait for them. */
+	mmu_notifier_synchronize();
 }
 
 module_init(drm_svm_coord_init);

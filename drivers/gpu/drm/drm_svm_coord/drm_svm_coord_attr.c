@@ -1,0 +1,777 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ */
+
+#include <linux/interval_tree_generic.h>
+#include <linux/slab.h>
+
+#include <kunit/visibility.h>
+
+#include "drm_svm_coord_priv.h"
+
+/**
+ * DOC: Attributes
+ *
+ * One attribute tree per manager holds the attributes of the whole address
+ * space for every GPU of the process. It is an interval tree
+ * (interval_tree_generic.h) of disjoint page intervals; addresses that were
+ * never set have the default attributes: no preferred or prefetch location,
+ * every GPU on the default access policy, flags
+ * %DRM_SVM_COORD_FLAGS_DEFAULT and granularity
+ * %DRM_SVM_COORD_GRANULARITY_DEFAULT. The tree stays canonical: it holds
+ * no interval with default attributes and no two adjacent intervals with
+ * equal ones, so its shape depends only on the attributes it describes.
+ *
+ * Attributes belong to addresses, not to mappings: munmap, mremap and a
+ * new mmap at the same place leave them as they are ("attributes always
+ * stick").
+ *
+ * Per GPU, access is one of: the default policy (a GPU that can fault maps
+ * on demand; a GPU that cannot is not mapped until granted access),
+ * %DRM_SVM_COORD_ATTR_ACCESS, %DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE or
+ * %DRM_SVM_COORD_ATTR_NO_ACCESS. Setting one replaces the others.
+ *
+ * drm_svm_coord_set_attr() is transactional: the whole request is checked
+ * first and every allocation is made before the tree changes, so an error
+ * leaves the tree as it was. Attributes of one request apply in order.
+ *
+ * Conflicts between GPUs cannot arise: there is a single tree, and a later
+ * request replaces what an earlier one set for the same addresses, whichever
+ * GPU made it. A GPU's preference is an input of the decisions taken for all
+ * GPUs (the preferred location is one value, not one per GPU): where two
+ * GPUs want the pages, the preferred location decides where they live and
+ * the access attributes decide who maps them there.
+ */
+
+#define ATTR_START(node) ((node)->start)
+#define ATTR_LAST(node) ((node)->last)
+
+INTERVAL_TREE_DEFINE(struct drm_svm_coord_attr_node, rb, unsigned long,
+		     __subtree_last, ATTR_START, ATTR_LAST, static, attr_it)
+
+/* Flags whose change alters what a GPU page-table entry allows. */
+#define ATTR_PTE_FLAGS (DRM_SVM_COORD_FLAG_GPU_RO | DRM_SVM_COORD_FLAG_GPU_EXEC)
+
+/**
+ * drm_svm_coord_attrs_default() - the attributes of addresses never set
+ * @attrs: filled with the defaults
+ */
+void drm_svm_coord_attrs_default(struct drm_svm_coord_attrs *attrs)
+{
+	*attrs = (struct drm_svm_coord_attrs) {
+		.preferred_loc = DRM_SVM_COORD_LOC_UNDEFINED,
+		.prefetch_loc = DRM_SVM_COORD_LOC_UNDEFINED,
+		.flags = DRM_SVM_COORD_FLAGS_DEFAULT,
+		.granularity = DRM_SVM_COORD_GRANULARITY_DEFAULT,
+	};
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_default);
+
+/**
+ * drm_svm_coord_attrs_equal() - compare two sets of attributes
+ * @a: one
+ * @b: the other
+ *
+ * Return: true when every attribute is equal.
+ */
+bool drm_svm_coord_attrs_equal(const struct drm_svm_coord_attrs *a,
+			       const struct drm_svm_coord_attrs *b)
+{
+	return a->preferred_loc == b->preferred_loc &&
+	       a->prefetch_loc == b->prefetch_loc &&
+	       a->access == b->access &&
+	       a->access_in_place == b->access_in_place &&
+	       a->no_access == b->no_access &&
+	       a->flags == b->flags &&
+	       a->granularity == b->granularity;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_equal);
+
+static bool attrs_are_default(const struct drm_svm_coord_attrs *attrs)
+{
+	struct drm_svm_coord_attrs def;
+
+	drm_svm_coord_attrs_default(&def);
+	return drm_svm_coord_attrs_equal(attrs, &def);
+}
+
+static int validate_gpu(u32 index, u64 attached)
+{
+	if (index >= DRM_SVM_COORD_MAX_DEVS)
+		return -EINVAL;
+	return attached & BIT_ULL(index) ? 0 : -ENODEV;
+}
+
+static int validate_loc(u32 loc, u64 attached)
+{
+	if (loc == DRM_SVM_COORD_LOC_UNDEFINED || loc == DRM_SVM_COORD_LOC_SYSMEM)
+		return 0;
+	return validate_gpu(loc, attached);
+}
+
+/**
+ * drm_svm_coord_attrs_validate() - check a request of attributes
+ * @attrs: the attributes
+ * @nattrs: their number
+ * @attached: indices of the attached GPUs
+ *
+ * Return: 0 when every attribute can be applied; -EINVAL for no attribute,
+ * an unknown type, a malformed location or GPU index, an unknown flag, a
+ * flag both set and cleared, or a granularity out of range; -ENODEV for a
+ * GPU index that is not attached.
+ */
+int drm_svm_coord_attrs_validate(const struct drm_svm_coord_attr *attrs,
+				 unsigned int nattrs, u64 attached)
+{
+	u32 set = 0, clr = 0;
+	unsigned int i;
+	int err;
+
+	if (!nattrs || !attrs)
+		return -EINVAL;
+
+	for (i = 0; i < nattrs; i++) {
+		u32 value = attrs[i].value;
+
+		switch (attrs[i].type) {
+		case DRM_SVM_COORD_ATTR_PREFERRED_LOC:
+		case DRM_SVM_COORD_ATTR_PREFETCH_LOC:
+			err = validate_loc(value, attached);
+			break;
+		case DRM_SVM_COORD_ATTR_ACCESS:
+		case DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE:
+		case DRM_SVM_COORD_ATTR_NO_ACCESS:
+		case DRM_SVM_COORD_ATTR_ACCESS_DEFAULT:
+			err = validate_gpu(value, attached);
+			break;
+		case DRM_SVM_COORD_ATTR_SET_FLAGS:
+			err = value & ~DRM_SVM_COORD_FLAGS_ALL ? -EINVAL : 0;
+			set |= value;
+			break;
+		case DRM_SVM_COORD_ATTR_CLR_FLAGS:
+			err = value & ~DRM_SVM_COORD_FLAGS_ALL ? -EINVAL : 0;
+			clr |= value;
+			break;
+		case DRM_SVM_COORD_ATTR_GRANULARITY:
+			err = value > DRM_SVM_COORD_GRANULARITY_MAX ? -EINVAL : 0;
+			break;
+		default:
+			err = -EINVAL;
+		}
+		if (err)
+			return err;
+	}
+
+	return set & clr ? -EINVAL : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_validate);
+
+static void set_access(struct drm_svm_coord_attrs *attrs, u32 type, u32 index)
+{
+	u64 bit = BIT_ULL(index);
+
+	attrs->access &= ~bit;
+	attrs->access_in_place &= ~bit;
+	attrs->no_access &= ~bit;
+
+	if (type == DRM_SVM_COORD_ATTR_ACCESS)
+		attrs->access |= bit;
+	else if (type == DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE)
+		attrs->access_in_place |= bit;
+	else if (type == DRM_SVM_COORD_ATTR_NO_ACCESS)
+		attrs->no_access |= bit;
+}
+
+/**
+ * drm_svm_coord_attrs_apply() - apply validated attributes, in order
+ * @attrs: the attributes to change
+ * @in: the request, checked by drm_svm_coord_attrs_validate()
+ * @nattrs: number of entries of @in
+ */
+void drm_svm_coord_attrs_apply(struct drm_svm_coord_attrs *attrs,
+			       const struct drm_svm_coord_attr *in,
+			       unsigned int nattrs)
+{
+	unsigned int i;
+
+	for (i = 0; i < nattrs; i++) {
+		switch (in[i].type) {
+		case DRM_SVM_COORD_ATTR_PREFERRED_LOC:
+			attrs->preferred_loc = in[i].value;
+			break;
+		case DRM_SVM_COORD_ATTR_PREFETCH_LOC:
+			attrs->prefetch_loc = in[i].value;
+			break;
+		case DRM_SVM_COORD_ATTR_ACCESS:
+		case DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE:
+		case DRM_SVM_COORD_ATTR_NO_ACCESS:
+		case DRM_SVM_COORD_ATTR_ACCESS_DEFAULT:
+			set_access(attrs, in[i].type, in[i].value);
+			break;
+		case DRM_SVM_COORD_ATTR_SET_FLAGS:
+			attrs->flags |= in[i].value;
+			break;
+		case DRM_SVM_COORD_ATTR_CLR_FLAGS:
+			attrs->flags &= ~in[i].value;
+			break;
+		case DRM_SVM_COORD_ATTR_GRANULARITY:
+			attrs->granularity = in[i].value;
+			break;
+		}
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_apply);
+
+/* GPUs allowed to map: granted access, or default policy and can fault. */
+static u64 may_map(const struct drm_svm_coord_attrs *attrs, u64 attached,
+		   u64 can_fault)
+{
+	u64 dflt = attached & ~(attrs->access | attrs->access_in_place |
+				attrs->no_access);
+
+	return (attrs->access | attrs->access_in_place | (dflt & can_fault)) &
+	       attached;
+}
+
+/**
+ * drm_svm_coord_attrs_diff() - what a change of attributes asks GPUs to do
+ * @old: attributes before
+ * @new: attributes after
+ * @attached: indices of the attached GPUs
+ * @can_fault: indices of the GPUs that recover from page faults
+ * @prefetch: the request asked for a prefetch
+ * @change: filled with the GPUs to remap and unmap and the triggers; its
+ *	address fields are left alone
+ *
+ * A GPU must unmap when it could map before and cannot now. It must remap
+ * when it can map now and could not before, or its access kind changed, or
+ * a flag that shapes its page-table entries (GPU_RO, GPU_EXEC) changed.
+ * MIGRATE is triggered when the preferred location changes to a defined
+ * one, PREFETCH when @prefetch names a defined location.
+ *
+ * Return: true when @change asks for anything.
+ */
+bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
+			      const struct drm_svm_coord_attrs *new,
+			      u64 attached, u64 can_fault, bool prefetch,
+			      struct drm_svm_coord_change *change)
+{
+	u64 before = may_map(old, attached, can_fault);
+	u64 after = may_map(new, attached, can_fault);
+	u64 kind = (old->access ^ new->access) |
+		   (old->access_in_place ^ new->access_in_place) |
+		   (old->no_access ^ new->no_access);
+
+	change->unmap = before & ~after;
+	change->remap = after & (~before | kind);
+	if ((old->flags ^ new->flags) & ATTR_PTE_FLAGS)
+		change->remap |= after;
+
+	change->triggers = 0;
+	if (old->preferred_loc != new->preferred_loc &&
+	    new->preferred_loc != DRM_SVM_COORD_LOC_UNDEFINED)
+		change->triggers |= DRM_SVM_COORD_TRIGGER_MIGRATE;
+	if (prefetch)
+		change->triggers |= DRM_SVM_COORD_TRIGGER_PREFETCH;
+
+	return change->remap || change->unmap || change->triggers;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_diff);
+
+/**
+ * drm_svm_coord_attr_tree_init() - initialize an empty attribute tree
+ * @tree: the tree
+ */
+void drm_svm_coord_attr_tree_init(struct drm_svm_coord_attr_tree *tree)
+{
+	tree->root = RB_ROOT_CACHED;
+	tree->count = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_init);
+
+/**
+ * drm_svm_coord_attr_tree_first() - the lowest interval of a tree
+ * @tree: the tree
+ *
+ * Return: the node, or NULL for an empty tree.
+ */
+struct drm_svm_coord_attr_node *
+drm_svm_coord_attr_tree_first(struct drm_svm_coord_attr_tree *tree)
+{
+	return attr_it_iter_first(&tree->root, 0, ULONG_MAX);
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_first);
+
+/**
+ * drm_svm_coord_attr_tree_next() - the interval after @node
+ * @node: a node of the tree
+ *
+ * Return: the next node in address order, or NULL.
+ */
+struct drm_svm_coord_attr_node *
+drm_svm_coord_attr_tree_next(struct drm_svm_coord_attr_node *node)
+{
+	return attr_it_iter_next(node, 0, ULONG_MAX);
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_next);
+
+static void tree_remove(struct drm_svm_coord_attr_tree *tree,
+			struct drm_svm_coord_attr_node *node)
+{
+	attr_it_remove(node, &tree->root);
+	tree->count--;
+}
+
+static void tree_insert(struct drm_svm_coord_attr_tree *tree,
+			struct drm_svm_coord_attr_node *node)
+{
+	attr_it_insert(node, &tree->root);
+	tree->count++;
+}
+
+/**
+ * drm_svm_coord_attr_tree_fini() - free every interval of a tree
+ * @tree: the tree, empty afterwards
+ *
+ * Does not sleep.
+ */
+void drm_svm_coord_attr_tree_fini(struct drm_svm_coord_attr_tree *tree)
+{
+	struct drm_svm_coord_attr_node *node;
+
+	while ((node = drm_svm_coord_attr_tree_first(tree))) {
+		tree_remove(tree, node);
+		kfree(node);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_fini);
+
+/**
+ * drm_svm_coord_attr_tree_walk() - visit the attributes of a page range
+ * @tree: the tree
+ * @first: first page
+ * @last: last page (inclusive)
+ * @fn: called for each segment of equal attributes, in address order,
+ *	gaps with the default attributes included, clipped to the range
+ * @priv: passed to @fn
+ *
+ * Return: 0, or the first non-zero value returned by @fn.
+ */
+int drm_svm_coord_attr_tree_walk(struct drm_svm_coord_attr_tree *tree,
+				 unsigned long first, unsigned long last,
+				 drm_svm_coord_attr_seg_fn fn, void *priv)
+{
+	struct drm_svm_coord_attr_node *node;
+	struct drm_svm_coord_attrs def;
+	unsigned long pos = first;
+	int ret;
+
+	drm_svm_coord_attrs_default(&def);
+	for (node = attr_it_iter_first(&tree->root, first, last); node;
+	     node = attr_it_iter_next(node, first, last)) {
+		if (node->start > pos) {
+			ret = fn(priv, pos, node->start - 1, &def);
+			if (ret)
+				return ret;
+		}
+		ret = fn(priv, max(node->start, first), min(node->last, last),
+			 &node->attrs);
+		if (ret || node->last >= last)
+			return ret;
+		pos = node->last + 1;
+	}
+
+	return fn(priv, pos, last, &def);
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_walk);
+
+struct summary_ctx {
+	struct drm_svm_coord_attr_summary *sum;
+	bool started;
+};
+
+static int summary_seg(void *priv, unsigned long first, unsigned long last,
+		       const struct drm_svm_coord_attrs *attrs)
+{
+	struct summary_ctx *ctx = priv;
+	struct drm_svm_coord_attr_summary *sum = ctx->sum;
+	u64 explicit = attrs->access | attrs->access_in_place | attrs->no_access;
+
+	if (!ctx->started) {
+		sum->preferred_loc = attrs->preferred_loc;
+		sum->prefetch_loc = attrs->prefetch_loc;
+		ctx->started = true;
+	}
+	if (sum->preferred_loc != attrs->preferred_loc)
+		sum->preferred_loc = DRM_SVM_COORD_LOC_MIXED;
+	if (sum->prefetch_loc != attrs->prefetch_loc)
+		sum->prefetch_loc = DRM_SVM_COORD_LOC_MIXED;
+	sum->access &= attrs->access;
+	sum->access_in_place &= attrs->access_in_place;
+	sum->no_access &= attrs->no_access;
+	sum->access_default &= ~explicit;
+	sum->flags_set &= attrs->flags;
+	sum->flags_clear &= ~attrs->flags;
+	sum->granularity = min(sum->granularity, attrs->granularity);
+	return 0;
+}
+
+/**
+ * drm_svm_coord_attr_tree_summary() - sum up the attributes of a page range
+ * @tree: the tree
+ * @first: first page
+ * @last: last page (inclusive)
+ * @sum: filled as documented for &struct drm_svm_coord_attr_summary; the
+ *	GPU masks cover all %DRM_SVM_COORD_MAX_DEVS indices
+ */
+void drm_svm_coord_attr_tree_summary(struct drm_svm_coord_attr_tree *tree,
+				     unsigned long first, unsigned long last,
+				     struct drm_svm_coord_attr_summary *sum)
+{
+	struct summary_ctx ctx = { .sum = sum };
+
+	*sum = (struct drm_svm_coord_attr_summary) {
+		.access = ~0ull,
+		.access_in_place = ~0ull,
+		.no_access = ~0ull,
+		.access_default = ~0ull,
+		.flags_set = DRM_SVM_COORD_FLAGS_ALL,
+		.flags_clear = DRM_SVM_COORD_FLAGS_ALL,
+		.granularity = U8_MAX,
+	};
+	drm_svm_coord_attr_tree_walk(tree, first, last, summary_seg, &ctx);
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_summary);
+
+/*
+ * Setting attributes: the plan.
+ *
+ * The span is [first, last] widened to the intervals that overlap it or
+ * touch it, so that neighbours with equal attributes can be merged. The
+ * span is cut into segments of uniform old attributes, split at first and
+ * last + 1; the segments inside [first, last] get the new attributes. The
+ * plan is then coalesced (equal neighbours merged, default segments
+ * dropped) into the intervals the span must hold. Nodes of the span are
+ * reused for them, and only the missing ones are allocated, all before the
+ * tree changes.
+ */
+struct attr_seg {
+	unsigned long start;
+	unsigned long last;
+	struct drm_svm_coord_attrs old;
+	struct drm_svm_coord_attrs new;
+};
+
+struct attr_plan {
+	unsigned long first;
+	unsigned long last;
+	struct attr_seg *segs;
+	unsigned int nsegs;
+};
+
+static void plan_push(struct attr_plan *plan, unsigned long start,
+		      unsigned long last, const struct drm_svm_coord_attrs *old)
+{
+	struct attr_seg *seg = &plan->segs[plan->nsegs++];
+
+	seg->start = start;
+	seg->last = last;
+	seg->old = *old;
+	seg->new = *old;
+}
+
+/* Push [start, last] as up to three segments cut at first and last + 1. */
+static void plan_add(struct attr_plan *plan, unsigned long start,
+		     unsigned long last, const struct drm_svm_coord_attrs *old)
+{
+	if (start < plan->first && last >= plan->first) {
+		plan_push(plan, start, plan->first - 1, old);
+		start = plan->first;
+	}
+	if (start <= plan->last && last > plan->last) {
+		plan_push(plan, start, plan->last, old);
+		start = plan->last + 1;
+	}
+	plan_push(plan, start, last, old);
+}
+
+static unsigned int span_count(struct drm_svm_coord_attr_tree *tree,
+			       unsigned long lo, unsigned long hi)
+{
+	struct drm_svm_coord_attr_node *node;
+	unsigned int n = 0;
+
+	for (node = attr_it_iter_first(&tree->root, lo, hi); node;
+	     node = attr_it_iter_next(node, lo, hi))
+		n++;
+	return n;
+}
+
+/* Cut the span into segments of old attributes. */
+static void plan_build(struct attr_plan *plan,
+		       struct drm_svm_coord_attr_tree *tree,
+		       unsigned long lo, unsigned long hi)
+{
+	struct drm_svm_coord_attr_node *node;
+	struct drm_svm_coord_attrs def;
+	unsigned long pos = plan->first;
+	bool first_node = true, covered = false;
+
+	drm_svm_coord_attrs_default(&def);
+	for (node = attr_it_iter_first(&tree->root, lo, hi); node;
+	     node = attr_it_iter_next(node, lo, hi)) {
+		if (first_node && node->start < pos)
+			pos = node->start;
+		first_node = false;
+		if (node->start > pos)
+			plan_add(plan, pos, node->start - 1, &def);
+		plan_add(plan, node->start, node->last, &node->attrs);
+		covered = node->last >= plan->last;
+		if (node->last == ULONG_MAX)
+			return;
+		pos = node->last + 1;
+	}
+	if (!covered)
+		plan_add(plan, pos, plan->last, &def);
+}
+
+/* Merge equal neighbours and drop default segments, in place. */
+static unsigned int plan_coalesce(struct attr_plan *plan,
+				  struct attr_seg *out)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < plan->nsegs; i++) {
+		const struct attr_seg *seg = &plan->segs[i];
+
+		if (attrs_are_default(&seg->new))
+			continue;
+		if (n && out[n - 1].last + 1 == seg->start &&
+		    drm_svm_coord_attrs_equal(&out[n - 1].new, &seg->new)) {
+			out[n - 1].last = seg->last;
+			continue;
+		}
+		out[n++] = *seg;
+	}
+	return n;
+}
+
+static void changes_add(struct drm_svm_coord_changes *changes,
+			unsigned long start, unsigned long last,
+			const struct drm_svm_coord_change *c)
+{
+	struct drm_svm_coord_change *prev = changes->count ?
+		&changes->items[changes->count - 1] : NULL;
+	unsigned long s = start << PAGE_SHIFT, e = (last + 1) << PAGE_SHIFT;
+
+	if (prev && prev->end == s && prev->remap == c->remap &&
+	    prev->unmap == c->unmap && prev->triggers == c->triggers) {
+		prev->end = e;
+		return;
+	}
+	changes->items[changes->count++] = (struct drm_svm_coord_change) {
+		.start = s, .end = e, .remap = c->remap, .unmap = c->unmap,
+		.triggers = c->triggers,
+	};
+}
+
+static bool request_prefetches(const struct drm_svm_coord_attr *attrs,
+			       unsigned int nattrs)
+{
+	bool prefetch = false;
+	unsigned int i;
+
+	for (i = 0; i < nattrs; i++)
+		if (attrs[i].type == DRM_SVM_COORD_ATTR_PREFETCH_LOC)
+			prefetch = attrs[i].value != DRM_SVM_COORD_LOC_UNDEFINED;
+	return prefetch;
+}
+
+/* Apply the request to the segments inside [first, last]; count changes. */
+static unsigned int plan_apply(struct attr_plan *plan,
+			       const struct drm_svm_coord_attr *attrs,
+			       unsigned int nattrs, u64 attached, u64 can_fault,
+			       struct drm_svm_coord_change *diffs)
+{
+	bool prefetch = request_prefetches(attrs, nattrs);
+	unsigned int i, nchanges = 0;
+
+	for (i = 0; i < plan->nsegs; i++) {
+		struct attr_seg *seg = &plan->segs[i];
+
+		if (seg->last < plan->first || seg->start > plan->last) {
+			diffs[i] = (struct drm_svm_coord_change) {};
+			continue;
+		}
+		drm_svm_coord_attrs_apply(&seg->new, attrs, nattrs);
+		if (drm_svm_coord_attrs_diff(&seg->old, &seg->new, attached,
+					     can_fault, prefetch, &diffs[i]))
+			nchanges++;
+	}
+	return nchanges;
+}
+
+/*
+ * Replace the span's nodes by the coalesced plan. @pool has room for the
+ * span's nodes, followed by the nodes allocated beforehand. Cannot fail.
+ * Return: the number of pool entries used; the others are to be freed.
+ */
+static unsigned int plan_commit(struct drm_svm_coord_attr_tree *tree,
+				unsigned long lo, unsigned long hi,
+				const struct attr_seg *kept, unsigned int nkept,
+				struct drm_svm_coord_attr_node **pool)
+{
+	struct drm_svm_coord_attr_node *node, *next;
+	unsigned int i = 0;
+
+	for (node = attr_it_iter_first(&tree->root, lo, hi); node; node = next) {
+		next = attr_it_iter_next(node, lo, hi);
+		tree_remove(tree, node);
+		pool[i++] = node;
+	}
+
+	for (i = 0; i < nkept; i++) {
+		pool[i]->start = kept[i].start;
+		pool[i]->last = kept[i].last;
+		pool[i]->attrs = kept[i].new;
+		tree_insert(tree, pool[i]);
+	}
+	return nkept;
+}
+
+/**
+ * drm_svm_coord_attr_tree_set() - set attributes of a page range
+ * @tree: the tree
+ * @first: first page
+ * @last: last page (inclusive), not below @first
+ * @attrs: the request
+ * @nattrs: number of entries of @attrs
+ * @attached: indices of the attached GPUs
+ * @can_fault: indices of the attached GPUs that recover from page faults
+ * @changes: if not NULL, receives what changed (see
+ *	&struct drm_svm_coord_changes); untouched on error
+ *
+ * Transactional: on error the tree is unchanged.
+ *
+ * Return: 0, a negative errno of drm_svm_coord_attrs_validate(), -EINVAL
+ * for @last below @first, or -ENOMEM.
+ */
+int drm_svm_coord_attr_tree_set(struct drm_svm_coord_attr_tree *tree,
+				unsigned long first, unsigned long last,
+				const struct drm_svm_coord_attr *attrs,
+				unsigned int nattrs, u64 attached,
+				u64 can_fault,
+				struct drm_svm_coord_changes *changes)
+{
+	unsigned long lo = first ? first - 1 : 0;
+	unsigned long hi = last == ULONG_MAX ? last : last + 1;
+	struct drm_svm_coord_attr_node **pool = NULL;
+	struct drm_svm_coord_change *diffs = NULL;
+	struct drm_svm_coord_changes out = {};
+	struct attr_plan plan = { .first = first, .last = last };
+	unsigned int n, nkept, nchanges, npool = 0, used = 0, i;
+	struct attr_seg *kept = NULL;
+	int err;
+
+	if (last < first)
+		return -EINVAL;
+	err = drm_svm_coord_attrs_validate(attrs, nattrs, attached);
+	if (err)
+		return err;
+
+	/* n nodes and the gaps between them, cut twice more. */
+	n = span_count(tree, lo, hi);
+	err = -ENOMEM;
+	plan.segs = kmalloc_objs(*plan.segs, 2 * n + 3);
+	kept = kmalloc_objs(*kept, 2 * n + 3);
+	diffs = kmalloc_objs(*diffs, 2 * n + 3);
+	if (!plan.segs || !kept || !diffs)
+		goto out;
+
+	plan_build(&plan, tree, lo, hi);
+	nchanges = plan_apply(&plan, attrs, nattrs, attached, can_fault, diffs);
+	nkept = plan_coalesce(&plan, kept);
+
+	/* The span's nodes are reused; allocate only what is missing. */
+	pool = kcalloc(max(n, nkept), sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		goto out;
+	for (npool = n; npool < nkept; npool++) {
+		pool[npool] = kzalloc_obj(*pool[npool]);
+		if (!pool[npool])
+			goto out;
+	}
+	if (changes && nchanges) {
+		out.items = kmalloc_objs(*out.items, nchanges);
+		if (!out.items)
+			goto out;
+	}
+
+	/* Point of no return. */
+	used = plan_commit(tree, lo, hi, kept, nkept, pool);
+	for (i = 0; changes && i < plan.nsegs; i++)
+		if (diffs[i].remap || diffs[i].unmap || diffs[i].triggers)
+			changes_add(&out, plan.segs[i].start, plan.segs[i].last,
+				    &diffs[i]);
+	if (changes)
+		*changes = out;
+	err = 0;
+out:
+	if (err)
+		kfree(out.items);
+	/*
+	 * Free what the tree does not hold: on error the new nodes
+	 * [n, npool), after commit the span's nodes left over [used, n).
+	 */
+	for (i = err ? n : used; pool && i < max(n, npool); i++)
+		kfree(pool[i]);
+	kfree(pool);
+	kfree(diffs);
+	kfree(kept);
+	kfree(plan.segs);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_set);
+
+/**
+ * drm_svm_coord_attr_tree_forget_dev() - remove a GPU from every attribute
+ * @tree: the tree
+ * @index: the GPU's index
+ *
+ * The GPU returns to the default access policy everywhere, and preferred
+ * or prefetch locations naming it become undefined. Intervals that become
+ * default or equal to their neighbour are freed. Does not allocate.
+ */
+void drm_svm_coord_attr_tree_forget_dev(struct drm_svm_coord_attr_tree *tree,
+					unsigned int index)
+{
+	struct drm_svm_coord_attr_node *node, *next, *prev = NULL;
+
+	for (node = drm_svm_coord_attr_tree_first(tree); node; node = next) {
+		struct drm_svm_coord_attrs *a = &node->attrs;
+
+		next = drm_svm_coord_attr_tree_next(node);
+		set_access(a, DRM_SVM_COORD_ATTR_ACCESS_DEFAULT, index);
+		if (a->preferred_loc == index)
+			a->preferred_loc = DRM_SVM_COORD_LOC_UNDEFINED;
+		if (a->prefetch_loc == index)
+			a->prefetch_loc = DRM_SVM_COORD_LOC_UNDEFINED;
+
+		if (attrs_are_default(a)) {
+			tree_remove(tree, node);
+			kfree(node);
+		} else if (prev && prev->last + 1 == node->start &&
+			   drm_svm_coord_attrs_equal(&prev->attrs, a)) {
+			/* Grow prev: remove and reinsert keeps the augmented data right. */
+			tree_remove(tree, prev);
+			prev->last = node->last;
+			tree_remove(tree, node);
+			kfree(node);
+			tree_insert(tree, prev);
+		} else {
+			prev = node;
+		}
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_forget_dev);

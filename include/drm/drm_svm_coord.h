@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ */
+
+#ifndef __DRM_SVM_COORD_H__
+#define __DRM_SVM_COORD_H__
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+struct drm_device;
+struct drm_pagemap;
+struct drm_pagemap_addr;
+struct drm_svm_coord;
+struct drm_svm_coord_dev;
+struct mm_struct;
+
+/** DRM_SVM_COORD_MAX_DEVS - GPUs one manager can serve (bits of a u64) */
+#define DRM_SVM_COORD_MAX_DEVS		64
+
+/**
+ * DOC: Locations
+ *
+ * A location names where the pages of a range should live or be fetched
+ * to: a GPU index (0 to %DRM_SVM_COORD_MAX_DEVS - 1) for that GPU's VRAM,
+ * %DRM_SVM_COORD_LOC_SYSMEM for system memory, or
+ * %DRM_SVM_COORD_LOC_UNDEFINED for no preference. drm_svm_coord_get_attr()
+ * reports %DRM_SVM_COORD_LOC_MIXED when the queried range holds different
+ * locations; MIXED is never accepted as input.
+ */
+#define DRM_SVM_COORD_LOC_UNDEFINED	0xffffffffu
+#define DRM_SVM_COORD_LOC_SYSMEM	0xfffffffeu
+#define DRM_SVM_COORD_LOC_MIXED		0xfffffffdu
+
+/**
+ * enum drm_svm_coord_attr_type - attribute types of drm_svm_coord_set_attr()
+ * @DRM_SVM_COORD_ATTR_PREFERRED_LOC: value is a location (see Locations)
+ * @DRM_SVM_COORD_ATTR_PREFETCH_LOC: value is a location; a defined one asks
+ *	for the range to be moved there now
+ * @DRM_SVM_COORD_ATTR_ACCESS: value is a GPU index; that GPU may map the
+ *	range, and the pages may be migrated to where it needs them
+ * @DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE: value is a GPU index; that GPU maps
+ *	the range wherever it is, without migrating it
+ * @DRM_SVM_COORD_ATTR_NO_ACCESS: value is a GPU index; that GPU must not
+ *	map the range
+ * @DRM_SVM_COORD_ATTR_ACCESS_DEFAULT: value is a GPU index; that GPU goes
+ *	back to the default access policy (see Attributes)
+ * @DRM_SVM_COORD_ATTR_SET_FLAGS: value is a mask of DRM_SVM_COORD_FLAG_*
+ *	to set; drm_svm_coord_get_attr() returns the flags set on all of the
+ *	range
+ * @DRM_SVM_COORD_ATTR_CLR_FLAGS: value is a mask of DRM_SVM_COORD_FLAG_*
+ *	to clear; drm_svm_coord_get_attr() returns the flags clear on all of
+ *	the range
+ * @DRM_SVM_COORD_ATTR_GRANULARITY: value is log2 of the migration and
+ *	mapping granule in pages (0 to %DRM_SVM_COORD_GRANULARITY_MAX);
+ *	drm_svm_coord_get_attr() returns the smallest over the range
+ * @DRM_SVM_COORD_ATTR_ACCESS_MIXED: output only, in place of an access
+ *	type, when the GPU's access differs within the queried range
+ * @DRM_SVM_COORD_ATTR_NUM: number of types, not a type
+ */
+enum drm_svm_coord_attr_type {
+	DRM_SVM_COORD_ATTR_PREFERRED_LOC,
+	DRM_SVM_COORD_ATTR_PREFETCH_LOC,
+	DRM_SVM_COORD_ATTR_ACCESS,
+	DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE,
+	DRM_SVM_COORD_ATTR_NO_ACCESS,
+	DRM_SVM_COORD_ATTR_ACCESS_DEFAULT,
+	DRM_SVM_COORD_ATTR_SET_FLAGS,
+	DRM_SVM_COORD_ATTR_CLR_FLAGS,
+	DRM_SVM_COORD_ATTR_GRANULARITY,
+	DRM_SVM_COORD_ATTR_ACCESS_MIXED,
+	DRM_SVM_COORD_ATTR_NUM,
+};
+
+/* Flags of DRM_SVM_COORD_ATTR_SET_FLAGS / _CLR_FLAGS. */
+#define DRM_SVM_COORD_FLAG_HOST_ACCESS		BIT(0)
+#define DRM_SVM_COORD_FLAG_COHERENT		BIT(1)
+#define DRM_SVM_COORD_FLAG_GPU_RO		BIT(2)
+#define DRM_SVM_COORD_FLAG_GPU_EXEC		BIT(3)
+#define DRM_SVM_COORD_FLAG_GPU_READ_MOSTLY	BIT(4)
+#define DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED	BIT(5)
+#define DRM_SVM_COORD_FLAGS_ALL			GENMASK(5, 0)
+
+/* Default flags of addresses never set: host access and coherence. */
+#define DRM_SVM_COORD_FLAGS_DEFAULT \
+	(DRM_SVM_COORD_FLAG_HOST_ACCESS | DRM_SVM_COORD_FLAG_COHERENT)
+
+#define DRM_SVM_COORD_GRANULARITY_DEFAULT	9	/* 2 MiB with 4 KiB pages */
+#define DRM_SVM_COORD_GRANULARITY_MAX		18	/* 1 GiB with 4 KiB pages */
+
+/**
+ * struct drm_svm_coord_attr - one attribute: a type and its value
+ * @type: an &enum drm_svm_coord_attr_type
+ * @value: a location, a GPU index, a flag mask or a granularity
+ */
+struct drm_svm_coord_attr {
+	u32 type;
+	u32 value;
+};
+
+/**
+ * struct drm_svm_coord_attrs - the attributes of one interval of addresses
+ * @preferred_loc: preferred location (see Locations)
+ * @prefetch_loc: prefetch location (see Locations)
+ * @access: GPUs (bit = index) with %DRM_SVM_COORD_ATTR_ACCESS
+ * @access_in_place: GPUs with %DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE
+ * @no_access: GPUs with %DRM_SVM_COORD_ATTR_NO_ACCESS
+ * @flags: DRM_SVM_COORD_FLAG_*
+ * @granularity: log2 of the granule in pages
+ *
+ * A GPU is in at most one of @access, @access_in_place and @no_access; in
+ * none of them it follows the default policy.
+ */
+struct drm_svm_coord_attrs {
+	u32 preferred_loc;
+	u32 prefetch_loc;
+	u64 access;
+	u64 access_in_place;
+	u64 no_access;
+	u32 flags;
+	u8 granularity;
+};
+
+/**
+ * struct drm_svm_coord_attr_summary - the attributes of a range, summed up
+ * @preferred_loc: the preferred location if uniform, else
+ *	%DRM_SVM_COORD_LOC_MIXED
+ * @prefetch_loc: the prefetch location if uniform, else
+ *	%DRM_SVM_COORD_LOC_MIXED
+ * @access: GPUs with %DRM_SVM_COORD_ATTR_ACCESS over the whole range
+ * @access_in_place: GPUs with %DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE over the
+ *	whole range
+ * @no_access: GPUs with %DRM_SVM_COORD_ATTR_NO_ACCESS over the whole range
+ * @access_default: GPUs with the default policy over the whole range
+ * @flags_set: flags set over the whole range
+ * @flags_clear: flags clear over the whole range
+ * @granularity: the smallest granularity in the range
+ */
+struct drm_svm_coord_attr_summary {
+	u32 preferred_loc;
+	u32 prefetch_loc;
+	u64 access;
+	u64 access_in_place;
+	u64 no_access;
+	u64 access_default;
+	u32 flags_set;
+	u32 flags_clear;
+	u8 granularity;
+};
+
+/* Triggers of &struct drm_svm_coord_change. */
+#define DRM_SVM_COORD_TRIGGER_MIGRATE	BIT(0)
+#define DRM_SVM_COORD_TRIGGER_PREFETCH	BIT(1)
+
+/**
+ * struct drm_svm_coord_change - what drm_svm_coord_set_attr() changed
+ * @start: first address of the interval
+ * @end: end of the interval (exclusive)
+ * @remap: GPUs whose mappings of the interval must be (re)built: access
+ *	granted, or access kind or GPU permission flags changed
+ * @unmap: GPUs whose mappings of the interval must go: access revoked
+ * @triggers: DRM_SVM_COORD_TRIGGER_*: the preferred location changed
+ *	(MIGRATE), a prefetch location was requested (PREFETCH)
+ */
+struct drm_svm_coord_change {
+	unsigned long start;
+	unsigned long end;
+	u64 remap;
+	u64 unmap;
+	u32 triggers;
+};
+
+/**
+ * struct drm_svm_coord_changes - the changes of one drm_svm_coord_set_attr()
+ * @count: number of entries in @items
+ * @items: one entry per interval whose attributes changed, in address
+ *	order; free with drm_svm_coord_changes_fini()
+ */
+struct drm_svm_coord_changes {
+	unsigned int count;
+	struct drm_svm_coord_change *items;
+};
+
+/**
+ * struct drm_svm_coord_map_args - a page-table update for one GPU
+ * @start: first virtual address to map
+ * @end: end of the virtual addresses to map (exclusive)
+ * @dma: addresses of the pages for this GPU, one entry per 1 << order
+ *	pages, as produced by drm_gpusvm_get_pages()
+ * @flags: DRM_SVM_COORD_MAP_*
+ */
+struct drm_svm_coord_map_args {
+	unsigned long start;
+	unsigned long end;
+	const struct drm_pagemap_addr *dma;
+	u32 flags;
+};
+
+#define DRM_SVM_COORD_MAP_READ_ONLY	BIT(0)	/* no write PTEs */
+#define DRM_SVM_COORD_MAP_EXEC		BIT(1)	/* executable */
+#define DRM_SVM_COORD_MAP_DEVMEM	BIT(2)	/* pages in VRAM */
+
+/**
+ * struct drm_svm_coord_ops - backend operations of an attached GPU
+ *
+ * The coordinator decides; the backend touches the hardware. Every op gets
+ * the &struct drm_svm_coord_dev the GPU attached with. No op is called
+ * with the mmap lock or the manager lock held, and the coordinator never
+ * holds a driver lock of its own choosing across an op. Ops called from
+ * the MMU notifier path run in reclaim context: they must not allocate
+ * memory that can recurse into reclaim, nor wait on anything that does.
+ */
+struct drm_svm_coord_ops {
+	/**
+	 * @prepare: Preallocate page-table memory for a map (optional).
+	 *
+	 * Called before @map for the same range, from process or worker
+	 * context, without coordinator locks: this is where a backend
+	 * allocates page-table levels so that @map need not allocate.
+	 *
+	 * Return: 0, or a negative errno that aborts the map.
+	 */
+	int (*prepare)(struct drm_svm_coord_dev *dev, unsigned long start,
+		       unsigned long end);
+
+	/**
+	 * @map: Write the GPU page-table entries of a range (mandatory).
+	 *
+	 * Called with the manager's notifier lock held for reading, after
+	 * the notifier sequence of the range was checked: the pages cannot
+	 * be invalidated until it returns. Must not allocate memory that
+	 * can enter reclaim (use what @prepare reserved) and must not sleep
+	 * on the GPU. TLB invalidation is not needed: only new entries are
+	 * written.
+	 *
+	 * Return: 0, or a negative errno; the range stays unmapped for this
+	 * GPU.
+	 */
+	int (*map)(struct drm_svm_coord_dev *dev,
+		   const struct drm_svm_coord_map_args *args);
+
+	/**
+	 * @unmap: Clear the GPU page-table entries of a range (mandatory).
+	 *
+	 * Called from the MMU notifier (reclaim context, notifier lock held
+	 * for writing) and from teardown. Clears the entries and issues the
+	 * TLB invalidation, without waiting for it: the coordinator calls
+	 * @tlb_flush_wait once for all GPUs afterwards.
+	 */
+	void (*unmap)(struct drm_svm_coord_dev *dev, unsigned long start,
+		      unsigned long end);
+
+	/**
+	 * @tlb_flush_wait: Wait for the TLB invalidations issued by @unmap
+	 * (optional: a backend whose @unmap completes synchronously leaves
+	 * it NULL).
+	 *
+	 * Called in the second pass of the two-pass MMU notifier, after
+	 * every GPU's @unmap was issued, or right after @unmap when the
+	 * notifier runs in one pass. Reclaim context.
+	 */
+	void (*tlb_flush_wait)(struct drm_svm_coord_dev *dev);
+
+	/**
+	 * @quiesce: Stop the GPU's queues of this process (mandatory for a
+	 * GPU attached without %DRM_SVM_COORD_DEV_CAN_FAULT, unused
+	 * otherwise).
+	 *
+	 * Called from the MMU notifier before the mappings of a range the
+	 * GPU cannot fault back in are cleared. Reclaim context. Calls nest:
+	 * the coordinator pairs every @quiesce with one @resume.
+	 */
+	void (*quiesce)(struct drm_svm_coord_dev *dev);
+
+	/**
+	 * @resume: Restart the queues stopped by @quiesce (mandatory with
+	 * @quiesce).
+	 *
+	 * Called from the manager's restore worker once every range the GPU
+	 * lost was mapped again.
+	 */
+	void (*resume)(struct drm_svm_coord_dev *dev);
+};
+
+/* Capability flags of &struct drm_svm_coord_dev_caps. */
+#define DRM_SVM_COORD_DEV_CAN_FAULT	BIT(0)
+
+/**
+ * struct drm_svm_coord_dev_caps - what an attaching GPU can do
+ * @flags: DRM_SVM_COORD_DEV_*: %DRM_SVM_COORD_DEV_CAN_FAULT when the GPU
+ *	recovers from page faults (it then maps on demand), otherwise its
+ *	mappings are made ahead of use and restored after invalidations
+ * @dpagemap: the GPU's VRAM, or NULL for a GPU without device memory. Its
+ *	&struct drm_pagemap devmem ops are the GPU's copy engine.
+ * @pagemap_owner: device-private page owner shared by the GPUs that can
+ *	map each other's VRAM (see drm_pagemap_acquire_owner()), or NULL
+ */
+struct drm_svm_coord_dev_caps {
+	u32 flags;
+	struct drm_pagemap *dpagemap;
+	void *pagemap_owner;
+};
+
+struct drm_svm_coord *drm_svm_coord_get(struct mm_struct *mm);
+void drm_svm_coord_put(struct drm_svm_coord *svm);
+
+struct drm_svm_coord_dev *
+drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
+		     const struct drm_svm_coord_ops *ops,
+		     const struct drm_svm_coord_dev_caps *caps, void *priv);
+void drm_svm_coord_detach(struct drm_svm_coord_dev *dev);
+
+struct drm_svm_coord *drm_svm_coord_dev_manager(struct drm_svm_coord_dev *dev);
+unsigned int drm_svm_coord_dev_index(struct drm_svm_coord_dev *dev);
+void *drm_svm_coord_dev_priv(struct drm_svm_coord_dev *dev);
+
+int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
+			   unsigned long size,
+			   const struct drm_svm_coord_attr *attrs,
+			   unsigned int nattrs,
+			   struct drm_svm_coord_changes *changes);
+int drm_svm_coord_get_attr(struct drm_svm_coord *svm, unsigned long start,
+			   unsigned long size, struct drm_svm_coord_attr *attrs,
+			   unsigned int nattrs);
+int drm_svm_coord_get_attr_summary(struct drm_svm_coord *svm,
+				   unsigned long start, unsigned long size,
+				   struct drm_svm_coord_attr_summary *sum);
+void drm_svm_coord_changes_fini(struct drm_svm_coord_changes *changes);
+
+/**
+ * typedef drm_svm_coord_attr_fn - callback of drm_svm_coord_walk_attrs()
+ * @priv: the caller's data
+ * @start: first address of the interval
+ * @end: end of the interval (exclusive)
+ * @attrs: its attributes (defaults for addresses never set)
+ *
+ * Return: 0 to go on, anything else stops the walk and is returned.
+ */
+typedef int (*drm_svm_coord_attr_fn)(void *priv, unsigned long start,
+				     unsigned long end,
+				     const struct drm_svm_coord_attrs *attrs);
+
+int drm_svm_coord_walk_attrs(struct drm_svm_coord *svm,
+			     unsigned long start, unsigned long end,
+			     drm_svm_coord_attr_fn fn, void *priv);
+
+#endif /* __DRM_SVM_COORD_H__ */
