@@ -13,6 +13,10 @@
 
 set -euo pipefail
 
+# The harness runs Debian's tools (installed by deps.sh): prefer them to
+# other installs on PATH, such as a pyenv python3 without python3-ply.
+export PATH=/usr/bin:/bin:$PATH
+
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/drm-svm-coord}
 JOBS=${JOBS:-$(nproc)}

@@ -8,7 +8,8 @@
 # committed on top of the previous one, so the series is bisectable and
 # reads like the project's history. Only committed work is exported.
 # Then the series is checked: git am onto pristine copies of the base files
-# must reproduce the tree of HEAD exactly.
+# must reproduce the tree of HEAD exactly, and checkpatch --strict must
+# accept every patch.
 #
 # Usage: patches.sh [OUTDIR]    (default: $REPO/out/patches)
 . "$(dirname "$0")/lib.sh"
@@ -108,4 +109,14 @@ if ! diff -r -x .git "$work/series" "$work/check" > "$work/diff"; then
 	head -n 20 "$work/diff" >&2
 	die "git am of the series does not reproduce the project's tree"
 fi
-msg "wrote $n patches and a cover letter to $OUT (git am onto the base: ok)"
+# What a maintainer runs first. FILE_PATH_CHANGES is left out: the
+# MAINTAINERS entry of the series covers the files the patches add.
+for p in $(ls "$OUT"/[0-9]*.patch | grep -v /0000-cover-letter.patch); do
+	(cd "$SRC" && perl scripts/checkpatch.pl --strict --quiet --show-types \
+		--ignore FILE_PATH_CHANGES "$p") >> "$work/checkpatch.log" 2>&1 || true
+done
+if [ -s "$work/checkpatch.log" ]; then
+	head -n 40 "$work/checkpatch.log" >&2
+	die "checkpatch --strict complains about the series"
+fi
+msg "wrote $n patches and a cover letter to $OUT (git am onto the base: ok, checkpatch --strict: ok)"
