@@ -15,10 +15,10 @@
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
 
-#include <drm/drm_device.h>
 #include <drm/drm_gpusvm.h>
-#include <drm/drm_kunit_helpers.h>
 #include <drm/drm_pagemap.h>
+
+#include "drm_svm_coord_test.h"
 
 struct gpusvm_fixture {
 	struct drm_device *drm;
@@ -99,11 +99,8 @@ static void test_gpusvm_fault_and_invalidate_user_mm(struct kunit *test)
 
 	fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fx);
-	dev = drm_kunit_helper_alloc_device(test);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	fx->drm = __drm_kunit_helper_alloc_drm_device(test, dev,
-						      sizeof(*fx->drm), 0, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fx->drm);
+	fx->drm = svm_test_drm_device(test);
+	dev = fx->drm->dev;
 
 	/* 4 MiB so that a 2 MiB aligned chunk lies inside the VMA. */
 	addr = kunit_vm_mmap(test, NULL, 0, SZ_4M, PROT_READ | PROT_WRITE,

@@ -12,10 +12,8 @@
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 
-#include <drm/drm_device.h>
-#include <drm/drm_kunit_helpers.h>
-
 #include "../drm_svm_coord_priv.h"
+#include "drm_svm_coord_test.h"
 
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
@@ -55,15 +53,10 @@ struct mgr_fixture {
 static int mgr_init(struct kunit *test)
 {
 	struct mgr_fixture *fx;
-	struct device *dev;
 
 	fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fx);
-	dev = drm_kunit_helper_alloc_device(test);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	fx->drm = __drm_kunit_helper_alloc_drm_device(test, dev,
-						      sizeof(*fx->drm), 0, 0);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fx->drm);
+	fx->drm = svm_test_drm_device(test);
 	KUNIT_ASSERT_EQ(test, kunit_attach_mm(), 0);
 	mmu_notifier_synchronize();
 	fx->managers_before = atomic_read(&drm_svm_coord_nr_managers);

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ *
+ * Helpers shared by the coordinator's KUnit suites.
+ */
+
+#ifndef __DRM_SVM_COORD_TEST_H__
+#define __DRM_SVM_COORD_TEST_H__
+
+#include <kunit/test.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_kunit_helpers.h>
+
+/*
+ * A DRM device on a KUnit device (32-bit DMA mask, dma-direct), released
+ * with the test. Asserts on failure.
+ */
+static inline struct drm_device *svm_test_drm_device(struct kunit *test)
+{
+	struct drm_device *drm;
+	struct device *dev;
+
+	dev = drm_kunit_helper_alloc_device(test);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	drm = __drm_kunit_helper_alloc_drm_device(test, dev, sizeof(*drm), 0, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, drm);
+	return drm;
+}
+
+#endif /* __DRM_SVM_COORD_TEST_H__ */
