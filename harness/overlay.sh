@@ -42,12 +42,13 @@ install_if_changed() {
 }
 
 # --- patches -----------------------------------------------------------------
+patched=$(patched_files)
 mkdir -p "$STATE/orig"
 touch "$STATE/patched.list"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for f in $(patched_files); do
+for f in $patched; do
 	if [ ! -e "$STATE/orig/$f" ] && [ ! -e "$STATE/orig/$f.absent" ]; then
 		grep -qxF "$f" "$STATE/patched.list" &&
 			die "original of $f lost; remove $STATE and restore $SRC/$f"
@@ -69,13 +70,13 @@ for p in $(series); do
 		< "$REPO/patches/$p" || die "patch $p does not apply to $SRC"
 done
 
-for f in $(patched_files); do
+for f in $patched; do
 	install_if_changed "$tmp/$f" "$SRC/$f" "$f (patched)"
 done
 
 # Files patched before but no longer: back to their original.
 for f in $(cat "$STATE/patched.list"); do
-	patched_files | grep -qxF "$f" && continue
+	grep -qxF "$f" <<< "$patched" && continue
 	if [ -e "$STATE/orig/$f.absent" ]; then
 		rm -f "$SRC/$f" "$STATE/orig/$f.absent"
 	else
@@ -83,7 +84,7 @@ for f in $(cat "$STATE/patched.list"); do
 		rm -f "$STATE/orig/$f"
 	fi
 done
-patched_files > "$STATE/patched.list"
+echo "$patched" > "$STATE/patched.list"
 
 # --- overlay files -------------------------------------------------------------
 touch "$STATE/overlay.list"
