@@ -4,8 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
-      python3 perl git ccache sparse dpkg-dev qemu-system-x86 qemu-system-data
-      gnuplot-nox)
+      python3 perl git ccache sparse dpkg-dev qemu-system-x86 qemu-system-data)
 
 missing=()
 for p in "${PKGS[@]}"; do
