@@ -36,8 +36,12 @@ fi
 kmake -s headers > "$BUILD/headers.log" 2>&1 || die "make headers failed: $BUILD/headers.log"
 msg "kernel built in $(( $(date +%s) - start )) s: $BUILD/arch/x86/boot/bzImage"
 
-# Warnings in the project's files fail the build (DRM compiles with W=1).
-if grep -E '(drm_svm_coord|drivers/gpu/drm/vsvm)[^ :]*:[0-9]+(:[0-9]+)?: warning:' \
-	"$BUILD/build.log" >&2; then
-	die "the compiler warns about project files"
+# Warnings in the project's files, and in the upstream files its patches
+# change, fail the build (DRM compiles with W=1).
+ours='drm_svm_coord|drivers/gpu/drm/vsvm'
+for f in $(grep -E '\.[ch]$' "$STATE/patched.list" || true); do
+	ours="$ours|$f"
+done
+if grep -E "($ours)[^ :]*:[0-9]+(:[0-9]+)?: warning:" "$BUILD/build.log" >&2; then
+	die "the compiler warns about files of the project"
 fi
