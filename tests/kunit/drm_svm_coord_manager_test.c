@@ -56,7 +56,7 @@ static int mgr_init(struct kunit *test)
 
 	fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fx);
-	fx->drm = svm_test_drm_device(test);
+	fx->drm = svm_test_drm_device(test, 0);
 	KUNIT_ASSERT_EQ(test, kunit_attach_mm(), 0);
 	mmu_notifier_synchronize();
 	fx->managers_before = atomic_read(&drm_svm_coord_nr_managers);
