@@ -210,6 +210,10 @@ struct drm_svm_coord_map_args {
  * holds a driver lock of its own choosing across an op. Ops called from
  * the MMU notifier path run in reclaim context: they must not allocate
  * memory that can recurse into reclaim, nor wait on anything that does.
+ *
+ * The manager checks the table at attach time; the code that calls the ops
+ * (the shared mapping path, invalidation and restore) builds on this
+ * contract.
  */
 struct drm_svm_coord_ops {
 	/**
