@@ -76,12 +76,18 @@ for rst in $(grep -E '\.rst$' "$STATE/overlay.list"); do
 done
 result "kernel-doc coverage (exports documented, rst directives resolve)" "$out/doc-coverage.log"
 
+# kbuild prints one "CHECK" line per file sparse checked. A caller's
+# "make -s" would reach it through MAKEFLAGS and silence them: clear it.
+sparse_make() {
+	MAKEFLAGS= kmake W=1 C=2 CHECK="$sparse" "$@"
+}
+
 if [ -f "$BUILD/vmlinux" ]; then
 	sparse=$("$REPO/harness/sparse.sh")
 	dirs=$(printf '%s\n' "${cfiles[@]}" | grep -E '\.c$' | xargs -r -n1 dirname | sort -u)
 	: > "$out/sparse.log"
 	for d in $dirs; do
-		if ! kmake W=1 C=2 CHECK="$sparse" "$d/" > "$out/sparse.raw" 2>&1; then
+		if ! sparse_make "$d/" > "$out/sparse.raw" 2>&1; then
 			cat "$out/sparse.raw" >> "$out/sparse.log"
 			continue
 		fi
@@ -94,7 +100,7 @@ if [ -f "$BUILD/vmlinux" ]; then
 	done
 	# The upstream C files the patches change, one object each.
 	for f in $(grep -E '\.c$' "$STATE/patched.list" || true); do
-		kmake W=1 C=2 CHECK="$sparse" "${f%.c}.o" > "$out/sparse.raw" 2>&1 ||
+		sparse_make "${f%.c}.o" > "$out/sparse.raw" 2>&1 ||
 			{ cat "$out/sparse.raw" >> "$out/sparse.log"; continue; }
 		grep -q "^  CHECK   " "$out/sparse.raw" ||
 			echo "sparse did not check $f" >> "$out/sparse.log"
