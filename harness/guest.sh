@@ -80,7 +80,7 @@ msg "guest: ran $(( $(date +%s) - start )) s, log in $log"
 # Per program: kselftest "# Totals:" line, or its exit status alone.
 pass=0 fail=0 skip=0
 for p in "${progs[@]}"; do
-	block=$(sed -n "\|^@@ RUN /tests/$p\$|,\|^@@ EXIT /tests/$p |p" "$log" | tr -d '\r')
+	block=$(sed -n "\|^@@ RUN /tests/$p\$|,\|^@@ EXIT /tests/$p |p" "$log")
 	status=$(echo "$block" | sed -n "s|^@@ EXIT /tests/$p ||p")
 	totals=$(echo "$block" | grep -E '^# Totals: pass:' | tail -n 1 || true)
 	if [ -n "$totals" ]; then

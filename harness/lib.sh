@@ -50,6 +50,20 @@ resolve_tree() {
 	mkdir -p "$STATE" "$BUILD" "$GUEST" "$RESULTS"
 }
 
+# The overlay: repo path -> kernel path. KUnit suites live in tests/kunit/
+# and are built from drivers/gpu/drm/drm_svm_coord/tests/.
+kernel_path() {
+	case "$1" in
+	tests/kunit/*) echo "drivers/gpu/drm/drm_svm_coord/tests/${1#tests/kunit/}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# series_names < SERIES: the patch names of a series file, in order.
+series_names() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d'
+}
+
 kernel_version() {
 	make -s -C "$1" kernelversion 2>/dev/null | tail -n 1
 }

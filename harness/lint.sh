@@ -37,7 +37,7 @@ for f in "${hostc[@]}"; do
 	perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
 		--no-tree -f "$REPO/$f" >> "$out/checkpatch.log" 2>&1 || true
 done
-mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$REPO/patches/series")
+mapfile -t patches < <(series_names < "$REPO/patches/series")
 for p in "${patches[@]}"; do
 	perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
 		"$REPO/patches/$p" >> "$out/checkpatch.log" 2>&1 || true

@@ -7,22 +7,13 @@
 . "$(dirname "$0")/lib.sh"
 resolve_tree
 
-# Overlay: repo path -> kernel path. KUnit suites live in tests/kunit/ and
-# are built from drivers/gpu/drm/drm_svm_coord/tests/.
 overlay_files() {
 	(cd "$REPO" && find drivers include Documentation tests/kunit \
 		-type f ! -name '*~' ! -name '.*.swp' 2>/dev/null | LC_ALL=C sort)
 }
 
-kernel_path() {
-	case "$1" in
-	tests/kunit/*) echo "drivers/gpu/drm/drm_svm_coord/tests/${1#tests/kunit/}" ;;
-	*) echo "$1" ;;
-	esac
-}
-
 series() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$REPO/patches/series"
+	series_names < "$REPO/patches/series"
 }
 
 patched_files() {

@@ -20,19 +20,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 KPATHS=(drivers include Documentation tests/kunit patches)
 
-kernel_path() {
-	case "$1" in
-	tests/kunit/*) echo "drivers/gpu/drm/drm_svm_coord/tests/${1#tests/kunit/}" ;;
-	*) echo "$1" ;;
-	esac
-}
-
 commits=$(git -C "$REPO" rev-list --reverse HEAD -- "${KPATHS[@]}")
 [ -n "$commits" ] || die "no commit touches kernel files yet"
 
 # Base: the original of every file that any version of the series patches.
 touched=$(for c in $commits; do
-	git -C "$REPO" show "$c:patches/series" 2>/dev/null | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' |
+	git -C "$REPO" show "$c:patches/series" 2>/dev/null | series_names |
 	while read -r p; do
 		git -C "$REPO" show "$c:patches/$p" | sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p'
 	done
@@ -64,7 +57,7 @@ for c in $commits; do
 	git -C "$t" rm -rq --cached . > /dev/null 2>&1 || true
 	git -C "$t" clean -fdxq
 	git -C "$t" checkout -q base -- . 2>/dev/null || true
-	git -C "$REPO" show "$c:patches/series" 2>/dev/null | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' |
+	git -C "$REPO" show "$c:patches/series" 2>/dev/null | series_names |
 	while read -r p; do
 		git -C "$REPO" show "$c:patches/$p" |
 			patch -d "$t" -p1 --batch --forward --quiet --no-backup-if-mismatch ||
