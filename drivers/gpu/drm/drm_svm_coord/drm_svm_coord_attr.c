@@ -96,7 +96,15 @@ static bool attrs_are_default(const struct drm_svm_coord_attrs *attrs)
 	return drm_svm_coord_attrs_equal(attrs, &def);
 }
 
-static int validate_gpu(u32 index, u64 attached)
+/**
+ * drm_svm_coord_check_gpu() - check a GPU index of a request
+ * @index: the index
+ * @attached: indices of the attached GPUs
+ *
+ * Return: 0, -EINVAL for an index no GPU can have, -ENODEV for an index
+ * that is not attached.
+ */
+int drm_svm_coord_check_gpu(u32 index, u64 attached)
 {
 	if (index >= DRM_SVM_COORD_MAX_DEVS)
 		return -EINVAL;
@@ -107,7 +115,7 @@ static int validate_loc(u32 loc, u64 attached)
 {
 	if (loc == DRM_SVM_COORD_LOC_UNDEFINED || loc == DRM_SVM_COORD_LOC_SYSMEM)
 		return 0;
-	return validate_gpu(loc, attached);
+	return drm_svm_coord_check_gpu(loc, attached);
 }
 
 /**
@@ -143,7 +151,7 @@ int drm_svm_coord_attrs_validate(const struct drm_svm_coord_attr *attrs,
 		case DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE:
 		case DRM_SVM_COORD_ATTR_NO_ACCESS:
 		case DRM_SVM_COORD_ATTR_ACCESS_DEFAULT:
-			err = validate_gpu(value, attached);
+			err = drm_svm_coord_check_gpu(value, attached);
 			break;
 		case DRM_SVM_COORD_ATTR_SET_FLAGS:
 			err = value & ~DRM_SVM_COORD_FLAGS_ALL ? -EINVAL : 0;

@@ -440,6 +440,7 @@ static int drm_svm_coord_check_query(const struct drm_svm_coord_attr *attrs,
 				     unsigned int nattrs, u64 attached)
 {
 	unsigned int i;
+	int err;
 
 	if (!nattrs || !attrs)
 		return -EINVAL;
@@ -449,10 +450,9 @@ static int drm_svm_coord_check_query(const struct drm_svm_coord_attr *attrs,
 			return -EINVAL;
 		if (!attr_is_access(attrs[i].type))
 			continue;
-		if (attrs[i].value >= DRM_SVM_COORD_MAX_DEVS)
-			return -EINVAL;
-		if (!(attached & BIT_ULL(attrs[i].value)))
-			return -ENODEV;
+		err = drm_svm_coord_check_gpu(attrs[i].value, attached);
+		if (err)
+			return err;
 	}
 	return 0;
 }

@@ -85,6 +85,7 @@ struct drm_svm_coord_dev {
 };
 
 /* Attribute tree: drm_svm_coord_attr.c. Ranges are in pages, inclusive. */
+int drm_svm_coord_check_gpu(u32 index, u64 attached);
 void drm_svm_coord_attrs_default(struct drm_svm_coord_attrs *attrs);
 bool drm_svm_coord_attrs_equal(const struct drm_svm_coord_attrs *a,
 			       const struct drm_svm_coord_attrs *b);
