@@ -211,17 +211,19 @@ struct drm_svm_coord_map_args {
  * the MMU notifier path run in reclaim context: they must not allocate
  * memory that can recurse into reclaim, nor wait on anything that does.
  *
- * The manager checks the table at attach time; the code that calls the ops
- * (the shared mapping path, invalidation and restore) builds on this
- * contract.
+ * The manager checks the table at attach time. The shared mapping path
+ * calls @prepare and @map, invalidation calls @unmap and @tlb_flush_wait;
+ * @quiesce and @resume belong to the restore path of GPUs that cannot
+ * fault, which is not in place yet: they are checked but not called.
  */
 struct drm_svm_coord_ops {
 	/**
 	 * @prepare: Preallocate page-table memory for a map (optional).
 	 *
 	 * Called before @map for the same range, from process or worker
-	 * context, without coordinator locks: this is where a backend
-	 * allocates page-table levels so that @map need not allocate.
+	 * context, with neither the notifier lock nor the mmap lock held:
+	 * this is where a backend allocates page-table levels (GFP_KERNEL)
+	 * so that @map need not allocate.
 	 *
 	 * Return: 0, or a negative errno that aborts the map.
 	 */
@@ -306,6 +308,54 @@ struct drm_svm_coord_dev_caps {
 	void *pagemap_owner;
 };
 
+/**
+ * enum drm_svm_coord_stat - counters of a manager and of its GPUs
+ * @DRM_SVM_COORD_STAT_NOTIFIERS: MMU interval notifiers registered
+ * @DRM_SVM_COORD_STAT_NOTIFIERS_REMOVED: MMU interval notifiers removed
+ * @DRM_SVM_COORD_STAT_RANGES: ranges created
+ * @DRM_SVM_COORD_STAT_RANGES_DESTROYED: ranges destroyed
+ * @DRM_SVM_COORD_STAT_HMM_FAULTS: hmm_range_fault() calls
+ * @DRM_SVM_COORD_STAT_HMM_PAGES: pages asked of hmm_range_fault()
+ * @DRM_SVM_COORD_STAT_INVALIDATIONS: MMU notifier callbacks that hit ranges
+ * @DRM_SVM_COORD_STAT_ZAPS: backend @unmap calls (per GPU: its own)
+ * @DRM_SVM_COORD_STAT_TLB_WAITS: backend @tlb_flush_wait calls
+ * @DRM_SVM_COORD_STAT_FAULTS: GPU faults handled
+ * @DRM_SVM_COORD_STAT_MAPS: backend @map calls
+ * @DRM_SVM_COORD_STAT_DMA_MAPS: ranges DMA-mapped for a GPU
+ * @DRM_SVM_COORD_STAT_RETRIES: validations retried after a race with an
+ *	invalidation
+ * @DRM_SVM_COORD_STAT_WORKER_RUNS: runs of the manager's worker
+ * @DRM_SVM_COORD_STAT_NUM: number of counters, not a counter
+ *
+ * A manager counts everything; a GPU counts what was done for it (faults,
+ * maps, DMA maps, zaps, TLB waits, retries).
+ */
+enum drm_svm_coord_stat {
+	DRM_SVM_COORD_STAT_NOTIFIERS,
+	DRM_SVM_COORD_STAT_NOTIFIERS_REMOVED,
+	DRM_SVM_COORD_STAT_RANGES,
+	DRM_SVM_COORD_STAT_RANGES_DESTROYED,
+	DRM_SVM_COORD_STAT_HMM_FAULTS,
+	DRM_SVM_COORD_STAT_HMM_PAGES,
+	DRM_SVM_COORD_STAT_INVALIDATIONS,
+	DRM_SVM_COORD_STAT_ZAPS,
+	DRM_SVM_COORD_STAT_TLB_WAITS,
+	DRM_SVM_COORD_STAT_FAULTS,
+	DRM_SVM_COORD_STAT_MAPS,
+	DRM_SVM_COORD_STAT_DMA_MAPS,
+	DRM_SVM_COORD_STAT_RETRIES,
+	DRM_SVM_COORD_STAT_WORKER_RUNS,
+	DRM_SVM_COORD_STAT_NUM,
+};
+
+/**
+ * struct drm_svm_coord_stats - a snapshot of counters
+ * @count: one value per &enum drm_svm_coord_stat
+ */
+struct drm_svm_coord_stats {
+	u64 count[DRM_SVM_COORD_STAT_NUM];
+};
+
 struct drm_svm_coord *drm_svm_coord_get(struct mm_struct *mm);
 void drm_svm_coord_put(struct drm_svm_coord *svm);
 
@@ -348,5 +398,15 @@ typedef int (*drm_svm_coord_attr_fn)(void *priv, unsigned long start,
 int drm_svm_coord_walk_attrs(struct drm_svm_coord *svm,
 			     unsigned long start, unsigned long end,
 			     drm_svm_coord_attr_fn fn, void *priv);
+
+int drm_svm_coord_handle_fault(struct drm_svm_coord_dev *dev,
+			       unsigned long addr, bool write);
+int drm_svm_coord_map(struct drm_svm_coord_dev *dev, unsigned long start,
+		      unsigned long size);
+
+void drm_svm_coord_read_stats(struct drm_svm_coord *svm,
+			      struct drm_svm_coord_dev *dev,
+			      struct drm_svm_coord_stats *stats);
+void drm_svm_coord_reset_stats(struct drm_svm_coord *svm);
 
 #endif /* __DRM_SVM_COORD_H__ */

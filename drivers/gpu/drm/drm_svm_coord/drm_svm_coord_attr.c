@@ -394,6 +394,56 @@ int drm_svm_coord_attr_tree_walk(struct drm_svm_coord_attr_tree *tree,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_walk);
 
+struct lookup_ctx {
+	unsigned long page;
+	unsigned long first;
+	unsigned long last;
+	struct drm_svm_coord_attrs *attrs;
+};
+
+static int lookup_seg(void *priv, unsigned long first, unsigned long last,
+		      const struct drm_svm_coord_attrs *attrs)
+{
+	struct lookup_ctx *ctx = priv;
+
+	if (last < ctx->page)
+		return 0;
+	ctx->first = first;
+	ctx->last = last;
+	*ctx->attrs = *attrs;
+	return 1;
+}
+
+/**
+ * drm_svm_coord_attr_tree_lookup() - the attributes of a page and how far
+ * they reach
+ * @tree: the tree
+ * @page: the page
+ * @first: first page of the window to look in, at most @page
+ * @last: last page of the window, at least @page
+ * @seg_first: receives the first page of the window with @page's attributes
+ * @seg_last: receives the last such page (inclusive)
+ * @attrs: receives the attributes of @page
+ *
+ * Return: 0, or -EINVAL when @page is outside the window.
+ */
+int drm_svm_coord_attr_tree_lookup(struct drm_svm_coord_attr_tree *tree,
+				   unsigned long page, unsigned long first,
+				   unsigned long last, unsigned long *seg_first,
+				   unsigned long *seg_last,
+				   struct drm_svm_coord_attrs *attrs)
+{
+	struct lookup_ctx ctx = { .page = page, .attrs = attrs };
+
+	if (page < first || page > last)
+		return -EINVAL;
+	drm_svm_coord_attr_tree_walk(tree, first, last, lookup_seg, &ctx);
+	*seg_first = ctx.first;
+	*seg_last = ctx.last;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_lookup);
+
 struct summary_ctx {
 	struct drm_svm_coord_attr_summary *sum;
 	bool started;

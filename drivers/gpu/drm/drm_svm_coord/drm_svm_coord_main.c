@@ -61,14 +61,48 @@
  * The attribute tree does no locking of its own: every access goes through
  * the manager, which asserts the lock.
  *
- * The shared ranges, added with the mapping path, get a notifier lock of
- * their own, modelled on &drm_gpusvm.notifier_lock: taken in MMU notifier
- * callbacks, so below the mmap lock and inside reclaim, and never held
- * while taking &drm_svm_coord.lock. The order is therefore
- * &drm_svm_coord.lock, then the mmap lock, then the notifier lock.
+ * GPU faults and map requests hold &drm_svm_coord.lock for reading, so
+ * attach, detach and attribute changes wait for them, and they see stable
+ * attributes and GPUs.
+ *
+ * &drm_svm_coord.range_lock (mutex) serializes changes to the notifiers
+ * and to their range trees: creating a range or a notifier, retiring a
+ * range. It is taken under &drm_svm_coord.lock and outside the mmap lock
+ * (mmu_interval_notifier_insert() may take the mmap lock).
+ *
+ * &drm_svm_coord_range.lock (mutex) serializes the validation of one
+ * range: hmm_range_fault() (which takes the mmap lock) and the DMA mapping
+ * run under it. It nests inside the range lock when a range is retired,
+ * and is never taken while waiting for the range lock.
+ *
+ * The notifier lock is the rw_semaphore of the manager's pages-only
+ * &drm_gpusvm (&drm_gpusvm.notifier_lock): taken for writing by the MMU
+ * notifier callbacks, so below the mmap lock and inside reclaim; taken for
+ * reading around &drm_svm_coord_ops.map after the notifier sequence check.
+ * Range tree insertions and removals, the mapped masks and the per-GPU
+ * pages change under it (see &struct drm_svm_coord_range). No allocation
+ * that can reclaim happens under it.
+ *
+ * The order is therefore: &drm_svm_coord.lock, range lock,
+ * &drm_svm_coord_range.lock, mmap lock, notifier lock. The backend's
+ * @unmap and @tlb_flush_wait run under the notifier lock; @map under it
+ * for reading; @prepare under the range's mutex only.
+ *
+ * A GPU's bit in a range's mapped mask keeps &drm_svm_coord.devs of that
+ * GPU valid for the notifier callbacks: detach clears the GPU's bits under
+ * the notifier lock and waits for invalidations in flight before the GPU
+ * is forgotten.
+ *
+ * The list of managers behind debugfs is protected by a spinlock, taken
+ * with bottom halves disabled, as managers leave it from an SRCU callback.
  */
 
 static struct dentry *drm_svm_coord_debugfs;
+
+/* Live managers, for debugfs; freed from SRCU callbacks, hence a spinlock. */
+static LIST_HEAD(drm_svm_coord_list);
+static DEFINE_SPINLOCK(drm_svm_coord_list_lock);
+static atomic_t drm_svm_coord_next_id = ATOMIC_INIT(0);
 
 /* Live managers, for debugfs and for the tests' leak checks. */
 atomic_t drm_svm_coord_nr_managers = ATOMIC_INIT(0);
@@ -85,6 +119,11 @@ static struct mmu_notifier *drm_svm_coord_alloc_notifier(struct mm_struct *mm)
 
 	init_rwsem(&svm->lock);
 	drm_svm_coord_attr_tree_init(&svm->attrs);
+	drm_svm_coord_ranges_init(svm);
+	svm->id = atomic_inc_return(&drm_svm_coord_next_id);
+	spin_lock_bh(&drm_svm_coord_list_lock);
+	list_add_tail(&svm->link, &drm_svm_coord_list);
+	spin_unlock_bh(&drm_svm_coord_list_lock);
 	atomic_inc(&drm_svm_coord_nr_managers);
 	return &svm->mn;
 }
@@ -95,6 +134,13 @@ static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
 
 	/* SRCU callback, after the last put: no GPU is attached. */
 	WARN_ON(svm->attached);
+	/* The last detach destroyed every range and notifier. */
+	WARN_ON(!RB_EMPTY_ROOT(&svm->notifiers.rb_root));
+	spin_lock_bh(&drm_svm_coord_list_lock);
+	list_del(&svm->link);
+	spin_unlock_bh(&drm_svm_coord_list_lock);
+	drm_gpusvm_fini(&svm->gpusvm);
+	mutex_destroy(&svm->range_lock);
 	drm_svm_coord_attr_tree_fini(&svm->attrs);
 	kfree(svm);
 	atomic_dec(&drm_svm_coord_nr_managers);
@@ -119,17 +165,24 @@ static struct mm_struct *svm_mm(struct drm_svm_coord *svm)
 	return svm->mn.mm;
 }
 
-/* Record lock -> mmap_lock and lock -> reclaim, before any real use. */
+/*
+ * Record lock -> range_lock -> mmap_lock -> notifier lock, and that reclaim
+ * may happen under the outer two, before any real use.
+ */
 static void drm_svm_coord_prime_lockdep(struct drm_svm_coord *svm)
 {
 	if (!IS_ENABLED(CONFIG_LOCKDEP))
 		return;
 
 	down_write(&svm->lock);
+	mutex_lock(&svm->range_lock);
 	mmap_read_lock(svm_mm(svm));
+	down_read(&svm->gpusvm.notifier_lock);
+	up_read(&svm->gpusvm.notifier_lock);
 	mmap_read_unlock(svm_mm(svm));
 	fs_reclaim_acquire(GFP_KERNEL);
 	fs_reclaim_release(GFP_KERNEL);
+	mutex_unlock(&svm->range_lock);
 	up_write(&svm->lock);
 }
 
@@ -261,9 +314,12 @@ EXPORT_SYMBOL_GPL(drm_svm_coord_attach);
  * drm_svm_coord_detach() - detach a GPU from its manager
  * @dev: the attachment
  *
- * Removes the GPU from every attribute (it returns to the default access
- * policy; locations naming it become undefined), frees its index and drops
- * its reference on the manager. Must be called without the mmap lock held.
+ * Unmaps the GPU from every range (its page-table entries are zapped and
+ * its DMA mappings freed), removes it from every attribute (it returns to
+ * the default access policy; locations naming it become undefined), frees
+ * its index and drops its reference on the manager. The last GPU to detach
+ * destroys every range and notifier. Must be called without the mmap lock
+ * held.
  */
 void drm_svm_coord_detach(struct drm_svm_coord_dev *dev)
 {
@@ -271,10 +327,13 @@ void drm_svm_coord_detach(struct drm_svm_coord_dev *dev)
 	u64 bit = BIT_ULL(dev->index);
 
 	down_write(&svm->lock);
+	drm_svm_coord_ranges_forget_dev(svm, dev);
 	drm_svm_coord_attr_tree_forget_dev(&svm->attrs, dev->index);
 	svm->attached &= ~bit;
 	svm->can_fault &= ~bit;
 	svm->devs[dev->index] = NULL;
+	if (!svm->attached)
+		drm_svm_coord_ranges_fini(svm);
 	up_write(&svm->lock);
 
 	drm_svm_coord_put(svm);
@@ -345,6 +404,8 @@ static int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
  *
  * Transactional: on any error nothing changes. See Attributes for the
  * semantics and &struct drm_svm_coord_change for what @changes reports.
+ * The ranges over the intervals that changed are retired: the GPUs fault
+ * them back under the new attributes.
  *
  * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
  * overflowing, beyond the mm's task size) or request (see
@@ -359,7 +420,10 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 			   unsigned int nattrs,
 			   struct drm_svm_coord_changes *changes)
 {
+	struct drm_svm_coord_changes local = {};
+	struct drm_svm_coord_changes *out = changes ? changes : &local;
 	unsigned long first, last;
+	unsigned int i;
 	int err;
 
 	lockdep_assert_not_held(&svm_mm(svm)->mmap_lock);
@@ -370,8 +434,12 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 	down_write(&svm->lock);
 	err = drm_svm_coord_attr_tree_set(&svm->attrs, first, last, attrs,
 					  nattrs, svm->attached, svm->can_fault,
-					  changes);
+					  out);
+	for (i = 0; !err && i < out->count; i++)
+		drm_svm_coord_ranges_retire(svm, out->items[i].start,
+					    out->items[i].end);
 	up_write(&svm->lock);
+	drm_svm_coord_changes_fini(&local);
 	return err;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_set_attr);
@@ -598,11 +666,50 @@ static int managers_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(managers);
 
+static const char *const drm_svm_coord_stat_names[] = {
+	[DRM_SVM_COORD_STAT_NOTIFIERS] = "notifiers",
+	[DRM_SVM_COORD_STAT_NOTIFIERS_REMOVED] = "notifiers_removed",
+	[DRM_SVM_COORD_STAT_RANGES] = "ranges",
+	[DRM_SVM_COORD_STAT_RANGES_DESTROYED] = "ranges_destroyed",
+	[DRM_SVM_COORD_STAT_HMM_FAULTS] = "hmm_faults",
+	[DRM_SVM_COORD_STAT_HMM_PAGES] = "hmm_pages",
+	[DRM_SVM_COORD_STAT_INVALIDATIONS] = "invalidations",
+	[DRM_SVM_COORD_STAT_ZAPS] = "zaps",
+	[DRM_SVM_COORD_STAT_TLB_WAITS] = "tlb_waits",
+	[DRM_SVM_COORD_STAT_FAULTS] = "faults",
+	[DRM_SVM_COORD_STAT_MAPS] = "maps",
+	[DRM_SVM_COORD_STAT_DMA_MAPS] = "dma_maps",
+	[DRM_SVM_COORD_STAT_RETRIES] = "retries",
+	[DRM_SVM_COORD_STAT_WORKER_RUNS] = "worker_runs",
+};
+
+static_assert(ARRAY_SIZE(drm_svm_coord_stat_names) == DRM_SVM_COORD_STAT_NUM);
+
+static int stats_show(struct seq_file *m, void *unused)
+{
+	struct drm_svm_coord *svm;
+	unsigned int i;
+
+	spin_lock_bh(&drm_svm_coord_list_lock);
+	list_for_each_entry(svm, &drm_svm_coord_list, link) {
+		seq_printf(m, "manager %u gpus %#llx\n", svm->id,
+			   READ_ONCE(svm->attached));
+		for (i = 0; i < DRM_SVM_COORD_STAT_NUM; i++)
+			seq_printf(m, "  %s %lld\n", drm_svm_coord_stat_names[i],
+				   atomic64_read(&svm->stats[i]));
+	}
+	spin_unlock_bh(&drm_svm_coord_list_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
 static int __init drm_svm_coord_init(void)
 {
 	drm_svm_coord_debugfs = debugfs_create_dir("drm_svm_coord", NULL);
 	debugfs_create_file("managers", 0444, drm_svm_coord_debugfs, NULL,
 			    &managers_fops);
+	debugfs_create_file("stats", 0444, drm_svm_coord_debugfs, NULL,
+			    &stats_fops);
 	return 0;
 }
 

@@ -9,10 +9,14 @@
 #ifndef __DRM_SVM_COORD_PRIV_H__
 #define __DRM_SVM_COORD_PRIV_H__
 
+#include <linux/interval_tree.h>
+#include <linux/kref.h>
 #include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rwsem.h>
 
+#include <drm/drm_gpusvm.h>
 #include <drm/drm_svm_coord.h>
 
 /**
@@ -49,12 +53,23 @@ struct drm_svm_coord_attr_tree {
  * struct drm_svm_coord - the per-mm manager
  * @mn: MMU notifier singleton of the mm (mmu_notifier_get()), whose
  *	reference count is the manager's
- * @lock: protects @attached, @can_fault, @devs, @attrs and @dead
+ * @lock: protects @attached, @can_fault, @devs, @attrs and @dead (writers:
+ *	attach, detach, set_attr); held for reading across a GPU fault
  * @attached: indices of the attached GPUs
  * @can_fault: indices of the attached GPUs that recover from page faults
  * @devs: the attached GPUs by index
  * @attrs: the attribute tree of the mm
  * @dead: the mm has exited; no new attachment
+ * @range_lock: protects @notifiers and the range trees of the notifiers
+ *	against concurrent changes (lookups in the notifier callback rely on
+ *	the notifier lock instead, see Locking)
+ * @notifiers: interval tree of &struct drm_svm_coord_notifier, in bytes
+ * @notifier_size: size and alignment of a notifier's chunk of addresses
+ * @gpusvm: a pages-only &struct drm_gpusvm: its notifier lock is the
+ *	manager's notifier lock, and its pages API faults and DMA-maps
+ * @id: number of the manager in debugfs
+ * @link: entry in the list of managers, for debugfs
+ * @stats: counters, see &enum drm_svm_coord_stat
  */
 struct drm_svm_coord {
 	struct mmu_notifier mn;
@@ -64,6 +79,13 @@ struct drm_svm_coord {
 	struct drm_svm_coord_dev *devs[DRM_SVM_COORD_MAX_DEVS];
 	struct drm_svm_coord_attr_tree attrs;
 	bool dead;
+	struct mutex range_lock;	/* see Locking */
+	struct rb_root_cached notifiers;
+	unsigned long notifier_size;
+	struct drm_gpusvm gpusvm;
+	unsigned int id;
+	struct list_head link;
+	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
 };
 
 /**
@@ -74,6 +96,7 @@ struct drm_svm_coord {
  * @caps: its capabilities
  * @priv: the driver's data
  * @index: its bit in the manager's GPU bitmaps
+ * @stats: counters of what was done for this GPU
  */
 struct drm_svm_coord_dev {
 	struct drm_svm_coord *svm;
@@ -82,7 +105,82 @@ struct drm_svm_coord_dev {
 	struct drm_svm_coord_dev_caps caps;
 	void *priv;
 	unsigned int index;
+	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
 };
+
+/**
+ * struct drm_svm_coord_notifier - one MMU interval notifier for all GPUs
+ * @mn: the interval notifier, over a chunk of &drm_svm_coord.notifier_size
+ * @svm: the manager
+ * @itree: node in &drm_svm_coord.notifiers
+ * @ranges: interval tree of the &struct drm_svm_coord_range of the chunk
+ * @nr_ranges: number of ranges in @ranges
+ */
+struct drm_svm_coord_notifier {
+	struct mmu_interval_notifier mn;
+	struct drm_svm_coord *svm;
+	struct interval_tree_node itree;
+	struct rb_root_cached ranges;
+	unsigned int nr_ranges;
+};
+
+/**
+ * struct drm_svm_coord_range - a range of addresses mapped for GPUs
+ * @itree: node in &drm_svm_coord_notifier.ranges, in bytes, last inclusive
+ * @notifier: the notifier whose chunk holds the range
+ * @ref: references: the notifier's range tree holds one, each user one
+ * @lock: serializes validation of the range: concurrent faults of several
+ *	GPUs queue here and reuse the pages the first one faulted
+ * @pfns: the pages of the last hmm_range_fault(), valid while
+ *	@pfns_valid and @pfns_seq is the notifier's current sequence
+ * @pfns_seq: the notifier sequence @pfns were faulted under
+ * @pfns_valid: @pfns hold a complete fault
+ * @pfns_write: @pfns were faulted for writing
+ * @mapped: GPUs with page-table entries for the range
+ * @writable: GPUs among @mapped whose entries allow writes
+ * @unmapped: the CPU mapping is gone (or the range was retired): the range
+ *	is never mapped again and waits to be destroyed
+ * @pages: per GPU, the DMA addresses of the pages, allocated on first use
+ *
+ * @mapped, @writable and @pages change under the notifier lock held for
+ * writing, or held for reading together with @lock. @pfns* change under
+ * @lock. @unmapped is set under the notifier lock held for writing.
+ */
+struct drm_svm_coord_range {
+	struct interval_tree_node itree;
+	struct drm_svm_coord_notifier *notifier;
+	struct kref ref;
+	struct mutex lock;	/* serializes validation */
+	unsigned long *pfns;
+	unsigned long pfns_seq;
+	bool pfns_valid;
+	bool pfns_write;
+	u64 mapped;
+	u64 writable;
+	bool unmapped;
+	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
+};
+
+static inline unsigned long
+drm_svm_coord_range_start(const struct drm_svm_coord_range *range)
+{
+	return range->itree.start;
+}
+
+static inline unsigned long
+drm_svm_coord_range_end(const struct drm_svm_coord_range *range)
+{
+	return range->itree.last + 1;
+}
+
+static inline void drm_svm_coord_count(struct drm_svm_coord *svm,
+				       struct drm_svm_coord_dev *dev,
+				       enum drm_svm_coord_stat stat, u64 n)
+{
+	atomic64_add(n, &svm->stats[stat]);
+	if (dev)
+		atomic64_add(n, &dev->stats[stat]);
+}
 
 /* Attribute tree: drm_svm_coord_attr.c. Ranges are in pages, inclusive. */
 int drm_svm_coord_check_gpu(u32 index, u64 attached);
@@ -132,6 +230,25 @@ struct drm_svm_coord_attr_node *
 drm_svm_coord_attr_tree_first(struct drm_svm_coord_attr_tree *tree);
 struct drm_svm_coord_attr_node *
 drm_svm_coord_attr_tree_next(struct drm_svm_coord_attr_node *node);
+
+int drm_svm_coord_attr_tree_lookup(struct drm_svm_coord_attr_tree *tree,
+				   unsigned long page, unsigned long first,
+				   unsigned long last, unsigned long *seg_first,
+				   unsigned long *seg_last,
+				   struct drm_svm_coord_attrs *attrs);
+
+/* Ranges: drm_svm_coord_range.c. */
+unsigned long drm_svm_coord_range_chunk(unsigned long addr, unsigned long lo,
+					unsigned long hi, unsigned long max,
+					const unsigned long *chunks,
+					unsigned int nr_chunks);
+void drm_svm_coord_ranges_init(struct drm_svm_coord *svm);
+void drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
+				 unsigned long start, unsigned long end);
+void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
+				     struct drm_svm_coord_dev *dev);
+void drm_svm_coord_ranges_fini(struct drm_svm_coord *svm);
+unsigned int drm_svm_coord_nr_ranges(struct drm_svm_coord *svm);
 
 /* Manager: drm_svm_coord_main.c. */
 extern atomic_t drm_svm_coord_nr_managers;

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ *
+ * The shared mapping path: range sizing (pure), and faults, map requests,
+ * invalidation fan-out, attributes and detach on a real user address space
+ * against a backend that records every call.
+ */
+
+#include <kunit/test.h>
+#include <linux/mman.h>
+#include <linux/prandom.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+
+#include <drm/drm_pagemap.h>
+
+#include "../drm_svm_coord_priv.h"
+#include "drm_svm_coord_test.h"
+
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+
+static const unsigned long chunks[] = { SZ_2M, SZ_64K, SZ_4K };
+
+static bool block_fits(unsigned long addr, unsigned long size,
+		       unsigned long lo, unsigned long hi)
+{
+	unsigned long start = ALIGN_DOWN(addr, size);
+
+	return start >= lo && start + size <= hi;
+}
+
+static void chunk_cases(struct kunit *test)
+{
+	const unsigned long b = SZ_1G;	/* 2 MiB aligned base */
+	static const struct {
+		unsigned long addr, lo, hi, max, want;
+		const char *why;
+	} cases[] = {
+		{ b + SZ_4K, b, b + SZ_2M, SZ_2M, SZ_2M, "aligned VMA" },
+		{ b + SZ_4K, b, b + SZ_4M, SZ_2M, SZ_2M, "inside a larger VMA" },
+		{ b + SZ_4K, b, b + SZ_2M - SZ_4K, SZ_2M, SZ_64K,
+		  "VMA one page short" },
+		{ b + SZ_1M, b + SZ_4K, b + SZ_2M, SZ_2M, SZ_64K,
+		  "VMA starts one page in" },
+		{ b + SZ_4K, b + SZ_4K, b + SZ_64K, SZ_2M, SZ_4K,
+		  "no 64K block fits" },
+		{ b + SZ_4K, b, b + SZ_2M, SZ_4K, SZ_4K, "granularity 0" },
+		{ b + SZ_4K, b, b + SZ_2M, SZ_64K, SZ_64K,
+		  "granularity 4 (64 KiB)" },
+		{ b + SZ_4K, b, b + SZ_2M, SZ_32K, SZ_4K,
+		  "granularity 3 rounds down to 4 KiB" },
+		{ b, b + SZ_4K, b + SZ_2M, SZ_2M, 0, "address below the window" },
+		{ b + SZ_2M, b, b + SZ_2M, SZ_2M, 0, "address at the window end" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    drm_svm_coord_range_chunk(cases[i].addr,
+							      cases[i].lo,
+							      cases[i].hi,
+							      cases[i].max,
+							      chunks, 3),
+				    cases[i].want, "case %u: %s", i,
+				    cases[i].why);
+}
+
+/* Random windows: the chunk fits, respects max, and is the largest such. */
+static void chunk_properties(struct kunit *test)
+{
+	struct rnd_state rnd;
+	unsigned int i, k;
+
+	prandom_seed_state(&rnd, 42);
+	for (i = 0; i < 20000; i++) {
+		unsigned long lo = (prandom_u32_state(&rnd) % 1024) << PAGE_SHIFT;
+		unsigned long hi = lo + ((1 + prandom_u32_state(&rnd) % 1024)
+					 << PAGE_SHIFT);
+		unsigned long addr = lo + ((prandom_u32_state(&rnd) %
+					    ((hi - lo) >> PAGE_SHIFT)) << PAGE_SHIFT);
+		unsigned long max = PAGE_SIZE << (prandom_u32_state(&rnd) % 10);
+		unsigned long got;
+
+		got = drm_svm_coord_range_chunk(addr, lo, hi, max, chunks, 3);
+		KUNIT_ASSERT_NE_MSG(test, got, 0,
+				    "no chunk for %#lx in [%#lx, %#lx)", addr,
+				    lo, hi);
+		KUNIT_ASSERT_LE(test, got, max);
+		KUNIT_ASSERT_TRUE_MSG(test, block_fits(addr, got, lo, hi),
+				      "%#lx-byte block at %#lx leaves [%#lx, %#lx)",
+				      got, addr, lo, hi);
+		for (k = 0; k < 3 && chunks[k] > got; k++)
+			KUNIT_ASSERT_FALSE_MSG(test, chunks[k] <= max &&
+					       block_fits(addr, chunks[k], lo, hi),
+					       "%#lx fits for %#lx in [%#lx, %#lx) but %#lx chosen",
+					       chunks[k], addr, lo, hi, got);
+	}
+}
+
+/* A backend that records what the coordinator asks of it. */
+enum rec_op { REC_PREPARE, REC_MAP, REC_UNMAP, REC_WAIT };
+
+struct rec_event {
+	enum rec_op op;
+	unsigned int gpu;
+	unsigned long start, end;
+	u32 flags;
+	bool dma_ok;
+};
+
+#define REC_MAX 256
+
+struct recorder {
+	spinlock_t lock;	/* protects count and ev */
+	unsigned int count;
+	struct rec_event ev[REC_MAX];
+};
+
+struct rec_gpu {
+	struct recorder *rec;
+	unsigned int id;
+};
+
+static void record(struct drm_svm_coord_dev *dev, enum rec_op op,
+		   unsigned long start, unsigned long end, u32 flags,
+		   bool dma_ok)
+{
+	struct rec_gpu *g = drm_svm_coord_dev_priv(dev);
+	struct recorder *rec = g->rec;
+
+	spin_lock(&rec->lock);
+	if (rec->count < REC_MAX)
+		rec->ev[rec->count] = (struct rec_event) {
+			.op = op, .gpu = g->id, .start = start, .end = end,
+			.flags = flags, .dma_ok = dma_ok,
+		};
+	rec->count++;
+	spin_unlock(&rec->lock);
+}
+
+static int rec_prepare(struct drm_svm_coord_dev *dev, unsigned long start,
+		       unsigned long end)
+{
+	record(dev, REC_PREPARE, start, end, 0, false);
+	return 0;
+}
+
+/* Every page of the range has a DMA address, in address order. */
+static bool dma_complete(const struct drm_svm_coord_map_args *args)
+{
+	unsigned long npages = (args->end - args->start) >> PAGE_SHIFT;
+	unsigned long i, j;
+
+	for (i = 0, j = 0; i < npages; j++) {
+		if (!args->dma[j].addr)
+			return false;
+		i += 1ul << args->dma[j].order;
+	}
+	return i == npages;
+}
+
+static int rec_map(struct drm_svm_coord_dev *dev,
+		   const struct drm_svm_coord_map_args *args)
+{
+	lockdep_assert_held_read(&dev->svm->gpusvm.notifier_lock);
+	record(dev, REC_MAP, args->start, args->end, args->flags,
+	       dma_complete(args));
+	return 0;
+}
+
+static void rec_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
+		      unsigned long end)
+{
+	record(dev, REC_UNMAP, start, end, 0, false);
+}
+
+static void rec_wait(struct drm_svm_coord_dev *dev)
+{
+	record(dev, REC_WAIT, 0, 0, 0, false);
+}
+
+static void nop_queue(struct drm_svm_coord_dev *dev)
+{
+}
+
+static const struct drm_svm_coord_ops rec_ops = {
+	.prepare = rec_prepare,
+	.map = rec_map,
+	.unmap = rec_unmap,
+	.tlb_flush_wait = rec_wait,
+	.quiesce = nop_queue,
+	.resume = nop_queue,
+};
+
+#define NR_GPUS 3
+
+struct range_fixture {
+	struct recorder rec;
+	struct rec_gpu gpu[NR_GPUS];
+	struct drm_svm_coord_dev *dev[NR_GPUS];
+	struct drm_svm_coord *svm;
+	unsigned long base;	/* 2 MiB aligned, inside a 6 MiB VMA */
+};
+
+static int range_init(struct kunit *test)
+{
+	const struct drm_svm_coord_dev_caps caps = {
+		.flags = DRM_SVM_COORD_DEV_CAN_FAULT,
+	};
+	struct range_fixture *fx;
+	unsigned long addr;
+	unsigned int i;
+
+	fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fx);
+	spin_lock_init(&fx->rec.lock);
+	KUNIT_ASSERT_EQ(test, kunit_attach_mm(), 0);
+
+	addr = kunit_vm_mmap(test, NULL, 0, SZ_4M + SZ_2M,
+			     PROT_READ | PROT_WRITE,
+			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, addr, 0, "kunit_vm_mmap failed");
+	fx->base = ALIGN(addr, SZ_2M);
+
+	for (i = 0; i < NR_GPUS; i++) {
+		fx->gpu[i] = (struct rec_gpu) { .rec = &fx->rec, .id = i };
+		fx->dev[i] = drm_svm_coord_attach(current->mm,
+						  svm_test_drm_device(test, i),
+						  &rec_ops, &caps, &fx->gpu[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fx->dev[i]);
+	}
+	fx->svm = drm_svm_coord_dev_manager(fx->dev[0]);
+	test->priv = fx;
+	return 0;
+}
+
+static void detach_all(struct range_fixture *fx)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_GPUS; i++) {
+		if (fx->dev[i])
+			drm_svm_coord_detach(fx->dev[i]);
+		fx->dev[i] = NULL;
+	}
+}
+
+static void range_exit(struct kunit *test)
+{
+	detach_all(test->priv);
+}
+
+static u64 stat(struct range_fixture *fx, int gpu, enum drm_svm_coord_stat s)
+{
+	struct drm_svm_coord_stats st;
+
+	drm_svm_coord_read_stats(fx->svm, gpu < 0 ? NULL : fx->dev[gpu], &st);
+	return st.count[s];
+}
+
+static unsigned int count_ops(struct range_fixture *fx, enum rec_op op,
+			      int gpu)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < min(fx->rec.count, REC_MAX); i++)
+		if (fx->rec.ev[i].op == op && (gpu < 0 || fx->rec.ev[i].gpu == gpu))
+			n++;
+	return n;
+}
+
+static void rec_reset(struct range_fixture *fx)
+{
+	fx->rec.count = 0;
+	drm_svm_coord_reset_stats(fx->svm);
+}
+
+/* N GPUs on one range: 1 notifier, 1 range, 1 hmm_range_fault, N maps. */
+static void fault_shared(struct kunit *test)
+{
+	struct range_fixture *fx = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < NR_GPUS; i++)
+		KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[i],
+								 fx->base + i * SZ_4K,
+								 i == 1), 0);
+
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_NOTIFIERS), 1);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_RANGES), 1);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 1);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_HMM_PAGES),
+			SZ_2M >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_FAULTS), NR_GPUS);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 1);
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_MAP, -1), NR_GPUS);
+
+	for (i = 0; i < min(fx->rec.count, REC_MAX); i++) {
+		struct rec_event *e = &fx->rec.ev[i];
+
+		KUNIT_EXPECT_EQ(test, e->start, fx->base);
+		KUNIT_EXPECT_EQ(test, e->end, fx->base + SZ_2M);
+		if (e->op != REC_MAP)
+			continue;
+		KUNIT_EXPECT_TRUE_MSG(test, e->dma_ok,
+				      "GPU %u mapped without a DMA address per page",
+				      e->gpu);
+		KUNIT_EXPECT_EQ_MSG(test, e->flags, 0,
+				    "GPU %u not mapped writable in a RW VMA",
+				    e->gpu);
+		/* prepare came first for the same GPU */
+		KUNIT_EXPECT_TRUE(test, i > 0 &&
+				  fx->rec.ev[i - 1].op == REC_PREPARE &&
+				  fx->rec.ev[i - 1].gpu == e->gpu);
+	}
+	for (i = 0; i < NR_GPUS; i++) {
+		KUNIT_EXPECT_EQ(test, stat(fx, i, DRM_SVM_COORD_STAT_MAPS), 1);
+		KUNIT_EXPECT_EQ(test, stat(fx, i, DRM_SVM_COORD_STAT_DMA_MAPS), 1);
+	}
+
+	/* A second fault of a mapped GPU maps nothing and faults nothing. */
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+							 true), 0);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 1);
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_MAP, -1), NR_GPUS);
+}
+
+/* One callback for the event; zaps only on mapped GPUs; all zaps first. */
+static void invalidate_fan_out(struct kunit *test)
+{
+	struct range_fixture *fx = test->priv;
+	unsigned int i, last_unmap = 0, first_wait = UINT_MAX;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+							 false), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[2], fx->base,
+							 false), 0);
+	rec_reset(fx);
+
+	/*
+	 * A partial munmap retires the whole range. It may reach the notifier
+	 * as more than one event (a THP is split first): each GPU is zapped
+	 * once all the same, as the first event leaves nothing mapped.
+	 */
+	KUNIT_ASSERT_EQ(test, vm_munmap(fx->base + SZ_1M, PAGE_SIZE), 0);
+
+	KUNIT_EXPECT_GE(test, stat(fx, -1, DRM_SVM_COORD_STAT_INVALIDATIONS), 1);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_ZAPS), 2);
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_UNMAP, 0), 1);
+	KUNIT_EXPECT_EQ_MSG(test, count_ops(fx, REC_UNMAP, 1), 0,
+			    "GPU 1 never mapped the range but was zapped");
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_UNMAP, 2), 1);
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_WAIT, -1), 2);
+	for (i = 0; i < min(fx->rec.count, REC_MAX); i++) {
+		if (fx->rec.ev[i].op == REC_UNMAP) {
+			last_unmap = i;
+			KUNIT_EXPECT_EQ(test, fx->rec.ev[i].start, fx->base);
+			KUNIT_EXPECT_EQ(test, fx->rec.ev[i].end,
+					fx->base + SZ_2M);
+		}
+		if (fx->rec.ev[i].op == REC_WAIT)
+			first_wait = min(first_wait, i);
+	}
+	KUNIT_EXPECT_LT_MSG(test, last_unmap, first_wait,
+			    "a TLB wait came before every GPU's zap was issued");
+
+	/* The unmapped page faults; the rest gets a new range. */
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0],
+							 fx->base + SZ_1M,
+							 false), -EFAULT);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+							 false), 0);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_RANGES_DESTROYED),
+			1);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_RANGES), 1);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 1);
+}
+
+/* Invalidation of addresses no range covers costs no callback work. */
+static void invalidate_elsewhere(struct kunit *test)
+{
+	struct range_fixture *fx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+							 false), 0);
+	rec_reset(fx);
+	KUNIT_ASSERT_EQ(test, vm_munmap(fx->base + SZ_2M, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_INVALIDATIONS), 0);
+	KUNIT_EXPECT_EQ(test, fx->rec.count, 0);
+}
+
+static int set_one(struct range_fixture *fx, u32 type, u32 value)
+{
+	struct drm_svm_coord_attr a = { .type = type, .value = value };
+
+	return drm_svm_coord_set_attr(fx->svm, fx->base, SZ_2M, &a, 1, NULL);
+}
+
+static void attrs_enforced(struct kunit *test)
+{
+	struct range_fixture *fx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[1], fx->base,
+							 true), 0);
+	rec_reset(fx);
+
+	/* NO_ACCESS: the GPU's mapping goes, its faults get -EPERM. */
+	KUNIT_ASSERT_EQ(test, set_one(fx, DRM_SVM_COORD_ATTR_NO_ACCESS, 1), 0);
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_UNMAP, 1), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[1], fx->base,
+							 false), -EPERM);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->dev[1], fx->base, SZ_4K),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+							 false), 0);
+
+	/* GPU_RO: writes denied, reads map read-only. */
+	KUNIT_ASSERT_EQ(test, set_one(fx, DRM_SVM_COORD_ATTR_SET_FLAGS,
+				      DRM_SVM_COORD_FLAG_GPU_RO), 0);
+	rec_reset(fx);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[2], fx->base,
+							 true), -EPERM);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[2], fx->base,
+							 false), 0);
+	KUNIT_ASSERT_EQ(test, count_ops(fx, REC_MAP, 2), 1);
+	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 1].flags,
+			DRM_SVM_COORD_MAP_READ_ONLY);
+}
+
+/* Granularity 0 gives 4 KiB ranges; a map request covers a whole area. */
+static void map_ahead_granular(struct kunit *test)
+{
+	struct range_fixture *fx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, set_one(fx, DRM_SVM_COORD_ATTR_GRANULARITY, 0), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base, SZ_64K), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 16);
+	KUNIT_EXPECT_EQ(test, stat(fx, 0, DRM_SVM_COORD_STAT_MAPS), 16);
+
+	/* Outside the granular interval: one 2 MiB range. */
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base + SZ_2M,
+						SZ_2M), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 17);
+
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base + 1,
+						SZ_4K), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base, 0),
+			-EINVAL);
+}
+
+/* Detach zaps the GPU; the last detach removes every range and notifier. */
+static void detach_cleans_up(struct kunit *test)
+{
+	struct range_fixture *fx = test->priv;
+	struct drm_svm_coord *svm = fx->svm;
+	unsigned int i;
+
+	drm_svm_coord_get(current->mm);	/* keep the manager to look at it */
+	for (i = 0; i < NR_GPUS; i++)
+		KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[i],
+								 fx->base,
+								 false), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base + SZ_2M,
+						SZ_4K), 0);
+	rec_reset(fx);
+
+	drm_svm_coord_detach(fx->dev[1]);
+	fx->dev[1] = NULL;
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_UNMAP, 1), 1);
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_WAIT, 1), 1);
+	KUNIT_EXPECT_EQ(test, fx->rec.count, 2);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(svm), 2);
+
+	detach_all(fx);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(svm), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&svm->stats[DRM_SVM_COORD_STAT_NOTIFIERS_REMOVED]),
+			1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&svm->stats[DRM_SVM_COORD_STAT_RANGES_DESTROYED]),
+			2);
+	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&svm->notifiers.rb_root));
+	drm_svm_coord_put(svm);
+}
+
+static struct kunit_case range_pure_cases[] = {
+	KUNIT_CASE(chunk_cases),
+	KUNIT_CASE(chunk_properties),
+	{}
+};
+
+static struct kunit_suite range_pure_suite = {
+	.name = "drm_svm_coord_range_size",
+	.test_cases = range_pure_cases,
+};
+
+static struct kunit_case range_cases[] = {
+	KUNIT_CASE(fault_shared),
+	KUNIT_CASE(invalidate_fan_out),
+	KUNIT_CASE(invalidate_elsewhere),
+	KUNIT_CASE(attrs_enforced),
+	KUNIT_CASE(map_ahead_granular),
+	KUNIT_CASE(detach_cleans_up),
+	{}
+};
+
+static struct kunit_suite range_suite = {
+	.name = "drm_svm_coord_ranges",
+	.init = range_init,
+	.exit = range_exit,
+	.test_cases = range_cases,
+};
+
+kunit_test_suites(&range_pure_suite, &range_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the SVM coordinator's shared mapping path");
+MODULE_LICENSE("Dual MIT/GPL");
