@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ */
+
+#include <linux/device/faux.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_pagemap.h>
+#include <drm/drm_print.h>
+#include <drm/drm_svm_coord.h>
+#include <uapi/drm/vsvm_drm.h>
+
+/**
+ * DOC: vsvm
+ *
+ * vsvm is a virtual multi-GPU DRM driver for the SVM coordinator, in the
+ * spirit of lib/test_hmm.c: ``vsvm.num_gpus`` (default 4, up to 64) DRM
+ * devices with render nodes, each a software GPU. ``vsvm.no_fault`` is a
+ * mask of the GPUs that cannot recover from page faults.
+ *
+ * Each open file of a GPU is one GPU address space. DRM_IOCTL_VSVM_ATTACH
+ * attaches it to the coordinator of the caller's mm; from then on the GPU
+ * reaches memory only through its page table, a two-level software table
+ * (an xarray of 2 MiB leaves of 512 entries) whose entries hold the DMA
+ * address and permissions of a page. The coordinator writes the entries
+ * through the backend ops and clears them from its MMU notifier.
+ * DRM_IOCTL_VSVM_ACCESS makes the GPU read, write or atomically add to a
+ * range of GPU virtual addresses: a missing or read-only entry is a GPU
+ * page fault, which a fault-capable GPU hands to
+ * drm_svm_coord_handle_fault() before retrying, and which fails the access
+ * with EFAULT on a GPU that cannot fault.
+ *
+ * Entries are read and cleared under a spinlock held across the copy of
+ * each page, so an entry cleared by the notifier is never used afterwards:
+ * this GPU's TLB invalidation completes within &drm_svm_coord_ops.unmap.
+ */
+
+#define DRIVER_NAME	"vsvm"
+#define DRIVER_DESC	"Virtual multi-GPU driver for the SVM coordinator"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+
+#define VSVM_MAX_GPUS		DRM_SVM_COORD_MAX_DEVS
+#define VSVM_MAX_ACCESS		SZ_16M
+#define VSVM_MAX_SNAPSHOT	65536
+#define VSVM_MAX_ATTRS		64
+#define VSVM_FAULT_RETRIES	64
+
+#define VSVM_LEAF_SHIFT		21	/* one leaf maps 2 MiB */
+#define VSVM_LEAF_ENTRIES	(1u << (VSVM_LEAF_SHIFT - PAGE_SHIFT))
+
+#define VSVM_PTE_VALID		BIT_ULL(0)
+#define VSVM_PTE_WRITE		BIT_ULL(1)
+#define VSVM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
+
+static unsigned int num_gpus = 4;
+module_param(num_gpus, uint, 0444);
+MODULE_PARM_DESC(num_gpus, "Number of virtual GPUs, 1 to 64 (default 4)");
+
+static unsigned long no_fault;
+module_param(no_fault, ulong, 0444);
+MODULE_PARM_DESC(no_fault, "Mask of the GPUs that cannot fault (default 0)");
+
+/**
+ * struct vsvm_gpu - a virtual GPU
+ * @drm: its DRM device
+ * @fdev: the faux device under it
+ * @id: its number
+ * @can_fault: it recovers from page faults
+ */
+struct vsvm_gpu {
+	struct drm_device drm;
+	struct faux_device *fdev;
+	unsigned int id;
+	bool can_fault;
+};
+
+/**
+ * struct vsvm_leaf - the last level of the page table
+ * @pte: entries of 2 MiB of addresses
+ */
+struct vsvm_leaf {
+	u64 pte[VSVM_LEAF_ENTRIES];
+};
+
+/**
+ * struct vsvm_file - a GPU address space: one open file of a GPU
+ * @gpu: the GPU
+ * @attach_lock: serializes attach; taken outside the coordinator's locks
+ * @leaf_lock: serializes leaf allocation; taken inside the coordinator's
+ *	locks (from @prepare)
+ * @coord: the coordinator attachment, or NULL
+ * @mm: the mm attached to, only compared with the caller's
+ * @pt_lock: protects the entries of the leaves; held by the GPU across
+ *	each page it touches
+ * @leaves: &struct vsvm_leaf by address >> %VSVM_LEAF_SHIFT; leaves are
+ *	allocated by @prepare and freed with the file
+ * @quiesced: the coordinator stopped the GPU's queues (nesting count)
+ * @fatal_faults: accesses failed for want of a mapping the GPU could not
+ *	fault in
+ */
+struct vsvm_file {
+	struct vsvm_gpu *gpu;
+	struct mutex attach_lock;	/* see above */
+	struct mutex leaf_lock;	/* see above */
+	struct drm_svm_coord_dev *coord;
+	struct mm_struct *mm;
+	spinlock_t pt_lock;	/* see above */
+	struct xarray leaves;
+	atomic_t quiesced;
+	atomic64_t fatal_faults;
+};
+
+static struct vsvm_gpu *vsvm_gpus[VSVM_MAX_GPUS];
+
+static struct vsvm_file *to_vsvm_file(struct drm_svm_coord_dev *dev)
+{
+	return drm_svm_coord_dev_priv(dev);
+}
+
+/* Entry of @addr, or NULL when no leaf covers it. Under @pt_lock. */
+static u64 *vsvm_pte(struct vsvm_file *vf, unsigned long addr)
+{
+	struct vsvm_leaf *leaf = xa_load(&vf->leaves, addr >> VSVM_LEAF_SHIFT);
+
+	if (!leaf)
+		return NULL;
+	return &leaf->pte[(addr >> PAGE_SHIFT) & (VSVM_LEAF_ENTRIES - 1)];
+}
+
+static int vsvm_prepare(struct drm_svm_coord_dev *dev, unsigned long start,
+			unsigned long end)
+{
+	struct vsvm_file *vf = to_vsvm_file(dev);
+	unsigned long idx;
+	int err = 0;
+
+	mutex_lock(&vf->leaf_lock);
+	for (idx = start >> VSVM_LEAF_SHIFT;
+	     idx <= (end - 1) >> VSVM_LEAF_SHIFT; idx++) {
+		struct vsvm_leaf *leaf;
+
+		if (xa_load(&vf->leaves, idx))
+			continue;
+		leaf = kzalloc_obj(*leaf);
+		if (!leaf) {
+			err = -ENOMEM;
+			break;
+		}
+		err = xa_err(xa_store(&vf->leaves, idx, leaf, GFP_KERNEL));
+		if (err) {
+			kfree(leaf);
+			break;
+		}
+	}
+	mutex_unlock(&vf->leaf_lock);
+	return err;
+}
+
+static int vsvm_map(struct drm_svm_coord_dev *dev,
+		    const struct drm_svm_coord_map_args *args)
+{
+	struct vsvm_file *vf = to_vsvm_file(dev);
+	u64 perm = VSVM_PTE_VALID;
+	unsigned long addr = args->start;
+	unsigned int j, k;
+	int err = 0;
+
+	if (!(args->flags & DRM_SVM_COORD_MAP_READ_ONLY))
+		perm |= VSVM_PTE_WRITE;
+
+	spin_lock(&vf->pt_lock);
+	for (j = 0; addr < args->end; j++) {
+		const struct drm_pagemap_addr *dma = &args->dma[j];
+
+		for (k = 0; k < (1u << dma->order); k++, addr += PAGE_SIZE) {
+			u64 *pte = vsvm_pte(vf, addr);
+
+			if (WARN_ON_ONCE(!pte)) {	/* @prepare not run */
+				err = -ENOMEM;
+				goto out;
+			}
+			*pte = ((dma->addr + k * PAGE_SIZE) & VSVM_PTE_ADDR) |
+			       perm;
+		}
+	}
+out:
+	spin_unlock(&vf->pt_lock);
+	return err;
+}
+
+static void vsvm_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
+		       unsigned long end)
+{
+	struct vsvm_file *vf = to_vsvm_file(dev);
+	unsigned long addr;
+
+	spin_lock(&vf->pt_lock);
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		u64 *pte = vsvm_pte(vf, addr);
+
+		if (pte)
+			*pte = 0;
+	}
+	spin_unlock(&vf->pt_lock);
+}
+
+static void vsvm_quiesce(struct drm_svm_coord_dev *dev)
+{
+	atomic_inc(&to_vsvm_file(dev)->quiesced);
+}
+
+static void vsvm_resume(struct drm_svm_coord_dev *dev)
+{
+	atomic_dec(&to_vsvm_file(dev)->quiesced);
+}
+
+static const struct drm_svm_coord_ops vsvm_coord_ops = {
+	.prepare = vsvm_prepare,
+	.map = vsvm_map,
+	.unmap = vsvm_unmap,
+	.quiesce = vsvm_quiesce,
+	.resume = vsvm_resume,
+};
+
+static struct vsvm_gpu *to_vsvm_gpu(struct drm_device *drm)
+{
+	return container_of(drm, struct vsvm_gpu, drm);
+}
+
+static int vsvm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vf;
+
+	vf = kzalloc_obj(*vf);
+	if (!vf)
+		return -ENOMEM;
+	vf->gpu = to_vsvm_gpu(drm);
+	mutex_init(&vf->attach_lock);
+	mutex_init(&vf->leaf_lock);
+	spin_lock_init(&vf->pt_lock);
+	xa_init(&vf->leaves);
+	file->driver_priv = vf;
+	return 0;
+}
+
+static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct vsvm_leaf *leaf;
+	unsigned long idx;
+
+	if (vf->coord)
+		drm_svm_coord_detach(vf->coord);
+	xa_for_each(&vf->leaves, idx, leaf)
+		kfree(leaf);
+	xa_destroy(&vf->leaves);
+	mutex_destroy(&vf->leaf_lock);
+	mutex_destroy(&vf->attach_lock);
+	kfree(vf);
+}
+
+/* The file must be attached, and used from the mm it is attached to. */
+static int vsvm_check_attached(struct vsvm_file *vf)
+{
+	if (!READ_ONCE(vf->coord))
+		return -ENODEV;
+	if (current->mm != vf->mm)
+		return -EPERM;
+	return 0;
+}
+
+static int vsvm_ioctl_info(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_svm_coord_dev *coord = READ_ONCE(vf->coord);
+	struct drm_vsvm_info *info = data;
+
+	info->gpu = vf->gpu->id;
+	info->num_gpus = num_gpus;
+	info->flags = vf->gpu->can_fault ? DRM_VSVM_INFO_CAN_FAULT : 0;
+	info->index = coord ? drm_svm_coord_dev_index(coord) : ~0u;
+	return 0;
+}
+
+static int vsvm_ioctl_attach(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_svm_coord_dev_caps caps = {
+		.flags = vf->gpu->can_fault ? DRM_SVM_COORD_DEV_CAN_FAULT : 0,
+	};
+	struct drm_svm_coord_dev *coord;
+	int err = 0;
+
+	if (!current->mm)
+		return -EINVAL;
+	mutex_lock(&vf->attach_lock);
+	if (vf->coord) {
+		err = -EBUSY;
+	} else {
+		coord = drm_svm_coord_attach(current->mm, drm, &vsvm_coord_ops,
+					     &caps, vf);
+		if (IS_ERR(coord)) {
+			err = PTR_ERR(coord);
+		} else {
+			vf->mm = current->mm;
+			WRITE_ONCE(vf->coord, coord);
+		}
+	}
+	mutex_unlock(&vf->attach_lock);
+	return err;
+}
+
+static_assert(DRM_VSVM_ATTR_PREFERRED_LOC == DRM_SVM_COORD_ATTR_PREFERRED_LOC);
+static_assert(DRM_VSVM_ATTR_PREFETCH_LOC == DRM_SVM_COORD_ATTR_PREFETCH_LOC);
+static_assert(DRM_VSVM_ATTR_ACCESS == DRM_SVM_COORD_ATTR_ACCESS);
+static_assert(DRM_VSVM_ATTR_ACCESS_IN_PLACE ==
+	      DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE);
+static_assert(DRM_VSVM_ATTR_NO_ACCESS == DRM_SVM_COORD_ATTR_NO_ACCESS);
+static_assert(DRM_VSVM_ATTR_ACCESS_DEFAULT ==
+	      DRM_SVM_COORD_ATTR_ACCESS_DEFAULT);
+static_assert(DRM_VSVM_ATTR_SET_FLAGS == DRM_SVM_COORD_ATTR_SET_FLAGS);
+static_assert(DRM_VSVM_ATTR_CLR_FLAGS == DRM_SVM_COORD_ATTR_CLR_FLAGS);
+static_assert(DRM_VSVM_ATTR_GRANULARITY == DRM_SVM_COORD_ATTR_GRANULARITY);
+static_assert(DRM_VSVM_ATTR_ACCESS_MIXED == DRM_SVM_COORD_ATTR_ACCESS_MIXED);
+static_assert(DRM_VSVM_LOC_UNDEFINED == DRM_SVM_COORD_LOC_UNDEFINED);
+static_assert(DRM_VSVM_LOC_SYSMEM == DRM_SVM_COORD_LOC_SYSMEM);
+static_assert(DRM_VSVM_LOC_MIXED == DRM_SVM_COORD_LOC_MIXED);
+static_assert(DRM_VSVM_FLAG_GPU_ALWAYS_MAPPED ==
+	      DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED);
+static_assert(DRM_VSVM_STAT_NUM == DRM_SVM_COORD_STAT_NUM);
+static_assert(DRM_VSVM_STAT_WORKER_RUNS == DRM_SVM_COORD_STAT_WORKER_RUNS);
+static_assert(sizeof(struct drm_vsvm_attr) ==
+	      sizeof(struct drm_svm_coord_attr));
+
+static int vsvm_attrs(struct drm_file *file, struct drm_vsvm_attrs *args,
+		      bool set)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_svm_coord_attr *attrs;
+	struct drm_svm_coord *svm;
+	int err;
+
+	err = vsvm_check_attached(vf);
+	if (err)
+		return err;
+	if (args->pad || !args->nattrs || args->nattrs > VSVM_MAX_ATTRS)
+		return -EINVAL;
+
+	attrs = memdup_array_user(u64_to_user_ptr(args->attrs), args->nattrs,
+				  sizeof(*attrs));
+	if (IS_ERR(attrs))
+		return PTR_ERR(attrs);
+
+	svm = drm_svm_coord_dev_manager(vf->coord);
+	if (set) {
+		err = drm_svm_coord_set_attr(svm, args->start, args->size,
+					     attrs, args->nattrs, NULL);
+	} else {
+		err = drm_svm_coord_get_attr(svm, args->start, args->size,
+					     attrs, args->nattrs);
+		if (!err && copy_to_user(u64_to_user_ptr(args->attrs), attrs,
+					 array_size(args->nattrs,
+						    sizeof(*attrs))))
+			err = -EFAULT;
+	}
+	kfree(attrs);
+	return err;
+}
+
+static int vsvm_ioctl_set_attr(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	return vsvm_attrs(file, data, true);
+}
+
+static int vsvm_ioctl_get_attr(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	return vsvm_attrs(file, data, false);
+}
+
+/*
+ * Touch the bytes [addr, addr + len) of one page through the page table:
+ * 0 when done, -EAGAIN when the entry is missing or does not allow the
+ * access (a GPU page fault).
+ */
+static int vsvm_touch(struct vsvm_file *vf, unsigned long addr, void *buf,
+		      size_t len, u32 op, u32 value)
+{
+	struct device *dev = vf->gpu->drm.dev;
+	bool write = op != DRM_VSVM_ACCESS_READ;
+	unsigned int off = offset_in_page(addr);
+	struct page *page;
+	void *vaddr;
+	u64 *pte;
+	u64 entry;
+	size_t i;
+
+	spin_lock(&vf->pt_lock);
+	pte = vsvm_pte(vf, addr);
+	entry = pte ? *pte : 0;
+	if (!(entry & VSVM_PTE_VALID) || (write && !(entry & VSVM_PTE_WRITE))) {
+		spin_unlock(&vf->pt_lock);
+		return -EAGAIN;
+	}
+
+	/* The GPU's view: a bus address, which is a physical one here. */
+	page = pfn_to_page(PHYS_PFN(dma_to_phys(dev, entry & VSVM_PTE_ADDR)));
+	vaddr = kmap_local_page(page);
+	switch (op) {
+	case DRM_VSVM_ACCESS_READ:
+		memcpy(buf, vaddr + off, len);
+		break;
+	case DRM_VSVM_ACCESS_WRITE:
+		memcpy(vaddr + off, buf, len);
+		break;
+	case DRM_VSVM_ACCESS_ADD32:
+		for (i = 0; i < len; i += sizeof(u32))
+			atomic_add(value, (atomic_t *)(vaddr + off + i));
+		break;
+	}
+	kunmap_local(vaddr);
+	spin_unlock(&vf->pt_lock);
+	return 0;
+}
+
+static int vsvm_access_check(const struct drm_vsvm_access *args)
+{
+	if (args->pad || args->pad2)
+		return -EINVAL;
+	if (args->op > DRM_VSVM_ACCESS_ADD32)
+		return -EINVAL;
+	if (!args->size || args->size > VSVM_MAX_ACCESS)
+		return -EINVAL;
+	if (args->addr + args->size < args->addr ||
+	    args->addr + args->size > TASK_SIZE)
+		return -EINVAL;
+	if (args->op == DRM_VSVM_ACCESS_ADD32 &&
+	    ((args->addr | args->size) & (sizeof(u32) - 1) ||
+	     args->value > U32_MAX))
+		return -EINVAL;
+	return 0;
+}
+
+static int vsvm_ioctl_access(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_vsvm_access *args = data;
+	bool write = args->op != DRM_VSVM_ACCESS_READ;
+	unsigned long addr = args->addr, end = args->addr + args->size;
+	unsigned int retries = 0;
+	u8 *buf = NULL;
+	int err;
+
+	err = vsvm_access_check(args);
+	if (!err)
+		err = vsvm_check_attached(vf);
+	if (err)
+		return err;
+	if (atomic_read(&vf->quiesced))
+		return -EBUSY;
+
+	if (args->op != DRM_VSVM_ACCESS_ADD32) {
+		buf = kvmalloc(args->size, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
+	if (args->op == DRM_VSVM_ACCESS_WRITE &&
+	    copy_from_user(buf, u64_to_user_ptr(args->data), args->size)) {
+		err = -EFAULT;
+		goto out;
+	}
+
+	args->faults = 0;
+	while (addr < end) {
+		size_t len = min_t(unsigned long, end - addr,
+				   PAGE_SIZE - offset_in_page(addr));
+
+		err = vsvm_touch(vf, addr, buf ? buf + (addr - args->addr) : NULL,
+				 len, args->op, args->value);
+		if (!err) {
+			addr += len;
+			retries = 0;
+			continue;
+		}
+		if (!vf->gpu->can_fault) {
+			atomic64_inc(&vf->fatal_faults);
+			err = -EFAULT;
+			goto out;
+		}
+		if (++retries > VSVM_FAULT_RETRIES) {
+			err = -EBUSY;
+			goto out;
+		}
+		err = drm_svm_coord_handle_fault(vf->coord, addr, write);
+		if (err)
+			goto out;
+		args->faults++;
+	}
+
+	if (args->op == DRM_VSVM_ACCESS_READ &&
+	    copy_to_user(u64_to_user_ptr(args->data), buf, args->size))
+		err = -EFAULT;
+out:
+	kvfree(buf);
+	return err;
+}
+
+static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_vsvm_stats *args = data;
+	struct drm_svm_coord_stats st;
+	struct drm_svm_coord *svm;
+	int err;
+
+	if (args->flags & ~DRM_VSVM_STATS_RESET || args->pad || args->pad2)
+		return -EINVAL;
+	err = vsvm_check_attached(vf);
+	if (err)
+		return err;
+
+	svm = drm_svm_coord_dev_manager(vf->coord);
+	drm_svm_coord_read_stats(svm, NULL, &st);
+	memcpy(args->mgr, st.count, sizeof(args->mgr));
+	drm_svm_coord_read_stats(svm, vf->coord, &st);
+	memcpy(args->gpu, st.count, sizeof(args->gpu));
+	args->fatal_faults = atomic64_read(&vf->fatal_faults);
+	if (args->flags & DRM_VSVM_STATS_RESET) {
+		drm_svm_coord_reset_stats(svm);
+		atomic64_set(&vf->fatal_faults, 0);
+	}
+	return 0;
+}
+
+static int vsvm_ioctl_pt_snapshot(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_vsvm_pt_snapshot *args = data;
+	unsigned long i;
+	u8 *entries;
+	int err = 0;
+
+	if (!PAGE_ALIGNED(args->addr) || !args->npages ||
+	    args->npages > VSVM_MAX_SNAPSHOT ||
+	    args->addr + (args->npages << PAGE_SHIFT) < args->addr ||
+	    args->addr + (args->npages << PAGE_SHIFT) > TASK_SIZE)
+		return -EINVAL;
+
+	entries = kvzalloc(args->npages, GFP_KERNEL);
+	if (!entries)
+		return -ENOMEM;
+
+	spin_lock(&vf->pt_lock);
+	for (i = 0; i < args->npages; i++) {
+		u64 *pte = vsvm_pte(vf, args->addr + (i << PAGE_SHIFT));
+		u64 entry = pte ? *pte : 0;
+
+		if (!(entry & VSVM_PTE_VALID))
+			continue;
+		entries[i] = DRM_VSVM_PTE_VALID | DRM_VSVM_PTE_TARGET_SYSTEM;
+		if (entry & VSVM_PTE_WRITE)
+			entries[i] |= DRM_VSVM_PTE_WRITE;
+	}
+	spin_unlock(&vf->pt_lock);
+
+	if (copy_to_user(u64_to_user_ptr(args->entries), entries,
+			 args->npages))
+		err = -EFAULT;
+	kvfree(entries);
+	return err;
+}
+
+static int vsvm_ioctl_map(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_vsvm_map *args = data;
+	int err;
+
+	err = vsvm_check_attached(vf);
+	if (err)
+		return err;
+	return drm_svm_coord_map(vf->coord, args->start, args->size);
+}
+
+static const struct drm_ioctl_desc vsvm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(VSVM_INFO, vsvm_ioctl_info, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_ATTACH, vsvm_ioctl_attach, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SET_ATTR, vsvm_ioctl_set_attr, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_GET_ATTR, vsvm_ioctl_get_attr, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_ACCESS, vsvm_ioctl_access, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_STATS, vsvm_ioctl_stats, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_PT_SNAPSHOT, vsvm_ioctl_pt_snapshot,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_MAP, vsvm_ioctl_map, DRM_RENDER_ALLOW),
+};
+
+static const struct file_operations vsvm_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+};
+
+static const struct drm_driver vsvm_driver = {
+	.driver_features = DRIVER_RENDER,
+	.open = vsvm_open,
+	.postclose = vsvm_postclose,
+	.ioctls = vsvm_ioctls,
+	.num_ioctls = ARRAY_SIZE(vsvm_ioctls),
+	.fops = &vsvm_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+};
+
+static void vsvm_gpu_destroy(struct vsvm_gpu *gpu)
+{
+	struct faux_device *fdev = gpu->fdev;
+
+	drm_dev_unregister(&gpu->drm);
+	devres_release_group(&fdev->dev, NULL);
+	faux_device_destroy(fdev);
+}
+
+static int vsvm_gpu_create(unsigned int id)
+{
+	struct faux_device *fdev;
+	struct vsvm_gpu *gpu;
+	char name[16];
+	int err;
+
+	snprintf(name, sizeof(name), "vsvm%u", id);
+	fdev = faux_device_create(name, NULL, NULL);
+	if (!fdev)
+		return -ENODEV;
+	if (!devres_open_group(&fdev->dev, NULL, GFP_KERNEL)) {
+		err = -ENOMEM;
+		goto err_destroy;
+	}
+	err = dma_coerce_mask_and_coherent(&fdev->dev, DMA_BIT_MASK(64));
+	if (err)
+		goto err_release;
+
+	gpu = devm_drm_dev_alloc(&fdev->dev, &vsvm_driver, struct vsvm_gpu,
+				 drm);
+	if (IS_ERR(gpu)) {
+		err = PTR_ERR(gpu);
+		goto err_release;
+	}
+	gpu->fdev = fdev;
+	gpu->id = id;
+	gpu->can_fault = !(no_fault & BIT(id));
+
+	err = drm_dev_register(&gpu->drm, 0);
+	if (err)
+		goto err_release;
+	vsvm_gpus[id] = gpu;
+	return 0;
+
+err_release:
+	devres_release_group(&fdev->dev, NULL);
+err_destroy:
+	faux_device_destroy(fdev);
+	return err;
+}
+
+static int __init vsvm_init(void)
+{
+	unsigned int i;
+	int err;
+
+	if (!num_gpus || num_gpus > VSVM_MAX_GPUS)
+		return -EINVAL;
+
+	for (i = 0; i < num_gpus; i++) {
+		err = vsvm_gpu_create(i);
+		if (err)
+			goto err_destroy;
+	}
+	return 0;
+
+err_destroy:
+	while (i--)
+		vsvm_gpu_destroy(vsvm_gpus[i]);
+	return err;
+}
+
+static void __exit vsvm_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < num_gpus; i++)
+		vsvm_gpu_destroy(vsvm_gpus[i]);
+}
+
+module_init(vsvm_init);
+module_exit(vsvm_exit);
+
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("Dual MIT/GPL");

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ *
+ * uAPI of vsvm, the virtual multi-GPU driver of the SVM coordinator: a
+ * software GPU per DRM device whose only way to memory is its page table,
+ * which the coordinator fills. For tests and demonstrations.
+ */
+
+#ifndef __UAPI_VSVM_DRM_H__
+#define __UAPI_VSVM_DRM_H__
+
+#include "drm.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+#define DRM_VSVM_INFO		0x00
+#define DRM_VSVM_ATTACH		0x01
+#define DRM_VSVM_SET_ATTR	0x02
+#define DRM_VSVM_GET_ATTR	0x03
+#define DRM_VSVM_ACCESS		0x04
+#define DRM_VSVM_STATS		0x05
+#define DRM_VSVM_PT_SNAPSHOT	0x06
+#define DRM_VSVM_MAP		0x07
+
+/**
+ * struct drm_vsvm_info - DRM_IOCTL_VSVM_INFO: what this GPU is
+ * @gpu: number of the virtual GPU (0 to @num_gpus - 1)
+ * @num_gpus: number of virtual GPUs of the driver
+ * @flags: DRM_VSVM_INFO_*
+ * @index: the GPU's index in its coordinator (the GPU number of the
+ *	attribute API), ~0 while this file is not attached
+ */
+struct drm_vsvm_info {
+	__u32 gpu;
+	__u32 num_gpus;
+	__u32 flags;
+	__u32 index;
+};
+
+/* The GPU recovers from page faults. */
+#define DRM_VSVM_INFO_CAN_FAULT		(1 << 0)
+
+/**
+ * struct drm_vsvm_attr - one attribute, as in the coordinator
+ * @type: DRM_VSVM_ATTR_*
+ * @value: a location, a GPU index, a flag mask or a granularity
+ */
+struct drm_vsvm_attr {
+	__u32 type;
+	__u32 value;
+};
+
+#define DRM_VSVM_ATTR_PREFERRED_LOC	0
+#define DRM_VSVM_ATTR_PREFETCH_LOC	1
+#define DRM_VSVM_ATTR_ACCESS		2
+#define DRM_VSVM_ATTR_ACCESS_IN_PLACE	3
+#define DRM_VSVM_ATTR_NO_ACCESS		4
+#define DRM_VSVM_ATTR_ACCESS_DEFAULT	5
+#define DRM_VSVM_ATTR_SET_FLAGS		6
+#define DRM_VSVM_ATTR_CLR_FLAGS		7
+#define DRM_VSVM_ATTR_GRANULARITY	8
+#define DRM_VSVM_ATTR_ACCESS_MIXED	9
+
+#define DRM_VSVM_LOC_UNDEFINED		0xffffffffu
+#define DRM_VSVM_LOC_SYSMEM		0xfffffffeu
+#define DRM_VSVM_LOC_MIXED		0xfffffffdu
+
+#define DRM_VSVM_FLAG_HOST_ACCESS	(1 << 0)
+#define DRM_VSVM_FLAG_COHERENT		(1 << 1)
+#define DRM_VSVM_FLAG_GPU_RO		(1 << 2)
+#define DRM_VSVM_FLAG_GPU_EXEC		(1 << 3)
+#define DRM_VSVM_FLAG_GPU_READ_MOSTLY	(1 << 4)
+#define DRM_VSVM_FLAG_GPU_ALWAYS_MAPPED	(1 << 5)
+
+/**
+ * struct drm_vsvm_attrs - DRM_IOCTL_VSVM_SET_ATTR / _GET_ATTR
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @attrs: pointer to an array of &struct drm_vsvm_attr
+ * @nattrs: number of entries, 1 to 64
+ * @pad: must be zero
+ */
+struct drm_vsvm_attrs {
+	__u64 start;
+	__u64 size;
+	__u64 attrs;
+	__u32 nattrs;
+	__u32 pad;
+};
+
+/**
+ * struct drm_vsvm_access - DRM_IOCTL_VSVM_ACCESS: the GPU touches memory
+ * @addr: first GPU virtual (= CPU) address
+ * @size: bytes, not zero, at most 16 MiB
+ * @data: user buffer: filled by READ, read by WRITE, unused by ADD32
+ * @op: DRM_VSVM_ACCESS_*
+ * @pad: must be zero
+ * @value: ADD32: added to each 32-bit word (@addr and @size 4-aligned)
+ * @faults: out: GPU page faults taken and served by the coordinator
+ * @pad2: must be zero
+ *
+ * The GPU reaches memory only through its page table. A fault-capable GPU
+ * takes a page fault on a missing or read-only entry, asks the coordinator
+ * and retries; a GPU that cannot fault fails with EFAULT.
+ */
+struct drm_vsvm_access {
+	__u64 addr;
+	__u64 size;
+	__u64 data;
+	__u32 op;
+	__u32 pad;
+	__u64 value;
+	__u32 faults;
+	__u32 pad2;
+};
+
+#define DRM_VSVM_ACCESS_READ	0
+#define DRM_VSVM_ACCESS_WRITE	1
+#define DRM_VSVM_ACCESS_ADD32	2
+
+/* Counters of DRM_IOCTL_VSVM_STATS, the coordinator's in this order. */
+#define DRM_VSVM_STAT_NOTIFIERS			0
+#define DRM_VSVM_STAT_NOTIFIERS_REMOVED		1
+#define DRM_VSVM_STAT_RANGES			2
+#define DRM_VSVM_STAT_RANGES_DESTROYED		3
+#define DRM_VSVM_STAT_HMM_FAULTS		4
+#define DRM_VSVM_STAT_HMM_PAGES			5
+#define DRM_VSVM_STAT_INVALIDATIONS		6
+#define DRM_VSVM_STAT_ZAPS			7
+#define DRM_VSVM_STAT_TLB_WAITS			8
+#define DRM_VSVM_STAT_FAULTS			9
+#define DRM_VSVM_STAT_MAPS			10
+#define DRM_VSVM_STAT_DMA_MAPS			11
+#define DRM_VSVM_STAT_RETRIES			12
+#define DRM_VSVM_STAT_WORKER_RUNS		13
+#define DRM_VSVM_STAT_NUM			14
+
+/**
+ * struct drm_vsvm_stats - DRM_IOCTL_VSVM_STATS
+ * @flags: DRM_VSVM_STATS_RESET: zero the counters of the coordinator and
+ *	of all its GPUs after reading them
+ * @pad: must be zero
+ * @mgr: out: the coordinator's counters (DRM_VSVM_STAT_*)
+ * @gpu: out: this GPU's counters (DRM_VSVM_STAT_*)
+ * @fatal_faults: out: accesses this GPU failed for want of a mapping it
+ *	could not fault in
+ * @pad2: must be zero
+ */
+struct drm_vsvm_stats {
+	__u32 flags;
+	__u32 pad;
+	__u64 mgr[DRM_VSVM_STAT_NUM];
+	__u64 gpu[DRM_VSVM_STAT_NUM];
+	__u64 fatal_faults;
+	__u64 pad2;
+};
+
+#define DRM_VSVM_STATS_RESET	(1 << 0)
+
+/**
+ * struct drm_vsvm_pt_snapshot - DRM_IOCTL_VSVM_PT_SNAPSHOT
+ * @addr: first address, page aligned
+ * @npages: number of pages, 1 to 65536
+ * @entries: pointer to @npages bytes, each receiving DRM_VSVM_PTE_*
+ */
+struct drm_vsvm_pt_snapshot {
+	__u64 addr;
+	__u64 npages;
+	__u64 entries;
+};
+
+#define DRM_VSVM_PTE_VALID		(1 << 0)
+#define DRM_VSVM_PTE_WRITE		(1 << 1)
+#define DRM_VSVM_PTE_TARGET_MASK	(3 << 2)
+#define DRM_VSVM_PTE_TARGET_SYSTEM	(0 << 2)
+#define DRM_VSVM_PTE_TARGET_VRAM	(1 << 2)
+#define DRM_VSVM_PTE_TARGET_PEER_VRAM	(2 << 2)
+
+/**
+ * struct drm_vsvm_map - DRM_IOCTL_VSVM_MAP: map addresses ahead of use
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ */
+struct drm_vsvm_map {
+	__u64 start;
+	__u64 size;
+};
+
+#define DRM_IOCTL_VSVM_INFO \
+	DRM_IOR(DRM_COMMAND_BASE + DRM_VSVM_INFO, struct drm_vsvm_info)
+#define DRM_IOCTL_VSVM_ATTACH \
+	DRM_IO(DRM_COMMAND_BASE + DRM_VSVM_ATTACH)
+#define DRM_IOCTL_VSVM_SET_ATTR \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SET_ATTR, struct drm_vsvm_attrs)
+#define DRM_IOCTL_VSVM_GET_ATTR \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_GET_ATTR, struct drm_vsvm_attrs)
+#define DRM_IOCTL_VSVM_ACCESS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_ACCESS, struct drm_vsvm_access)
+#define DRM_IOCTL_VSVM_STATS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_STATS, struct drm_vsvm_stats)
+#define DRM_IOCTL_VSVM_PT_SNAPSHOT \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_PT_SNAPSHOT, \
+		struct drm_vsvm_pt_snapshot)
+#define DRM_IOCTL_VSVM_MAP \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_MAP, struct drm_vsvm_map)
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* __UAPI_VSVM_DRM_H__ */
