@@ -44,7 +44,7 @@ progs=(hmm-tests)
 for c in "$REPO"/tests/guest/*.c; do
 	[ -e "$c" ] || continue
 	p=$(basename "$c" .c)
-	build "$root/$p" "$c" -- -I "$SELFTESTS" -I "$REPO/tests/guest" -I "$REPO/include/uapi"
+	build "$root/$p" "$c" -- -I "$SELFTESTS" -I "$REPO/tests/guest"
 	progs+=("$p")
 done
 printf '/tests/%s\n' "${progs[@]}" > "$root/list"
@@ -61,18 +61,20 @@ printf '/tests/%s\n' "${progs[@]}" > "$root/list"
 "$BUILD/usr/gen_init_cpio" "$GUEST/initramfs.list" > "$GUEST/initramfs.cpio" ||
 	die "gen_init_cpio failed"
 
+# Eight virtual GPUs; GPU 7 cannot fault.
+cmdline="kunit.enable=0 rdinit=/init vsvm.num_gpus=8 vsvm.no_fault=0x80"
 log=$RESULTS/guest.log
 msg "guest: booting with ${#progs[@]} test programs (TCG, 2 vCPUs)"
 start=$(date +%s)
 if [ $verbose = 1 ]; then
-	( run_qemu "$log" "${GUEST_TIMEOUT:-1800}" "kunit.enable=0 rdinit=/init" \
+	( run_qemu "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" \
 		"$GUEST/initramfs.cpio" || true ) &
 	qpid=$!
 	while [ ! -e "$log" ]; do sleep 0.2; done
 	tail -n +1 -f --pid=$qpid "$log"
 	wait $qpid
 else
-	run_qemu "$log" "${GUEST_TIMEOUT:-1800}" "kunit.enable=0 rdinit=/init" \
+	run_qemu "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" \
 		"$GUEST/initramfs.cpio" || true
 fi
 msg "guest: ran $(( $(date +%s) - start )) s, log in $log"
