@@ -160,11 +160,6 @@ static const struct mmu_notifier_ops drm_svm_coord_mn_ops = {
 	.free_notifier = drm_svm_coord_free_notifier,
 };
 
-static struct mm_struct *svm_mm(struct drm_svm_coord *svm)
-{
-	return svm->mn.mm;
-}
-
 /*
  * Record lock -> range_lock -> mmap_lock -> notifier lock, and that reclaim
  * may happen under the outer two, before any real use.
@@ -378,9 +373,9 @@ void *drm_svm_coord_dev_priv(struct drm_svm_coord_dev *dev)
 EXPORT_SYMBOL_GPL(drm_svm_coord_dev_priv);
 
 /* Bytes [start, start + size) to pages [*first, *last] of the mm. */
-static int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
-			       unsigned long size, unsigned long *first,
-			       unsigned long *last)
+int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
+			unsigned long size, unsigned long *first,
+			unsigned long *last)
 {
 	if (!size || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(size))
 		return -EINVAL;

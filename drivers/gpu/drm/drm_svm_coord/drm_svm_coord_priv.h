@@ -161,6 +161,11 @@ struct drm_svm_coord_range {
 	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
 };
 
+static inline struct mm_struct *svm_mm(struct drm_svm_coord *svm)
+{
+	return svm->mn.mm;
+}
+
 static inline unsigned long
 drm_svm_coord_range_start(const struct drm_svm_coord_range *range)
 {
@@ -252,5 +257,8 @@ unsigned int drm_svm_coord_nr_ranges(struct drm_svm_coord *svm);
 
 /* Manager: drm_svm_coord_main.c. */
 extern atomic_t drm_svm_coord_nr_managers;
+int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
+			unsigned long size, unsigned long *first,
+			unsigned long *last);
 
 #endif /* __DRM_SVM_COORD_PRIV_H__ */

@@ -145,11 +145,6 @@ unsigned long drm_svm_coord_range_chunk(unsigned long addr, unsigned long lo,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_range_chunk);
 
-static struct mm_struct *svm_mm(struct drm_svm_coord *svm)
-{
-	return svm->mn.mm;
-}
-
 static unsigned long range_npages(const struct drm_svm_coord_range *range)
 {
 	return (drm_svm_coord_range_end(range) -
@@ -957,12 +952,12 @@ int drm_svm_coord_map(struct drm_svm_coord_dev *dev, unsigned long start,
 		      unsigned long size)
 {
 	struct drm_svm_coord *svm = dev->svm;
-	unsigned long addr, end;
+	unsigned long addr, end, first, last;
 	int err;
 
-	if (!size || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(size) ||
-	    start + size < start || start + size > svm_mm(svm)->task_size)
-		return -EINVAL;
+	err = drm_svm_coord_pages(svm, start, size, &first, &last);
+	if (err)
+		return err;
 
 	err = fault_enter(svm);
 	if (err)
