@@ -206,15 +206,16 @@ struct drm_svm_coord_map_args {
  *
  * The coordinator decides; the backend touches the hardware. Every op gets
  * the &struct drm_svm_coord_dev the GPU attached with. No op is called
- * with the mmap lock or the manager lock held, and the coordinator never
- * holds a driver lock of its own choosing across an op. Ops called from
- * the MMU notifier path run in reclaim context: they must not allocate
- * memory that can recurse into reclaim, nor wait on anything that does.
+ * with the mmap lock held (the manager lock may be held), and the
+ * coordinator never holds a driver lock of its own choosing across an op.
+ * Ops called from the MMU notifier path run in reclaim context: they must
+ * not allocate memory that can recurse into reclaim, nor wait on anything
+ * that does.
  *
  * The manager checks the table at attach time. The shared mapping path
  * calls @prepare and @map, invalidation calls @unmap and @tlb_flush_wait;
- * @quiesce and @resume belong to the restore path of GPUs that cannot
- * fault, which is not in place yet: they are checked but not called.
+ * for GPUs that cannot fault, invalidation calls @quiesce and the restore
+ * worker @resume (see Restore).
  */
 struct drm_svm_coord_ops {
 	/**
@@ -274,8 +275,11 @@ struct drm_svm_coord_ops {
 	 * otherwise).
 	 *
 	 * Called from the MMU notifier before the mappings of a range the
-	 * GPU cannot fault back in are cleared. Reclaim context. Calls nest:
-	 * the coordinator pairs every @quiesce with one @resume.
+	 * GPU cannot fault back in are cleared, once per batch of such
+	 * events: the GPU stays quiesced until the restore worker mapped
+	 * every range it lost. Reclaim context. Calls nest: the coordinator
+	 * pairs every @quiesce with one later @resume, and a @quiesce may
+	 * come before the @resume of the previous batch.
 	 */
 	void (*quiesce)(struct drm_svm_coord_dev *dev);
 
@@ -324,11 +328,19 @@ struct drm_svm_coord_dev_caps {
  * @DRM_SVM_COORD_STAT_DMA_MAPS: ranges DMA-mapped for a GPU
  * @DRM_SVM_COORD_STAT_RETRIES: validations retried after a race with an
  *	invalidation
- * @DRM_SVM_COORD_STAT_WORKER_RUNS: runs of the manager's worker
+ * @DRM_SVM_COORD_STAT_GC_RUNS: runs of the manager's garbage collector
+ * @DRM_SVM_COORD_STAT_RESTORE_RUNS: runs of the manager's restore worker
+ * @DRM_SVM_COORD_STAT_SPLITS: ranges split into the pieces that kept their
+ *	mappings
+ * @DRM_SVM_COORD_STAT_QUIESCES: backend @quiesce calls
+ * @DRM_SVM_COORD_STAT_RESUMES: backend @resume calls
+ * @DRM_SVM_COORD_STAT_RESTORE_FAILURES: restores of a range that failed and
+ *	were retried later or given up
  * @DRM_SVM_COORD_STAT_NUM: number of counters, not a counter
  *
  * A manager counts everything; a GPU counts what was done for it (faults,
- * maps, DMA maps, zaps, TLB waits, retries).
+ * maps, DMA maps, zaps, TLB waits, retries, quiesces, resumes, restore
+ * failures).
  */
 enum drm_svm_coord_stat {
 	DRM_SVM_COORD_STAT_NOTIFIERS,
@@ -344,7 +356,12 @@ enum drm_svm_coord_stat {
 	DRM_SVM_COORD_STAT_MAPS,
 	DRM_SVM_COORD_STAT_DMA_MAPS,
 	DRM_SVM_COORD_STAT_RETRIES,
-	DRM_SVM_COORD_STAT_WORKER_RUNS,
+	DRM_SVM_COORD_STAT_GC_RUNS,
+	DRM_SVM_COORD_STAT_RESTORE_RUNS,
+	DRM_SVM_COORD_STAT_SPLITS,
+	DRM_SVM_COORD_STAT_QUIESCES,
+	DRM_SVM_COORD_STAT_RESUMES,
+	DRM_SVM_COORD_STAT_RESTORE_FAILURES,
 	DRM_SVM_COORD_STAT_NUM,
 };
 
@@ -403,6 +420,8 @@ int drm_svm_coord_handle_fault(struct drm_svm_coord_dev *dev,
 			       unsigned long addr, bool write);
 int drm_svm_coord_map(struct drm_svm_coord_dev *dev, unsigned long start,
 		      unsigned long size);
+
+void drm_svm_coord_flush(struct drm_svm_coord *svm);
 
 void drm_svm_coord_read_stats(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_dev *dev,

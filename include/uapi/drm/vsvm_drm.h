@@ -135,8 +135,13 @@ struct drm_vsvm_access {
 #define DRM_VSVM_STAT_MAPS			10
 #define DRM_VSVM_STAT_DMA_MAPS			11
 #define DRM_VSVM_STAT_RETRIES			12
-#define DRM_VSVM_STAT_WORKER_RUNS		13
-#define DRM_VSVM_STAT_NUM			14
+#define DRM_VSVM_STAT_GC_RUNS			13
+#define DRM_VSVM_STAT_RESTORE_RUNS		14
+#define DRM_VSVM_STAT_SPLITS			15
+#define DRM_VSVM_STAT_QUIESCES			16
+#define DRM_VSVM_STAT_RESUMES			17
+#define DRM_VSVM_STAT_RESTORE_FAILURES		18
+#define DRM_VSVM_STAT_NUM			19
 
 /**
  * struct drm_vsvm_stats - DRM_IOCTL_VSVM_STATS

@@ -93,6 +93,22 @@
  * the notifier lock and waits for invalidations in flight before the GPU
  * is forgotten.
  *
+ * The notifier lock, held for writing, also protects the lists of the two
+ * workers (&drm_svm_coord.gc_list, &drm_svm_coord.restore_list), the
+ * holes of the ranges and the mask of quiesced GPUs
+ * (&drm_svm_coord.quiesced): the notifier fills them, the workers empty
+ * them. The garbage collector takes the range lock and never the manager
+ * lock. The restore worker takes the manager lock for reading with a
+ * trylock, backing off and requeueing itself when that fails, because the
+ * last detach cancels it while holding that lock for writing; it then
+ * follows the fault path's order. drm_svm_coord_set_attr() maps for GPUs
+ * that cannot fault with the manager lock held for writing, which the
+ * fault path accepts as well as a read hold. Backend @quiesce runs under
+ * the notifier lock; @resume and @map from the restore worker under the
+ * manager lock held for reading, never under the notifier lock for
+ * @resume, so that a new @quiesce may come before it (the backend counts
+ * them).
+ *
  * The list of managers behind debugfs is protected by a spinlock, taken
  * with bottom halves disabled, as managers leave it from an SRCU callback.
  */
@@ -136,6 +152,9 @@ static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
 	WARN_ON(svm->attached);
 	/* The last detach destroyed every range and notifier. */
 	WARN_ON(!RB_EMPTY_ROOT(&svm->notifiers.rb_root));
+	WARN_ON(!list_empty(&svm->gc_list) || !list_empty(&svm->restore_list));
+	WARN_ON(work_pending(&svm->gc_work) ||
+		delayed_work_pending(&svm->restore_work));
 	spin_lock_bh(&drm_svm_coord_list_lock);
 	list_del(&svm->link);
 	spin_unlock_bh(&drm_svm_coord_list_lock);
@@ -327,8 +346,10 @@ void drm_svm_coord_detach(struct drm_svm_coord_dev *dev)
 	svm->attached &= ~bit;
 	svm->can_fault &= ~bit;
 	svm->devs[dev->index] = NULL;
-	if (!svm->attached)
+	if (!svm->attached) {
 		drm_svm_coord_ranges_fini(svm);
+		drm_svm_coord_workers_stop(svm);
+	}
 	up_write(&svm->lock);
 
 	drm_svm_coord_put(svm);
@@ -387,6 +408,30 @@ int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
 	return 0;
 }
 
+/*
+ * After a change of attributes, map the interval for the GPUs that cannot
+ * fault and either were granted access or lost their mappings when the
+ * ranges were retired.
+ */
+static int set_attr_map(struct drm_svm_coord *svm,
+			const struct drm_svm_coord_change *change, u64 lost)
+{
+	u64 gpus = (change->remap | lost) & ~change->unmap & svm->attached &
+		   ~svm->can_fault;
+	unsigned int i;
+	int err;
+
+	lockdep_assert_held(&svm->lock);
+
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS) {
+		err = drm_svm_coord_map_span(svm->devs[i], change->start,
+					     change->end);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /**
  * drm_svm_coord_set_attr() - set attributes of a range of addresses
  * @svm: the manager
@@ -399,15 +444,19 @@ int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
  *
  * Transactional: on any error nothing changes. See Attributes for the
  * semantics and &struct drm_svm_coord_change for what @changes reports.
- * The ranges over the intervals that changed are retired: the GPUs fault
- * them back under the new attributes.
+ * The ranges over the intervals that changed are retired: the GPUs able
+ * to fault take them back on their next fault, under the new attributes; the GPUs that cannot
+ * fault and were granted access, or had mappings there, are mapped at once
+ * wherever a VMA covers the interval and they may access it (see Restore).
  *
  * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
  * overflowing, beyond the mm's task size) or request (see
  * &enum drm_svm_coord_attr_type: unknown type, malformed location or index,
  * unknown flag, a flag both set and cleared, granularity above
  * %DRM_SVM_COORD_GRANULARITY_MAX); -ENODEV for a GPU index that is not
- * attached; -ENOMEM.
+ * attached; -ENOMEM. An error of the mapping for GPUs that cannot fault
+ * (-ENOMEM, -EBUSY, a backend error) is returned after the attributes were
+ * set: they stay set, and what could be mapped stays mapped.
  */
 int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 			   unsigned long size,
@@ -419,6 +468,7 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 	struct drm_svm_coord_changes *out = changes ? changes : &local;
 	unsigned long first, last;
 	unsigned int i;
+	bool alive;
 	int err;
 
 	lockdep_assert_not_held(&svm_mm(svm)->mmap_lock);
@@ -430,9 +480,22 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 	err = drm_svm_coord_attr_tree_set(&svm->attrs, first, last, attrs,
 					  nattrs, svm->attached, svm->can_fault,
 					  out);
-	for (i = 0; !err && i < out->count; i++)
-		drm_svm_coord_ranges_retire(svm, out->items[i].start,
-					    out->items[i].end);
+	if (err) {
+		up_write(&svm->lock);
+		return err;
+	}
+	alive = mmget_not_zero(svm_mm(svm));
+	for (i = 0; i < out->count; i++) {
+		const struct drm_svm_coord_change *change = &out->items[i];
+		u64 lost = drm_svm_coord_ranges_retire(svm, change->start,
+						       change->end);
+
+		/* GPUs that cannot fault get their mappings now. */
+		if (alive && !err)
+			err = set_attr_map(svm, change, lost);
+	}
+	if (alive)
+		mmput(svm_mm(svm));
 	up_write(&svm->lock);
 	drm_svm_coord_changes_fini(&local);
 	return err;
@@ -675,7 +738,12 @@ static const char *const drm_svm_coord_stat_names[] = {
 	[DRM_SVM_COORD_STAT_MAPS] = "maps",
 	[DRM_SVM_COORD_STAT_DMA_MAPS] = "dma_maps",
 	[DRM_SVM_COORD_STAT_RETRIES] = "retries",
-	[DRM_SVM_COORD_STAT_WORKER_RUNS] = "worker_runs",
+	[DRM_SVM_COORD_STAT_GC_RUNS] = "gc_runs",
+	[DRM_SVM_COORD_STAT_RESTORE_RUNS] = "restore_runs",
+	[DRM_SVM_COORD_STAT_SPLITS] = "splits",
+	[DRM_SVM_COORD_STAT_QUIESCES] = "quiesces",
+	[DRM_SVM_COORD_STAT_RESUMES] = "resumes",
+	[DRM_SVM_COORD_STAT_RESTORE_FAILURES] = "restore_failures",
 };
 
 static_assert(ARRAY_SIZE(drm_svm_coord_stat_names) == DRM_SVM_COORD_STAT_NUM);

@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rwsem.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_gpusvm.h>
 #include <drm/drm_svm_coord.h>
@@ -67,6 +68,13 @@ struct drm_svm_coord_attr_tree {
  * @notifier_size: size and alignment of a notifier's chunk of addresses
  * @gpusvm: a pages-only &struct drm_gpusvm: its notifier lock is the
  *	manager's notifier lock, and its pages API faults and DMA-maps
+ * @gc_list: ranges the GC worker must split or destroy (notifier lock)
+ * @gc_work: the GC worker, see Garbage collection
+ * @restore_list: ranges whose mappings GPUs that cannot fault lost and
+ *	wait to get back, each holding a reference (notifier lock)
+ * @restore_work: the restore worker, see Restore
+ * @quiesced: GPUs whose queues the coordinator stopped and the restore
+ *	worker has not resumed yet (notifier lock)
  * @id: number of the manager in debugfs
  * @link: entry in the list of managers, for debugfs
  * @stats: counters, see &enum drm_svm_coord_stat
@@ -83,6 +91,11 @@ struct drm_svm_coord {
 	struct rb_root_cached notifiers;
 	unsigned long notifier_size;
 	struct drm_gpusvm gpusvm;
+	struct list_head gc_list;
+	struct work_struct gc_work;
+	struct list_head restore_list;
+	struct delayed_work restore_work;
+	u64 quiesced;
 	unsigned int id;
 	struct list_head link;
 	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
@@ -127,7 +140,9 @@ struct drm_svm_coord_notifier {
 /**
  * struct drm_svm_coord_range - a range of addresses mapped for GPUs
  * @itree: node in &drm_svm_coord_notifier.ranges, in bytes, last inclusive
- * @notifier: the notifier whose chunk holds the range
+ * @svm: the manager
+ * @notifier: the notifier whose chunk holds the range (dangling once the
+ *	range is out of the tree: check @unmapped under the notifier lock)
  * @ref: references: the notifier's range tree holds one, each user one
  * @lock: serializes validation of the range: concurrent faults of several
  *	GPUs queue here and reuse the pages the first one faulted
@@ -140,14 +155,28 @@ struct drm_svm_coord_notifier {
  * @writable: GPUs among @mapped whose entries allow writes
  * @unmapped: the CPU mapping is gone (or the range was retired): the range
  *	is never mapped again and waits to be destroyed
+ * @holes: some pages left the range (see @gone): it waits to be split and
+ *	is not mapped again before
+ * @dma_whole: GPUs whose DMA mappings the second notifier pass must drop
+ *	whole because the invalidated part could not be split off
+ * @restore: GPUs that cannot fault and lost mappings of the range, for
+ *	the restore worker
+ * @restore_tries: failed restores of the range in a row
+ * @restore_at: jiffies before which the restore worker leaves it alone
+ * @gc_link: entry in &drm_svm_coord.gc_list
+ * @restore_link: entry in &drm_svm_coord.restore_list
  * @pages: per GPU, the DMA addresses of the pages, allocated on first use
+ * @gone: one bit per page: the page left the range (unmapped, or
+ *	invalidated while the rest of the range was not)
  *
  * @mapped, @writable and @pages change under the notifier lock held for
  * writing, or held for reading together with @lock. @pfns* change under
- * @lock. @unmapped is set under the notifier lock held for writing.
+ * @lock. @unmapped, @holes, @gone, @dma_whole, @restore* and the links
+ * change under the notifier lock held for writing.
  */
 struct drm_svm_coord_range {
 	struct interval_tree_node itree;
+	struct drm_svm_coord *svm;
 	struct drm_svm_coord_notifier *notifier;
 	struct kref ref;
 	struct mutex lock;	/* serializes validation */
@@ -158,7 +187,25 @@ struct drm_svm_coord_range {
 	u64 mapped;
 	u64 writable;
 	bool unmapped;
+	bool holes;
+	u64 dma_whole;
+	u64 restore;
+	unsigned int restore_tries;
+	unsigned long restore_at;
+	struct list_head gc_link;
+	struct list_head restore_link;
 	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
+	unsigned long gone[];
+};
+
+/**
+ * struct drm_svm_coord_run - a run of pages that stay together
+ * @first: index of its first page in the range
+ * @count: number of pages
+ */
+struct drm_svm_coord_run {
+	unsigned long first;
+	unsigned long count;
 };
 
 static inline struct mm_struct *svm_mm(struct drm_svm_coord *svm)
@@ -247,9 +294,18 @@ unsigned long drm_svm_coord_range_chunk(unsigned long addr, unsigned long lo,
 					unsigned long hi, unsigned long max,
 					const unsigned long *chunks,
 					unsigned int nr_chunks);
+unsigned int drm_svm_coord_split_runs(const unsigned long *gone,
+				      const unsigned long *cut,
+				      unsigned long npages,
+				      struct drm_svm_coord_run *runs,
+				      unsigned int max_runs);
 void drm_svm_coord_ranges_init(struct drm_svm_coord *svm);
-void drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
-				 unsigned long start, unsigned long end);
+u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
+				unsigned long start, unsigned long end);
+int drm_svm_coord_map_span(struct drm_svm_coord_dev *dev,
+			   unsigned long start, unsigned long end);
+void drm_svm_coord_workers_stop(struct drm_svm_coord *svm);
+void drm_svm_coord_flush_workers(struct drm_svm_coord *svm);
 void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 				     struct drm_svm_coord_dev *dev);
 void drm_svm_coord_ranges_fini(struct drm_svm_coord *svm);

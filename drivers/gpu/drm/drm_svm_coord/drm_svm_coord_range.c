@@ -11,6 +11,9 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
+#include <drm/drm_pagemap.h>
+#include <drm/drm_print.h>
+
 #include <kunit/visibility.h>
 
 #include "drm_svm_coord_priv.h"
@@ -36,10 +39,84 @@
  * GPUs the pages of its last hmm_range_fault().
  *
  * A range whose CPU mapping goes away (munmap(), process exit) is marked
- * unmapped by the notifier and destroyed the next time the manager looks
- * at its addresses, when attributes change over it, or when the last GPU
- * detaches. Ranges are not split: a partial munmap() retires the whole
- * range.
+ * unmapped by the notifier and destroyed by the garbage collector. A range
+ * that loses only some of its pages is split, not rebuilt: see Splitting.
+ */
+
+/**
+ * DOC: Splitting
+ *
+ * When an invalidation covers only part of a range (munmap() or mremap()
+ * of some of its pages, MADV_DONTNEED of a few pages, mprotect() of part of
+ * it), only that part is zapped on the GPUs, its TLB entries waited for and
+ * its DMA mappings dropped (drm_gpusvm_unmap_pages_part()); its pages are
+ * marked gone from the range. The rest keeps its pages, its DMA addresses
+ * on every GPU and its GPU page-table entries: no hmm_range_fault(), no
+ * new mapping and no TLB invalidation for it.
+ *
+ * The notifier cannot allocate, so the range object itself is split later,
+ * in process context, by the garbage collector or by the first fault or
+ * map request that meets the range, whichever comes first (both under the
+ * range lock, so a fault never sees a range with holes): each run of pages
+ * that stayed (drm_svm_coord_split_runs(), a pure function) becomes a range
+ * of its own that takes over the run's DMA mappings from the old range
+ * (drm_gpusvm_pages_split()) and its mapped and writable GPU masks. Pages
+ * that were invalidated but are still mapped by the CPU are faulted into a
+ * new range the next time a GPU needs them.
+ *
+ * A part cannot be split off when a higher-order DMA mapping straddles its
+ * boundary or the mappings share one IOVA reservation
+ * (drm_gpusvm_pages_can_split()); that GPU then loses the whole range, as
+ * without splitting. A transparent huge page is split by the kernel with an
+ * invalidation of its whole 2 MiB before any part of it goes, so a range
+ * backed by one loses all its mappings, as the kernel asks. Attribute
+ * changes retire the ranges under the changed interval (see
+ * drm_svm_coord_set_attr()).
+ */
+
+/**
+ * DOC: Garbage collection
+ *
+ * One worker per manager (&drm_svm_coord.gc_work) destroys the ranges whose
+ * CPU mapping went away, splits the ranges with holes, and removes the
+ * interval notifiers left without ranges, which the notifier callback
+ * itself may not do. The notifier queues ranges on
+ * &drm_svm_coord.gc_list and the worker; several events before the worker
+ * runs cost one run, counted in %DRM_SVM_COORD_STAT_GC_RUNS. The worker
+ * takes only the range lock, which orders it against faults: a fault
+ * either finds the range before the worker took it (and splits or skips it
+ * itself) or after.
+ */
+
+/**
+ * DOC: Restore
+ *
+ * A GPU attached without %DRM_SVM_COORD_DEV_CAN_FAULT cannot take a page
+ * fault: its mappings are made ahead of use, by drm_svm_coord_map() and
+ * by drm_svm_coord_set_attr() granting it access (which faults the
+ * interval's pages in: every page a VMA covers is mapped, populated or
+ * not, so that the GPU never meets a hole the process has memory for;
+ * addresses without VMA are skipped), and restored after invalidations.
+ *
+ * When an invalidation other than an unmap hits a range such a GPU maps,
+ * the notifier quiesces the GPU (&drm_svm_coord_ops.quiesce) before zapping
+ * it, unless it is already quiesced, records the GPU in the range's
+ * restore mask and queues the range for the manager's restore worker
+ * (&drm_svm_coord.restore_work). GPUs that can fault are only zapped, and
+ * never quiesced. An unmap quiesces nobody: the memory is gone, there is
+ * nothing to restore.
+ *
+ * The restore worker, one per manager, runs shortly after the first event
+ * of a batch (1 ms), so that the events of one mprotect() or fork() cost
+ * one run. For every queued range it maps the range's addresses again for
+ * each GPU of the mask, through the fault path, so that GPUs restoring the
+ * same range share one hmm_range_fault(). Then it resumes every GPU it
+ * quiesced that has no range left to restore. A range that fails to
+ * restore is retried with exponential backoff (10 ms doubling, up to
+ * ``restore_retries`` attempts, a module parameter) without holding back
+ * the others or the GPUs that do not map it; each failure is counted
+ * (%DRM_SVM_COORD_STAT_RESTORE_FAILURES) and the last one reported in the
+ * kernel log, after which its GPU is resumed without the range.
  */
 
 /**
@@ -110,7 +187,18 @@ module_param(notifier_size_mb, uint, 0444);
 MODULE_PARM_DESC(notifier_size_mb,
 		 "Size of an MMU interval notifier's chunk in MiB, a power of two (default 512)");
 
+static unsigned int restore_retries = 8;
+module_param(restore_retries, uint, 0644);
+MODULE_PARM_DESC(restore_retries,
+		 "Attempts to restore a range for GPUs that cannot fault before giving up (default 8)");
+
+#define RESTORE_DELAY_MS	1
+#define RESTORE_BACKOFF_MS	10
+
 static const unsigned long drm_svm_coord_chunks[] = { SZ_2M, SZ_64K, SZ_4K };
+
+/* The largest range, in pages: the bitmaps of the split fit on the stack. */
+#define RANGE_MAX_PAGES		(SZ_2M >> PAGE_SHIFT)
 
 /**
  * drm_svm_coord_range_chunk() - the size of a new range
@@ -145,6 +233,47 @@ unsigned long drm_svm_coord_range_chunk(unsigned long addr, unsigned long lo,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_range_chunk);
 
+/**
+ * drm_svm_coord_split_runs() - the pieces a range splits into
+ * @gone: one bit per page of the range: the page left it
+ * @cut: one bit per page: a piece must start at this page, or NULL
+ * @npages: pages in the range
+ * @runs: receives the pieces, in address order
+ * @max_runs: entries of @runs
+ *
+ * The pieces are the maximal runs of pages not in @gone, cut before every
+ * page in @cut. A pure function.
+ *
+ * Return: the number of pieces, 0 when every page is gone; a count above
+ * @max_runs means only the first @max_runs were stored.
+ */
+unsigned int drm_svm_coord_split_runs(const unsigned long *gone,
+				      const unsigned long *cut,
+				      unsigned long npages,
+				      struct drm_svm_coord_run *runs,
+				      unsigned int max_runs)
+{
+	unsigned long first = find_first_zero_bit(gone, npages), next;
+	unsigned int nr = 0;
+
+	while (first < npages) {
+		next = find_next_bit(gone, npages, first + 1);
+		if (cut) {
+			unsigned long c = find_next_bit(cut, npages, first + 1);
+
+			next = min(next, c);
+		}
+		if (nr < max_runs) {
+			runs[nr].first = first;
+			runs[nr].count = next - first;
+		}
+		nr++;
+		first = find_next_zero_bit(gone, npages, next);
+	}
+	return nr;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_split_runs);
+
 static unsigned long range_npages(const struct drm_svm_coord_range *range)
 {
 	return (drm_svm_coord_range_end(range) -
@@ -164,6 +293,9 @@ to_notifier(struct interval_tree_node *node)
 		      NULL;
 }
 
+static void gc_work_fn(struct work_struct *work);
+static void restore_work_fn(struct work_struct *work);
+
 /**
  * drm_svm_coord_ranges_init() - set up the range state of a new manager
  * @svm: the manager, being created
@@ -177,6 +309,10 @@ void drm_svm_coord_ranges_init(struct drm_svm_coord *svm)
 	mutex_init(&svm->range_lock);
 	svm->notifiers = RB_ROOT_CACHED;
 	svm->notifier_size = size;
+	INIT_LIST_HEAD(&svm->gc_list);
+	INIT_WORK(&svm->gc_work, gc_work_fn);
+	INIT_LIST_HEAD(&svm->restore_list);
+	INIT_DELAYED_WORK(&svm->restore_work, restore_work_fn);
 	drm_gpusvm_init(&svm->gpusvm, "drm_svm_coord", NULL, 0, 0, 0, NULL,
 			NULL, 0);
 }
@@ -203,6 +339,110 @@ static u64 range_zap(struct drm_svm_coord *svm,
 	range->mapped = 0;
 	range->writable = 0;
 	return wait;
+}
+
+/*
+ * Zap [@start, @end), part of @range, on the GPUs that map it. A GPU whose
+ * DMA mappings cannot lose the part alone loses the whole range. Returns
+ * the GPUs whose TLB wait is due.
+ */
+static u64 range_zap_part(struct drm_svm_coord *svm,
+			  struct drm_svm_coord_range *range,
+			  unsigned long start, unsigned long end)
+{
+	unsigned long rstart = drm_svm_coord_range_start(range);
+	unsigned long first = (start - rstart) >> PAGE_SHIFT;
+	unsigned long count = (end - start) >> PAGE_SHIFT;
+	u64 wait = 0;
+	unsigned int i;
+
+	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
+
+	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+		struct drm_gpusvm_pages *pages = range->pages[i];
+		struct drm_svm_coord_dev *dev = svm->devs[i];
+		u64 bit = BIT_ULL(i);
+		bool part = !pages ||
+			    drm_gpusvm_pages_can_split(pages, range_npages(range),
+						       first, count);
+
+		if (!part)
+			range->dma_whole |= bit;
+		if (!(range->mapped & bit))
+			continue;
+		if (part) {
+			dev->ops->unmap(dev, start, end);
+		} else {
+			dev->ops->unmap(dev, rstart,
+					drm_svm_coord_range_end(range));
+			range->mapped &= ~bit;
+			range->writable &= ~bit;
+		}
+		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_ZAPS, 1);
+		if (dev->ops->tlb_flush_wait)
+			wait |= bit;
+	}
+	return wait;
+}
+
+static bool dev_can_fault(const struct drm_svm_coord_dev *dev)
+{
+	return dev->caps.flags & DRM_SVM_COORD_DEV_CAN_FAULT;
+}
+
+/* The GPUs of @gpus that cannot fault. */
+static u64 gpus_no_fault(struct drm_svm_coord *svm, u64 gpus)
+{
+	u64 out = 0;
+	unsigned int i;
+
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS)
+		if (!dev_can_fault(svm->devs[i]))
+			out |= BIT_ULL(i);
+	return out;
+}
+
+/* Stop the queues of @gpus, unless the coordinator already did. */
+static void quiesce_gpus(struct drm_svm_coord *svm, u64 gpus)
+{
+	unsigned int i;
+
+	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
+
+	gpus &= ~svm->quiesced;
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS) {
+		struct drm_svm_coord_dev *dev = svm->devs[i];
+
+		dev->ops->quiesce(dev);
+		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_QUIESCES, 1);
+	}
+	svm->quiesced |= gpus;
+}
+
+static void gc_queue(struct drm_svm_coord *svm,
+		     struct drm_svm_coord_range *range)
+{
+	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
+
+	if (list_empty(&range->gc_link))
+		list_add_tail(&range->gc_link, &svm->gc_list);
+	queue_work(system_dfl_wq, &svm->gc_work);
+}
+
+static void restore_queue(struct drm_svm_coord *svm,
+			  struct drm_svm_coord_range *range, u64 gpus)
+{
+	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
+
+	range->restore |= gpus;
+	if (list_empty(&range->restore_link)) {
+		kref_get(&range->ref);
+		range->restore_tries = 0;
+		range->restore_at = jiffies;
+		list_add_tail(&range->restore_link, &svm->restore_list);
+	}
+	queue_delayed_work(system_dfl_wq, &svm->restore_work,
+			   msecs_to_jiffies(RESTORE_DELAY_MS));
 }
 
 static void tlb_wait(struct drm_svm_coord *svm, u64 wait)
@@ -256,8 +496,35 @@ static void invalidate_complete(struct drm_svm_coord_notifier *n,
 
 	tlb_wait(svm, wait);
 	for (node = interval_tree_iter_first(&n->ranges, start, end - 1); node;
-	     node = interval_tree_iter_next(node, start, end - 1))
-		range_dma_unmap(svm, to_range(node));
+	     node = interval_tree_iter_next(node, start, end - 1)) {
+		struct drm_svm_coord_range *range = to_range(node);
+		unsigned long rstart = drm_svm_coord_range_start(range);
+		unsigned long a = max(start, rstart);
+		unsigned long b = min(end, drm_svm_coord_range_end(range));
+		unsigned int i;
+
+		if (a == rstart && b == drm_svm_coord_range_end(range)) {
+			range_dma_unmap(svm, range);
+			continue;
+		}
+		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+			struct drm_gpusvm_pages *pages = range->pages[i];
+			const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
+
+			if (!pages)
+				continue;
+			if (range->dma_whole & BIT_ULL(i))
+				drm_gpusvm_unmap_pages(&svm->gpusvm, pages,
+						       range_npages(range),
+						       &ctx);
+			else
+				drm_gpusvm_unmap_pages_part(&svm->gpusvm, pages,
+							    range_npages(range),
+							    (a - rstart) >> PAGE_SHIFT,
+							    (b - a) >> PAGE_SHIFT);
+		}
+		range->dma_whole = 0;
+	}
 }
 
 static bool event_is_own(struct drm_svm_coord *svm,
@@ -294,11 +561,31 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	for (node = interval_tree_iter_first(&n->ranges, start, end - 1); node;
 	     node = interval_tree_iter_next(node, start, end - 1)) {
 		struct drm_svm_coord_range *range = to_range(node);
+		unsigned long rstart = drm_svm_coord_range_start(range);
+		unsigned long a = max(start, rstart);
+		unsigned long b = min(end, drm_svm_coord_range_end(range));
+		u64 lost = gpus_no_fault(svm, range->mapped);
 
 		hit = true;
-		wait |= range_zap(svm, range);
-		if (gone)
-			range->unmapped = true;
+		if (!gone && lost) {
+			/* Stop them before their mappings go, restore later. */
+			quiesce_gpus(svm, lost);
+			restore_queue(svm, range, lost);
+		}
+		if (a == rstart && b == drm_svm_coord_range_end(range)) {
+			wait |= range_zap(svm, range);
+			if (gone) {
+				range->unmapped = true;
+				gc_queue(svm, range);
+			}
+			continue;
+		}
+		/* Part of the range: zap that part, split the range later. */
+		wait |= range_zap_part(svm, range, a, b);
+		bitmap_set(range->gone, (a - rstart) >> PAGE_SHIFT,
+			   (b - a) >> PAGE_SHIFT);
+		range->holes = true;
+		gc_queue(svm, range);
 	}
 	if (!hit)
 		goto out_unlock;
@@ -384,7 +671,7 @@ static void range_release(struct kref *ref)
 {
 	struct drm_svm_coord_range *range = container_of(ref, typeof(*range),
 							 ref);
-	struct drm_svm_coord *svm = range->notifier->svm;
+	struct drm_svm_coord *svm = range->svm;
 	unsigned int i;
 
 	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
@@ -404,6 +691,52 @@ static void range_put(struct drm_svm_coord_range *range)
 	kref_put(&range->ref, range_release);
 }
 
+static struct drm_svm_coord_range *
+range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
+	    unsigned long end)
+{
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	struct drm_svm_coord_range *range;
+
+	range = kzalloc_flex(*range, gone, BITS_TO_LONGS(npages));
+	if (!range)
+		return NULL;
+	kref_init(&range->ref);
+	mutex_init(&range->lock);
+	INIT_LIST_HEAD(&range->gc_link);
+	INIT_LIST_HEAD(&range->restore_link);
+	range->svm = n->svm;
+	range->notifier = n;
+	range->itree.start = start;
+	range->itree.last = end - 1;
+	return range;
+}
+
+static void range_insert(struct drm_svm_coord *svm,
+			 struct drm_svm_coord_range *range)
+{
+	struct drm_svm_coord_notifier *n = range->notifier;
+
+	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
+
+	interval_tree_insert(&range->itree, &n->ranges);
+	n->nr_ranges++;
+}
+
+/* Take @range out of its tree; the caller drops the tree's reference. */
+static void range_remove(struct drm_svm_coord *svm,
+			 struct drm_svm_coord_range *range)
+{
+	struct drm_svm_coord_notifier *n = range->notifier;
+
+	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
+
+	range->unmapped = true;
+	list_del_init(&range->gc_link);
+	interval_tree_remove(&range->itree, &n->ranges);
+	n->nr_ranges--;
+}
+
 /* Remove a notifier that holds no range any more. */
 static void notifier_prune(struct drm_svm_coord *svm,
 			   struct drm_svm_coord_notifier *n)
@@ -416,20 +749,18 @@ static void notifier_prune(struct drm_svm_coord *svm,
  * Take a range out of its notifier for good: zap it on every GPU, wait for
  * the TLBs, DMA-unmap it, and drop the tree's reference. Process context.
  */
-static void range_retire(struct drm_svm_coord *svm,
-			 struct drm_svm_coord_range *range)
+static u64 range_retire(struct drm_svm_coord *svm,
+			struct drm_svm_coord_range *range)
 {
-	struct drm_svm_coord_notifier *n = range->notifier;
-	u64 wait;
+	u64 wait, mapped;
 
 	lockdep_assert_held(&svm->range_lock);
 
 	mutex_lock(&range->lock);
 	down_write(&svm->gpusvm.notifier_lock);
+	mapped = range->mapped;
 	wait = range_zap(svm, range);
-	range->unmapped = true;
-	interval_tree_remove(&range->itree, &n->ranges);
-	n->nr_ranges--;
+	range_remove(svm, range);
 	tlb_wait(svm, wait);
 	range_dma_unmap(svm, range);
 	up_write(&svm->gpusvm.notifier_lock);
@@ -437,6 +768,202 @@ static void range_retire(struct drm_svm_coord *svm,
 
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RANGES_DESTROYED, 1);
 	range_put(range);
+	return mapped;
+}
+
+/* The pieces of a split and what they take over. */
+struct range_split_state {
+	unsigned int nr;
+	struct drm_svm_coord_run runs[RANGE_MAX_PAGES / 2 + 1];
+	struct drm_svm_coord_range *pieces[RANGE_MAX_PAGES / 2 + 1];
+};
+
+static void split_free(struct range_split_state *st)
+{
+	unsigned int k, i;
+
+	for (k = 0; k < st->nr; k++) {
+		struct drm_svm_coord_range *piece = st->pieces[k];
+
+		if (!piece)
+			continue;
+		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+			if (!piece->pages[i])
+				continue;
+			kvfree(piece->pages[i]->dma_addr);
+			kfree(piece->pages[i]);
+		}
+		mutex_destroy(&piece->lock);
+		kfree(piece);
+		st->pieces[k] = NULL;
+	}
+}
+
+/* Allocate the pieces, with room for the DMA addresses of each GPU. */
+static int split_alloc(struct drm_svm_coord_range *range,
+		       struct range_split_state *st)
+{
+	unsigned long rstart = drm_svm_coord_range_start(range);
+	unsigned int k, i;
+
+	for (k = 0; k < st->nr; k++) {
+		unsigned long start = rstart + (st->runs[k].first << PAGE_SHIFT);
+		unsigned long count = st->runs[k].count;
+		struct drm_svm_coord_range *piece;
+
+		piece = range_alloc(range->notifier, start,
+				    start + (count << PAGE_SHIFT));
+		st->pieces[k] = piece;
+		if (!piece)
+			return -ENOMEM;
+		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+			struct drm_gpusvm_pages *pages;
+
+			if (!range->pages[i])
+				continue;
+			pages = kmalloc_obj(*pages);
+			if (!pages)
+				return -ENOMEM;
+			drm_gpusvm_init_pages(pages, range->pages[i]->drm);
+			piece->pages[i] = pages;
+			pages->dma_addr = kvzalloc_objs(*pages->dma_addr, count);
+			if (!pages->dma_addr)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Replace a range with holes by its pieces, which keep the mappings of
+ * their pages on every GPU. Falls back to retiring the range when memory
+ * is short. Called with the range lock held.
+ */
+static void range_split(struct drm_svm_coord *svm,
+			struct drm_svm_coord_range *range)
+{
+	unsigned long npages = range_npages(range);
+	DECLARE_BITMAP(gone, RANGE_MAX_PAGES);
+	struct range_split_state *st;
+	unsigned int k, i;
+
+	lockdep_assert_held(&svm->range_lock);
+
+	st = kzalloc_obj(*st);
+	if (!st)
+		goto retire;
+
+	mutex_lock(&range->lock);
+again:
+	down_read(&svm->gpusvm.notifier_lock);
+	bitmap_copy(gone, range->gone, npages);
+	up_read(&svm->gpusvm.notifier_lock);
+
+	st->nr = drm_svm_coord_split_runs(gone, NULL, npages, st->runs,
+					  ARRAY_SIZE(st->runs));
+	if (!st->nr || WARN_ON(st->nr > ARRAY_SIZE(st->runs)))
+		goto unlock_retire;
+	if (split_alloc(range, st)) {
+		split_free(st);
+		goto unlock_retire;
+	}
+
+	down_write(&svm->gpusvm.notifier_lock);
+	if (!bitmap_equal(gone, range->gone, npages) || range->unmapped) {
+		/* More pages left meanwhile: plan again. */
+		up_write(&svm->gpusvm.notifier_lock);
+		split_free(st);
+		if (range->unmapped)
+			goto unlock_retire;
+		goto again;
+	}
+	for (k = 0; k < st->nr; k++) {
+		struct drm_svm_coord_range *piece = st->pieces[k];
+
+		piece->mapped = range->mapped;
+		piece->writable = range->writable;
+		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+			if (!piece->pages[i])
+				continue;
+			if (drm_gpusvm_pages_split(&svm->gpusvm,
+						   range->pages[i], npages,
+						   st->runs[k].first,
+						   st->runs[k].count,
+						   piece->pages[i]))
+				/* Zapped whole by the notifier already. */
+				WARN_ON(range->mapped & BIT_ULL(i));
+		}
+	}
+	range_remove(svm, range);
+	range->mapped = 0;
+	range->writable = 0;
+	for (k = 0; k < st->nr; k++)
+		range_insert(svm, st->pieces[k]);
+	up_write(&svm->gpusvm.notifier_lock);
+	mutex_unlock(&range->lock);
+
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_SPLITS, 1);
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RANGES, st->nr);
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RANGES_DESTROYED, 1);
+	kfree(st);
+	range_put(range);
+	return;
+
+unlock_retire:
+	mutex_unlock(&range->lock);
+retire:
+	kfree(st);
+	range_retire(svm, range);
+}
+
+/* Destroy or split a range the notifier left behind. */
+static void range_collect(struct drm_svm_coord *svm,
+			  struct drm_svm_coord_range *range)
+{
+	lockdep_assert_held(&svm->range_lock);
+
+	if (range->unmapped)
+		range_retire(svm, range);
+	else if (range->holes)
+		range_split(svm, range);
+}
+
+static void notifiers_prune(struct drm_svm_coord *svm)
+{
+	struct interval_tree_node *nn;
+
+	lockdep_assert_held(&svm->range_lock);
+
+	nn = interval_tree_iter_first(&svm->notifiers, 0, ULONG_MAX);
+	while (nn) {
+		struct drm_svm_coord_notifier *n = to_notifier(nn);
+
+		nn = interval_tree_iter_next(nn, 0, ULONG_MAX);
+		notifier_prune(svm, n);
+	}
+}
+
+static void gc_work_fn(struct work_struct *work)
+{
+	struct drm_svm_coord *svm = container_of(work, typeof(*svm), gc_work);
+	struct drm_svm_coord_range *range;
+
+	mutex_lock(&svm->range_lock);
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_GC_RUNS, 1);
+	for (;;) {
+		down_write(&svm->gpusvm.notifier_lock);
+		range = list_first_entry_or_null(&svm->gc_list, typeof(*range),
+						 gc_link);
+		if (range)
+			list_del_init(&range->gc_link);
+		up_write(&svm->gpusvm.notifier_lock);
+		if (!range)
+			break;
+		/* Still in its tree, which holds a reference. */
+		range_collect(svm, range);
+	}
+	notifiers_prune(svm);
+	mutex_unlock(&svm->range_lock);
 }
 
 /**
@@ -448,11 +975,14 @@ static void range_retire(struct drm_svm_coord *svm,
  * Called when the attributes of the addresses changed: the ranges are
  * zapped and destroyed, the GPUs fault them back under the new attributes
  * and boundaries. Takes the range lock; the caller holds the manager lock.
+ *
+ * Return: the GPUs that had some of the ranges mapped.
  */
-void drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
-				 unsigned long start, unsigned long end)
+u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
+				unsigned long start, unsigned long end)
 {
 	struct interval_tree_node *nn, *rn;
+	u64 mapped = 0;
 
 	lockdep_assert_held(&svm->lock);
 
@@ -467,11 +997,12 @@ void drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 			struct drm_svm_coord_range *range = to_range(rn);
 
 			rn = interval_tree_iter_next(rn, start, end - 1);
-			range_retire(svm, range);
+			mapped |= range_retire(svm, range);
 		}
 		notifier_prune(svm, n);
 	}
 	mutex_unlock(&svm->range_lock);
+	return mapped;
 }
 
 /**
@@ -487,7 +1018,9 @@ void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 				     struct drm_svm_coord_dev *dev)
 {
 	u64 bit = BIT_ULL(dev->index);
+	struct drm_svm_coord_range *range;
 	struct interval_tree_node *nn, *rn;
+	u64 quiesced;
 
 	lockdep_assert_held_write(&svm->lock);
 
@@ -498,8 +1031,9 @@ void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 
 		for (rn = interval_tree_iter_first(&n->ranges, 0, ULONG_MAX);
 		     rn; rn = interval_tree_iter_next(rn, 0, ULONG_MAX)) {
-			struct drm_svm_coord_range *range = to_range(rn);
 			struct drm_gpusvm_pages *pages;
+
+			range = to_range(rn);
 			bool zapped = false;
 
 			mutex_lock(&range->lock);
@@ -531,6 +1065,18 @@ void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 		mmu_interval_read_begin(&n->mn);
 	}
 	mutex_unlock(&svm->range_lock);
+
+	/* Nothing to restore for it; end the quiesce it may be in. */
+	down_write(&svm->gpusvm.notifier_lock);
+	list_for_each_entry(range, &svm->restore_list, restore_link)
+		range->restore &= ~bit;
+	quiesced = svm->quiesced & bit;
+	svm->quiesced &= ~bit;
+	up_write(&svm->gpusvm.notifier_lock);
+	if (quiesced) {
+		dev->ops->resume(dev);
+		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_RESUMES, 1);
+	}
 }
 
 /**
@@ -626,13 +1172,15 @@ range_find_or_create(struct drm_svm_coord *svm,
 		return ERR_CAST(n);
 
 	/* Existing ranges near @addr: reuse, bound, or clean up. */
+again:
 	node = interval_tree_iter_first(&n->ranges, lo, hi - 1);
 	while (node) {
 		range = to_range(node);
 		node = interval_tree_iter_next(node, lo, hi - 1);
-		if (range->unmapped) {
-			range_retire(svm, range);
-			continue;
+		if (range->unmapped || range->holes) {
+			/* Left by the notifier: do the GC's work now. */
+			range_collect(svm, range);
+			goto again;
 		}
 		if (range->itree.start <= addr && addr <= range->itree.last) {
 			kref_get(&range->ref);
@@ -652,20 +1200,15 @@ range_find_or_create(struct drm_svm_coord *svm,
 		return ERR_PTR(-EFAULT);
 	}
 
-	range = kzalloc_obj(*range);
+	range = range_alloc(n, ALIGN_DOWN(addr, chunk),
+			    ALIGN_DOWN(addr, chunk) + chunk);
 	if (!range) {
 		notifier_prune(svm, n);
 		return ERR_PTR(-ENOMEM);
 	}
-	kref_init(&range->ref);
-	mutex_init(&range->lock);
-	range->notifier = n;
-	range->itree.start = ALIGN_DOWN(addr, chunk);
-	range->itree.last = range->itree.start + chunk - 1;
 
 	down_write(&svm->gpusvm.notifier_lock);
-	interval_tree_insert(&range->itree, &n->ranges);
-	n->nr_ranges++;
+	range_insert(svm, range);
 	up_write(&svm->gpusvm.notifier_lock);
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RANGES, 1);
 
@@ -804,8 +1347,9 @@ static int range_map_dev(struct drm_svm_coord *svm,
 static int range_validate(struct drm_svm_coord *svm,
 			  struct drm_svm_coord_range *range,
 			  struct drm_svm_coord_dev *dev,
-			  const struct drm_svm_coord_where *w)
+			  const struct drm_svm_coord_where *w, bool want_write)
 {
+	u64 bit = BIT_ULL(dev->index);
 	unsigned long timeout = jiffies +
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	bool gpu_ro = w->attrs.flags & DRM_SVM_COORD_FLAG_GPU_RO;
@@ -815,8 +1359,20 @@ static int range_validate(struct drm_svm_coord *svm,
 
 	mutex_lock(&range->lock);
 	for (;;) {
-		if (range->unmapped) {
+		bool mapped;
+
+		drm_gpusvm_notifier_lock(&svm->gpusvm);
+		if (range->unmapped || range->holes) {
+			drm_gpusvm_notifier_unlock(&svm->gpusvm);
 			err = -EAGAIN;	/* look the range up again */
+			break;
+		}
+		/* Nothing to do when the GPU has the entries it needs. */
+		mapped = (range->mapped & bit) &&
+			 (!want_write || (range->writable & bit));
+		drm_gpusvm_notifier_unlock(&svm->gpusvm);
+		if (mapped) {
+			err = 0;
 			break;
 		}
 		err = range_fault_pages(svm, range, write, &seq);
@@ -870,12 +1426,220 @@ static int map_one(struct drm_svm_coord_dev *dev, unsigned long addr,
 		if (IS_ERR(range))
 			return PTR_ERR(range);
 
-		err = range_validate(svm, range, dev, &w);
+		err = range_validate(svm, range, dev, &w, write);
 		*end = drm_svm_coord_range_end(range);
 		range_put(range);
 	} while (err == -EAGAIN);
 
 	return err;
+}
+
+/**
+ * drm_svm_coord_map_span() - map what a GPU may map of some addresses
+ * @dev: the GPU
+ * @start: first address, page aligned
+ * @end: end address (exclusive), page aligned
+ *
+ * Maps every range of [@start, @end) for @dev, faulting the pages in, and
+ * skips the pages that no VMA covers or the GPU may not access. Called
+ * with the manager lock held for reading and a reference on the mm.
+ *
+ * Return: 0, or the first other error of the fault path.
+ */
+int drm_svm_coord_map_span(struct drm_svm_coord_dev *dev,
+			   unsigned long start, unsigned long end)
+{
+	unsigned long addr, next;
+	int err;
+
+	lockdep_assert_held(&dev->svm->lock);
+
+	for (addr = start; addr < end; addr = next) {
+		err = map_one(dev, addr, false, &next);
+		if (err == -EFAULT || err == -EPERM)
+			next = addr + PAGE_SIZE;
+		else if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Map @range's addresses again for @gpus; returns the GPUs that failed. */
+static u64 restore_range(struct drm_svm_coord *svm,
+			 struct drm_svm_coord_range *range, u64 gpus)
+{
+	unsigned long start = drm_svm_coord_range_start(range);
+	unsigned long end = drm_svm_coord_range_end(range);
+	u64 failed = 0;
+	unsigned int i;
+	int err;
+
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS) {
+		struct drm_svm_coord_dev *dev = svm->devs[i];
+
+		err = drm_svm_coord_map_span(dev, start, end);
+		if (!err)
+			continue;
+		failed |= BIT_ULL(i);
+		drm_svm_coord_count(svm, dev,
+				    DRM_SVM_COORD_STAT_RESTORE_FAILURES, 1);
+		if (range->restore_tries + 1 >= READ_ONCE(restore_retries))
+			drm_warn(dev->drm,
+				 "svm: gave up restoring [0x%lx-0x%lx) after %u attempts: %d\n",
+				 start, end, range->restore_tries + 1, err);
+	}
+	return failed;
+}
+
+/* Resume the GPUs quiesced by the coordinator that have nothing to wait for. */
+static void resume_gpus(struct drm_svm_coord *svm)
+{
+	struct drm_svm_coord_range *range;
+	u64 pending = 0, resume;
+	unsigned int i;
+
+	lockdep_assert_held(&svm->lock);
+
+	down_write(&svm->gpusvm.notifier_lock);
+	list_for_each_entry(range, &svm->restore_list, restore_link)
+		pending |= range->restore;
+	resume = svm->quiesced & ~pending;
+	svm->quiesced &= ~resume;
+	up_write(&svm->gpusvm.notifier_lock);
+
+	/* A new quiesce may come before these: the backend counts them. */
+	for_each_set_bit(i, (unsigned long *)&resume, DRM_SVM_COORD_MAX_DEVS) {
+		struct drm_svm_coord_dev *dev = svm->devs[i];
+
+		dev->ops->resume(dev);
+		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_RESUMES, 1);
+	}
+}
+
+static void restore_work_fn(struct work_struct *work)
+{
+	struct drm_svm_coord *svm = container_of(to_delayed_work(work),
+						 typeof(*svm), restore_work);
+	struct drm_svm_coord_range *range, *tmp;
+	unsigned long now = jiffies, next = 0;
+	bool alive, later = false;
+	LIST_HEAD(todo);
+
+	/* Detach holds the lock for writing while it cancels this work. */
+	if (!down_read_trylock(&svm->lock)) {
+		queue_delayed_work(system_dfl_wq, &svm->restore_work,
+				   msecs_to_jiffies(RESTORE_DELAY_MS));
+		return;
+	}
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RESTORE_RUNS, 1);
+	alive = !READ_ONCE(svm->dead) && mmget_not_zero(svm_mm(svm));
+
+	down_write(&svm->gpusvm.notifier_lock);
+	list_for_each_entry_safe(range, tmp, &svm->restore_list, restore_link)
+		if (!alive || time_after_eq(now, range->restore_at))
+			list_move_tail(&range->restore_link, &todo);
+	up_write(&svm->gpusvm.notifier_lock);
+
+	list_for_each_entry_safe(range, tmp, &todo, restore_link) {
+		u64 gpus, failed = 0;
+
+		down_write(&svm->gpusvm.notifier_lock);
+		gpus = range->restore & svm->attached;
+		range->restore = 0;
+		list_del_init(&range->restore_link);
+		up_write(&svm->gpusvm.notifier_lock);
+
+		if (alive)
+			failed = restore_range(svm, range, gpus);
+
+		down_write(&svm->gpusvm.notifier_lock);
+		if (failed && ++range->restore_tries < READ_ONCE(restore_retries)) {
+			/* Back off; the others go on. */
+			range->restore |= failed;
+			range->restore_at = jiffies +
+				msecs_to_jiffies(RESTORE_BACKOFF_MS <<
+						 min(range->restore_tries - 1, 10u));
+			if (list_empty(&range->restore_link)) {
+				kref_get(&range->ref);
+				list_add_tail(&range->restore_link,
+					      &svm->restore_list);
+			}
+		}
+		up_write(&svm->gpusvm.notifier_lock);
+		range_put(range);
+	}
+
+	resume_gpus(svm);
+
+	down_write(&svm->gpusvm.notifier_lock);
+	list_for_each_entry(range, &svm->restore_list, restore_link) {
+		if (!later || time_before(range->restore_at, next))
+			next = range->restore_at;
+		later = true;
+	}
+	up_write(&svm->gpusvm.notifier_lock);
+	if (later)
+		queue_delayed_work(system_dfl_wq, &svm->restore_work,
+				   time_after(next, jiffies) ? next - jiffies : 0);
+	if (alive)
+		mmput(svm_mm(svm));
+	up_read(&svm->lock);
+}
+
+/**
+ * drm_svm_coord_flush() - wait for the manager's workers
+ * @svm: the manager
+ *
+ * Waits until the garbage collector has handled the ranges the notifier
+ * left behind and the restore worker has restored every range queued so
+ * far, retries included, for callers that need a settled state: tests,
+ * statistics, suspend. Must be called without the manager lock held.
+ */
+void drm_svm_coord_flush(struct drm_svm_coord *svm)
+{
+	bool pending;
+
+	lockdep_assert_not_held(&svm->lock);
+
+	do {
+		flush_work(&svm->gc_work);
+		flush_delayed_work(&svm->restore_work);
+		down_read(&svm->gpusvm.notifier_lock);
+		pending = !list_empty(&svm->restore_list) ||
+			  !list_empty(&svm->gc_list);
+		up_read(&svm->gpusvm.notifier_lock);
+	} while (pending);
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
+
+/**
+ * drm_svm_coord_workers_stop() - stop the workers of a manager
+ * @svm: the manager, whose ranges are all gone (last detach)
+ *
+ * Called with the manager lock held for writing: the restore worker backs
+ * off from it, the garbage collector does not take it.
+ */
+void drm_svm_coord_workers_stop(struct drm_svm_coord *svm)
+{
+	lockdep_assert_held_write(&svm->lock);
+
+	cancel_work_sync(&svm->gc_work);
+	cancel_delayed_work_sync(&svm->restore_work);
+
+	/* Nobody is left to restore for: drop what was queued. */
+	for (;;) {
+		struct drm_svm_coord_range *range;
+
+		down_write(&svm->gpusvm.notifier_lock);
+		range = list_first_entry_or_null(&svm->restore_list,
+						 typeof(*range), restore_link);
+		if (range)
+			list_del_init(&range->restore_link);
+		up_write(&svm->gpusvm.notifier_lock);
+		if (!range)
+			break;
+		range_put(range);
+	}
 }
 
 /* Enter the fault path: pin the mm and take the manager lock. */

@@ -343,7 +343,8 @@ static_assert(DRM_VSVM_LOC_MIXED == DRM_SVM_COORD_LOC_MIXED);
 static_assert(DRM_VSVM_FLAG_GPU_ALWAYS_MAPPED ==
 	      DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED);
 static_assert(DRM_VSVM_STAT_NUM == DRM_SVM_COORD_STAT_NUM);
-static_assert(DRM_VSVM_STAT_WORKER_RUNS == DRM_SVM_COORD_STAT_WORKER_RUNS);
+static_assert(DRM_VSVM_STAT_RESTORE_FAILURES ==
+	      DRM_SVM_COORD_STAT_RESTORE_FAILURES);
 static_assert(sizeof(struct drm_vsvm_attr) ==
 	      sizeof(struct drm_svm_coord_attr));
 
