@@ -104,7 +104,9 @@ struct drm_vsvm_attrs {
  *
  * The GPU reaches memory only through its page table. A fault-capable GPU
  * takes a page fault on a missing or read-only entry, asks the coordinator
- * and retries; a GPU that cannot fault fails with EFAULT.
+ * and retries; a GPU that cannot fault fails with EFAULT. While the
+ * coordinator keeps the GPU's queues quiesced, the access waits for them to
+ * resume (EBUSY after 10 s, EINTR on a signal).
  */
 struct drm_vsvm_access {
 	__u64 addr;
@@ -142,13 +144,17 @@ struct drm_vsvm_access {
 #define DRM_VSVM_STAT_RESUMES			17
 #define DRM_VSVM_STAT_RESTORE_FAILURES		18
 #define DRM_VSVM_STAT_NUM			19
+/* Room in &struct drm_vsvm_stats: counters may be added up to this. */
+#define DRM_VSVM_STAT_MAX			32
 
 /**
  * struct drm_vsvm_stats - DRM_IOCTL_VSVM_STATS
- * @flags: DRM_VSVM_STATS_RESET: zero the counters of the coordinator and
- *	of all its GPUs after reading them
+ * @flags: DRM_VSVM_STATS_FLUSH: first wait until the coordinator's garbage
+ *	collector and restore worker are idle; DRM_VSVM_STATS_RESET: zero the
+ *	counters of the coordinator and of all its GPUs after reading them
  * @pad: must be zero
- * @mgr: out: the coordinator's counters (DRM_VSVM_STAT_*)
+ * @mgr: out: the coordinator's counters (DRM_VSVM_STAT_*; entries from
+ *	DRM_VSVM_STAT_NUM on are zero)
  * @gpu: out: this GPU's counters (DRM_VSVM_STAT_*)
  * @fatal_faults: out: accesses this GPU failed for want of a mapping it
  *	could not fault in
@@ -157,13 +163,14 @@ struct drm_vsvm_access {
 struct drm_vsvm_stats {
 	__u32 flags;
 	__u32 pad;
-	__u64 mgr[DRM_VSVM_STAT_NUM];
-	__u64 gpu[DRM_VSVM_STAT_NUM];
+	__u64 mgr[DRM_VSVM_STAT_MAX];
+	__u64 gpu[DRM_VSVM_STAT_MAX];
 	__u64 fatal_faults;
 	__u64 pad2;
 };
 
 #define DRM_VSVM_STATS_RESET	(1 << 0)
+#define DRM_VSVM_STATS_FLUSH	(1 << 1)
 
 /**
  * struct drm_vsvm_pt_snapshot - DRM_IOCTL_VSVM_PT_SNAPSHOT

@@ -12,6 +12,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_drv.h>
@@ -57,6 +58,7 @@
 #define VSVM_MAX_SNAPSHOT	65536
 #define VSVM_MAX_ATTRS		64
 #define VSVM_FAULT_RETRIES	64
+#define VSVM_QUIESCE_TIMEOUT	(10 * HZ)
 
 #define VSVM_LEAF_SHIFT		21	/* one leaf maps 2 MiB */
 #define VSVM_LEAF_ENTRIES	(1u << (VSVM_LEAF_SHIFT - PAGE_SHIFT))
@@ -108,6 +110,7 @@ struct vsvm_leaf {
  * @leaves: &struct vsvm_leaf by address >> %VSVM_LEAF_SHIFT; leaves are
  *	allocated by @prepare and freed with the file
  * @quiesced: the coordinator stopped the GPU's queues (nesting count)
+ * @resume_wq: accesses waiting for @quiesced to drop to zero
  * @fatal_faults: accesses failed for want of a mapping the GPU could not
  *	fault in
  */
@@ -120,6 +123,7 @@ struct vsvm_file {
 	spinlock_t pt_lock;	/* see above */
 	struct xarray leaves;
 	atomic_t quiesced;
+	wait_queue_head_t resume_wq;
 	atomic64_t fatal_faults;
 };
 
@@ -224,7 +228,24 @@ static void vsvm_quiesce(struct drm_svm_coord_dev *dev)
 
 static void vsvm_resume(struct drm_svm_coord_dev *dev)
 {
-	atomic_dec(&to_vsvm_file(dev)->quiesced);
+	struct vsvm_file *vf = to_vsvm_file(dev);
+
+	if (!WARN_ON(atomic_read(&vf->quiesced) <= 0) &&
+	    atomic_dec_and_test(&vf->quiesced))
+		wake_up_all(&vf->resume_wq);
+}
+
+/* A quiesced GPU's queues stall until the coordinator resumes them. */
+static int vsvm_wait_resumed(struct vsvm_file *vf)
+{
+	long ret;
+
+	ret = wait_event_interruptible_timeout(vf->resume_wq,
+					       !atomic_read(&vf->quiesced),
+					       VSVM_QUIESCE_TIMEOUT);
+	if (ret < 0)
+		return -EINTR;
+	return ret ? 0 : -EBUSY;
 }
 
 static const struct drm_svm_coord_ops vsvm_coord_ops = {
@@ -252,6 +273,7 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	mutex_init(&vf->leaf_lock);
 	spin_lock_init(&vf->pt_lock);
 	xa_init(&vf->leaves);
+	init_waitqueue_head(&vf->resume_wq);
 	file->driver_priv = vf;
 	return 0;
 }
@@ -343,6 +365,7 @@ static_assert(DRM_VSVM_LOC_MIXED == DRM_SVM_COORD_LOC_MIXED);
 static_assert(DRM_VSVM_FLAG_GPU_ALWAYS_MAPPED ==
 	      DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED);
 static_assert(DRM_VSVM_STAT_NUM == DRM_SVM_COORD_STAT_NUM);
+static_assert(DRM_VSVM_STAT_NUM <= DRM_VSVM_STAT_MAX);
 static_assert(DRM_VSVM_STAT_RESTORE_FAILURES ==
 	      DRM_SVM_COORD_STAT_RESTORE_FAILURES);
 static_assert(sizeof(struct drm_vsvm_attr) ==
@@ -416,8 +439,15 @@ static int vsvm_touch(struct vsvm_file *vf, unsigned long addr, void *buf,
 	pte = vsvm_pte(vf, addr);
 	entry = pte ? *pte : 0;
 	if (!(entry & VSVM_PTE_VALID) || (write && !(entry & VSVM_PTE_WRITE))) {
+		/*
+		 * Read under the lock that @unmap and @map take: an entry
+		 * cleared after a quiesce is seen with the quiesce, and the
+		 * resume comes after the entry is back.
+		 */
+		bool quiesced = atomic_read(&vf->quiesced);
+
 		spin_unlock(&vf->pt_lock);
-		return -EAGAIN;
+		return quiesced ? -EBUSY : -EAGAIN;
 	}
 
 	/* The GPU's view: a bus address, which is a physical one here. */
@@ -474,8 +504,6 @@ static int vsvm_ioctl_access(struct drm_device *drm, void *data,
 		err = vsvm_check_attached(vf);
 	if (err)
 		return err;
-	if (atomic_read(&vf->quiesced))
-		return -EBUSY;
 
 	if (args->op != DRM_VSVM_ACCESS_ADD32) {
 		buf = kvmalloc(args->size, GFP_KERNEL);
@@ -493,6 +521,11 @@ static int vsvm_ioctl_access(struct drm_device *drm, void *data,
 		size_t len = min_t(unsigned long, end - addr,
 				   PAGE_SIZE - offset_in_page(addr));
 
+		if (atomic_read(&vf->quiesced)) {
+			err = vsvm_wait_resumed(vf);
+			if (err)
+				goto out;
+		}
 		err = vsvm_touch(vf, addr, buf ? buf + (addr - args->addr) : NULL,
 				 len, args->op, args->value);
 		if (!err) {
@@ -500,6 +533,9 @@ static int vsvm_ioctl_access(struct drm_device *drm, void *data,
 			retries = 0;
 			continue;
 		}
+		/* Stalled: the queue was quiesced before its entry went. */
+		if (err == -EBUSY && ++retries <= VSVM_FAULT_RETRIES)
+			continue;
 		if (!vf->gpu->can_fault) {
 			atomic64_inc(&vf->fatal_faults);
 			err = -EFAULT;
@@ -532,17 +568,22 @@ static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
 	struct drm_svm_coord *svm;
 	int err;
 
-	if (args->flags & ~DRM_VSVM_STATS_RESET || args->pad || args->pad2)
+	if (args->flags & ~(DRM_VSVM_STATS_RESET | DRM_VSVM_STATS_FLUSH) ||
+	    args->pad || args->pad2)
 		return -EINVAL;
 	err = vsvm_check_attached(vf);
 	if (err)
 		return err;
 
 	svm = drm_svm_coord_dev_manager(vf->coord);
+	if (args->flags & DRM_VSVM_STATS_FLUSH)
+		drm_svm_coord_flush(svm);
+	memset(args->mgr, 0, sizeof(args->mgr));
+	memset(args->gpu, 0, sizeof(args->gpu));
 	drm_svm_coord_read_stats(svm, NULL, &st);
-	memcpy(args->mgr, st.count, sizeof(args->mgr));
+	memcpy(args->mgr, st.count, sizeof(st.count));
 	drm_svm_coord_read_stats(svm, vf->coord, &st);
-	memcpy(args->gpu, st.count, sizeof(args->gpu));
+	memcpy(args->gpu, st.count, sizeof(st.count));
 	args->fatal_faults = atomic64_read(&vf->fatal_faults);
 	if (args->flags & DRM_VSVM_STATS_RESET) {
 		drm_svm_coord_reset_stats(svm);
