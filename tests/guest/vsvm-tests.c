@@ -7,6 +7,7 @@
  * view of the same memory, through munmap, mprotect, fork, madvise and
  * attributes. The guest boots with vsvm.num_gpus=8 vsvm.no_fault=0x80.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <drm/drm.h>
@@ -442,6 +444,370 @@ TEST(nofault_gpu)
 	close(fd);
 }
 
+static struct drm_vsvm_stats stats_settled(int fd)
+{
+	struct drm_vsvm_stats s = { .flags = DRM_VSVM_STATS_FLUSH };
+
+	if (xioctl(fd, DRM_IOCTL_VSVM_STATS, &s))
+		memset(&s, 0xff, sizeof(s));
+	return s;
+}
+
+/* Pages of [addr, addr + npages) with a valid entry in @fd's page table. */
+static long valid_ptes(int fd, void *addr, unsigned long npages)
+{
+	static unsigned char e[65536];
+	struct drm_vsvm_pt_snapshot sn = {
+		.addr = (uintptr_t)addr, .npages = npages, .entries = (uintptr_t)e,
+	};
+	unsigned long i;
+	long n = 0;
+
+	if (xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &sn))
+		return -1;
+	for (i = 0; i < npages; i++)
+		n += !!(e[i] & DRM_VSVM_PTE_VALID);
+	return n;
+}
+
+/* @size bytes at a 2 MiB boundary, small pages: ranges of 2 MiB. */
+static char *alloc_small_pages(size_t size)
+{
+	char *p = mmap(NULL, size + SZ_2M, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (char *)(((uintptr_t)p + SZ_2M - 1) & ~(SZ_2M - 1));
+	if (a > p)
+		munmap(p, a - p);
+	if (p + size + SZ_2M > a + size)
+		munmap(a + size, p + size + SZ_2M - (a + size));
+	if (madvise(a, size, MADV_NOHUGEPAGE))
+		return NULL;
+	return a;
+}
+
+#define SPLIT_BUF	(4 * SZ_2M)
+
+FIXTURE(split) {
+	int fd[MAX_GPUS];
+	int n;
+	char *buf;
+	char *tmp;
+};
+
+FIXTURE_VARIANT(split) {
+	int n;
+};
+
+FIXTURE_VARIANT_ADD(split, one) { .n = 1 };
+FIXTURE_VARIANT_ADD(split, four) { .n = 4 };
+FIXTURE_VARIANT_ADD(split, seven) { .n = 7 };
+
+FIXTURE_SETUP(split)
+{
+	int i;
+
+	self->n = variant->n;
+	for (i = 0; i < self->n; i++) {
+		self->fd[i] = open_gpu(i);
+		ASSERT_GE(self->fd[i], 0);
+		ASSERT_EQ(xioctl(self->fd[i], DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+	}
+	self->buf = alloc_small_pages(SPLIT_BUF);
+	ASSERT_NE(self->buf, NULL);
+	self->tmp = malloc(SPLIT_BUF);
+	ASSERT_NE(self->tmp, NULL);
+	fill(self->buf, SPLIT_BUF, 5);
+	/* Every GPU maps all four ranges by faulting on them. */
+	for (i = 0; i < self->n; i++) {
+		ASSERT_EQ(gpu_access(self->fd[i], DRM_VSVM_ACCESS_READ, self->buf,
+				     SPLIT_BUF, self->tmp, 0), 0);
+		ASSERT_EQ(check(self->tmp, SPLIT_BUF, 5), -1);
+	}
+	stats(self->fd[0], 1);
+}
+
+FIXTURE_TEARDOWN(split)
+{
+	int i;
+
+	for (i = 0; i < self->n; i++)
+		close(self->fd[i]);
+	free(self->tmp);
+}
+
+/*
+ * After the CPU unmapped [off, off + len) of the buffer: every GPU lost
+ * exactly those pages and kept every other one; reading all that is left
+ * costs no GPU fault, no hmm_range_fault() and no map; the data is intact.
+ */
+struct split_view {
+	const int *fd;
+	int n;
+	char *buf;
+	char *tmp;
+};
+
+static void check_kept(struct __test_metadata *_metadata,
+		       const struct split_view *self, size_t off, size_t len)
+{
+	unsigned long npages = SPLIT_BUF / PAGE;
+	struct drm_vsvm_stats s;
+	int i;
+
+	s = stats_settled(self->fd[0]);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_HMM_FAULTS], 0);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_MAPS], 0);
+	EXPECT_GE(s.mgr[DRM_VSVM_STAT_SPLITS], 1);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_INVALIDATIONS], 1)
+		TH_LOG("one munmap reached the coordinator as %llu callbacks",
+		       (unsigned long long)s.mgr[DRM_VSVM_STAT_INVALIDATIONS]);
+	for (i = 0; i < self->n; i++) {
+		struct drm_vsvm_access a;
+
+		EXPECT_EQ(valid_ptes(self->fd[i], self->buf, npages),
+			  (long)(npages - len / PAGE))
+			TH_LOG("GPU %d: %ld of %lu pages mapped after unmapping %zu", i,
+			       valid_ptes(self->fd[i], self->buf, npages), npages,
+			       len / PAGE);
+		EXPECT_EQ(valid_ptes(self->fd[i], self->buf + off, len / PAGE), 0);
+		if (off) {
+			a = (struct drm_vsvm_access) {
+				.addr = (uintptr_t)self->buf, .size = off,
+				.data = (uintptr_t)self->tmp,
+			};
+			ASSERT_EQ(xioctl(self->fd[i], DRM_IOCTL_VSVM_ACCESS, &a), 0);
+			EXPECT_EQ(a.faults, 0);
+			EXPECT_EQ(memcmp(self->tmp, self->buf, off), 0);
+		}
+		if (off + len < SPLIT_BUF) {
+			a = (struct drm_vsvm_access) {
+				.addr = (uintptr_t)self->buf + off + len,
+				.size = SPLIT_BUF - off - len,
+				.data = (uintptr_t)self->tmp,
+			};
+			ASSERT_EQ(xioctl(self->fd[i], DRM_IOCTL_VSVM_ACCESS, &a), 0);
+			EXPECT_EQ(a.faults, 0) TH_LOG("GPU %d refaulted what it kept", i);
+			EXPECT_EQ(memcmp(self->tmp, self->buf + off + len, a.size), 0);
+		}
+	}
+	s = stats(self->fd[0], 0);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_HMM_FAULTS], 0);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_HMM_PAGES], 0);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_MAPS], 0);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_ZAPS], (uint64_t)self->n *
+		  ((off + len - 1) / SZ_2M - off / SZ_2M + 1));
+	/* The unmapped part is gone for the GPUs too. */
+	EXPECT_EQ(gpu_access(self->fd[0], DRM_VSVM_ACCESS_READ, self->buf + off,
+			     PAGE, self->tmp, 0), -EFAULT);
+}
+
+#define CHECK_KEPT(off, len)						\
+	check_kept(_metadata, &(struct split_view) {			\
+		self->fd, self->n, self->buf, self->tmp }, off, len)
+
+/* One 4 KiB page inside a range: 511 pages stay mapped on every GPU. */
+TEST_F(split, munmap_one_page)
+{
+	ASSERT_EQ(munmap(self->buf + SZ_2M + 100 * PAGE, PAGE), 0);
+	CHECK_KEPT(SZ_2M + 100 * PAGE, PAGE);
+}
+
+TEST_F(split, munmap_head)
+{
+	ASSERT_EQ(munmap(self->buf, 3 * PAGE), 0);
+	CHECK_KEPT(0, 3 * PAGE);
+}
+
+TEST_F(split, munmap_tail)
+{
+	ASSERT_EQ(munmap(self->buf + SPLIT_BUF - 5 * PAGE, 5 * PAGE), 0);
+	CHECK_KEPT(SPLIT_BUF - 5 * PAGE, 5 * PAGE);
+}
+
+TEST_F(split, munmap_middle)
+{
+	ASSERT_EQ(munmap(self->buf + 3 * SZ_2M + SZ_2M / 2, 64 * PAGE), 0);
+	CHECK_KEPT(3 * SZ_2M + SZ_2M / 2, 64 * PAGE);
+}
+
+/* A span from the middle of the first range to the middle of the third. */
+TEST_F(split, munmap_across_ranges)
+{
+	ASSERT_EQ(munmap(self->buf + SZ_2M / 2, 2 * SZ_2M), 0);
+	CHECK_KEPT(SZ_2M / 2, 2 * SZ_2M);
+}
+
+/* mremap() shrinking the buffer is an unmap of its tail. */
+TEST_F(split, mremap_shrink)
+{
+	size_t keep = SPLIT_BUF - SZ_2M / 2;
+
+	ASSERT_EQ(mremap(self->buf, SPLIT_BUF, keep, 0), self->buf);
+	CHECK_KEPT(keep, SPLIT_BUF - keep);
+}
+
+/* mremap() moving part of the buffer: the GPUs follow the data. */
+TEST_F(split, mremap_move)
+{
+	char *dst = alloc_small_pages(SZ_2M);
+	char *moved;
+	int i;
+
+	ASSERT_NE(dst, NULL);
+	moved = mremap(self->buf + SZ_2M, 16 * PAGE, 16 * PAGE,
+		       MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+	ASSERT_EQ(moved, dst);
+	for (i = 0; i < self->n; i++) {
+		EXPECT_EQ(valid_ptes(self->fd[i], self->buf + SZ_2M, 16), 0);
+		EXPECT_EQ(valid_ptes(self->fd[i], self->buf + SZ_2M + 16 * PAGE,
+				     SZ_2M / PAGE - 16), SZ_2M / PAGE - 16);
+		ASSERT_EQ(gpu_read(self->fd[i], dst, self->tmp, 16 * PAGE), 0);
+		EXPECT_EQ(memcmp(self->tmp, dst, 16 * PAGE), 0)
+			TH_LOG("GPU %d did not follow the moved pages", i);
+	}
+	EXPECT_EQ(gpu_read(self->fd[0], self->buf + SZ_2M, self->tmp, PAGE), -EFAULT);
+}
+
+/*
+ * A GPU that cannot fault beside one that can: access granted by SET_ATTR
+ * maps it with no GPU fault; after MADV_DONTNEED and CPU writes, the
+ * restore worker maps the new pages and the GPU reads them; it was
+ * quiesced and resumed once; the GPU that can fault was never quiesced.
+ */
+TEST(nofault_restore)
+{
+	int nf = open_gpu(NOFAULT_GPU), f = open_gpu(0);
+	char *buf = alloc_small_pages(2 * SZ_2M);
+	char *tmp = malloc(2 * SZ_2M);
+	struct drm_vsvm_stats s;
+
+	ASSERT_GE(nf, 0);
+	ASSERT_GE(f, 0);
+	ASSERT_NE(buf, NULL);
+	ASSERT_EQ(xioctl(nf, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+	ASSERT_EQ(xioctl(f, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+	fill(buf, SZ_2M, 21);	/* the second range is never populated */
+	stats(nf, 1);
+
+	ASSERT_EQ(set_attr(nf, buf, 2 * SZ_2M, DRM_VSVM_ATTR_ACCESS, gpu_index(nf)), 0);
+	s = stats(nf, 0);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_FAULTS], 0);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_MAPS], 2);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_HMM_FAULTS], 2);
+	/* Populated or not, every page is mapped: the fault-in policy. */
+	EXPECT_EQ(valid_ptes(nf, buf, 2 * SZ_2M / PAGE), 2 * SZ_2M / PAGE);
+	ASSERT_EQ(gpu_read(nf, buf, tmp, SZ_2M), 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 21), -1);
+	ASSERT_EQ(gpu_read(f, buf, tmp, 2 * SZ_2M), 0);	/* faults in */
+	stats(nf, 1);
+
+	/* One event over both ranges: one quiesce, one restore, one resume. */
+	ASSERT_EQ(madvise(buf, 2 * SZ_2M, MADV_DONTNEED), 0);
+	fill(buf, 2 * SZ_2M, 22);
+	memset(tmp, 0, 2 * SZ_2M);
+	ASSERT_EQ(gpu_read(nf, buf, tmp, 2 * SZ_2M), 0);
+	EXPECT_EQ(check(tmp, 2 * SZ_2M, 22), -1) TH_LOG("stale data after restore");
+	s = stats_settled(nf);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_QUIESCES], 1);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_RESUMES], 1);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_FAULTS], 0);
+	EXPECT_EQ(s.fatal_faults, 0);
+	EXPECT_GE(s.mgr[DRM_VSVM_STAT_RESTORE_RUNS], 1);
+	s = stats(f, 0);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_QUIESCES], 0);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_RESUMES], 0);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_MAPS], 0) TH_LOG("the faulting GPU was restored");
+	ASSERT_EQ(gpu_read(f, buf, tmp, 2 * SZ_2M), 0);
+	EXPECT_EQ(check(tmp, 2 * SZ_2M, 22), -1);
+
+	/* Revoking access unmaps; the GPU then takes a fatal fault. */
+	ASSERT_EQ(set_attr(nf, buf, 2 * SZ_2M, DRM_VSVM_ATTR_NO_ACCESS, gpu_index(nf)), 0);
+	EXPECT_EQ(valid_ptes(nf, buf, 2 * SZ_2M / PAGE), 0);
+	EXPECT_EQ(gpu_read(nf, buf, tmp, PAGE), -EFAULT);
+	close(nf);
+	close(f);
+	free(tmp);
+}
+
+struct churn {
+	int fd;
+	char *buf;
+	int iters;
+	int errors;
+};
+
+/* A GPU writes and reads back its own pages of the buffer. */
+static void *gpu_churn(void *arg)
+{
+	struct churn *c = arg;
+	unsigned int word[PAGE / 4];
+	int it, k;
+
+	for (it = 0; it < c->iters; it++) {
+		char *p = c->buf + (it % 16) * 2 * PAGE;	/* even pages */
+
+		for (k = 0; k < PAGE / 4; k++)
+			word[k] = it * 7919 + k;
+		if (gpu_access(c->fd, DRM_VSVM_ACCESS_WRITE, p, PAGE, word, 0) ||
+		    gpu_access(c->fd, DRM_VSVM_ACCESS_READ, p, PAGE, word, 0)) {
+			c->errors++;
+			continue;
+		}
+		for (k = 0; k < PAGE / 4; k++)
+			if (word[k] != (uint32_t)(it * 7919 + k) ||
+			    ((uint32_t *)p)[k] != (uint32_t)(it * 7919 + k)) {
+				c->errors++;
+				break;
+			}
+	}
+	return NULL;
+}
+
+/*
+ * Two GPUs write and read their pages while the CPU unmaps and maps again
+ * the pages between them: the ranges split under the GPUs' feet, every
+ * byte the GPUs and the CPU see is checked.
+ */
+TEST(concurrent_munmap)
+{
+	char *buf = alloc_small_pages(SZ_2M);
+	struct churn c[2];
+	pthread_t t[2];
+	int i, it, bad = 0;
+
+	ASSERT_NE(buf, NULL);
+	memset(buf, 0, SZ_2M);
+	for (i = 0; i < 2; i++) {
+		c[i] = (struct churn) { .fd = open_gpu(i), .iters = 300 };
+		ASSERT_GE(c[i].fd, 0);
+		ASSERT_EQ(xioctl(c[i].fd, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+		c[i].buf = buf + i * 32 * 2 * PAGE;
+		ASSERT_EQ(pthread_create(&t[i], NULL, gpu_churn, &c[i]), 0);
+	}
+	for (it = 0; it < 200; it++) {
+		char *p = buf + ((it % 64) * 2 + 1) * PAGE;	/* odd pages */
+		char *q;
+
+		ASSERT_EQ(munmap(p, PAGE), 0);
+		q = mmap(p, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		ASSERT_EQ(q, p);
+		if (((uint32_t *)q)[0] != 0)
+			bad++;
+		((uint32_t *)q)[0] = it;
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(c[i].errors, 0) TH_LOG("GPU %d saw %d bad pages", i, c[i].errors);
+		close(c[i].fd);
+	}
+	EXPECT_EQ(bad, 0) TH_LOG("%d remapped pages were not zero", bad);
+}
+
 /* Every malformed request gets an errno and changes nothing. */
 TEST(bad_input)
 {
@@ -534,7 +900,7 @@ TEST(bad_input)
 	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_GET_ATTR, &aa), -EINVAL);
 
 	/* Stats, snapshot, map. */
-	st = (struct drm_vsvm_stats) { .flags = 2 };
+	st = (struct drm_vsvm_stats) { .flags = 4 };
 	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_STATS, &st), -EINVAL);
 	sn = (struct drm_vsvm_pt_snapshot) { .addr = (uintptr_t)buf + 1, .npages = 4,
 					     .entries = (uintptr_t)ptes };
