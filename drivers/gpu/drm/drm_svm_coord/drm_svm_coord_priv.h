@@ -73,6 +73,8 @@ struct drm_svm_coord_attr_tree {
  * @restore_list: ranges whose mappings GPUs that cannot fault lost and
  *	wait to get back, each holding a reference (notifier lock)
  * @restore_work: the restore worker, see Restore
+ * @restoring: ranges the restore worker took off @restore_list and is
+ *	working on (notifier lock)
  * @quiesced: GPUs whose queues the coordinator stopped and the restore
  *	worker has not resumed yet (notifier lock)
  * @id: number of the manager in debugfs
@@ -95,6 +97,7 @@ struct drm_svm_coord {
 	struct work_struct gc_work;
 	struct list_head restore_list;
 	struct delayed_work restore_work;
+	unsigned int restoring;
 	u64 quiesced;
 	unsigned int id;
 	struct list_head link;

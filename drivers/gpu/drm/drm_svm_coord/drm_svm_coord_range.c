@@ -1535,9 +1535,12 @@ static void restore_work_fn(struct work_struct *work)
 	alive = !READ_ONCE(svm->dead) && mmget_not_zero(svm_mm(svm));
 
 	down_write(&svm->gpusvm.notifier_lock);
-	list_for_each_entry_safe(range, tmp, &svm->restore_list, restore_link)
-		if (!alive || time_after_eq(now, range->restore_at))
-			list_move_tail(&range->restore_link, &todo);
+	list_for_each_entry_safe(range, tmp, &svm->restore_list, restore_link) {
+		if (alive && time_before(now, range->restore_at))
+			continue;
+		list_move_tail(&range->restore_link, &todo);
+		svm->restoring++;
+	}
 	up_write(&svm->gpusvm.notifier_lock);
 
 	list_for_each_entry_safe(range, tmp, &todo, restore_link) {
@@ -1565,6 +1568,7 @@ static void restore_work_fn(struct work_struct *work)
 					      &svm->restore_list);
 			}
 		}
+		svm->restoring--;
 		up_write(&svm->gpusvm.notifier_lock);
 		range_put(range);
 	}
@@ -1605,7 +1609,7 @@ void drm_svm_coord_flush(struct drm_svm_coord *svm)
 		flush_work(&svm->gc_work);
 		flush_delayed_work(&svm->restore_work);
 		down_read(&svm->gpusvm.notifier_lock);
-		pending = !list_empty(&svm->restore_list) ||
+		pending = !list_empty(&svm->restore_list) || svm->restoring ||
 			  !list_empty(&svm->gc_list);
 		up_read(&svm->gpusvm.notifier_lock);
 	} while (pending);
