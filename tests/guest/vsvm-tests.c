@@ -98,10 +98,10 @@ static int set_attr(int fd, void *addr, size_t size, uint32_t type,
 	return xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &a);
 }
 
-/* A 2 MiB aligned anonymous buffer: one coordinator range. */
-static char *alloc_2m(void)
+/* @size anonymous bytes at a 2 MiB boundary. */
+static char *alloc_aligned(size_t size)
 {
-	char *p = mmap(NULL, 2 * SZ_2M, PROT_READ | PROT_WRITE,
+	char *p = mmap(NULL, size + SZ_2M, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *a;
 
@@ -110,8 +110,14 @@ static char *alloc_2m(void)
 	a = (char *)(((uintptr_t)p + SZ_2M - 1) & ~(SZ_2M - 1));
 	if (a > p)
 		munmap(p, a - p);
-	munmap(a + SZ_2M, p + 2 * SZ_2M - (a + SZ_2M));
+	munmap(a + size, p + size + SZ_2M - (a + size));
 	return a;
+}
+
+/* A 2 MiB aligned anonymous buffer: one coordinator range. */
+static char *alloc_2m(void)
+{
+	return alloc_aligned(SZ_2M);
 }
 
 static void fill(char *p, size_t size, uint32_t seed)
@@ -473,18 +479,9 @@ static long valid_ptes(int fd, void *addr, unsigned long npages)
 /* @size bytes at a 2 MiB boundary, small pages: ranges of 2 MiB. */
 static char *alloc_small_pages(size_t size)
 {
-	char *p = mmap(NULL, size + SZ_2M, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *a;
+	char *a = alloc_aligned(size);
 
-	if (p == MAP_FAILED)
-		return NULL;
-	a = (char *)(((uintptr_t)p + SZ_2M - 1) & ~(SZ_2M - 1));
-	if (a > p)
-		munmap(p, a - p);
-	if (p + size + SZ_2M > a + size)
-		munmap(a + size, p + size + SZ_2M - (a + size));
-	if (madvise(a, size, MADV_NOHUGEPAGE))
+	if (!a || madvise(a, size, MADV_NOHUGEPAGE))
 		return NULL;
 	return a;
 }

@@ -485,6 +485,17 @@ struct drm_svm_coord_finish {
 	u64 wait;
 };
 
+/* Clip [@start, @end) to @range in [@a, @b); true if it covers all of it. */
+static bool range_clip(const struct drm_svm_coord_range *range,
+		       unsigned long start, unsigned long end,
+		       unsigned long *a, unsigned long *b)
+{
+	*a = max(start, drm_svm_coord_range_start(range));
+	*b = min(end, drm_svm_coord_range_end(range));
+	return *a == drm_svm_coord_range_start(range) &&
+	       *b == drm_svm_coord_range_end(range);
+}
+
 /* The second pass: wait for the TLBs, then DMA-unmap. */
 static void invalidate_complete(struct drm_svm_coord_notifier *n,
 				unsigned long start, unsigned long end, u64 wait)
@@ -499,11 +510,10 @@ static void invalidate_complete(struct drm_svm_coord_notifier *n,
 	     node = interval_tree_iter_next(node, start, end - 1)) {
 		struct drm_svm_coord_range *range = to_range(node);
 		unsigned long rstart = drm_svm_coord_range_start(range);
-		unsigned long a = max(start, rstart);
-		unsigned long b = min(end, drm_svm_coord_range_end(range));
+		unsigned long a, b;
 		unsigned int i;
 
-		if (a == rstart && b == drm_svm_coord_range_end(range)) {
+		if (range_clip(range, start, end, &a, &b)) {
 			range_dma_unmap(svm, range);
 			continue;
 		}
@@ -562,9 +572,8 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	     node = interval_tree_iter_next(node, start, end - 1)) {
 		struct drm_svm_coord_range *range = to_range(node);
 		unsigned long rstart = drm_svm_coord_range_start(range);
-		unsigned long a = max(start, rstart);
-		unsigned long b = min(end, drm_svm_coord_range_end(range));
 		u64 lost = gpus_no_fault(svm, range->mapped);
+		unsigned long a, b;
 
 		hit = true;
 		if (!gone && lost) {
@@ -572,7 +581,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 			quiesce_gpus(svm, lost);
 			restore_queue(svm, range, lost);
 		}
-		if (a == rstart && b == drm_svm_coord_range_end(range)) {
+		if (range_clip(range, start, end, &a, &b)) {
 			wait |= range_zap(svm, range);
 			if (gone) {
 				range->unmapped = true;
