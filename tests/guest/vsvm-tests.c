@@ -735,6 +735,7 @@ struct churn {
 	char *buf;
 	int iters;
 	int errors;
+	int last_err;	/* errno of the last failed access, or -1 for bad data */
 };
 
 /* A GPU writes and reads back its own pages of the buffer. */
@@ -742,22 +743,26 @@ static void *gpu_churn(void *arg)
 {
 	struct churn *c = arg;
 	unsigned int word[PAGE / 4];
-	int it, k;
+	int it, k, err;
 
 	for (it = 0; it < c->iters; it++) {
 		char *p = c->buf + (it % 16) * 2 * PAGE;	/* even pages */
 
 		for (k = 0; k < PAGE / 4; k++)
 			word[k] = it * 7919 + k;
-		if (gpu_access(c->fd, DRM_VSVM_ACCESS_WRITE, p, PAGE, word, 0) ||
-		    gpu_access(c->fd, DRM_VSVM_ACCESS_READ, p, PAGE, word, 0)) {
+		err = gpu_access(c->fd, DRM_VSVM_ACCESS_WRITE, p, PAGE, word, 0);
+		if (!err)
+			err = gpu_access(c->fd, DRM_VSVM_ACCESS_READ, p, PAGE, word, 0);
+		if (err) {
 			c->errors++;
+			c->last_err = err;
 			continue;
 		}
 		for (k = 0; k < PAGE / 4; k++)
 			if (word[k] != (uint32_t)(it * 7919 + k) ||
 			    ((uint32_t *)p)[k] != (uint32_t)(it * 7919 + k)) {
 				c->errors++;
+				c->last_err = -1;
 				break;
 			}
 	}
@@ -799,7 +804,8 @@ TEST(concurrent_munmap)
 	}
 	for (i = 0; i < 2; i++) {
 		pthread_join(t[i], NULL);
-		EXPECT_EQ(c[i].errors, 0) TH_LOG("GPU %d saw %d bad pages", i, c[i].errors);
+		EXPECT_EQ(c[i].errors, 0) TH_LOG("GPU %d: %d bad accesses, last %d (-1: bad data)",
+						 i, c[i].errors, c[i].last_err);
 		close(c[i].fd);
 	}
 	EXPECT_EQ(bad, 0) TH_LOG("%d remapped pages were not zero", bad);
