@@ -787,23 +787,14 @@ struct range_split_state {
 	struct drm_svm_coord_range *pieces[RANGE_MAX_PAGES / 2 + 1];
 };
 
+/* Free pieces that never entered a tree: their only reference goes. */
 static void split_free(struct range_split_state *st)
 {
-	unsigned int k, i;
+	unsigned int k;
 
 	for (k = 0; k < st->nr; k++) {
-		struct drm_svm_coord_range *piece = st->pieces[k];
-
-		if (!piece)
-			continue;
-		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
-			if (!piece->pages[i])
-				continue;
-			kvfree(piece->pages[i]->dma_addr);
-			kfree(piece->pages[i]);
-		}
-		mutex_destroy(&piece->lock);
-		kfree(piece);
+		if (st->pieces[k])
+			range_put(st->pieces[k]);
 		st->pieces[k] = NULL;
 	}
 }
