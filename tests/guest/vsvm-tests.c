@@ -24,50 +24,10 @@
 #include <drm/vsvm_drm.h>
 
 #include "kselftest_harness.h"
+#include "vsvm-lib.h"
 
-#define SZ_2M		(2ul << 20)
-#define PAGE		4096ul
 #define MAX_GPUS	8
 #define NOFAULT_GPU	7
-
-/* Render node of virtual GPU @gpu, opened, or -1. */
-static int open_gpu(unsigned int gpu)
-{
-	char path[64], name[16];
-	int i, fd;
-
-	for (i = 128; i < 192; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
-		struct drm_vsvm_info info;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		memset(name, 0, sizeof(name));
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vsvm") &&
-		    !ioctl(fd, DRM_IOCTL_VSVM_INFO, &info) && info.gpu == gpu)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) ? -errno : 0;
-}
-
-static int gpu_access(int fd, uint32_t op, void *addr, size_t size,
-		      void *data, uint32_t value)
-{
-	struct drm_vsvm_access a = {
-		.addr = (uintptr_t)addr, .size = size,
-		.data = (uintptr_t)data, .op = op, .value = value,
-	};
-
-	return xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &a);
-}
 
 static struct drm_vsvm_stats stats(int fd, int reset)
 {
@@ -96,22 +56,6 @@ static int set_attr(int fd, void *addr, size_t size, uint32_t type,
 	};
 
 	return xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &a);
-}
-
-/* @size anonymous bytes at a 2 MiB boundary. */
-static char *alloc_aligned(size_t size)
-{
-	char *p = mmap(NULL, size + SZ_2M, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *a;
-
-	if (p == MAP_FAILED)
-		return NULL;
-	a = (char *)(((uintptr_t)p + SZ_2M - 1) & ~(SZ_2M - 1));
-	if (a > p)
-		munmap(p, a - p);
-	munmap(a + size, p + size + SZ_2M - (a + size));
-	return a;
 }
 
 /* A 2 MiB aligned anonymous buffer: one coordinator range. */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ *
+ * Helpers of the programs that drive the virtual GPUs (vsvm) from the
+ * guest: the guest tests and the benchmark.
+ */
+#ifndef VSVM_LIB_H
+#define VSVM_LIB_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+#include <drm/vsvm_drm.h>
+
+#define SZ_2M		(2ul << 20)
+#define PAGE		4096ul
+
+/* Render node of virtual GPU @gpu, opened, or -1. */
+static inline int open_gpu(unsigned int gpu)
+{
+	char path[64], name[16];
+	int i, fd;
+
+	for (i = 128; i < 192; i++) {
+		struct drm_version v = { .name = name, .name_len = sizeof(name) - 1 };
+		struct drm_vsvm_info info;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		memset(name, 0, sizeof(name));
+		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && !strcmp(name, "vsvm") &&
+		    !ioctl(fd, DRM_IOCTL_VSVM_INFO, &info) && info.gpu == gpu)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+static inline int xioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+static inline int gpu_access(int fd, uint32_t op, void *addr, size_t size,
+			     void *data, uint32_t value)
+{
+	struct drm_vsvm_access a = {
+		.addr = (uintptr_t)addr, .size = size,
+		.data = (uintptr_t)data, .op = op, .value = value,
+	};
+
+	return xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &a);
+}
+
+/* @size anonymous bytes at an @align boundary (a power of two). */
+static inline char *alloc_aligned_to(size_t size, size_t align)
+{
+	char *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (char *)(((uintptr_t)p + align - 1) & ~(align - 1));
+	if (a > p)
+		munmap(p, a - p);
+	munmap(a + size, p + size + align - (a + size));
+	return a;
+}
+
+/* @size anonymous bytes at a 2 MiB boundary. */
+static inline char *alloc_aligned(size_t size)
+{
+	return alloc_aligned_to(size, SZ_2M);
+}
+
+#endif /* VSVM_LIB_H */
