@@ -23,6 +23,8 @@
 #include <drm/drm_svm_coord.h>
 #include <uapi/drm/vsvm_drm.h>
 
+#include "vsvm_drv.h"
+
 /**
  * DOC: vsvm
  *
@@ -76,55 +78,11 @@ module_param(no_fault, ulong, 0444);
 MODULE_PARM_DESC(no_fault, "Mask of the GPUs that cannot fault (default 0)");
 
 /**
- * struct vsvm_gpu - a virtual GPU
- * @drm: its DRM device
- * @fdev: the faux device under it
- * @id: its number
- * @can_fault: it recovers from page faults
- */
-struct vsvm_gpu {
-	struct drm_device drm;
-	struct faux_device *fdev;
-	unsigned int id;
-	bool can_fault;
-};
-
-/**
  * struct vsvm_leaf - the last level of the page table
  * @pte: entries of 2 MiB of addresses
  */
 struct vsvm_leaf {
 	u64 pte[VSVM_LEAF_ENTRIES];
-};
-
-/**
- * struct vsvm_file - a GPU address space: one open file of a GPU
- * @gpu: the GPU
- * @attach_lock: serializes attach; taken outside the coordinator's locks
- * @leaf_lock: serializes leaf allocation; taken inside the coordinator's
- *	locks (from @prepare)
- * @coord: the coordinator attachment, or NULL
- * @mm: the mm attached to, only compared with the caller's
- * @pt_lock: protects the entries of the leaves; held by the GPU across
- *	each page it touches
- * @leaves: &struct vsvm_leaf by address >> %VSVM_LEAF_SHIFT; leaves are
- *	allocated by @prepare and freed with the file
- * @quiesced: the coordinator stopped the GPU's queues (nesting count)
- * @resume_wq: accesses waiting for @quiesced to drop to zero
- * @fatal_faults: accesses failed for want of a mapping the GPU could not
- *	fault in
- */
-struct vsvm_file {
-	struct vsvm_gpu *gpu;
-	struct mutex attach_lock;	/* see above */
-	struct mutex leaf_lock;	/* see above */
-	struct drm_svm_coord_dev *coord;
-	struct mm_struct *mm;
-	spinlock_t pt_lock;	/* see above */
-	struct xarray leaves;
-	atomic_t quiesced;
-	wait_queue_head_t resume_wq;
-	atomic64_t fatal_faults;
 };
 
 static struct vsvm_gpu *vsvm_gpus[VSVM_MAX_GPUS];
@@ -144,10 +102,17 @@ static u64 *vsvm_pte(struct vsvm_file *vf, unsigned long addr)
 	return &leaf->pte[(addr >> PAGE_SHIFT) & (VSVM_LEAF_ENTRIES - 1)];
 }
 
-static int vsvm_prepare(struct drm_svm_coord_dev *dev, unsigned long start,
-			unsigned long end)
+/**
+ * vsvm_pt_prepare() - allocate the leaves of a range of addresses
+ * @vf: the GPU address space
+ * @start: first address
+ * @end: end of the addresses (exclusive)
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
+		    unsigned long end)
 {
-	struct vsvm_file *vf = to_vsvm_file(dev);
 	unsigned long idx;
 	int err = 0;
 
@@ -173,30 +138,38 @@ static int vsvm_prepare(struct drm_svm_coord_dev *dev, unsigned long start,
 	return err;
 }
 
-static int vsvm_map(struct drm_svm_coord_dev *dev,
-		    const struct drm_svm_coord_map_args *args)
+/**
+ * vsvm_pt_write() - fill the entries of a range of addresses
+ * @vf: the GPU address space
+ * @start: first address
+ * @end: end of the addresses (exclusive)
+ * @dma: the DMA addresses of the pages from @start on, as
+ *	&drm_gpusvm_pages.dma_addr holds them
+ * @writable: the GPU may write
+ *
+ * The leaves must have been allocated by vsvm_pt_prepare().
+ *
+ * Return: 0, or -ENOMEM when a leaf is missing.
+ */
+int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
+		  unsigned long end, const struct drm_pagemap_addr *dma,
+		  bool writable)
 {
-	struct vsvm_file *vf = to_vsvm_file(dev);
-	u64 perm = VSVM_PTE_VALID;
-	unsigned long addr = args->start;
+	u64 perm = VSVM_PTE_VALID | (writable ? VSVM_PTE_WRITE : 0);
+	unsigned long addr = start;
 	unsigned int j, k;
 	int err = 0;
 
-	if (!(args->flags & DRM_SVM_COORD_MAP_READ_ONLY))
-		perm |= VSVM_PTE_WRITE;
-
 	spin_lock(&vf->pt_lock);
-	for (j = 0; addr < args->end; j++) {
-		const struct drm_pagemap_addr *dma = &args->dma[j];
-
-		for (k = 0; k < (1u << dma->order); k++, addr += PAGE_SIZE) {
+	for (j = 0; addr < end; j++) {
+		for (k = 0; k < (1u << dma[j].order); k++, addr += PAGE_SIZE) {
 			u64 *pte = vsvm_pte(vf, addr);
 
-			if (WARN_ON_ONCE(!pte)) {	/* @prepare not run */
+			if (WARN_ON_ONCE(!pte)) {	/* not prepared */
 				err = -ENOMEM;
 				goto out;
 			}
-			*pte = ((dma->addr + k * PAGE_SIZE) & VSVM_PTE_ADDR) |
+			*pte = ((dma[j].addr + k * PAGE_SIZE) & VSVM_PTE_ADDR) |
 			       perm;
 		}
 	}
@@ -205,10 +178,18 @@ out:
 	return err;
 }
 
-static void vsvm_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
-		       unsigned long end)
+/**
+ * vsvm_pt_clear() - clear the entries of a range of addresses
+ * @vf: the GPU address space
+ * @start: first address
+ * @end: end of the addresses (exclusive)
+ *
+ * The GPU touches no page of the range after this returns: it is this
+ * GPU's TLB invalidation.
+ */
+void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
+		   unsigned long end)
 {
-	struct vsvm_file *vf = to_vsvm_file(dev);
 	unsigned long addr;
 
 	spin_lock(&vf->pt_lock);
@@ -219,6 +200,26 @@ static void vsvm_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
 			*pte = 0;
 	}
 	spin_unlock(&vf->pt_lock);
+}
+
+static int vsvm_prepare(struct drm_svm_coord_dev *dev, unsigned long start,
+			unsigned long end)
+{
+	return vsvm_pt_prepare(to_vsvm_file(dev), start, end);
+}
+
+static int vsvm_map(struct drm_svm_coord_dev *dev,
+		    const struct drm_svm_coord_map_args *args)
+{
+	return vsvm_pt_write(to_vsvm_file(dev), args->start, args->end,
+			     args->dma,
+			     !(args->flags & DRM_SVM_COORD_MAP_READ_ONLY));
+}
+
+static void vsvm_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
+		       unsigned long end)
+{
+	vsvm_pt_clear(to_vsvm_file(dev), start, end);
 }
 
 static void vsvm_quiesce(struct drm_svm_coord_dev *dev)

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ */
+
+#ifndef __VSVM_DRV_H__
+#define __VSVM_DRV_H__
+
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_device.h>
+
+struct drm_pagemap_addr;
+struct drm_svm_coord_dev;
+struct faux_device;
+struct mm_struct;
+
+/**
+ * struct vsvm_gpu - a virtual GPU
+ * @drm: its DRM device
+ * @fdev: the faux device under it
+ * @id: its number
+ * @can_fault: it recovers from page faults
+ */
+struct vsvm_gpu {
+	struct drm_device drm;
+	struct faux_device *fdev;
+	unsigned int id;
+	bool can_fault;
+};
+
+/**
+ * struct vsvm_file - a GPU address space: one open file of a GPU
+ * @gpu: the GPU
+ * @attach_lock: serializes attach; taken outside the coordinator's locks
+ * @leaf_lock: serializes leaf allocation; taken inside the coordinator's
+ *	locks (from @prepare)
+ * @coord: the coordinator attachment, or NULL
+ * @mm: the mm attached to, only compared with the caller's
+ * @pt_lock: protects the entries of the leaves; held by the GPU across
+ *	each page it touches
+ * @leaves: &struct vsvm_leaf by address >> %VSVM_LEAF_SHIFT; leaves are
+ *	allocated by vsvm_pt_prepare() and freed with the file
+ * @quiesced: the coordinator stopped the GPU's queues (nesting count)
+ * @resume_wq: accesses waiting for @quiesced to drop to zero
+ * @fatal_faults: accesses failed for want of a mapping the GPU could not
+ *	fault in
+ */
+struct vsvm_file {
+	struct vsvm_gpu *gpu;
+	struct mutex attach_lock;	/* see above */
+	struct mutex leaf_lock;	/* see above */
+	struct drm_svm_coord_dev *coord;
+	struct mm_struct *mm;
+	spinlock_t pt_lock;	/* see above */
+	struct xarray leaves;
+	atomic_t quiesced;
+	wait_queue_head_t resume_wq;
+	atomic64_t fatal_faults;
+};
+
+int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
+		    unsigned long end);
+int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
+		  unsigned long end, const struct drm_pagemap_addr *dma,
+		  bool writable);
+void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
+		   unsigned long end);
+
+#endif /* __VSVM_DRV_H__ */
