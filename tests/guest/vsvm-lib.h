@@ -62,6 +62,13 @@ static inline int gpu_access(int fd, uint32_t op, void *addr, size_t size,
 	return xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &a);
 }
 
+static inline int vsvm_attach(int fd, uint32_t flags)
+{
+	struct drm_vsvm_attach a = { .flags = flags };
+
+	return xioctl(fd, DRM_IOCTL_VSVM_ATTACH, &a);
+}
+
 /* @size anonymous bytes at an @align boundary (a power of two). */
 static inline char *alloc_aligned_to(size_t size, size_t align)
 {

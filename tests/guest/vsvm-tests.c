@@ -107,7 +107,7 @@ FIXTURE_SETUP(gpus)
 	for (i = 0; i < self->n; i++) {
 		self->fd[i] = open_gpu(i);
 		ASSERT_GE(self->fd[i], 0) TH_LOG("no vsvm GPU %d (boot with vsvm.num_gpus=8)", i);
-		ASSERT_EQ(xioctl(self->fd[i], DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+		ASSERT_EQ(vsvm_attach(self->fd[i], 0), 0);
 	}
 	self->buf = alloc_2m();
 	ASSERT_NE(self->buf, NULL);
@@ -209,7 +209,7 @@ FIXTURE_SETUP(gpu)
 {
 	self->fd = open_gpu(0);
 	ASSERT_GE(self->fd, 0);
-	ASSERT_EQ(xioctl(self->fd, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+	ASSERT_EQ(vsvm_attach(self->fd, 0), 0);
 	self->buf = alloc_2m();
 	ASSERT_NE(self->buf, NULL);
 }
@@ -337,7 +337,7 @@ TEST_F(gpu, attributes)
 	};
 
 	ASSERT_GE(fd1, 0);
-	ASSERT_EQ(xioctl(fd1, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+	ASSERT_EQ(vsvm_attach(fd1, 0), 0);
 	fill(self->buf, PAGE, 10);
 	ASSERT_EQ(gpu_read(fd1, self->buf, self->tmp, PAGE), 0);
 
@@ -379,7 +379,7 @@ TEST(nofault_gpu)
 	ASSERT_NE(buf, NULL);
 	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_INFO, &info), 0);
 	ASSERT_EQ(info.flags & DRM_VSVM_INFO_CAN_FAULT, 0);
-	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+	ASSERT_EQ(vsvm_attach(fd, 0), 0);
 	fill(buf, PAGE, 13);
 
 	EXPECT_EQ(gpu_read(fd, buf, tmp, PAGE), -EFAULT);
@@ -455,7 +455,7 @@ FIXTURE_SETUP(split)
 	for (i = 0; i < self->n; i++) {
 		self->fd[i] = open_gpu(i);
 		ASSERT_GE(self->fd[i], 0);
-		ASSERT_EQ(xioctl(self->fd[i], DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+		ASSERT_EQ(vsvm_attach(self->fd[i], 0), 0);
 	}
 	self->buf = alloc_small_pages(SPLIT_BUF);
 	ASSERT_NE(self->buf, NULL);
@@ -629,8 +629,8 @@ TEST(nofault_restore)
 	ASSERT_GE(nf, 0);
 	ASSERT_GE(f, 0);
 	ASSERT_NE(buf, NULL);
-	ASSERT_EQ(xioctl(nf, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
-	ASSERT_EQ(xioctl(f, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+	ASSERT_EQ(vsvm_attach(nf, 0), 0);
+	ASSERT_EQ(vsvm_attach(f, 0), 0);
 	fill(buf, SZ_2M, 21);	/* the second range is never populated */
 	stats(nf, 1);
 
@@ -730,7 +730,7 @@ TEST(concurrent_munmap)
 	for (i = 0; i < 2; i++) {
 		c[i] = (struct churn) { .fd = open_gpu(i), .iters = 300 };
 		ASSERT_GE(c[i].fd, 0);
-		ASSERT_EQ(xioctl(c[i].fd, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
+		ASSERT_EQ(vsvm_attach(c[i].fd, 0), 0);
 		c[i].buf = buf + i * 32 * 2 * PAGE;
 		ASSERT_EQ(pthread_create(&t[i], NULL, gpu_churn, &c[i]), 0);
 	}
@@ -779,8 +779,8 @@ TEST(bad_input)
 	EXPECT_EQ(set_attr(fd, buf, PAGE, DRM_VSVM_ATTR_GRANULARITY, 0), -ENODEV);
 	st = (struct drm_vsvm_stats) {};
 	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_STATS, &st), -ENODEV);
-	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ATTACH, NULL), 0);
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ATTACH, NULL), -EBUSY);
+	ASSERT_EQ(vsvm_attach(fd, 0), 0);
+	EXPECT_EQ(vsvm_attach(fd, 0), -EBUSY);
 	stats(fd, 1);
 
 	/* Access. */
@@ -869,6 +869,57 @@ TEST(bad_input)
 	EXPECT_EQ(st.mgr[DRM_VSVM_STAT_RANGES], 0) TH_LOG("bad input created ranges");
 	EXPECT_EQ(st.mgr[DRM_VSVM_STAT_MAPS], 0);
 	close(other);
+	close(fd);
+}
+
+/*
+ * Baseline mode (one drm_gpusvm per GPU, for the benchmark): bad attach
+ * requests change nothing, the coordinator-only ioctls are refused, and the
+ * GPU still reaches the CPU's data through its own drm_gpusvm.
+ */
+TEST(baseline_attach)
+{
+	struct drm_vsvm_attach bad_flags = { .flags = 1u << 5 };
+	struct drm_vsvm_attach bad_pad = { .pad = 1 };
+	int fd = open_gpu(0), nf = open_gpu(NOFAULT_GPU);
+	struct drm_vsvm_info info = {};
+	struct drm_vsvm_map m;
+	char *buf = alloc_2m();
+	char *tmp = malloc(SZ_2M);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_GE(nf, 0);
+	ASSERT_NE(buf, NULL);
+	ASSERT_NE(tmp, NULL);
+	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ATTACH, &bad_flags), -EINVAL);
+	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ATTACH, &bad_pad), -EINVAL);
+	/* drm_gpusvm has no way to serve a GPU that cannot fault. */
+	EXPECT_EQ(vsvm_attach(nf, DRM_VSVM_ATTACH_BASELINE), -EOPNOTSUPP);
+
+	/* Nothing was attached by the refused requests. */
+	ASSERT_EQ(vsvm_attach(fd, DRM_VSVM_ATTACH_BASELINE), 0);
+	EXPECT_EQ(vsvm_attach(fd, 0), -EBUSY);
+	ASSERT_EQ(vsvm_attach(nf, 0), 0);
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_INFO, &info), 0);
+	EXPECT_TRUE(info.flags & DRM_VSVM_INFO_BASELINE);
+	EXPECT_EQ(info.index, ~0u);
+
+	m.start = (uintptr_t)buf;
+	m.size = SZ_2M;
+	EXPECT_EQ(set_attr(fd, buf, SZ_2M, DRM_VSVM_ATTR_ACCESS, 0),
+		  -EOPNOTSUPP);
+	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), -EOPNOTSUPP);
+
+	fill(buf, SZ_2M, 11);
+	ASSERT_EQ(gpu_access(fd, DRM_VSVM_ACCESS_READ, buf, SZ_2M, tmp, 0), 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 11), -1);
+	ASSERT_EQ(gpu_access(fd, DRM_VSVM_ACCESS_ADD32, buf, SZ_2M, NULL, 1),
+		  0);
+	EXPECT_EQ(((uint32_t *)buf)[5], 11 * 2654435761u + 5 + 1);
+
+	free(tmp);
+	munmap(buf, SZ_2M);
+	close(nf);
 	close(fd);
 }
 

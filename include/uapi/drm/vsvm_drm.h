@@ -42,6 +42,27 @@ struct drm_vsvm_info {
 
 /* The GPU recovers from page faults. */
 #define DRM_VSVM_INFO_CAN_FAULT		(1 << 0)
+/* The file is attached in baseline mode (DRM_VSVM_ATTACH_BASELINE). */
+#define DRM_VSVM_INFO_BASELINE		(1 << 1)
+
+/**
+ * struct drm_vsvm_attach - DRM_IOCTL_VSVM_ATTACH: attach to the caller's mm
+ * @flags: 0: share the coordinator of the caller's mm with every other
+ *	attached GPU; DRM_VSVM_ATTACH_BASELINE: give this file its own
+ *	upstream drm_gpusvm instance, as drivers do today (for comparison; a
+ *	GPU that cannot fault gets EOPNOTSUPP)
+ * @pad: must be zero
+ *
+ * In baseline mode, SET_ATTR, GET_ATTR and MAP fail with EOPNOTSUPP, and
+ * the coordinator counters of DRM_IOCTL_VSVM_STATS (``mgr``) are the sums over
+ * every file of the caller's mm attached in baseline mode.
+ */
+struct drm_vsvm_attach {
+	__u32 flags;
+	__u32 pad;
+};
+
+#define DRM_VSVM_ATTACH_BASELINE	(1 << 0)
 
 /**
  * struct drm_vsvm_attr - one attribute, as in the coordinator
@@ -204,7 +225,7 @@ struct drm_vsvm_map {
 #define DRM_IOCTL_VSVM_INFO \
 	DRM_IOR(DRM_COMMAND_BASE + DRM_VSVM_INFO, struct drm_vsvm_info)
 #define DRM_IOCTL_VSVM_ATTACH \
-	DRM_IO(DRM_COMMAND_BASE + DRM_VSVM_ATTACH)
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_ATTACH, struct drm_vsvm_attach)
 #define DRM_IOCTL_VSVM_SET_ATTR \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SET_ATTR, struct drm_vsvm_attrs)
 #define DRM_IOCTL_VSVM_GET_ATTR \

@@ -48,6 +48,11 @@
  * Entries are read and cleared under a spinlock held across the copy of
  * each page, so an entry cleared by the notifier is never used afterwards:
  * this GPU's TLB invalidation completes within &drm_svm_coord_ops.unmap.
+ *
+ * With %DRM_VSVM_ATTACH_BASELINE, the file is attached the way drivers do
+ * it upstream today instead: it gets its own &struct drm_gpusvm, as each Xe
+ * VM does (see the DOC section of vsvm_baseline.c). The ioctls and the
+ * counters are the same, so one workload measures both ways.
  */
 
 #define DRIVER_NAME	"vsvm"
@@ -287,6 +292,8 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 
 	if (vf->coord)
 		drm_svm_coord_detach(vf->coord);
+	if (vf->baseline)
+		vsvm_baseline_destroy(vf->baseline);
 	xa_for_each(&vf->leaves, idx, leaf)
 		kfree(leaf);
 	xa_destroy(&vf->leaves);
@@ -298,7 +305,7 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 /* The file must be attached, and used from the mm it is attached to. */
 static int vsvm_check_attached(struct vsvm_file *vf)
 {
-	if (!READ_ONCE(vf->coord))
+	if (!READ_ONCE(vf->coord) && !READ_ONCE(vf->baseline))
 		return -ENODEV;
 	if (current->mm != vf->mm)
 		return -EPERM;
@@ -316,6 +323,39 @@ static int vsvm_ioctl_info(struct drm_device *drm, void *data,
 	info->num_gpus = num_gpus;
 	info->flags = vf->gpu->can_fault ? DRM_VSVM_INFO_CAN_FAULT : 0;
 	info->index = coord ? drm_svm_coord_dev_index(coord) : ~0u;
+	if (READ_ONCE(vf->baseline))
+		info->flags |= DRM_VSVM_INFO_BASELINE;
+	return 0;
+}
+
+static int vsvm_attach_coord(struct vsvm_file *vf)
+{
+	struct drm_svm_coord_dev_caps caps = {
+		.flags = vf->gpu->can_fault ? DRM_SVM_COORD_DEV_CAN_FAULT : 0,
+	};
+	struct drm_svm_coord_dev *coord;
+
+	coord = drm_svm_coord_attach(current->mm, &vf->gpu->drm,
+				     &vsvm_coord_ops, &caps, vf);
+	if (IS_ERR(coord))
+		return PTR_ERR(coord);
+	vf->mm = current->mm;
+	WRITE_ONCE(vf->coord, coord);
+	return 0;
+}
+
+static int vsvm_attach_baseline(struct vsvm_file *vf)
+{
+	struct vsvm_baseline *bl;
+
+	/* Upstream drm_gpusvm needs a GPU that recovers from faults. */
+	if (!vf->gpu->can_fault)
+		return -EOPNOTSUPP;
+	bl = vsvm_baseline_create(vf, current->mm);
+	if (IS_ERR(bl))
+		return PTR_ERR(bl);
+	vf->mm = current->mm;
+	WRITE_ONCE(vf->baseline, bl);
 	return 0;
 }
 
@@ -323,27 +363,20 @@ static int vsvm_ioctl_attach(struct drm_device *drm, void *data,
 			     struct drm_file *file)
 {
 	struct vsvm_file *vf = file->driver_priv;
-	struct drm_svm_coord_dev_caps caps = {
-		.flags = vf->gpu->can_fault ? DRM_SVM_COORD_DEV_CAN_FAULT : 0,
-	};
-	struct drm_svm_coord_dev *coord;
-	int err = 0;
+	struct drm_vsvm_attach *args = data;
+	int err;
 
+	if (args->flags & ~DRM_VSVM_ATTACH_BASELINE || args->pad)
+		return -EINVAL;
 	if (!current->mm)
 		return -EINVAL;
 	mutex_lock(&vf->attach_lock);
-	if (vf->coord) {
+	if (vf->coord || vf->baseline)
 		err = -EBUSY;
-	} else {
-		coord = drm_svm_coord_attach(current->mm, drm, &vsvm_coord_ops,
-					     &caps, vf);
-		if (IS_ERR(coord)) {
-			err = PTR_ERR(coord);
-		} else {
-			vf->mm = current->mm;
-			WRITE_ONCE(vf->coord, coord);
-		}
-	}
+	else if (args->flags & DRM_VSVM_ATTACH_BASELINE)
+		err = vsvm_attach_baseline(vf);
+	else
+		err = vsvm_attach_coord(vf);
 	mutex_unlock(&vf->attach_lock);
 	return err;
 }
@@ -385,6 +418,8 @@ static int vsvm_attrs(struct drm_file *file, struct drm_vsvm_attrs *args,
 		return err;
 	if (args->pad || !args->nattrs || args->nattrs > VSVM_MAX_ATTRS)
 		return -EINVAL;
+	if (!vf->coord)	/* drm_gpusvm keeps no attributes */
+		return -EOPNOTSUPP;
 
 	attrs = memdup_array_user(u64_to_user_ptr(args->attrs), args->nattrs,
 				  sizeof(*attrs));
@@ -546,7 +581,11 @@ static int vsvm_ioctl_access(struct drm_device *drm, void *data,
 			err = -EBUSY;
 			goto out;
 		}
-		err = drm_svm_coord_handle_fault(vf->coord, addr, write);
+		if (vf->coord)
+			err = drm_svm_coord_handle_fault(vf->coord, addr,
+							 write);
+		else
+			err = vsvm_baseline_fault(vf->baseline, addr, write);
 		if (err)
 			goto out;
 		args->faults++;
@@ -576,6 +615,13 @@ static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
 	if (err)
 		return err;
 
+	if (!vf->coord) {
+		vsvm_baseline_stats(vf->baseline, args->mgr, args->gpu,
+				    DRM_VSVM_STAT_MAX,
+				    args->flags & DRM_VSVM_STATS_FLUSH,
+				    args->flags & DRM_VSVM_STATS_RESET);
+		goto out;
+	}
 	svm = drm_svm_coord_dev_manager(vf->coord);
 	if (args->flags & DRM_VSVM_STATS_FLUSH)
 		drm_svm_coord_flush(svm);
@@ -585,11 +631,12 @@ static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
 	memcpy(args->mgr, st.count, sizeof(st.count));
 	drm_svm_coord_read_stats(svm, vf->coord, &st);
 	memcpy(args->gpu, st.count, sizeof(st.count));
-	args->fatal_faults = atomic64_read(&vf->fatal_faults);
-	if (args->flags & DRM_VSVM_STATS_RESET) {
+	if (args->flags & DRM_VSVM_STATS_RESET)
 		drm_svm_coord_reset_stats(svm);
+out:
+	args->fatal_faults = atomic64_read(&vf->fatal_faults);
+	if (args->flags & DRM_VSVM_STATS_RESET)
 		atomic64_set(&vf->fatal_faults, 0);
-	}
 	return 0;
 }
 
@@ -642,6 +689,8 @@ static int vsvm_ioctl_map(struct drm_device *drm, void *data,
 	err = vsvm_check_attached(vf);
 	if (err)
 		return err;
+	if (!vf->coord)	/* drm_gpusvm maps on faults only */
+		return -EOPNOTSUPP;
 	return drm_svm_coord_map(vf->coord, args->start, args->size);
 }
 

@@ -19,6 +19,7 @@ struct drm_pagemap_addr;
 struct drm_svm_coord_dev;
 struct faux_device;
 struct mm_struct;
+struct vsvm_baseline;
 
 /**
  * struct vsvm_gpu - a virtual GPU
@@ -39,8 +40,10 @@ struct vsvm_gpu {
  * @gpu: the GPU
  * @attach_lock: serializes attach; taken outside the coordinator's locks
  * @leaf_lock: serializes leaf allocation; taken inside the coordinator's
- *	locks (from @prepare)
+ *	locks (from @prepare) and inside the baseline's
  * @coord: the coordinator attachment, or NULL
+ * @baseline: the file's own drm_gpusvm when attached in baseline mode, or
+ *	NULL; at most one of @coord and @baseline is set
  * @mm: the mm attached to, only compared with the caller's
  * @pt_lock: protects the entries of the leaves; held by the GPU across
  *	each page it touches
@@ -56,6 +59,7 @@ struct vsvm_file {
 	struct mutex attach_lock;	/* see above */
 	struct mutex leaf_lock;	/* see above */
 	struct drm_svm_coord_dev *coord;
+	struct vsvm_baseline *baseline;
 	struct mm_struct *mm;
 	spinlock_t pt_lock;	/* see above */
 	struct xarray leaves;
@@ -71,5 +75,13 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 		  bool writable);
 void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end);
+
+struct vsvm_baseline *vsvm_baseline_create(struct vsvm_file *vf,
+					   struct mm_struct *mm);
+void vsvm_baseline_destroy(struct vsvm_baseline *bl);
+int vsvm_baseline_fault(struct vsvm_baseline *bl, unsigned long addr,
+			bool write);
+void vsvm_baseline_stats(struct vsvm_baseline *bl, u64 *mm_total, u64 *own,
+			 unsigned int num, bool flush, bool reset);
 
 #endif /* __VSVM_DRV_H__ */
