@@ -11,72 +11,23 @@ resolve_tree
 verbose=0
 [ "${1:-}" = --verbose ] && verbose=1
 
-root=$GUEST/root
-mkdir -p "$root"
-CFLAGS_GUEST=(-static -O2 -Wall -isystem "$BUILD/usr/include")
-SELFTESTS=$SRC/tools/testing/selftests
-
-# build OUT SOURCES... [-- EXTRA FLAGS]: rebuild when a source is newer.
-build() {
-	local out=$1; shift
-	local srcs=() extra=() s
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do srcs+=("$1"); shift; done
-	[ $# -gt 0 ] && { shift; extra=("$@"); }
-	for s in "${srcs[@]}" "$BUILD/usr/include"; do
-		if [ ! -e "$out" ] || [ "$s" -nt "$out" ]; then
-			gcc "${CFLAGS_GUEST[@]}" "${extra[@]}" -o "$out" "${srcs[@]}" \
-				-lpthread -lrt -lm || die "cannot build $out"
-			return
-		fi
-	done
-}
-
-build "$root/init" "$REPO/harness/guest-init.c"
-
-# The kernel's own HMM selftests, against lib/test_hmm.
-mm=$SELFTESTS/mm
-build "$root/hmm-tests" "$mm/hmm-tests.c" "$mm/vm_util.c" "$mm/hugepage_settings.c" \
-	-- -I "$SRC" -I "$SELFTESTS" -isystem "$SRC/tools/include/uapi" \
-	-U_FORTIFY_SOURCE -Wno-unused-result
-
-# The project's own guest tests: each tests/guest/*.c is one program.
-progs=(hmm-tests)
-for c in "$REPO"/tests/guest/*.c; do
-	[ -e "$c" ] || continue
-	p=$(basename "$c" .c)
-	build "$root/$p" "$c" -- -I "$SELFTESTS" -I "$REPO/tests/guest"
-	progs+=("$p")
+# Every program in the image; /init runs the tests and the benchmark's
+# check of the count relations.
+guest_programs
+progs=("${GUEST_PROGS[@]}") list=()
+for p in "${progs[@]}"; do
+	case $p in
+	vsvm-bench) list+=("/tests/$p --check") ;;
+	*) list+=("/tests/$p") ;;
+	esac
 done
-printf '/tests/%s\n' "${progs[@]}" > "$root/list"
-
-# Initramfs: the kernel's gen_init_cpio needs no root for /dev/console.
-{
-	echo "dir /dev 0755 0 0"
-	echo "nod /dev/console 0600 0 0 c 5 1"
-	for d in /proc /sys /tmp /tests; do echo "dir $d 0755 0 0"; done
-	echo "file /init $root/init 0755 0 0"
-	echo "file /tests/list $root/list 0644 0 0"
-	for p in "${progs[@]}"; do echo "file /tests/$p $root/$p 0755 0 0"; done
-} > "$GUEST/initramfs.list"
-"$BUILD/usr/gen_init_cpio" "$GUEST/initramfs.list" > "$GUEST/initramfs.cpio" ||
-	die "gen_init_cpio failed"
 
 # Eight virtual GPUs; GPU 7 cannot fault.
 cmdline="kunit.enable=0 rdinit=/init vsvm.num_gpus=8 vsvm.no_fault=0x80"
 log=$RESULTS/guest.log
 msg "guest: booting with ${#progs[@]} test programs (TCG, 2 vCPUs)"
 start=$(date +%s)
-if [ $verbose = 1 ]; then
-	( run_qemu "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" \
-		"$GUEST/initramfs.cpio" || true ) &
-	qpid=$!
-	while [ ! -e "$log" ]; do sleep 0.2; done
-	tail -n +1 -f --pid=$qpid "$log"
-	wait $qpid
-else
-	run_qemu "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" \
-		"$GUEST/initramfs.cpio" || true
-fi
+guest_boot "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" "$verbose" "" "${list[@]}"
 msg "guest: ran $(( $(date +%s) - start )) s, log in $log"
 
 # Per program: kselftest "# Totals:" line, or its exit status alone.

@@ -110,3 +110,72 @@ check_log() {
 		return 1
 	fi
 }
+
+# build_guest_program OUT SOURCES... [-- EXTRA FLAGS]: a static guest
+# program, rebuilt when a source or the kernel's uAPI headers are newer.
+build_guest_program() {
+	local out=$1; shift
+	local srcs=() extra=() s
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do srcs+=("$1"); shift; done
+	[ $# -gt 0 ] && { shift; extra=("$@"); }
+	for s in "${srcs[@]}" "$BUILD/usr/include"; do
+		if [ ! -e "$out" ] || [ "$s" -nt "$out" ]; then
+			gcc -static -O2 -Wall -isystem "$BUILD/usr/include" "${extra[@]}" \
+				-o "$out" "${srcs[@]}" -lpthread -lrt -lm ||
+				die "cannot build $out"
+			return
+		fi
+	done
+}
+
+# guest_programs: build /init, the kernel's HMM selftests, every
+# tests/guest/*.c and the benchmark into $GUEST/root; their names go to the
+# array GUEST_PROGS.
+guest_programs() {
+	local root=$GUEST/root selftests=$SRC/tools/testing/selftests c p
+	mkdir -p "$root"
+	build_guest_program "$root/init" "$REPO/harness/guest-init.c"
+	build_guest_program "$root/hmm-tests" "$selftests/mm/hmm-tests.c" \
+		"$selftests/mm/vm_util.c" "$selftests/mm/hugepage_settings.c" \
+		-- -I "$SRC" -I "$selftests" -isystem "$SRC/tools/include/uapi" \
+		-U_FORTIFY_SOURCE -Wno-unused-result
+	GUEST_PROGS=(hmm-tests)
+	for c in "$REPO"/tests/guest/*.c "$REPO"/tests/bench/*.c; do
+		[ -e "$c" ] || continue
+		p=$(basename "$c" .c)
+		build_guest_program "$root/$p" "$c" -- -I "$selftests" -I "$REPO/tests/guest"
+		GUEST_PROGS+=("$p")
+	done
+}
+
+# guest_boot LOG TIMEOUT CMDLINE VERBOSE FILTER LINE...: pack every guest
+# program and a list of the command LINEs /init runs into an initramfs and
+# boot it. VERBOSE=1 echoes the console through the sed script FILTER.
+guest_boot() {
+	local log=$1 limit=$2 cmdline=$3 verbose=$4 filter=$5 root=$GUEST/root p
+	shift 5
+	printf '%s\n' "$@" > "$root/list"
+	{
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		for p in /proc /sys /tmp /tests; do echo "dir $p 0755 0 0"; done
+		echo "file /init $root/init 0755 0 0"
+		echo "file /tests/list $root/list 0644 0 0"
+		for p in "$root"/*; do
+			case ${p##*/} in init|list) continue ;; esac
+			echo "file /tests/${p##*/} $p 0755 0 0"
+		done
+	} > "$GUEST/initramfs.list"
+	"$BUILD/usr/gen_init_cpio" "$GUEST/initramfs.list" > "$GUEST/initramfs.cpio" ||
+		die "gen_init_cpio failed"
+	rm -f "$log"
+	if [ "$verbose" = 1 ]; then
+		( run_qemu "$log" "$limit" "$cmdline" "$GUEST/initramfs.cpio" || true ) &
+		local qpid=$!
+		while [ ! -e "$log" ]; do sleep 0.2; done
+		tail -n +1 -f --pid=$qpid "$log" | sed -u -e "$filter"
+		wait $qpid
+	else
+		run_qemu "$log" "$limit" "$cmdline" "$GUEST/initramfs.cpio" || true
+	fi
+}

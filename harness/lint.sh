@@ -25,7 +25,7 @@ result() {	# NAME LOGFILE: a check passes when its log is empty
 # Project files at their kernel paths (the in-tree copies).
 mapfile -t kfiles < <(grep -E '\.(c|h)$|/Kconfig$|/Makefile$' "$STATE/overlay.list")
 mapfile -t cfiles < <(grep -E '\.(c|h)$' "$STATE/overlay.list")
-mapfile -t hostc < <(cd "$REPO" && ls harness/*.c tests/guest/*.c tests/guest/*.h 2>/dev/null)
+mapfile -t hostc < <(cd "$REPO" && ls harness/*.c tests/guest/*.c tests/guest/*.h tests/bench/*.c 2>/dev/null)
 
 cd "$SRC"
 : > "$out/checkpatch.log"
