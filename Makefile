@@ -4,7 +4,9 @@
 # Linux 7.3 tree. See README.md.
 #
 #   make check    everything a new user needs for testing, ends "N passed, N failed"
-#   make run      boot the guest and show the coordinator at work
+#   make run      boot the guest with 4 virtual GPUs and show the coordinator
+#                 against one drm_gpusvm per GPU, side by side
+#   make bench    the full benchmark (N = 1, 2, 4, 8): table, CSV and plot
 #   make lint     checkpatch --strict, kernel-doc -Wall, sparse
 #   make patches  the project as a git format-patch series against the base
 #
@@ -14,14 +16,18 @@
 H := harness
 SHELL := /bin/bash
 
-.PHONY: check run lint patches deps fetch overlay build kunit guest
+.PHONY: check run bench lint patches deps fetch overlay build kunit guest
 
 check: deps fetch overlay
 	@$(H)/check.sh
 
 run: deps fetch overlay
 	@$(H)/build.sh
-	@$(H)/guest.sh --verbose
+	@$(H)/bench.sh demo
+
+bench: deps fetch overlay
+	@$(H)/build.sh
+	@$(H)/bench.sh full
 
 lint: fetch overlay
 	@$(H)/lint.sh

@@ -4,7 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
-      python3 perl git ccache sparse dpkg-dev qemu-system-x86 qemu-system-data)
+      python3 perl git ccache sparse dpkg-dev qemu-system-x86 qemu-system-data
+      gnuplot-nox)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only OR MIT
+# The benchmark in the guest: the coordinator against one drm_gpusvm per GPU.
+#
+# Usage: bench.sh demo|full [--replot]
+#   demo  4 virtual GPUs, a short workload, the side-by-side table (make run)
+#   full  8 virtual GPUs, N = 1, 2, 4, 8, five runs each, then the results
+#         file and the plot (make bench)
+# Results: $RESULTS/bench-<mode>.{log,txt,csv} and, for full, bench.png;
+# OUT=<dir> copies them there as well. --replot remakes them from the last
+# log without booting.
+. "$(dirname "$0")/lib.sh"
+resolve_tree
+
+mode=${1:-demo}
+case $mode in
+demo) gpus=4 limit=${GUEST_TIMEOUT:-900} ;;
+full) gpus=8 limit=${GUEST_TIMEOUT:-3600} ;;
+*) die "usage: bench.sh demo|full" ;;
+esac
+
+log=$RESULTS/bench-$mode.log
+if [ "${2:-}" = --replot ]; then
+	[ -f "$log" ] || die "no $log to replot"
+else
+	guest_programs
+	msg "bench: booting with $gpus virtual GPUs (TCG, 2 vCPUs), vsvm-bench --$mode"
+	start=$(date +%s)
+	# Echo the benchmark's own lines only: not the boot, the markers or the
+	# results file.
+	guest_boot "$log" "$limit" "kunit.enable=0 rdinit=/init quiet vsvm.num_gpus=$gpus" \
+		1 '\|^@@ RUN|,\|^@@ EXIT|!d;/^@@/d' "/tests/vsvm-bench --$mode"
+	msg "bench: ran $(( $(date +%s) - start )) s, log in $log"
+fi
+
+status=$(sed -n 's|^@@ EXIT /tests/vsvm-bench ||p' "$log")
+check_log "$log" || die "the guest log shows warnings or bugs"
+[ "$status" = 0 ] || die "vsvm-bench --$mode ended with status '${status:-none}'"
+
+sed -n '\|^@@ RUN /tests/vsvm-bench$|,\|^@@ EXIT|{/^@@/d;p}' "$log" > "$RESULTS/bench-$mode.txt"
+csv=$RESULTS/bench-$mode.csv
+{
+	echo "phase,metric,unit,n,mode,median,min,max,runs,exact"
+	sed -n 's/^@@CSV //p' "$log"
+} > "$csv"
+files=("$RESULTS/bench-$mode.txt" "$csv")
+
+if [ "$mode" = full ]; then
+	dat=$GUEST/bench-dat
+	mkdir -p "$dat"
+	# series PHASE METRIC: one file per mode with "n median min max".
+	series() {
+		local m
+		for m in coordinator baseline; do
+			awk -F, -v p="$1" -v t="$2" -v m="$m" \
+				'$1 == p && $2 == t && $5 == m { print $4, $6, $7, $8 }' \
+				"$csv" > "$dat/$1-${2// /_}-$m"
+		done
+	}
+	series touch "hmm_range_fault calls"
+	series touch "CPU time ms"
+	series munmap "invalidation callbacks"
+	series munmap "munmap wall time ms"
+	series refault "pages re-faulted"
+	series refault "CPU time ms"
+	png=$RESULTS/bench.png
+	# plot TITLE PHASE METRIC [errors]: one panel, both modes.
+	panel() {
+		local c=$dat/$2-${3// /_}-coordinator b=$dat/$2-${3// /_}-baseline
+		echo "set title \"$1\""
+		if [ "${4:-}" = errors ]; then
+			echo "plot \"$c\" u 1:2:3:4 w yerrorlines lw 2 t \"coordinator\", \"$b\" u 1:2:3:4 w yerrorlines lw 2 t \"baseline\""
+		else
+			echo "plot \"$c\" u 1:2 w lp lw 2 t \"coordinator\", \"$b\" u 1:2 w lp lw 2 t \"baseline\""
+		fi
+	}
+	{
+		cat <<-EOF
+		set terminal pngcairo size 1500,900 font "sans,10" noenhanced
+		set output "$png"
+		set multiplot layout 2,3 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
+		set logscale x 2
+		set xrange [0.8:10]
+		set xtics (1, 2, 4, 8)
+		set yrange [0:*]
+		set xlabel "GPUs (N)"
+		set key top left
+		set grid
+		EOF
+		panel "first touch of 256 MiB: hmm_range_fault calls" touch "hmm_range_fault calls"
+		panel "munmap of 256 MiB: MMU notifier callbacks" munmap "invalidation callbacks"
+		panel "4 KiB munmap per 2 MiB of 64 MiB: pages faulted again" refault "pages re-faulted"
+		panel "first touch: CPU ms (median, min-max of 5)" touch "CPU time ms" errors
+		panel "munmap of 256 MiB: wall ms (median, min-max of 5)" munmap "munmap wall time ms" errors
+		panel "reading the rest after the 4 KiB munmaps: CPU ms" refault "CPU time ms" errors
+		echo "unset multiplot"
+	} | gnuplot || die "gnuplot failed"
+	files+=("$png")
+fi
+
+if [ -n "${OUT:-}" ]; then
+	mkdir -p "$OUT"
+	cp "${files[@]}" "$OUT/"
+fi
+msg "bench: results in ${files[*]}"
