@@ -81,8 +81,9 @@
  * CPU mapping went away, splits the ranges with holes, and removes the
  * interval notifiers left without ranges, which the notifier callback
  * itself may not do. The notifier queues ranges on
- * &drm_svm_coord.gc_list and the worker; several events before the worker
- * runs cost one run, counted in %DRM_SVM_COORD_STAT_GC_RUNS. The worker
+ * &drm_svm_coord.gc_list and, once per callback after the last of them,
+ * the worker; several events before the worker runs cost one run, counted
+ * in %DRM_SVM_COORD_STAT_GC_RUNS. The worker
  * takes only the range lock, which orders it against faults: a fault
  * either finds the range before the worker took it (and splits or skips it
  * itself) or after.
@@ -426,7 +427,6 @@ static void gc_queue(struct drm_svm_coord *svm,
 
 	if (list_empty(&range->gc_link))
 		list_add_tail(&range->gc_link, &svm->gc_list);
-	queue_work(system_dfl_wq, &svm->gc_work);
 }
 
 static void restore_queue(struct drm_svm_coord *svm,
@@ -557,7 +557,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	struct interval_tree_node *node;
 	bool gone = mrange->event == MMU_NOTIFY_UNMAP ||
 		    mrange->event == MMU_NOTIFY_RELEASE;
-	bool hit = false;
+	bool hit = false, collect = false;
 	u64 wait = 0;
 
 	if (!mmu_notifier_range_blockable(mrange))
@@ -586,6 +586,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 			if (gone) {
 				range->unmapped = true;
 				gc_queue(svm, range);
+				collect = true;
 			}
 			continue;
 		}
@@ -595,9 +596,13 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 			   (b - a) >> PAGE_SHIFT);
 		range->holes = true;
 		gc_queue(svm, range);
+		collect = true;
 	}
 	if (!hit)
 		goto out_unlock;
+	/* Once per callback: one run of the collector takes every range. */
+	if (collect)
+		queue_work(system_dfl_wq, &svm->gc_work);
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_INVALIDATIONS, 1);
 
 	/* Two passes: every GPU's zap is in flight before anyone waits. */
