@@ -244,10 +244,17 @@ static void bl_collect(struct vsvm_baseline *bl)
 		if (!range)
 			break;
 
-		/* Unbind: the notifier zapped it already, unless it raced. */
-		vsvm_pt_clear(bl->vf, drm_gpusvm_range_start(&range->base),
-			      drm_gpusvm_range_end(&range->base));
-		WRITE_ONCE(range->bound, false);
+		/*
+		 * Unbind, as Xe does. The notifier that queued the range has
+		 * zapped it already, and an unmapped range is never bound
+		 * again, so there is normally nothing left to clear.
+		 */
+		if (READ_ONCE(range->bound)) {
+			vsvm_pt_clear(bl->vf,
+				      drm_gpusvm_range_start(&range->base),
+				      drm_gpusvm_range_end(&range->base));
+			WRITE_ONCE(range->bound, false);
+		}
 		drm_gpusvm_unmap_pages(&bl->gpusvm, &range->pages,
 				       bl_range_npages(&range->base), &ctx);
 		drm_gpusvm_range_remove(&bl->gpusvm, &range->base);
