@@ -237,6 +237,174 @@ static inline void drm_svm_coord_count(struct drm_svm_coord *svm,
 		atomic64_add(n, &dev->stats[stat]);
 }
 
+/**
+ * struct drm_svm_coord_topology - the GPUs as the residency policy sees them
+ * @vram: GPUs with device memory
+ * @room: GPUs whose device memory can take the range now
+ * @reach: per GPU, the GPUs whose VRAM it can map: itself, and the peers
+ *	that share its device-private page owner
+ */
+struct drm_svm_coord_topology {
+	u64 vram;
+	u64 room;
+	u64 reach[DRM_SVM_COORD_MAX_DEVS];
+};
+
+/**
+ * enum drm_svm_coord_thrash_state - thrash control state of a range
+ * @DRM_SVM_COORD_THRASH_NORMAL: migrations follow the policy
+ * @DRM_SVM_COORD_THRASH_THROTTLED: GPUs that reach the data map it where
+ *	it is
+ * @DRM_SVM_COORD_THRASH_PINNED: the data stays at the pinned location
+ */
+enum drm_svm_coord_thrash_state {
+	DRM_SVM_COORD_THRASH_NORMAL,
+	DRM_SVM_COORD_THRASH_THROTTLED,
+	DRM_SVM_COORD_THRASH_PINNED,
+};
+
+/**
+ * struct drm_svm_coord_thrash_params - knobs of thrash control
+ * @threshold: migrations in a row, each within the window of the last,
+ *	that make the range throttled; 0 disables thrash control
+ * @lapse_ns: floor of the window
+ * @cost_mult: the window is at least this many times the range's average
+ *	migration cost
+ * @pin_after: migrations while throttled that pin the range
+ * @quiet_ns: floor of the quiet period that ends an episode
+ * @quiet_mult: the quiet period is at least this many times the cost
+ */
+struct drm_svm_coord_thrash_params {
+	u32 threshold;
+	u64 lapse_ns;
+	u32 cost_mult;
+	u32 pin_after;
+	u64 quiet_ns;
+	u32 quiet_mult;
+};
+
+/**
+ * struct drm_svm_coord_thrash - thrash control state of a range
+ * @state: an &enum drm_svm_coord_thrash_state
+ * @pin_loc: the pinned location while PINNED
+ * @events: migrations in a row within the window (NORMAL)
+ * @pressure: migrations while THROTTLED
+ * @competitors: GPUs that moved the range in this episode
+ * @last_ns: end of the last migration
+ * @mark_ns: last event of the episode, start of its quiet period
+ * @cost_ns: moving average of the range's migration cost
+ * @migrations: migrations of the range
+ * @throttles: times the range was throttled
+ * @pins: times the range was pinned
+ */
+struct drm_svm_coord_thrash {
+	u32 state;
+	u32 pin_loc;
+	u32 events;
+	u32 pressure;
+	u64 competitors;
+	u64 last_ns;
+	u64 mark_ns;
+	u64 cost_ns;
+	u32 migrations;
+	u32 throttles;
+	u32 pins;
+};
+
+/**
+ * struct drm_svm_coord_policy_in - the facts of one residency decision
+ * @attrs: the range's attributes
+ * @topo: the GPUs
+ * @gpu: the GPU asking (faulting, mapping or prefetching)
+ * @cur: where the data is: %DRM_SVM_COORD_LOC_SYSMEM or a GPU index
+ * @request: a prefetch location asked for explicitly, or
+ *	%DRM_SVM_COORD_LOC_UNDEFINED for a fault or a map
+ * @thrash: the range's &enum drm_svm_coord_thrash_state
+ * @pin_loc: the pinned location when @thrash is PINNED
+ */
+struct drm_svm_coord_policy_in {
+	const struct drm_svm_coord_attrs *attrs;
+	const struct drm_svm_coord_topology *topo;
+	unsigned int gpu;
+	u32 cur;
+	u32 request;
+	u32 thrash;
+	u32 pin_loc;
+};
+
+/**
+ * enum drm_svm_coord_action - what a residency decision asks for
+ * @DRM_SVM_COORD_MAP: map the data where it is
+ * @DRM_SVM_COORD_MIGRATE: move the data, then map it
+ * @DRM_SVM_COORD_REFUSE: the GPU must not map the range
+ */
+enum drm_svm_coord_action {
+	DRM_SVM_COORD_MAP,
+	DRM_SVM_COORD_MIGRATE,
+	DRM_SVM_COORD_REFUSE,
+};
+
+/**
+ * enum drm_svm_coord_rule - the rule of the Residency policy that decided
+ * @DRM_SVM_COORD_RULE_NO_ACCESS: 1, no access
+ * @DRM_SVM_COORD_RULE_PREFETCH: 2, explicit prefetch
+ * @DRM_SVM_COORD_RULE_IN_PLACE: 3, access in place
+ * @DRM_SVM_COORD_RULE_PINNED: 4, pinned by thrash control
+ * @DRM_SVM_COORD_RULE_PREFERRED: 5, preferred location
+ * @DRM_SVM_COORD_RULE_THROTTLED: 6, throttled by thrash control
+ * @DRM_SVM_COORD_RULE_LOCAL: 7, the faulting GPU's VRAM
+ * @DRM_SVM_COORD_RULE_STAY: 7, where the data is
+ * @DRM_SVM_COORD_RULE_UNREACHABLE: 7, system memory, the data was out of
+ *	reach
+ * @DRM_SVM_COORD_RULE_NUM: number of rules, not a rule
+ */
+enum drm_svm_coord_rule {
+	DRM_SVM_COORD_RULE_NO_ACCESS,
+	DRM_SVM_COORD_RULE_PREFETCH,
+	DRM_SVM_COORD_RULE_IN_PLACE,
+	DRM_SVM_COORD_RULE_PINNED,
+	DRM_SVM_COORD_RULE_PREFERRED,
+	DRM_SVM_COORD_RULE_THROTTLED,
+	DRM_SVM_COORD_RULE_LOCAL,
+	DRM_SVM_COORD_RULE_STAY,
+	DRM_SVM_COORD_RULE_UNREACHABLE,
+	DRM_SVM_COORD_RULE_NUM,
+};
+
+/**
+ * struct drm_svm_coord_decision - the answer of drm_svm_coord_decide()
+ * @action: an &enum drm_svm_coord_action
+ * @loc: where the GPU maps the data from once the action is done
+ * @rule: the &enum drm_svm_coord_rule that decided
+ */
+struct drm_svm_coord_decision {
+	u32 action;
+	u32 loc;
+	u32 rule;
+};
+
+/* Residency policy and thrash control: drm_svm_coord_policy.c. Pure. */
+bool drm_svm_coord_reaches(const struct drm_svm_coord_topology *topo,
+			   unsigned int gpu, u32 loc);
+struct drm_svm_coord_decision
+drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in);
+u64 drm_svm_coord_thrash_window(const struct drm_svm_coord_thrash *t,
+				const struct drm_svm_coord_thrash_params *p);
+u64 drm_svm_coord_thrash_quiet(const struct drm_svm_coord_thrash *t,
+			       const struct drm_svm_coord_thrash_params *p);
+enum drm_svm_coord_thrash_state
+drm_svm_coord_thrash_tick(struct drm_svm_coord_thrash *t,
+			  const struct drm_svm_coord_thrash_params *p, u64 now);
+void drm_svm_coord_thrash_pressure(struct drm_svm_coord_thrash *t, u64 now,
+				   unsigned int who);
+u32 drm_svm_coord_thrash_pin_loc(const struct drm_svm_coord_topology *topo,
+				 u64 competitors, u32 cur);
+enum drm_svm_coord_thrash_state
+drm_svm_coord_thrash_migrated(struct drm_svm_coord_thrash *t,
+			      const struct drm_svm_coord_thrash_params *p,
+			      const struct drm_svm_coord_topology *topo,
+			      u64 now, unsigned int who, u32 to, u64 cost_ns);
+
 /* Attribute tree: drm_svm_coord_attr.c. Ranges are in pages, inclusive. */
 int drm_svm_coord_check_gpu(u32 index, u64 attached);
 void drm_svm_coord_attrs_default(struct drm_svm_coord_attrs *attrs);
