@@ -12,6 +12,7 @@
 struct drm_device;
 struct drm_pagemap;
 struct drm_pagemap_addr;
+struct drm_pagemap_devmem;
 struct drm_svm_coord;
 struct drm_svm_coord_dev;
 struct mm_struct;
@@ -291,6 +292,23 @@ struct drm_svm_coord_ops {
 	 * lost was mapped again.
 	 */
 	void (*resume)(struct drm_svm_coord_dev *dev);
+
+	/**
+	 * @devmem_alloc: Allocate VRAM to migrate a range into (mandatory
+	 * for a GPU attached with &drm_svm_coord_dev_caps.dpagemap).
+	 *
+	 * Returns an allocation of @size bytes from the GPU's
+	 * &drm_svm_coord_dev_caps.dpagemap, initialized with
+	 * drm_pagemap_devmem_init() for @mm, which the coordinator hands to
+	 * drm_pagemap_migrate_to_devmem(). Called from process context with
+	 * no lock of the coordinator's held but the range's.
+	 *
+	 * Return: the allocation, ERR_PTR(-ENOMEM) when the VRAM is full,
+	 * or another ERR_PTR().
+	 */
+	struct drm_pagemap_devmem *(*devmem_alloc)(struct drm_svm_coord_dev *dev,
+						   struct mm_struct *mm,
+						   unsigned long size);
 };
 
 /* Capability flags of &struct drm_svm_coord_dev_caps. */
@@ -336,6 +354,15 @@ struct drm_svm_coord_dev_caps {
  * @DRM_SVM_COORD_STAT_RESUMES: backend @resume calls
  * @DRM_SVM_COORD_STAT_RESTORE_FAILURES: restores of a range that failed and
  *	were retried later or given up
+ * @DRM_SVM_COORD_STAT_MIGRATIONS: ranges moved between system memory and
+ *	VRAM or between VRAMs (per GPU: the moves it asked for)
+ * @DRM_SVM_COORD_STAT_MIGRATED_PAGES: pages of those moves
+ * @DRM_SVM_COORD_STAT_MIGRATION_FAILURES: moves that failed; the data
+ *	stayed where it was and was mapped there
+ * @DRM_SVM_COORD_STAT_REMOTE_MAPS: backend @map calls of a range in the
+ *	VRAM of another GPU
+ * @DRM_SVM_COORD_STAT_THRASH_THROTTLES: ranges throttled by thrash control
+ * @DRM_SVM_COORD_STAT_THRASH_PINS: ranges pinned by thrash control
  * @DRM_SVM_COORD_STAT_NUM: number of counters, not a counter
  *
  * A manager counts everything; a GPU counts what was done for it (faults,
@@ -362,6 +389,12 @@ enum drm_svm_coord_stat {
 	DRM_SVM_COORD_STAT_QUIESCES,
 	DRM_SVM_COORD_STAT_RESUMES,
 	DRM_SVM_COORD_STAT_RESTORE_FAILURES,
+	DRM_SVM_COORD_STAT_MIGRATIONS,
+	DRM_SVM_COORD_STAT_MIGRATED_PAGES,
+	DRM_SVM_COORD_STAT_MIGRATION_FAILURES,
+	DRM_SVM_COORD_STAT_REMOTE_MAPS,
+	DRM_SVM_COORD_STAT_THRASH_THROTTLES,
+	DRM_SVM_COORD_STAT_THRASH_PINS,
 	DRM_SVM_COORD_STAT_NUM,
 };
 

@@ -71,8 +71,10 @@
  * (mmu_interval_notifier_insert() may take the mmap lock).
  *
  * &drm_svm_coord_range.lock (mutex) serializes the validation of one
- * range: hmm_range_fault() (which takes the mmap lock) and the DMA mapping
- * run under it. It nests inside the range lock when a range is retired,
+ * range: the residency decision, the migration (which takes the mmap lock
+ * for drm_pagemap_migrate_to_devmem()), hmm_range_fault() (which takes the
+ * mmap lock) and the DMA mapping run under it, as do the range's location
+ * and thrash state. It nests inside the range lock when a range is retired,
  * and is never taken while waiting for the range lock.
  *
  * The notifier lock is the rw_semaphore of the manager's pages-only
@@ -252,6 +254,9 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
 	if (!(caps->flags & DRM_SVM_COORD_DEV_CAN_FAULT) &&
 	    (!ops->quiesce || !ops->resume))
 		return -EINVAL;
+	/* VRAM needs an owner (peers) and a way to allocate from it. */
+	if (caps->dpagemap && (!caps->pagemap_owner || !ops->devmem_alloc))
+		return -EINVAL;
 	return 0;
 }
 
@@ -317,6 +322,8 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 	svm->attached |= BIT_ULL(dev->index);
 	if (caps->flags & DRM_SVM_COORD_DEV_CAN_FAULT)
 		svm->can_fault |= BIT_ULL(dev->index);
+	if (caps->dpagemap)
+		svm->vram |= BIT_ULL(dev->index);
 	svm->devs[dev->index] = dev;
 	up_write(&svm->lock);
 
@@ -345,6 +352,7 @@ void drm_svm_coord_detach(struct drm_svm_coord_dev *dev)
 	drm_svm_coord_attr_tree_forget_dev(&svm->attrs, dev->index);
 	svm->attached &= ~bit;
 	svm->can_fault &= ~bit;
+	svm->vram &= ~bit;
 	svm->devs[dev->index] = NULL;
 	if (!svm->attached) {
 		drm_svm_coord_ranges_fini(svm);
@@ -490,6 +498,12 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 		u64 lost = drm_svm_coord_ranges_retire(svm, change->start,
 						       change->end);
 
+		/* Data asked somewhere goes there before anyone maps it. */
+		if (alive && !err &&
+		    (change->triggers & DRM_SVM_COORD_TRIGGER_PREFETCH) &&
+		    svm->vram)
+			err = drm_svm_coord_prefetch_span(svm, change->start,
+							  change->end);
 		/* GPUs that cannot fault get their mappings now. */
 		if (alive && !err)
 			err = set_attr_map(svm, change, lost);
@@ -744,6 +758,12 @@ static const char *const drm_svm_coord_stat_names[] = {
 	[DRM_SVM_COORD_STAT_QUIESCES] = "quiesces",
 	[DRM_SVM_COORD_STAT_RESUMES] = "resumes",
 	[DRM_SVM_COORD_STAT_RESTORE_FAILURES] = "restore_failures",
+	[DRM_SVM_COORD_STAT_MIGRATIONS] = "migrations",
+	[DRM_SVM_COORD_STAT_MIGRATED_PAGES] = "migrated_pages",
+	[DRM_SVM_COORD_STAT_MIGRATION_FAILURES] = "migration_failures",
+	[DRM_SVM_COORD_STAT_REMOTE_MAPS] = "remote_maps",
+	[DRM_SVM_COORD_STAT_THRASH_THROTTLES] = "thrash_throttles",
+	[DRM_SVM_COORD_STAT_THRASH_PINS] = "thrash_pins",
 };
 
 static_assert(ARRAY_SIZE(drm_svm_coord_stat_names) == DRM_SVM_COORD_STAT_NUM);

@@ -51,193 +51,6 @@ struct drm_svm_coord_attr_tree {
 };
 
 /**
- * struct drm_svm_coord - the per-mm manager
- * @mn: MMU notifier singleton of the mm (mmu_notifier_get()), whose
- *	reference count is the manager's
- * @lock: protects @attached, @can_fault, @devs, @attrs and @dead (writers:
- *	attach, detach, set_attr); held for reading across a GPU fault
- * @attached: indices of the attached GPUs
- * @can_fault: indices of the attached GPUs that recover from page faults
- * @devs: the attached GPUs by index
- * @attrs: the attribute tree of the mm
- * @dead: the mm has exited; no new attachment
- * @range_lock: protects @notifiers and the range trees of the notifiers
- *	against concurrent changes (lookups in the notifier callback rely on
- *	the notifier lock instead, see Locking)
- * @notifiers: interval tree of &struct drm_svm_coord_notifier, in bytes
- * @notifier_size: size and alignment of a notifier's chunk of addresses
- * @gpusvm: a pages-only &struct drm_gpusvm: its notifier lock is the
- *	manager's notifier lock, and its pages API faults and DMA-maps
- * @gc_list: ranges the GC worker must split or destroy (notifier lock)
- * @gc_work: the GC worker, see Garbage collection
- * @restore_list: ranges whose mappings GPUs that cannot fault lost and
- *	wait to get back, each holding a reference (notifier lock)
- * @restore_work: the restore worker, see Restore
- * @restoring: ranges the restore worker took off @restore_list and is
- *	working on (notifier lock)
- * @quiesced: GPUs whose queues the coordinator stopped and the restore
- *	worker has not resumed yet (notifier lock)
- * @id: number of the manager in debugfs
- * @link: entry in the list of managers, for debugfs
- * @stats: counters, see &enum drm_svm_coord_stat
- */
-struct drm_svm_coord {
-	struct mmu_notifier mn;
-	struct rw_semaphore lock;
-	u64 attached;
-	u64 can_fault;
-	struct drm_svm_coord_dev *devs[DRM_SVM_COORD_MAX_DEVS];
-	struct drm_svm_coord_attr_tree attrs;
-	bool dead;
-	struct mutex range_lock;	/* see Locking */
-	struct rb_root_cached notifiers;
-	unsigned long notifier_size;
-	struct drm_gpusvm gpusvm;
-	struct list_head gc_list;
-	struct work_struct gc_work;
-	struct list_head restore_list;
-	struct delayed_work restore_work;
-	unsigned int restoring;
-	u64 quiesced;
-	unsigned int id;
-	struct list_head link;
-	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
-};
-
-/**
- * struct drm_svm_coord_dev - a GPU attached to a manager
- * @svm: the manager, referenced while attached
- * @drm: the GPU's DRM device
- * @ops: its backend operations
- * @caps: its capabilities
- * @priv: the driver's data
- * @index: its bit in the manager's GPU bitmaps
- * @stats: counters of what was done for this GPU
- */
-struct drm_svm_coord_dev {
-	struct drm_svm_coord *svm;
-	struct drm_device *drm;
-	const struct drm_svm_coord_ops *ops;
-	struct drm_svm_coord_dev_caps caps;
-	void *priv;
-	unsigned int index;
-	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
-};
-
-/**
- * struct drm_svm_coord_notifier - one MMU interval notifier for all GPUs
- * @mn: the interval notifier, over a chunk of &drm_svm_coord.notifier_size
- * @svm: the manager
- * @itree: node in &drm_svm_coord.notifiers
- * @ranges: interval tree of the &struct drm_svm_coord_range of the chunk
- * @nr_ranges: number of ranges in @ranges
- */
-struct drm_svm_coord_notifier {
-	struct mmu_interval_notifier mn;
-	struct drm_svm_coord *svm;
-	struct interval_tree_node itree;
-	struct rb_root_cached ranges;
-	unsigned int nr_ranges;
-};
-
-/**
- * struct drm_svm_coord_range - a range of addresses mapped for GPUs
- * @itree: node in &drm_svm_coord_notifier.ranges, in bytes, last inclusive
- * @svm: the manager
- * @notifier: the notifier whose chunk holds the range (dangling once the
- *	range is out of the tree: check @unmapped under the notifier lock)
- * @ref: references: the notifier's range tree holds one, each user one
- * @lock: serializes validation of the range: concurrent faults of several
- *	GPUs queue here and reuse the pages the first one faulted
- * @pfns: the pages of the last hmm_range_fault(), valid while
- *	@pfns_valid and @pfns_seq is the notifier's current sequence
- * @pfns_seq: the notifier sequence @pfns were faulted under
- * @pfns_valid: @pfns hold a complete fault
- * @pfns_write: @pfns were faulted for writing
- * @mapped: GPUs with page-table entries for the range
- * @writable: GPUs among @mapped whose entries allow writes
- * @unmapped: the CPU mapping is gone (or the range was retired): the range
- *	is never mapped again and waits to be destroyed
- * @holes: some pages left the range (see @gone): it waits to be split and
- *	is not mapped again before
- * @dma_whole: GPUs whose DMA mappings the second notifier pass must drop
- *	whole because the invalidated part could not be split off
- * @restore: GPUs that cannot fault and lost mappings of the range, for
- *	the restore worker
- * @restore_tries: failed restores of the range in a row
- * @restore_at: jiffies before which the restore worker leaves it alone
- * @gc_link: entry in &drm_svm_coord.gc_list
- * @restore_link: entry in &drm_svm_coord.restore_list
- * @pages: per GPU, the DMA addresses of the pages, allocated on first use
- * @gone: one bit per page: the page left the range (unmapped, or
- *	invalidated while the rest of the range was not)
- *
- * @mapped, @writable and @pages change under the notifier lock held for
- * writing, or held for reading together with @lock. @pfns* change under
- * @lock. @unmapped, @holes, @gone, @dma_whole, @restore* and the links
- * change under the notifier lock held for writing.
- */
-struct drm_svm_coord_range {
-	struct interval_tree_node itree;
-	struct drm_svm_coord *svm;
-	struct drm_svm_coord_notifier *notifier;
-	struct kref ref;
-	struct mutex lock;	/* serializes validation */
-	unsigned long *pfns;
-	unsigned long pfns_seq;
-	bool pfns_valid;
-	bool pfns_write;
-	u64 mapped;
-	u64 writable;
-	bool unmapped;
-	bool holes;
-	u64 dma_whole;
-	u64 restore;
-	unsigned int restore_tries;
-	unsigned long restore_at;
-	struct list_head gc_link;
-	struct list_head restore_link;
-	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
-	unsigned long gone[];
-};
-
-/**
- * struct drm_svm_coord_run - a run of pages that stay together
- * @first: index of its first page in the range
- * @count: number of pages
- */
-struct drm_svm_coord_run {
-	unsigned long first;
-	unsigned long count;
-};
-
-static inline struct mm_struct *svm_mm(struct drm_svm_coord *svm)
-{
-	return svm->mn.mm;
-}
-
-static inline unsigned long
-drm_svm_coord_range_start(const struct drm_svm_coord_range *range)
-{
-	return range->itree.start;
-}
-
-static inline unsigned long
-drm_svm_coord_range_end(const struct drm_svm_coord_range *range)
-{
-	return range->itree.last + 1;
-}
-
-static inline void drm_svm_coord_count(struct drm_svm_coord *svm,
-				       struct drm_svm_coord_dev *dev,
-				       enum drm_svm_coord_stat stat, u64 n)
-{
-	atomic64_add(n, &svm->stats[stat]);
-	if (dev)
-		atomic64_add(n, &dev->stats[stat]);
-}
-
-/**
  * struct drm_svm_coord_topology - the GPUs as the residency policy sees them
  * @vram: GPUs with device memory
  * @room: GPUs whose device memory can take the range now
@@ -383,6 +196,202 @@ struct drm_svm_coord_decision {
 	u32 rule;
 };
 
+/**
+ * struct drm_svm_coord - the per-mm manager
+ * @mn: MMU notifier singleton of the mm (mmu_notifier_get()), whose
+ *	reference count is the manager's
+ * @lock: protects @attached, @can_fault, @devs, @attrs and @dead (writers:
+ *	attach, detach, set_attr); held for reading across a GPU fault
+ * @attached: indices of the attached GPUs
+ * @can_fault: indices of the attached GPUs that recover from page faults
+ * @vram: indices of the attached GPUs with VRAM
+ * @devs: the attached GPUs by index
+ * @attrs: the attribute tree of the mm
+ * @dead: the mm has exited; no new attachment
+ * @range_lock: protects @notifiers and the range trees of the notifiers
+ *	against concurrent changes (lookups in the notifier callback rely on
+ *	the notifier lock instead, see Locking)
+ * @notifiers: interval tree of &struct drm_svm_coord_notifier, in bytes
+ * @notifier_size: size and alignment of a notifier's chunk of addresses
+ * @gpusvm: a pages-only &struct drm_gpusvm: its notifier lock is the
+ *	manager's notifier lock, and its pages API faults and DMA-maps
+ * @gc_list: ranges the GC worker must split or destroy (notifier lock)
+ * @gc_work: the GC worker, see Garbage collection
+ * @restore_list: ranges whose mappings GPUs that cannot fault lost and
+ *	wait to get back, each holding a reference (notifier lock)
+ * @restore_work: the restore worker, see Restore
+ * @restoring: ranges the restore worker took off @restore_list and is
+ *	working on (notifier lock)
+ * @quiesced: GPUs whose queues the coordinator stopped and the restore
+ *	worker has not resumed yet (notifier lock)
+ * @id: number of the manager in debugfs
+ * @link: entry in the list of managers, for debugfs
+ * @stats: counters, see &enum drm_svm_coord_stat
+ */
+struct drm_svm_coord {
+	struct mmu_notifier mn;
+	struct rw_semaphore lock;
+	u64 attached;
+	u64 can_fault;
+	u64 vram;
+	struct drm_svm_coord_dev *devs[DRM_SVM_COORD_MAX_DEVS];
+	struct drm_svm_coord_attr_tree attrs;
+	bool dead;
+	struct mutex range_lock;	/* see Locking */
+	struct rb_root_cached notifiers;
+	unsigned long notifier_size;
+	struct drm_gpusvm gpusvm;
+	struct list_head gc_list;
+	struct work_struct gc_work;
+	struct list_head restore_list;
+	struct delayed_work restore_work;
+	unsigned int restoring;
+	u64 quiesced;
+	unsigned int id;
+	struct list_head link;
+	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
+};
+
+/**
+ * struct drm_svm_coord_dev - a GPU attached to a manager
+ * @svm: the manager, referenced while attached
+ * @drm: the GPU's DRM device
+ * @ops: its backend operations
+ * @caps: its capabilities
+ * @priv: the driver's data
+ * @index: its bit in the manager's GPU bitmaps
+ * @stats: counters of what was done for this GPU
+ */
+struct drm_svm_coord_dev {
+	struct drm_svm_coord *svm;
+	struct drm_device *drm;
+	const struct drm_svm_coord_ops *ops;
+	struct drm_svm_coord_dev_caps caps;
+	void *priv;
+	unsigned int index;
+	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
+};
+
+/**
+ * struct drm_svm_coord_notifier - one MMU interval notifier for all GPUs
+ * @mn: the interval notifier, over a chunk of &drm_svm_coord.notifier_size
+ * @svm: the manager
+ * @itree: node in &drm_svm_coord.notifiers
+ * @ranges: interval tree of the &struct drm_svm_coord_range of the chunk
+ * @nr_ranges: number of ranges in @ranges
+ */
+struct drm_svm_coord_notifier {
+	struct mmu_interval_notifier mn;
+	struct drm_svm_coord *svm;
+	struct interval_tree_node itree;
+	struct rb_root_cached ranges;
+	unsigned int nr_ranges;
+};
+
+/**
+ * struct drm_svm_coord_range - a range of addresses mapped for GPUs
+ * @itree: node in &drm_svm_coord_notifier.ranges, in bytes, last inclusive
+ * @svm: the manager
+ * @notifier: the notifier whose chunk holds the range (dangling once the
+ *	range is out of the tree: check @unmapped under the notifier lock)
+ * @ref: references: the notifier's range tree holds one, each user one
+ * @lock: serializes validation of the range: concurrent faults of several
+ *	GPUs queue here and reuse the pages the first one faulted
+ * @pfns: the pages of the last hmm_range_fault(), valid while
+ *	@pfns_valid and @pfns_seq is the notifier's current sequence
+ * @pfns_seq: the notifier sequence @pfns were faulted under
+ * @pfns_valid: @pfns hold a complete fault
+ * @pfns_write: @pfns were faulted for writing
+ * @mapped: GPUs with page-table entries for the range
+ * @writable: GPUs among @mapped whose entries allow writes
+ * @unmapped: the CPU mapping is gone (or the range was retired): the range
+ *	is never mapped again and waits to be destroyed
+ * @holes: some pages left the range (see @gone): it waits to be split and
+ *	is not mapped again before
+ * @dma_whole: GPUs whose DMA mappings the second notifier pass must drop
+ *	whole because the invalidated part could not be split off
+ * @restore: GPUs that cannot fault and lost mappings of the range, for
+ *	the restore worker
+ * @restore_tries: failed restores of the range in a row
+ * @restore_at: jiffies before which the restore worker leaves it alone
+ * @gc_link: entry in &drm_svm_coord.gc_list
+ * @restore_link: entry in &drm_svm_coord.restore_list
+ * @loc: where the data was at the last fault, %DRM_SVM_COORD_LOC_SYSMEM
+ *	or the GPU whose VRAM holds it (see Migration)
+ * @pfns_owner: the device-private page owner @pfns were faulted with
+ * @thrash: thrash control state (see Thrash control)
+ * @pages: per GPU, the DMA addresses of the pages, allocated on first use
+ * @gone: one bit per page: the page left the range (unmapped, or
+ *	invalidated while the rest of the range was not)
+ *
+ * @mapped, @writable and @pages change under the notifier lock held for
+ * writing, or held for reading together with @lock. @pfns*, @loc and
+ * @thrash change under @lock. @unmapped, @holes, @gone, @dma_whole, @restore* and the links
+ * change under the notifier lock held for writing.
+ */
+struct drm_svm_coord_range {
+	struct interval_tree_node itree;
+	struct drm_svm_coord *svm;
+	struct drm_svm_coord_notifier *notifier;
+	struct kref ref;
+	struct mutex lock;	/* serializes validation */
+	unsigned long *pfns;
+	unsigned long pfns_seq;
+	bool pfns_valid;
+	bool pfns_write;
+	u64 mapped;
+	u64 writable;
+	bool unmapped;
+	bool holes;
+	u64 dma_whole;
+	u64 restore;
+	unsigned int restore_tries;
+	unsigned long restore_at;
+	struct list_head gc_link;
+	struct list_head restore_link;
+	u32 loc;
+	void *pfns_owner;
+	struct drm_svm_coord_thrash thrash;
+	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
+	unsigned long gone[];
+};
+
+/**
+ * struct drm_svm_coord_run - a run of pages that stay together
+ * @first: index of its first page in the range
+ * @count: number of pages
+ */
+struct drm_svm_coord_run {
+	unsigned long first;
+	unsigned long count;
+};
+
+static inline struct mm_struct *svm_mm(struct drm_svm_coord *svm)
+{
+	return svm->mn.mm;
+}
+
+static inline unsigned long
+drm_svm_coord_range_start(const struct drm_svm_coord_range *range)
+{
+	return range->itree.start;
+}
+
+static inline unsigned long
+drm_svm_coord_range_end(const struct drm_svm_coord_range *range)
+{
+	return range->itree.last + 1;
+}
+
+static inline void drm_svm_coord_count(struct drm_svm_coord *svm,
+				       struct drm_svm_coord_dev *dev,
+				       enum drm_svm_coord_stat stat, u64 n)
+{
+	atomic64_add(n, &svm->stats[stat]);
+	if (dev)
+		atomic64_add(n, &dev->stats[stat]);
+}
+
 /* Residency policy and thrash control: drm_svm_coord_policy.c. Pure. */
 bool drm_svm_coord_reaches(const struct drm_svm_coord_topology *topo,
 			   unsigned int gpu, u32 loc);
@@ -475,6 +484,8 @@ u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end);
 int drm_svm_coord_map_span(struct drm_svm_coord_dev *dev,
 			   unsigned long start, unsigned long end);
+int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
+				unsigned long start, unsigned long end);
 void drm_svm_coord_workers_stop(struct drm_svm_coord *svm);
 void drm_svm_coord_flush_workers(struct drm_svm_coord *svm);
 void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,

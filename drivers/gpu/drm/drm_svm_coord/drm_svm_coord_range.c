@@ -5,6 +5,8 @@
 
 #include <linux/hmm.h>
 #include <linux/interval_tree.h>
+#include <linux/ktime.h>
+#include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
@@ -133,17 +135,58 @@
  *    read-only VMA or to a range with %DRM_SVM_COORD_FLAG_GPU_RO.
  * 2. The range is found or created, and its mutex taken. GPUs that fault
  *    on the same range at the same time queue on that mutex.
- * 3. Unless the range's pages from an earlier fault are still current
+ * 3. When a GPU with VRAM is attached, the residency policy decides where
+ *    the data should be for this GPU, and it is moved there first (see
+ *    Migration).
+ * 4. Unless the range's pages from an earlier fault are still current
  *    (their notifier sequence did not move), hmm_range_fault() runs once,
- *    for writing when the VMA allows it, and the result is kept.
- * 4. The pages are DMA-mapped for the GPU (drm_gpusvm_map_pages()): one
+ *    for writing when the VMA allows it, and the result is kept. Device
+ *    pages are handed out as they are to GPUs sharing the faulting GPU's
+ *    device-private page owner, other device pages come back to RAM.
+ * 5. The pages are DMA-mapped for the GPU (drm_gpusvm_map_pages()): one
  *    hmm_range_fault() serves every GPU, DMA mapping stays per device.
- * 5. The backend prepares its page tables (&drm_svm_coord_ops.prepare),
+ * 6. The backend prepares its page tables (&drm_svm_coord_ops.prepare),
  *    then, under the notifier lock held for reading and after checking the
  *    notifier sequence once more, writes the entries
  *    (&drm_svm_coord_ops.map). A race with an invalidation anywhere in
  *    these steps restarts from step 3 (counted as a retry); the mmap lock
  *    is never held across a backend call.
+ */
+
+/**
+ * DOC: Migration
+ *
+ * A GPU attached with VRAM (&drm_svm_coord_dev_caps.dpagemap) gives the
+ * manager a place to move data to. Each range remembers where its data was
+ * at its last fault (&drm_svm_coord_range.loc, read back from the pages
+ * hmm_range_fault() returned) and its thrash state. Under the range's
+ * mutex, which every GPU faulting on the range takes in turn, the fault
+ * path asks drm_svm_coord_decide() where the data should be for the
+ * faulting GPU and acts on the answer before it faults the pages:
+ *
+ * - to system memory: hmm_range_fault() without a device-private owner,
+ *   so that each device page comes back through drm_pagemap's
+ *   &dev_pagemap_ops.migrate_to_ram, which moves its whole allocation;
+ * - to a GPU's VRAM: &drm_svm_coord_ops.devmem_alloc, then
+ *   drm_pagemap_migrate_to_devmem(). Pages in the VRAM of a peer that
+ *   shares the target's owner move directly, VRAM to VRAM, with the peer's
+ *   copy engine; pages in a VRAM out of the target's reach go through
+ *   system memory first.
+ *
+ * So decide → migrate → map happens once per range at a time, and GPUs
+ * that fault on the range together get one decision each, in turn; the
+ * second usually finds the data where the first put it. The move fires the
+ * range's notifier once (one migrate_vma), which unmaps every GPU; the
+ * faulting GPU maps at once, the others when they fault again, and GPUs
+ * that cannot fault get their mappings back from the restore worker, as
+ * after any invalidation.
+ *
+ * The time each move takes feeds the range's thrash control (see Thrash
+ * control). A move that fails (no room in the target VRAM, a VMA that is
+ * not anonymous, a race) leaves the data where it is: with no room, the
+ * policy is asked again without that GPU, otherwise the GPU maps the data
+ * where it is. Explicit prefetches (%DRM_SVM_COORD_ATTR_PREFETCH_LOC) go
+ * through the same path from drm_svm_coord_set_attr(), before any fault.
  */
 
 /**
@@ -192,6 +235,40 @@ static unsigned int restore_retries = 8;
 module_param(restore_retries, uint, 0644);
 MODULE_PARM_DESC(restore_retries,
 		 "Attempts to restore a range for GPUs that cannot fault before giving up (default 8)");
+
+static unsigned int thrash_threshold = 3;
+module_param(thrash_threshold, uint, 0644);
+MODULE_PARM_DESC(thrash_threshold,
+		 "Migrations in a row that throttle a range, 0: no thrash control (default 3)");
+static unsigned int thrash_lapse_us = 500;
+module_param(thrash_lapse_us, uint, 0644);
+MODULE_PARM_DESC(thrash_lapse_us, "Floor of the thrash window in µs (default 500)");
+static unsigned int thrash_cost_mult = 16;
+module_param(thrash_cost_mult, uint, 0644);
+MODULE_PARM_DESC(thrash_cost_mult,
+		 "Thrash window in migration costs of the range (default 16)");
+static unsigned int thrash_pin_after = 2;
+module_param(thrash_pin_after, uint, 0644);
+MODULE_PARM_DESC(thrash_pin_after, "Migrations while throttled that pin a range (default 2)");
+static unsigned int thrash_quiet_ms = 1000;
+module_param(thrash_quiet_ms, uint, 0644);
+MODULE_PARM_DESC(thrash_quiet_ms, "Floor of the quiet period that ends thrashing in ms (default 1000)");
+static unsigned int thrash_quiet_mult = 256;
+module_param(thrash_quiet_mult, uint, 0644);
+MODULE_PARM_DESC(thrash_quiet_mult,
+		 "Quiet period in migration costs of the range (default 256)");
+
+static void thrash_params(struct drm_svm_coord_thrash_params *p)
+{
+	*p = (struct drm_svm_coord_thrash_params) {
+		.threshold = READ_ONCE(thrash_threshold),
+		.lapse_ns = (u64)READ_ONCE(thrash_lapse_us) * NSEC_PER_USEC,
+		.cost_mult = READ_ONCE(thrash_cost_mult),
+		.pin_after = max(READ_ONCE(thrash_pin_after), 1u),
+		.quiet_ns = (u64)READ_ONCE(thrash_quiet_ms) * NSEC_PER_MSEC,
+		.quiet_mult = READ_ONCE(thrash_quiet_mult),
+	};
+}
 
 #define RESTORE_DELAY_MS	1
 #define RESTORE_BACKOFF_MS	10
@@ -721,6 +798,7 @@ range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
 	INIT_LIST_HEAD(&range->restore_link);
 	range->svm = n->svm;
 	range->notifier = n;
+	range->loc = DRM_SVM_COORD_LOC_SYSMEM;
 	range->itree.start = start;
 	range->itree.last = end - 1;
 	return range;
@@ -887,6 +965,8 @@ again:
 
 		piece->mapped = range->mapped;
 		piece->writable = range->writable;
+		piece->loc = range->loc;
+		piece->thrash = range->thrash;
 		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
 			if (!piece->pages[i])
 				continue;
@@ -1223,20 +1303,24 @@ again:
 
 /* Step 3 of the fault path: fault the pages unless the kept ones are current. */
 static int range_fault_pages(struct drm_svm_coord *svm,
-			     struct drm_svm_coord_range *range, bool write,
-			     unsigned long *seq)
+			     struct drm_svm_coord_range *range, void *owner,
+			     bool write, unsigned long *seq)
 {
 	struct drm_svm_coord_notifier *n = range->notifier;
 	struct hmm_range hmm_range = {
 		.notifier = &n->mn,
 		.start = drm_svm_coord_range_start(range),
 		.end = drm_svm_coord_range_end(range),
+		.dev_private_owner = owner,
 	};
 	int err;
 
 	lockdep_assert_held(&range->lock);
 
+	/* Pages in VRAM were handed out for the owner they were faulted with. */
 	if (range->pfns_valid && (range->pfns_write || !write) &&
+	    (range->pfns_owner == owner ||
+	     range->loc == DRM_SVM_COORD_LOC_SYSMEM) &&
 	    !mmu_interval_read_retry(&n->mn, range->pfns_seq)) {
 		*seq = range->pfns_seq;
 		return 0;
@@ -1263,6 +1347,7 @@ static int range_fault_pages(struct drm_svm_coord *svm,
 
 	range->pfns_seq = hmm_range.notifier_seq;
 	range->pfns_write = write;
+	range->pfns_owner = owner;
 	range->pfns_valid = true;
 	*seq = range->pfns_seq;
 	return 0;
@@ -1335,6 +1420,8 @@ static int range_map_dev(struct drm_svm_coord *svm,
 	} else if (!(range->mapped & bit) ||
 		   (writable && !(range->writable & bit))) {
 		args.dma = pages->dma_addr;
+		if (pages->flags.has_devmem_pages)
+			args.flags |= DRM_SVM_COORD_MAP_DEVMEM;
 		err = dev->ops->map(dev, &args);
 		if (!err) {
 			range->mapped |= bit;
@@ -1342,10 +1429,234 @@ static int range_map_dev(struct drm_svm_coord *svm,
 				range->writable |= bit;
 			drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_MAPS,
 					    1);
+			if (range->loc != DRM_SVM_COORD_LOC_SYSMEM &&
+			    range->loc != dev->index)
+				drm_svm_coord_count(svm, dev,
+						    DRM_SVM_COORD_STAT_REMOTE_MAPS,
+						    1);
 		}
 	}
 	drm_gpusvm_notifier_unlock(&svm->gpusvm);
 	return err;
+}
+
+/* The GPUs as the residency policy sees them. Under the manager lock. */
+static void svm_topology(struct drm_svm_coord *svm,
+			 struct drm_svm_coord_topology *topo)
+{
+	u64 gpus = svm->attached, vram = svm->vram;
+	unsigned int g, h;
+
+	lockdep_assert_held(&svm->lock);
+
+	memset(topo, 0, sizeof(*topo));
+	topo->vram = vram;
+	/* Room is found out by allocating: see range_place(). */
+	topo->room = vram;
+	for_each_set_bit(g, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS) {
+		void *owner = svm->devs[g]->caps.pagemap_owner;
+
+		if (!owner)
+			continue;
+		for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_DEVS)
+			if (svm->devs[h]->caps.pagemap_owner == owner)
+				topo->reach[g] |= BIT_ULL(h);
+	}
+}
+
+/* The GPU of the manager whose VRAM @page is, or DRM_SVM_COORD_LOC_MIXED. */
+static u32 page_location(struct drm_svm_coord *svm, struct page *page)
+{
+	struct drm_pagemap *dpagemap = drm_pagemap_page_to_dpagemap(page);
+	u64 vram = svm->vram;
+	unsigned int h;
+
+	for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_DEVS)
+		if (svm->devs[h]->caps.dpagemap == dpagemap)
+			return h;
+	return DRM_SVM_COORD_LOC_MIXED;
+}
+
+/*
+ * Where the faulted pages of @range are: system memory, the VRAM of one
+ * GPU (some pages may be in system memory), or DRM_SVM_COORD_LOC_MIXED for
+ * pages in several VRAMs or in a VRAM the manager does not know.
+ */
+static u32 pfns_location(struct drm_svm_coord *svm,
+			 struct drm_svm_coord_range *range)
+{
+	u32 loc = DRM_SVM_COORD_LOC_SYSMEM;
+	struct dev_pagemap *last = NULL;
+	unsigned long i;
+
+	lockdep_assert_held(&range->lock);
+
+	for (i = 0; i < range_npages(range); i++) {
+		struct page *page;
+
+		if (!(range->pfns[i] & HMM_PFN_VALID))
+			continue;
+		page = hmm_pfn_to_page(range->pfns[i]);
+		if (!is_device_private_page(page) || page_pgmap(page) == last)
+			continue;
+		if (last)
+			return DRM_SVM_COORD_LOC_MIXED;
+		last = page_pgmap(page);
+		loc = page_location(svm, page);
+		if (loc == DRM_SVM_COORD_LOC_MIXED)
+			return loc;
+	}
+	return loc;
+}
+
+static bool same_group(struct drm_svm_coord *svm, u32 a, u32 b)
+{
+	if (a >= DRM_SVM_COORD_MAX_DEVS || b >= DRM_SVM_COORD_MAX_DEVS)
+		return false;
+	return svm->devs[a]->caps.pagemap_owner ==
+	       svm->devs[b]->caps.pagemap_owner;
+}
+
+/*
+ * Bring every page of @range to system memory: hmm_range_fault() without
+ * an owner makes the CPU fault path migrate device pages back
+ * (&dev_pagemap_ops.migrate_to_ram, drm_pagemap's).
+ */
+static int range_to_ram(struct drm_svm_coord *svm,
+			struct drm_svm_coord_range *range)
+{
+	unsigned long seq;
+	int err;
+
+	range->pfns_valid = false;
+	err = range_fault_pages(svm, range, NULL, false, &seq);
+	if (!err)
+		range->loc = pfns_location(svm, range);
+	if (!err && range->loc != DRM_SVM_COORD_LOC_SYSMEM)
+		err = -EAGAIN;	/* raced with another move */
+	return err;
+}
+
+/* Move @range's data to @to for @dev (NULL: a prefetch). See Migration. */
+static int range_migrate(struct drm_svm_coord *svm,
+			 struct drm_svm_coord_range *range,
+			 struct drm_svm_coord_dev *dev,
+			 const struct drm_svm_coord_topology *topo, u32 to)
+{
+	const struct drm_pagemap_migrate_details details = {
+		.can_migrate_same_pagemap = 1,
+	};
+	unsigned long start = drm_svm_coord_range_start(range);
+	unsigned long end = drm_svm_coord_range_end(range);
+	struct drm_svm_coord_thrash_params params;
+	struct mm_struct *mm = svm_mm(svm);
+	u32 old = range->thrash.state;
+	u64 t0 = ktime_get_ns(), now;
+	int err = 0;
+
+	lockdep_assert_held(&range->lock);
+
+	/* Out of reach of the target: through system memory first. */
+	if (to == DRM_SVM_COORD_LOC_SYSMEM ||
+	    (range->loc != DRM_SVM_COORD_LOC_SYSMEM &&
+	     !same_group(svm, range->loc, to)))
+		err = range_to_ram(svm, range);
+
+	if (!err && to != DRM_SVM_COORD_LOC_SYSMEM) {
+		struct drm_svm_coord_dev *tdev = svm->devs[to];
+		struct drm_pagemap_devmem *devmem;
+
+		devmem = tdev->ops->devmem_alloc(tdev, mm, end - start);
+		if (IS_ERR(devmem)) {
+			err = PTR_ERR(devmem);
+		} else {
+			mmap_read_lock(mm);
+			err = drm_pagemap_migrate_to_devmem(devmem, mm, start,
+							    end, &details);
+			mmap_read_unlock(mm);
+		}
+		range->pfns_valid = false;
+	}
+	if (err) {
+		drm_svm_coord_count(svm, dev,
+				    DRM_SVM_COORD_STAT_MIGRATION_FAILURES, 1);
+		return err;
+	}
+
+	now = ktime_get_ns();
+	range->loc = to;
+	drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_MIGRATIONS, 1);
+	drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_MIGRATED_PAGES,
+			    range_npages(range));
+	thrash_params(&params);
+	drm_svm_coord_thrash_migrated(&range->thrash, &params, topo, now,
+				      dev ? dev->index : 0, to, now - t0);
+	if (range->thrash.state != old &&
+	    range->thrash.state == DRM_SVM_COORD_THRASH_THROTTLED)
+		drm_svm_coord_count(svm, NULL,
+				    DRM_SVM_COORD_STAT_THRASH_THROTTLES, 1);
+	if (range->thrash.state != old &&
+	    range->thrash.state == DRM_SVM_COORD_THRASH_PINNED)
+		drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_THRASH_PINS, 1);
+	return 0;
+}
+
+/*
+ * Decide where @range's data should be for @dev (or, for a prefetch with
+ * @dev NULL, at @request) and move it there. A failed move leaves the data
+ * where it is, to be mapped there. See Migration.
+ *
+ * Return: 0, or -EPERM when the GPU must not map the range.
+ */
+static int range_place(struct drm_svm_coord *svm,
+		       struct drm_svm_coord_range *range,
+		       struct drm_svm_coord_dev *dev,
+		       const struct drm_svm_coord_attrs *attrs, u32 request)
+{
+	struct drm_svm_coord_thrash_params params;
+	struct drm_svm_coord_topology topo;
+	struct drm_svm_coord_policy_in in = {
+		.attrs = attrs,
+		.topo = &topo,
+		.gpu = dev ? dev->index : DRM_SVM_COORD_MAX_DEVS,
+		.request = request,
+	};
+	u64 now = ktime_get_ns();
+	unsigned int tries;
+
+	lockdep_assert_held(&range->lock);
+
+	svm_topology(svm, &topo);
+	thrash_params(&params);
+	for (tries = 0; tries < 3; tries++) {
+		struct drm_svm_coord_decision d, naive;
+		int err;
+
+		in.cur = range->loc;
+		in.thrash = drm_svm_coord_thrash_tick(&range->thrash, &params,
+						      now);
+		in.pin_loc = range->thrash.pin_loc;
+		d = drm_svm_coord_decide(&in);
+		if (d.action == DRM_SVM_COORD_REFUSE)
+			return -EPERM;
+		if (d.action == DRM_SVM_COORD_MAP) {
+			/* Held in place against what the GPU wanted? */
+			in.thrash = DRM_SVM_COORD_THRASH_NORMAL;
+			naive = drm_svm_coord_decide(&in);
+			if (dev && naive.action == DRM_SVM_COORD_MIGRATE)
+				drm_svm_coord_thrash_pressure(&range->thrash,
+							      now, dev->index);
+			return 0;
+		}
+		err = range_migrate(svm, range, dev, &topo, d.loc);
+		if (err == -ENOMEM && d.loc != DRM_SVM_COORD_LOC_SYSMEM) {
+			/* No room there: decide again without it. */
+			topo.room &= ~BIT_ULL(d.loc);
+			continue;
+		}
+		return 0;
+	}
+	return 0;
 }
 
 /* Make @range usable by @dev: fault once for all GPUs, map for @dev. */
@@ -1380,11 +1691,29 @@ static int range_validate(struct drm_svm_coord *svm,
 			err = 0;
 			break;
 		}
-		err = range_fault_pages(svm, range, write, &seq);
+		if (svm->vram) {
+			err = range_place(svm, range, dev, &w->attrs,
+					  DRM_SVM_COORD_LOC_UNDEFINED);
+			if (err)
+				break;
+		}
+		err = range_fault_pages(svm, range, dev->caps.pagemap_owner,
+					write, &seq);
 		if (err == -EPERM && write) {
 			/* The range reaches into a read-only VMA. */
 			write = false;
 			continue;
+		}
+		if (!err && svm->vram) {
+			u32 loc = pfns_location(svm, range);
+
+			/* Not where the decision assumed: decide again. */
+			if (loc != range->loc) {
+				range->loc = loc;
+				err = -EAGAIN;
+			}
+			if (loc == DRM_SVM_COORD_LOC_MIXED)
+				err = range_to_ram(svm, range) ?: -EAGAIN;
 		}
 		if (!err)
 			err = range_map_dev(svm, range, dev, seq, gpu_ro);
@@ -1465,6 +1794,61 @@ int drm_svm_coord_map_span(struct drm_svm_coord_dev *dev,
 			next = addr + PAGE_SIZE;
 		else if (err)
 			return err;
+	}
+	return 0;
+}
+
+/**
+ * drm_svm_coord_prefetch_span() - move addresses to their prefetch location
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @end: end address (exclusive), page aligned
+ *
+ * Creates the ranges of [@start, @end) that do not exist yet and moves
+ * their data to the prefetch location of their attributes, before any GPU
+ * faults on them. Pages no VMA covers are skipped; a move that fails
+ * leaves the data where it is. Called with the manager lock held and a
+ * reference on the mm.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
+				unsigned long start, unsigned long end)
+{
+	struct drm_svm_coord_range *range;
+	struct drm_svm_coord_where w;
+	unsigned long addr, next;
+
+	lockdep_assert_held(&svm->lock);
+
+	for (addr = start; addr < end; addr = next) {
+		next = addr + PAGE_SIZE;
+		if (where_is(svm, addr, &w))
+			continue;
+		if (w.attrs.prefetch_loc == DRM_SVM_COORD_LOC_UNDEFINED) {
+			next = w.hi;
+			continue;
+		}
+		mutex_lock(&svm->range_lock);
+		range = range_find_or_create(svm, &w, addr);
+		mutex_unlock(&svm->range_lock);
+		if (IS_ERR(range))
+			return PTR_ERR(range);
+
+		mutex_lock(&range->lock);
+		/*
+		 * A range never faulted does not know where its data is (the
+		 * attribute change retired the one that knew): move it
+		 * whatever the hint says, through system memory if needed.
+		 */
+		if (!range->pfns_valid)
+			range->loc = DRM_SVM_COORD_LOC_MIXED;
+		if (!range->unmapped && !range->holes)
+			range_place(svm, range, NULL, &w.attrs,
+				    w.attrs.prefetch_loc);
+		next = drm_svm_coord_range_end(range);
+		mutex_unlock(&range->lock);
+		range_put(range);
 	}
 	return 0;
 }
