@@ -24,6 +24,7 @@ extern "C" {
 #define DRM_VSVM_STATS		0x05
 #define DRM_VSVM_PT_SNAPSHOT	0x06
 #define DRM_VSVM_MAP		0x07
+#define DRM_VSVM_VRAM		0x08
 
 /**
  * struct drm_vsvm_info - DRM_IOCTL_VSVM_INFO: what this GPU is
@@ -164,7 +165,13 @@ struct drm_vsvm_access {
 #define DRM_VSVM_STAT_QUIESCES			16
 #define DRM_VSVM_STAT_RESUMES			17
 #define DRM_VSVM_STAT_RESTORE_FAILURES		18
-#define DRM_VSVM_STAT_NUM			19
+#define DRM_VSVM_STAT_MIGRATIONS		19
+#define DRM_VSVM_STAT_MIGRATED_PAGES		20
+#define DRM_VSVM_STAT_MIGRATION_FAILURES	21
+#define DRM_VSVM_STAT_REMOTE_MAPS		22
+#define DRM_VSVM_STAT_THRASH_THROTTLES		23
+#define DRM_VSVM_STAT_THRASH_PINS		24
+#define DRM_VSVM_STAT_NUM			25
 /* Room in &struct drm_vsvm_stats: counters may be added up to this. */
 #define DRM_VSVM_STAT_MAX			32
 
@@ -222,6 +229,30 @@ struct drm_vsvm_map {
 	__u64 size;
 };
 
+/**
+ * struct drm_vsvm_vram - DRM_IOCTL_VSVM_VRAM: the GPU's device memory
+ * @size: out: bytes of VRAM (0: the GPU has none, see vsvm.vram_mb)
+ * @used: out: bytes allocated
+ * @to_vram: out: bytes the copy engine moved into this VRAM from system
+ *	memory
+ * @to_ram: out: bytes moved out of this VRAM to system memory
+ * @from_peer: out: bytes moved into this VRAM from a peer's VRAM directly
+ * @group: out: the GPUs that reach each other's VRAM form a group, named
+ *	after its lowest GPU number; ~0 without VRAM
+ * @pad: zero
+ *
+ * Counters only grow; the file need not be attached.
+ */
+struct drm_vsvm_vram {
+	__u64 size;
+	__u64 used;
+	__u64 to_vram;
+	__u64 to_ram;
+	__u64 from_peer;
+	__u32 group;
+	__u32 pad;
+};
+
 #define DRM_IOCTL_VSVM_INFO \
 	DRM_IOR(DRM_COMMAND_BASE + DRM_VSVM_INFO, struct drm_vsvm_info)
 #define DRM_IOCTL_VSVM_ATTACH \
@@ -234,6 +265,8 @@ struct drm_vsvm_map {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_ACCESS, struct drm_vsvm_access)
 #define DRM_IOCTL_VSVM_STATS \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_STATS, struct drm_vsvm_stats)
+#define DRM_IOCTL_VSVM_VRAM \
+	DRM_IOR(DRM_COMMAND_BASE + DRM_VSVM_VRAM, struct drm_vsvm_vram)
 #define DRM_IOCTL_VSVM_PT_SNAPSHOT \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_PT_SNAPSHOT, \
 		struct drm_vsvm_pt_snapshot)

@@ -92,6 +92,27 @@ struct vsvm_leaf {
 
 static struct vsvm_gpu *vsvm_gpus[VSVM_MAX_GPUS];
 
+/**
+ * vsvm_num_gpus() - number of virtual GPUs
+ *
+ * Return: vsvm.num_gpus.
+ */
+unsigned int vsvm_num_gpus(void)
+{
+	return num_gpus;
+}
+
+/**
+ * vsvm_gpu_by_id() - a virtual GPU by number
+ * @id: its number, below vsvm_num_gpus()
+ *
+ * Return: the GPU.
+ */
+struct vsvm_gpu *vsvm_gpu_by_id(unsigned int id)
+{
+	return vsvm_gpus[id];
+}
+
 static struct vsvm_file *to_vsvm_file(struct drm_svm_coord_dev *dev)
 {
 	return drm_svm_coord_dev_priv(dev);
@@ -227,6 +248,13 @@ static void vsvm_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
 	vsvm_pt_clear(to_vsvm_file(dev), start, end);
 }
 
+static struct drm_pagemap_devmem *
+vsvm_devmem_alloc(struct drm_svm_coord_dev *dev, struct mm_struct *mm,
+		  unsigned long size)
+{
+	return vsvm_vram_alloc(to_vsvm_file(dev)->gpu, mm, size);
+}
+
 static void vsvm_quiesce(struct drm_svm_coord_dev *dev)
 {
 	atomic_inc(&to_vsvm_file(dev)->quiesced);
@@ -260,6 +288,7 @@ static const struct drm_svm_coord_ops vsvm_coord_ops = {
 	.unmap = vsvm_unmap,
 	.quiesce = vsvm_quiesce,
 	.resume = vsvm_resume,
+	.devmem_alloc = vsvm_devmem_alloc,
 };
 
 static struct vsvm_gpu *to_vsvm_gpu(struct drm_device *drm)
@@ -335,6 +364,7 @@ static int vsvm_attach_coord(struct vsvm_file *vf)
 	};
 	struct drm_svm_coord_dev *coord;
 
+	vsvm_vram_caps(vf->gpu, &caps);
 	coord = drm_svm_coord_attach(current->mm, &vf->gpu->drm,
 				     &vsvm_coord_ops, &caps, vf);
 	if (IS_ERR(coord))
@@ -400,6 +430,8 @@ static_assert(DRM_VSVM_FLAG_GPU_ALWAYS_MAPPED ==
 	      DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED);
 static_assert(DRM_VSVM_STAT_NUM == DRM_SVM_COORD_STAT_NUM);
 static_assert(DRM_VSVM_STAT_NUM <= DRM_VSVM_STAT_MAX);
+static_assert(DRM_VSVM_STAT_THRASH_PINS == DRM_SVM_COORD_STAT_THRASH_PINS);
+static_assert(DRM_VSVM_STAT_MIGRATIONS == DRM_SVM_COORD_STAT_MIGRATIONS);
 static_assert(DRM_VSVM_STAT_RESTORE_FAILURES ==
 	      DRM_SVM_COORD_STAT_RESTORE_FAILURES);
 static_assert(sizeof(struct drm_vsvm_attr) ==
@@ -462,11 +494,11 @@ static int vsvm_ioctl_get_attr(struct drm_device *drm, void *data,
 static int vsvm_touch(struct vsvm_file *vf, unsigned long addr, void *buf,
 		      size_t len, u32 op, u32 value)
 {
-	struct device *dev = vf->gpu->drm.dev;
 	bool write = op != DRM_VSVM_ACCESS_READ;
 	unsigned int off = offset_in_page(addr);
 	struct page *page;
 	void *vaddr;
+	u8 target;
 	u64 *pte;
 	u64 entry;
 	size_t i;
@@ -486,8 +518,12 @@ static int vsvm_touch(struct vsvm_file *vf, unsigned long addr, void *buf,
 		return quiesced ? -EBUSY : -EAGAIN;
 	}
 
-	/* The GPU's view: a bus address, which is a physical one here. */
-	page = pfn_to_page(PHYS_PFN(dma_to_phys(dev, entry & VSVM_PTE_ADDR)));
+	/* The GPU's view: a bus address, of system memory or of VRAM. */
+	page = vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target);
+	if (!page) {
+		spin_unlock(&vf->pt_lock);
+		return -EFAULT;
+	}
 	vaddr = kmap_local_page(page);
 	switch (op) {
 	case DRM_VSVM_ACCESS_READ:
@@ -663,10 +699,13 @@ static int vsvm_ioctl_pt_snapshot(struct drm_device *drm, void *data,
 	for (i = 0; i < args->npages; i++) {
 		u64 *pte = vsvm_pte(vf, args->addr + (i << PAGE_SHIFT));
 		u64 entry = pte ? *pte : 0;
+		u8 target = DRM_VSVM_PTE_TARGET_SYSTEM;
 
 		if (!(entry & VSVM_PTE_VALID))
 			continue;
-		entries[i] = DRM_VSVM_PTE_VALID | DRM_VSVM_PTE_TARGET_SYSTEM;
+		if (!vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target))
+			continue;
+		entries[i] = DRM_VSVM_PTE_VALID | target;
 		if (entry & VSVM_PTE_WRITE)
 			entries[i] |= DRM_VSVM_PTE_WRITE;
 	}
@@ -677,6 +716,13 @@ static int vsvm_ioctl_pt_snapshot(struct drm_device *drm, void *data,
 		err = -EFAULT;
 	kvfree(entries);
 	return err;
+}
+
+static int vsvm_ioctl_vram(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	vsvm_vram_info(to_vsvm_gpu(drm), data);
+	return 0;
 }
 
 static int vsvm_ioctl_map(struct drm_device *drm, void *data,
@@ -704,6 +750,7 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_PT_SNAPSHOT, vsvm_ioctl_pt_snapshot,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_MAP, vsvm_ioctl_map, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VRAM, vsvm_ioctl_vram, DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vsvm_fops = {
@@ -736,6 +783,7 @@ static void vsvm_gpu_destroy(struct vsvm_gpu *gpu)
 	struct faux_device *fdev = gpu->fdev;
 
 	drm_dev_unregister(&gpu->drm);
+	vsvm_vram_destroy(gpu);
 	devres_release_group(&fdev->dev, NULL);
 	faux_device_destroy(fdev);
 }
@@ -768,14 +816,20 @@ static int vsvm_gpu_create(unsigned int id)
 	gpu->fdev = fdev;
 	gpu->id = id;
 	gpu->can_fault = !(no_fault & BIT(id));
+	vsvm_gpus[id] = gpu;
 
-	err = drm_dev_register(&gpu->drm, 0);
+	err = vsvm_vram_create(gpu);
 	if (err)
 		goto err_release;
-	vsvm_gpus[id] = gpu;
+	err = drm_dev_register(&gpu->drm, 0);
+	if (err)
+		goto err_vram;
 	return 0;
 
+err_vram:
+	vsvm_vram_destroy(gpu);
 err_release:
+	vsvm_gpus[id] = NULL;
 	devres_release_group(&fdev->dev, NULL);
 err_destroy:
 	faux_device_destroy(fdev);
@@ -789,6 +843,9 @@ static int __init vsvm_init(void)
 
 	if (!num_gpus || num_gpus > VSVM_MAX_GPUS)
 		return -EINVAL;
+	err = vsvm_vram_check_params();
+	if (err)
+		return err;
 
 	for (i = 0; i < num_gpus; i++) {
 		err = vsvm_gpu_create(i);

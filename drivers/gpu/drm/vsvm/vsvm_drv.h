@@ -16,10 +16,15 @@
 #include <drm/drm_device.h>
 
 struct drm_pagemap_addr;
+struct drm_pagemap_devmem;
 struct drm_svm_coord_dev;
+struct drm_svm_coord_dev_caps;
+struct drm_vsvm_vram;
 struct faux_device;
 struct mm_struct;
+struct page;
 struct vsvm_baseline;
+struct vsvm_vram;
 
 /**
  * struct vsvm_gpu - a virtual GPU
@@ -27,12 +32,14 @@ struct vsvm_baseline;
  * @fdev: the faux device under it
  * @id: its number
  * @can_fault: it recovers from page faults
+ * @vram: its device memory, or NULL (see vsvm_vram.c)
  */
 struct vsvm_gpu {
 	struct drm_device drm;
 	struct faux_device *fdev;
 	unsigned int id;
 	bool can_fault;
+	struct vsvm_vram *vram;
 };
 
 /**
@@ -75,6 +82,19 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 		  bool writable);
 void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end);
+
+unsigned int vsvm_num_gpus(void);
+struct vsvm_gpu *vsvm_gpu_by_id(unsigned int id);
+
+int vsvm_vram_check_params(void);
+int vsvm_vram_create(struct vsvm_gpu *gpu);
+void vsvm_vram_destroy(struct vsvm_gpu *gpu);
+void vsvm_vram_caps(struct vsvm_gpu *gpu, struct drm_svm_coord_dev_caps *caps);
+struct drm_pagemap_devmem *vsvm_vram_alloc(struct vsvm_gpu *gpu,
+					   struct mm_struct *mm,
+					   unsigned long size);
+struct page *vsvm_vram_page(struct vsvm_gpu *gpu, u64 addr, u8 *target);
+void vsvm_vram_info(struct vsvm_gpu *gpu, struct drm_vsvm_vram *info);
 
 struct vsvm_baseline *vsvm_baseline_create(struct vsvm_file *vf,
 					   struct mm_struct *mm);
