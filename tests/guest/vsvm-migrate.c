@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ *
+ * VRAM and migration through the coordinator, on vsvm GPUs with device
+ * memory: boot with vsvm.num_gpus=4 vsvm.vram_mb=32 vsvm.topology=pairs,
+ * so GPUs 0-1 and 2-3 reach each other's VRAM and the pairs do not. Every
+ * page of every buffer carries a pattern that is checked after each move,
+ * through a GPU and through the CPU.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "vsvm-lib.h"
+
+#define NGPUS		4
+#define THRESHOLD	"/sys/module/drm_svm_coord/parameters/thrash_threshold"
+
+static struct drm_vsvm_stats stats(int fd)
+{
+	struct drm_vsvm_stats s = { .flags = DRM_VSVM_STATS_FLUSH };
+
+	if (xioctl(fd, DRM_IOCTL_VSVM_STATS, &s))
+		memset(&s, 0xff, sizeof(s));
+	return s;
+}
+
+static struct drm_vsvm_vram vram(int fd)
+{
+	struct drm_vsvm_vram v;
+
+	if (xioctl(fd, DRM_IOCTL_VSVM_VRAM, &v))
+		memset(&v, 0xff, sizeof(v));
+	return v;
+}
+
+static int set_attr(int fd, void *addr, size_t size, uint32_t type,
+		    uint32_t value)
+{
+	struct drm_vsvm_attr a = { .type = type, .value = value };
+	struct drm_vsvm_attrs args = {
+		.start = (uintptr_t)addr, .size = size,
+		.attrs = (uintptr_t)&a, .nattrs = 1,
+	};
+
+	return xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &args);
+}
+
+/* DRM_VSVM_PTE_TARGET_* of the GPU's entry for @addr, or -1 if none. */
+static int pte_target(int fd, void *addr)
+{
+	unsigned char e = 0;
+	struct drm_vsvm_pt_snapshot s = {
+		.addr = (uintptr_t)addr, .npages = 1, .entries = (uintptr_t)&e,
+	};
+
+	if (xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &s) ||
+	    !(e & DRM_VSVM_PTE_VALID))
+		return -1;
+	return e & DRM_VSVM_PTE_TARGET_MASK;
+}
+
+/* The pattern of page @i of a buffer marked @seed. */
+static uint64_t word(unsigned long seed, unsigned long i, unsigned long w)
+{
+	return (seed * 0x9e3779b97f4a7c15ull) ^ (i << 20) ^ w;
+}
+
+static void fill(char *p, size_t size, unsigned long seed)
+{
+	unsigned long i, w;
+
+	for (i = 0; i < size / PAGE; i++)
+		for (w = 0; w < PAGE / 8; w++)
+			((uint64_t *)(p + i * PAGE))[w] = word(seed, i, w);
+}
+
+/* Index of the first page of @p that does not hold the pattern, or -1. */
+static long check(const char *p, size_t size, unsigned long seed)
+{
+	unsigned long i, w;
+
+	for (i = 0; i < size / PAGE; i++)
+		for (w = 0; w < PAGE / 8; w++)
+			if (((const uint64_t *)(p + i * PAGE))[w] != word(seed, i, w))
+				return i;
+	return -1;
+}
+
+/* Read @size bytes at @p through GPU @fd and check the pattern. */
+static long gpu_check(int fd, char *p, size_t size, unsigned long seed)
+{
+	char *tmp = malloc(size);
+	long bad;
+
+	if (!tmp || gpu_access(fd, DRM_VSVM_ACCESS_READ, p, size, tmp, 0)) {
+		free(tmp);
+		return -2;
+	}
+	bad = check(tmp, size, seed);
+	free(tmp);
+	return bad;
+}
+
+/* Write the pattern @seed through GPU @fd. */
+static int gpu_fill(int fd, char *p, size_t size, unsigned long seed)
+{
+	char *tmp = malloc(size);
+	int err;
+
+	if (!tmp)
+		return -ENOMEM;
+	fill(tmp, size, seed);
+	err = gpu_access(fd, DRM_VSVM_ACCESS_WRITE, p, size, tmp, 0);
+	free(tmp);
+	return err;
+}
+
+static int write_param(const char *path, unsigned int v)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = fprintf(f, "%u\n", v) < 0 ? -EIO : 0;
+	if (fclose(f))
+		err = -errno;
+	return err;
+}
+
+FIXTURE(vram) {
+	int fd[NGPUS];
+	char *buf;
+};
+
+FIXTURE_SETUP(vram)
+{
+	int i;
+
+	for (i = 0; i < NGPUS; i++) {
+		self->fd[i] = open_gpu(i);
+		ASSERT_GE(self->fd[i], 0) TH_LOG("no vsvm GPU %d", i);
+		if (!vram(self->fd[i]).size)
+			SKIP(return, "boot with vsvm.vram_mb and vsvm.topology=pairs");
+		ASSERT_EQ(vsvm_attach(self->fd[i], 0), 0);
+	}
+	self->buf = alloc_aligned(SZ_2M);
+	ASSERT_NE(self->buf, NULL);
+	fill(self->buf, SZ_2M, 1);
+}
+
+FIXTURE_TEARDOWN(vram)
+{
+	int i;
+
+	for (i = 0; i < NGPUS; i++)
+		if (self->fd[i] >= 0)
+			close(self->fd[i]);
+}
+
+/* The topology the boot asked for: groups {0, 1} and {2, 3}. */
+TEST_F(vram, topology)
+{
+	ASSERT_EQ(vram(self->fd[0]).size, 32ull << 20);
+	ASSERT_EQ(vram(self->fd[0]).group, 0);
+	ASSERT_EQ(vram(self->fd[1]).group, 0);
+	ASSERT_EQ(vram(self->fd[2]).group, 2);
+	ASSERT_EQ(vram(self->fd[3]).group, 2);
+}
+
+/*
+ * First touch moves the range into the GPU's VRAM, the GPU reads it back
+ * from there, and a CPU read brings it home to RAM, intact.
+ */
+TEST_F(vram, first_touch_and_cpu_read)
+{
+	struct drm_vsvm_vram v0 = vram(self->fd[0]), v1;
+	struct drm_vsvm_stats s;
+
+	ASSERT_EQ(gpu_check(self->fd[0], self->buf, SZ_2M, 1), -1);
+	s = stats(self->fd[0]);
+	v1 = vram(self->fd[0]);
+	TH_LOG("migrations %llu pages %llu, VRAM used %llu, to_vram %llu",
+	       s.gpu[DRM_VSVM_STAT_MIGRATIONS],
+	       s.gpu[DRM_VSVM_STAT_MIGRATED_PAGES], v1.used,
+	       v1.to_vram - v0.to_vram);
+	ASSERT_EQ(s.gpu[DRM_VSVM_STAT_MIGRATIONS], 1);
+	ASSERT_EQ(s.gpu[DRM_VSVM_STAT_MIGRATED_PAGES], 512);
+	ASSERT_EQ(v1.to_vram - v0.to_vram, SZ_2M);
+	ASSERT_EQ(v1.used - v0.used, SZ_2M);
+	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+
+	/* The GPU writes in VRAM; the CPU reads and takes the data back. */
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 2), 0);
+	ASSERT_EQ(check(self->buf, SZ_2M, 2), -1);
+	v0 = vram(self->fd[0]);
+	ASSERT_EQ(v0.to_ram - v1.to_ram, SZ_2M);
+	ASSERT_EQ(v0.used, v1.used - SZ_2M);
+	/* The CPU's migration took the GPU's mapping away. */
+	ASSERT_EQ(pte_target(self->fd[0], self->buf), -1);
+}
+
+/* Between GPUs that reach each other: VRAM to VRAM, nothing through RAM. */
+TEST_F(vram, peer_migration)
+{
+	struct drm_vsvm_vram a0, a1, b0, b1;
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 3), 0);
+	a0 = vram(self->fd[0]);
+	b0 = vram(self->fd[1]);
+	ASSERT_EQ(gpu_check(self->fd[1], self->buf, SZ_2M, 3), -1);
+	a1 = vram(self->fd[0]);
+	b1 = vram(self->fd[1]);
+	TH_LOG("GPU1 from peer %llu, GPU0 to RAM %llu, GPU1 to VRAM %llu",
+	       b1.from_peer - b0.from_peer, a1.to_ram - a0.to_ram,
+	       b1.to_vram - b0.to_vram);
+	ASSERT_EQ(b1.from_peer - b0.from_peer, SZ_2M);
+	ASSERT_EQ(a1.to_ram - a0.to_ram, 0);
+	ASSERT_EQ(b1.to_vram - b0.to_vram, 0);
+	ASSERT_EQ(pte_target(self->fd[1], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(check(self->buf, SZ_2M, 3), -1);
+}
+
+/* Between GPUs that do not reach each other: through system memory. */
+TEST_F(vram, unconnected_through_ram)
+{
+	struct drm_vsvm_vram a0, a1, c0, c1;
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 4), 0);
+	a0 = vram(self->fd[0]);
+	c0 = vram(self->fd[2]);
+	ASSERT_EQ(gpu_check(self->fd[2], self->buf, SZ_2M, 4), -1);
+	a1 = vram(self->fd[0]);
+	c1 = vram(self->fd[2]);
+	ASSERT_EQ(a1.to_ram - a0.to_ram, SZ_2M);
+	ASSERT_EQ(c1.to_vram - c0.to_vram, SZ_2M);
+	ASSERT_EQ(c1.from_peer - c0.from_peer, 0);
+	ASSERT_EQ(pte_target(self->fd[2], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	/* GPU 0 lost its mapping and may not map GPU 2's VRAM. */
+	ASSERT_EQ(pte_target(self->fd[0], self->buf), -1);
+	ASSERT_EQ(check(self->buf, SZ_2M, 4), -1);
+}
+
+/* A preferred location is honoured: a peer maps it there remotely. */
+TEST_F(vram, preferred_location)
+{
+	struct drm_vsvm_stats s0, s1;
+
+	ASSERT_EQ(set_attr(self->fd[0], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_PREFERRED_LOC, 1), 0);
+	s0 = stats(self->fd[0]);
+	ASSERT_EQ(gpu_check(self->fd[0], self->buf, SZ_2M, 1), -1);
+	s1 = stats(self->fd[0]);
+	ASSERT_EQ(pte_target(self->fd[0], self->buf),
+		  DRM_VSVM_PTE_TARGET_PEER_VRAM);
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS] -
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS], 1);
+	ASSERT_EQ(s1.gpu[DRM_VSVM_STAT_REMOTE_MAPS] -
+		  s0.gpu[DRM_VSVM_STAT_REMOTE_MAPS], 1);
+	ASSERT_GE(vram(self->fd[1]).used, SZ_2M);
+	/* GPU 1 maps it in its own VRAM without moving it. */
+	ASSERT_EQ(gpu_check(self->fd[1], self->buf, SZ_2M, 1), -1);
+	ASSERT_EQ(pte_target(self->fd[1], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(stats(self->fd[0]).mgr[DRM_VSVM_STAT_MIGRATIONS],
+		  s1.mgr[DRM_VSVM_STAT_MIGRATIONS]);
+}
+
+/* Access in place: a peer maps the data where it is, nothing moves. */
+TEST_F(vram, access_in_place)
+{
+	struct drm_vsvm_stats s0, s1;
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 5), 0);
+	ASSERT_EQ(set_attr(self->fd[1], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_ACCESS_IN_PLACE, 1), 0);
+	s0 = stats(self->fd[1]);
+	ASSERT_EQ(gpu_check(self->fd[1], self->buf, SZ_2M, 5), -1);
+	s1 = stats(self->fd[1]);
+	/* The attribute change retired the range, GPU 0's data stayed put. */
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS],
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS]);
+	ASSERT_EQ(pte_target(self->fd[1], self->buf),
+		  DRM_VSVM_PTE_TARGET_PEER_VRAM);
+	ASSERT_EQ(check(self->buf, SZ_2M, 5), -1);
+}
+
+/* Prefetch moves data before any fault, and back to RAM on request. */
+TEST_F(vram, prefetch)
+{
+	struct drm_vsvm_vram c0 = vram(self->fd[2]), c1;
+	struct drm_vsvm_stats s0, s1;
+
+	s0 = stats(self->fd[2]);
+	ASSERT_EQ(set_attr(self->fd[2], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_PREFETCH_LOC, 2), 0);
+	c1 = vram(self->fd[2]);
+	s1 = stats(self->fd[2]);
+	ASSERT_EQ(c1.to_vram - c0.to_vram, SZ_2M);
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS] -
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS], 1);
+	ASSERT_EQ(s1.gpu[DRM_VSVM_STAT_FAULTS], s0.gpu[DRM_VSVM_STAT_FAULTS]);
+	/* The GPU finds it in its VRAM: it faults to map, nothing moves. */
+	ASSERT_EQ(gpu_check(self->fd[2], self->buf, SZ_2M, 1), -1);
+	ASSERT_EQ(stats(self->fd[2]).mgr[DRM_VSVM_STAT_MIGRATIONS],
+		  s1.mgr[DRM_VSVM_STAT_MIGRATIONS]);
+	ASSERT_EQ(set_attr(self->fd[2], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_PREFETCH_LOC, DRM_VSVM_LOC_SYSMEM), 0);
+	ASSERT_EQ(vram(self->fd[2]).to_ram - c1.to_ram, SZ_2M);
+	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
+}
+
+/*
+ * Two GPUs take turns writing the whole range @rounds times; returns the
+ * migrations the manager made, or -1.
+ */
+static long ping_pong(struct __test_metadata *_metadata, int a, int b,
+		      char *buf, unsigned int rounds, long *remote)
+{
+	struct drm_vsvm_stats s0 = stats(a), s1;
+	unsigned int i;
+
+	for (i = 0; i < rounds; i++)
+		if (gpu_fill(i & 1 ? b : a, buf, SZ_2M, 100 + i))
+			return -1;
+	if (check(buf, SZ_2M, 100 + rounds - 1) != -1)
+		return -1;
+	s1 = stats(a);
+	*remote = s1.mgr[DRM_VSVM_STAT_REMOTE_MAPS] -
+		  s0.mgr[DRM_VSVM_STAT_REMOTE_MAPS];
+	TH_LOG("%u turns: %llu migrations, %llu faults, %ld remote maps, %llu throttles, %llu pins",
+	       rounds,
+	       s1.mgr[DRM_VSVM_STAT_MIGRATIONS] - s0.mgr[DRM_VSVM_STAT_MIGRATIONS],
+	       s1.mgr[DRM_VSVM_STAT_FAULTS] - s0.mgr[DRM_VSVM_STAT_FAULTS],
+	       *remote,
+	       s1.mgr[DRM_VSVM_STAT_THRASH_THROTTLES] -
+	       s0.mgr[DRM_VSVM_STAT_THRASH_THROTTLES],
+	       s1.mgr[DRM_VSVM_STAT_THRASH_PINS] - s0.mgr[DRM_VSVM_STAT_THRASH_PINS]);
+	return s1.mgr[DRM_VSVM_STAT_MIGRATIONS] - s0.mgr[DRM_VSVM_STAT_MIGRATIONS];
+}
+
+/*
+ * Ping-pong: peers settle after a few moves, one maps the other's VRAM;
+ * GPUs out of each other's reach settle in system memory. With thrash
+ * control off (the naive policy) every turn moves the range.
+ */
+TEST_F_TIMEOUT(vram, ping_pong, 300)
+{
+	long n, remote;
+	char *other;
+
+	n = ping_pong(_metadata, self->fd[0], self->fd[1], self->buf, 1000,
+		      &remote);
+	ASSERT_GE(n, 1);
+	ASSERT_LE(n, 10);
+	ASSERT_GE(remote, 1);
+
+	other = alloc_aligned(SZ_2M);
+	ASSERT_NE(other, NULL);
+	n = ping_pong(_metadata, self->fd[0], self->fd[2], other, 1000, &remote);
+	ASSERT_GE(n, 1);
+	ASSERT_LE(n, 10);
+	ASSERT_EQ(pte_target(self->fd[0], other), DRM_VSVM_PTE_TARGET_SYSTEM);
+	ASSERT_EQ(pte_target(self->fd[2], other), DRM_VSVM_PTE_TARGET_SYSTEM);
+}
+
+/* The naive policy (thrash control off): every turn moves the range. */
+TEST_F_TIMEOUT(vram, ping_pong_naive, 900)
+{
+	long n, remote;
+	int err;
+
+	ASSERT_EQ(write_param(THRESHOLD, 0), 0);
+	n = ping_pong(_metadata, self->fd[0], self->fd[1], self->buf, 1000,
+		      &remote);
+	err = write_param(THRESHOLD, 3);
+	ASSERT_EQ(n, 1000);
+	ASSERT_EQ(remote, 0);
+	ASSERT_EQ(err, 0);
+}
+
+/* Fork with the data in VRAM: both sides read it intact. */
+TEST_F(vram, fork_with_vram)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 6), 0);
+	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(check(self->buf, SZ_2M, 6) == -1 ? 0 : 1);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ASSERT_EQ(gpu_check(self->fd[0], self->buf, SZ_2M, 6), -1);
+	ASSERT_EQ(check(self->buf, SZ_2M, 6), -1);
+}
+
+/* A process that exits with data in VRAM gives the VRAM back. */
+TEST(exit_with_vram)
+{
+	struct drm_vsvm_vram before, after;
+	int fd = open_gpu(3), status;
+	pid_t pid;
+
+	ASSERT_GE(fd, 0);
+	if (!vram(fd).size)
+		SKIP(return, "boot with vsvm.vram_mb");
+	before = vram(fd);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		int cfd = open_gpu(3);
+		char *p = alloc_aligned(4 * SZ_2M);
+
+		if (cfd < 0 || !p || vsvm_attach(cfd, 0))
+			_exit(1);
+		fill(p, 4 * SZ_2M, 7);
+		if (gpu_check(cfd, p, 4 * SZ_2M, 7) != -1 ||
+		    vram(cfd).used < before.used + 4 * SZ_2M)
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	after = vram(fd);
+	ASSERT_EQ(after.to_vram - before.to_vram, 4 * SZ_2M);
+	ASSERT_EQ(after.used, before.used);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
