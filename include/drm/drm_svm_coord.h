@@ -406,6 +406,79 @@ struct drm_svm_coord_stats {
 	u64 count[DRM_SVM_COORD_STAT_NUM];
 };
 
+/**
+ * enum drm_svm_coord_thrash_state - thrash control state of a range
+ * @DRM_SVM_COORD_THRASH_NORMAL: migrations follow the policy
+ * @DRM_SVM_COORD_THRASH_THROTTLED: GPUs that reach the data map it where
+ *	it is
+ * @DRM_SVM_COORD_THRASH_PINNED: the data stays at the pinned location
+ */
+enum drm_svm_coord_thrash_state {
+	DRM_SVM_COORD_THRASH_NORMAL,
+	DRM_SVM_COORD_THRASH_THROTTLED,
+	DRM_SVM_COORD_THRASH_PINNED,
+};
+
+/**
+ * enum drm_svm_coord_rule - the rule of the Residency policy that decided
+ * @DRM_SVM_COORD_RULE_NO_ACCESS: 1, no access
+ * @DRM_SVM_COORD_RULE_PREFETCH: 2, explicit prefetch
+ * @DRM_SVM_COORD_RULE_IN_PLACE: 3, access in place
+ * @DRM_SVM_COORD_RULE_PINNED: 4, pinned by thrash control
+ * @DRM_SVM_COORD_RULE_PREFERRED: 5, preferred location
+ * @DRM_SVM_COORD_RULE_THROTTLED: 6, throttled by thrash control
+ * @DRM_SVM_COORD_RULE_LOCAL: 7, the faulting GPU's VRAM
+ * @DRM_SVM_COORD_RULE_STAY: 7, where the data is
+ * @DRM_SVM_COORD_RULE_UNREACHABLE: 7, system memory, the data was out of
+ *	reach
+ * @DRM_SVM_COORD_RULE_NUM: number of rules, not a rule
+ */
+enum drm_svm_coord_rule {
+	DRM_SVM_COORD_RULE_NO_ACCESS,
+	DRM_SVM_COORD_RULE_PREFETCH,
+	DRM_SVM_COORD_RULE_IN_PLACE,
+	DRM_SVM_COORD_RULE_PINNED,
+	DRM_SVM_COORD_RULE_PREFERRED,
+	DRM_SVM_COORD_RULE_THROTTLED,
+	DRM_SVM_COORD_RULE_LOCAL,
+	DRM_SVM_COORD_RULE_STAY,
+	DRM_SVM_COORD_RULE_UNREACHABLE,
+	DRM_SVM_COORD_RULE_NUM,
+};
+
+/**
+ * struct drm_svm_coord_range_info - where a range's data is, and why
+ * @start: first address of the range
+ * @end: end of the range (exclusive)
+ * @loc: where the data was at the last fault or move (see Locations)
+ * @rule: the &enum drm_svm_coord_rule of the last residency decision, or
+ *	%DRM_SVM_COORD_RULE_NUM if none was taken
+ * @thrash: its &enum drm_svm_coord_thrash_state
+ * @pin_loc: the pinned location while PINNED
+ * @migrations: moves of the range
+ * @throttles: times it was throttled
+ * @pins: times it was pinned
+ * @cost_ns: moving average of the duration of its moves
+ * @window_ns: its thrash window now (see Thrash control)
+ * @quiet_ns: its quiet period now
+ * @mapped: GPUs with page-table entries for it
+ */
+struct drm_svm_coord_range_info {
+	unsigned long start;
+	unsigned long end;
+	u32 loc;
+	u32 rule;
+	u32 thrash;
+	u32 pin_loc;
+	u32 migrations;
+	u32 throttles;
+	u32 pins;
+	u64 cost_ns;
+	u64 window_ns;
+	u64 quiet_ns;
+	u64 mapped;
+};
+
 struct drm_svm_coord *drm_svm_coord_get(struct mm_struct *mm);
 void drm_svm_coord_put(struct drm_svm_coord *svm);
 
@@ -455,6 +528,9 @@ int drm_svm_coord_map(struct drm_svm_coord_dev *dev, unsigned long start,
 		      unsigned long size);
 
 void drm_svm_coord_flush(struct drm_svm_coord *svm);
+
+int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
+			     struct drm_svm_coord_range_info *info);
 
 void drm_svm_coord_read_stats(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_dev *dev,

@@ -64,19 +64,6 @@ struct drm_svm_coord_topology {
 };
 
 /**
- * enum drm_svm_coord_thrash_state - thrash control state of a range
- * @DRM_SVM_COORD_THRASH_NORMAL: migrations follow the policy
- * @DRM_SVM_COORD_THRASH_THROTTLED: GPUs that reach the data map it where
- *	it is
- * @DRM_SVM_COORD_THRASH_PINNED: the data stays at the pinned location
- */
-enum drm_svm_coord_thrash_state {
-	DRM_SVM_COORD_THRASH_NORMAL,
-	DRM_SVM_COORD_THRASH_THROTTLED,
-	DRM_SVM_COORD_THRASH_PINNED,
-};
-
-/**
  * struct drm_svm_coord_thrash_params - knobs of thrash control
  * @threshold: migrations in a row, each within the window of the last,
  *	that make the range throttled; 0 disables thrash control
@@ -155,33 +142,6 @@ enum drm_svm_coord_action {
 	DRM_SVM_COORD_MAP,
 	DRM_SVM_COORD_MIGRATE,
 	DRM_SVM_COORD_REFUSE,
-};
-
-/**
- * enum drm_svm_coord_rule - the rule of the Residency policy that decided
- * @DRM_SVM_COORD_RULE_NO_ACCESS: 1, no access
- * @DRM_SVM_COORD_RULE_PREFETCH: 2, explicit prefetch
- * @DRM_SVM_COORD_RULE_IN_PLACE: 3, access in place
- * @DRM_SVM_COORD_RULE_PINNED: 4, pinned by thrash control
- * @DRM_SVM_COORD_RULE_PREFERRED: 5, preferred location
- * @DRM_SVM_COORD_RULE_THROTTLED: 6, throttled by thrash control
- * @DRM_SVM_COORD_RULE_LOCAL: 7, the faulting GPU's VRAM
- * @DRM_SVM_COORD_RULE_STAY: 7, where the data is
- * @DRM_SVM_COORD_RULE_UNREACHABLE: 7, system memory, the data was out of
- *	reach
- * @DRM_SVM_COORD_RULE_NUM: number of rules, not a rule
- */
-enum drm_svm_coord_rule {
-	DRM_SVM_COORD_RULE_NO_ACCESS,
-	DRM_SVM_COORD_RULE_PREFETCH,
-	DRM_SVM_COORD_RULE_IN_PLACE,
-	DRM_SVM_COORD_RULE_PINNED,
-	DRM_SVM_COORD_RULE_PREFERRED,
-	DRM_SVM_COORD_RULE_THROTTLED,
-	DRM_SVM_COORD_RULE_LOCAL,
-	DRM_SVM_COORD_RULE_STAY,
-	DRM_SVM_COORD_RULE_UNREACHABLE,
-	DRM_SVM_COORD_RULE_NUM,
 };
 
 /**
@@ -320,14 +280,17 @@ struct drm_svm_coord_notifier {
  *	or the GPU whose VRAM holds it (see Migration)
  * @pfns_owner: the device-private page owner @pfns were faulted with
  * @thrash: thrash control state (see Thrash control)
+ * @rule: the rule of the last residency decision, %DRM_SVM_COORD_RULE_NUM
+ *	before the first
  * @pages: per GPU, the DMA addresses of the pages, allocated on first use
  * @gone: one bit per page: the page left the range (unmapped, or
  *	invalidated while the rest of the range was not)
  *
  * @mapped, @writable and @pages change under the notifier lock held for
- * writing, or held for reading together with @lock. @pfns*, @loc and
- * @thrash change under @lock. @unmapped, @holes, @gone, @dma_whole, @restore* and the links
- * change under the notifier lock held for writing.
+ * writing, or held for reading together with @lock. @pfns*, @loc,
+ * @thrash and @rule change under @lock. @unmapped, @holes, @gone,
+ * @dma_whole, @restore* and the links change under the notifier lock held
+ * for writing.
  */
 struct drm_svm_coord_range {
 	struct interval_tree_node itree;
@@ -352,6 +315,7 @@ struct drm_svm_coord_range {
 	u32 loc;
 	void *pfns_owner;
 	struct drm_svm_coord_thrash thrash;
+	u32 rule;
 	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
 	unsigned long gone[];
 };

@@ -799,6 +799,7 @@ range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
 	range->svm = n->svm;
 	range->notifier = n;
 	range->loc = DRM_SVM_COORD_LOC_SYSMEM;
+	range->rule = DRM_SVM_COORD_RULE_NUM;
 	range->itree.start = start;
 	range->itree.last = end - 1;
 	return range;
@@ -967,6 +968,7 @@ again:
 		piece->writable = range->writable;
 		piece->loc = range->loc;
 		piece->thrash = range->thrash;
+		piece->rule = range->rule;
 		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
 			if (!piece->pages[i])
 				continue;
@@ -1637,6 +1639,7 @@ static int range_place(struct drm_svm_coord *svm,
 						      now);
 		in.pin_loc = range->thrash.pin_loc;
 		d = drm_svm_coord_decide(&in);
+		range->rule = d.rule;
 		if (d.action == DRM_SVM_COORD_REFUSE)
 			return -EPERM;
 		if (d.action == DRM_SVM_COORD_MAP) {
@@ -2128,6 +2131,62 @@ int drm_svm_coord_map(struct drm_svm_coord_dev *dev, unsigned long start,
 	return err;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_map);
+
+/**
+ * drm_svm_coord_range_info() - where the data of a range is, and why
+ * @svm: the manager
+ * @addr: an address of the range
+ * @info: out
+ *
+ * Tells where the range holding @addr has its data, the rule of the
+ * residency policy that put it there, and its thrash state: see
+ * Residency policy and Thrash control.
+ *
+ * Return: 0, or -ENOENT when no range holds @addr.
+ */
+int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
+			     struct drm_svm_coord_range_info *info)
+{
+	struct drm_svm_coord_range *range = NULL;
+	struct drm_svm_coord_thrash_params params;
+	struct interval_tree_node *nn, *node;
+
+	down_read(&svm->lock);
+	mutex_lock(&svm->range_lock);
+	nn = interval_tree_iter_first(&svm->notifiers, addr, addr);
+	node = nn ? interval_tree_iter_first(&to_notifier(nn)->ranges, addr,
+					     addr) : NULL;
+	if (node) {
+		range = to_range(node);
+		kref_get(&range->ref);
+	}
+	mutex_unlock(&svm->range_lock);
+	up_read(&svm->lock);
+	if (!range)
+		return -ENOENT;
+
+	thrash_params(&params);
+	mutex_lock(&range->lock);
+	*info = (struct drm_svm_coord_range_info) {
+		.start = drm_svm_coord_range_start(range),
+		.end = drm_svm_coord_range_end(range),
+		.loc = range->loc,
+		.rule = range->rule,
+		.thrash = range->thrash.state,
+		.pin_loc = range->thrash.pin_loc,
+		.migrations = range->thrash.migrations,
+		.throttles = range->thrash.throttles,
+		.pins = range->thrash.pins,
+		.cost_ns = range->thrash.cost_ns,
+		.window_ns = drm_svm_coord_thrash_window(&range->thrash, &params),
+		.quiet_ns = drm_svm_coord_thrash_quiet(&range->thrash, &params),
+		.mapped = READ_ONCE(range->mapped),
+	};
+	mutex_unlock(&range->lock);
+	range_put(range);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_range_info);
 
 /**
  * drm_svm_coord_read_stats() - read counters
