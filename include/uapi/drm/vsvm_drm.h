@@ -25,6 +25,7 @@ extern "C" {
 #define DRM_VSVM_PT_SNAPSHOT	0x06
 #define DRM_VSVM_MAP		0x07
 #define DRM_VSVM_VRAM		0x08
+#define DRM_VSVM_RANGE_INFO	0x09
 
 /**
  * struct drm_vsvm_info - DRM_IOCTL_VSVM_INFO: what this GPU is
@@ -253,6 +254,63 @@ struct drm_vsvm_vram {
 	__u32 pad;
 };
 
+/**
+ * struct drm_vsvm_range_info - DRM_IOCTL_VSVM_RANGE_INFO: where the data of
+ * the coordinator's range holding an address is, and why
+ * @addr: in: an address of the range
+ * @start: out: first address of the range
+ * @end: out: end of the range (exclusive)
+ * @loc: out: where the data was at the last fault or move: a GPU index
+ *	(its VRAM) or DRM_VSVM_LOC_SYSMEM
+ * @rule: out: DRM_VSVM_RULE_*, the rule of the last placement decision
+ * @thrash: out: DRM_VSVM_THRASH_*
+ * @pin_loc: out: the pinned location while DRM_VSVM_THRASH_PINNED
+ * @migrations: out: moves of the range
+ * @throttles: out: times it was throttled
+ * @pins: out: times it was pinned
+ * @pad: zero
+ * @cost_ns: out: moving average of the duration of its moves
+ * @window_ns: out: its thrash window now
+ * @quiet_ns: out: its quiet period now
+ * @mapped: out: mask of the GPUs (coordinator indices) that map it
+ *
+ * ENOENT when no range holds @addr (nothing faulted it yet, or it was
+ * retired).
+ */
+struct drm_vsvm_range_info {
+	__u64 addr;
+	__u64 start;
+	__u64 end;
+	__u32 loc;
+	__u32 rule;
+	__u32 thrash;
+	__u32 pin_loc;
+	__u32 migrations;
+	__u32 throttles;
+	__u32 pins;
+	__u32 pad;
+	__u64 cost_ns;
+	__u64 window_ns;
+	__u64 quiet_ns;
+	__u64 mapped;
+};
+
+/* Rules of the coordinator's residency policy, in the order they apply. */
+#define DRM_VSVM_RULE_NO_ACCESS		0
+#define DRM_VSVM_RULE_PREFETCH		1
+#define DRM_VSVM_RULE_IN_PLACE		2
+#define DRM_VSVM_RULE_PINNED		3
+#define DRM_VSVM_RULE_PREFERRED		4
+#define DRM_VSVM_RULE_THROTTLED		5
+#define DRM_VSVM_RULE_LOCAL		6
+#define DRM_VSVM_RULE_STAY		7
+#define DRM_VSVM_RULE_UNREACHABLE	8
+#define DRM_VSVM_RULE_NONE		9	/* never decided */
+
+#define DRM_VSVM_THRASH_NORMAL		0
+#define DRM_VSVM_THRASH_THROTTLED	1
+#define DRM_VSVM_THRASH_PINNED		2
+
 #define DRM_IOCTL_VSVM_INFO \
 	DRM_IOR(DRM_COMMAND_BASE + DRM_VSVM_INFO, struct drm_vsvm_info)
 #define DRM_IOCTL_VSVM_ATTACH \
@@ -267,6 +325,9 @@ struct drm_vsvm_vram {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_STATS, struct drm_vsvm_stats)
 #define DRM_IOCTL_VSVM_VRAM \
 	DRM_IOR(DRM_COMMAND_BASE + DRM_VSVM_VRAM, struct drm_vsvm_vram)
+#define DRM_IOCTL_VSVM_RANGE_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_RANGE_INFO, \
+		 struct drm_vsvm_range_info)
 #define DRM_IOCTL_VSVM_PT_SNAPSHOT \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_PT_SNAPSHOT, \
 		struct drm_vsvm_pt_snapshot)

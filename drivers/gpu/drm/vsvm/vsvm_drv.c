@@ -431,6 +431,9 @@ static_assert(DRM_VSVM_FLAG_GPU_ALWAYS_MAPPED ==
 static_assert(DRM_VSVM_STAT_NUM == DRM_SVM_COORD_STAT_NUM);
 static_assert(DRM_VSVM_STAT_NUM <= DRM_VSVM_STAT_MAX);
 static_assert(DRM_VSVM_STAT_THRASH_PINS == DRM_SVM_COORD_STAT_THRASH_PINS);
+static_assert(DRM_VSVM_RULE_UNREACHABLE == DRM_SVM_COORD_RULE_UNREACHABLE);
+static_assert(DRM_VSVM_RULE_NONE == DRM_SVM_COORD_RULE_NUM);
+static_assert(DRM_VSVM_THRASH_PINNED == DRM_SVM_COORD_THRASH_PINNED);
 static_assert(DRM_VSVM_STAT_MIGRATIONS == DRM_SVM_COORD_STAT_MIGRATIONS);
 static_assert(DRM_VSVM_STAT_RESTORE_FAILURES ==
 	      DRM_SVM_COORD_STAT_RESTORE_FAILURES);
@@ -725,6 +728,40 @@ static int vsvm_ioctl_vram(struct drm_device *drm, void *data,
 	return 0;
 }
 
+static int vsvm_ioctl_range_info(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_vsvm_range_info *args = data;
+	struct drm_svm_coord_range_info info;
+	int err;
+
+	err = vsvm_check_attached(vf);
+	if (err)
+		return err;
+	if (!vf->coord)
+		return -EOPNOTSUPP;
+	err = drm_svm_coord_range_info(drm_svm_coord_dev_manager(vf->coord),
+				       args->addr, &info);
+	if (err)
+		return err;
+	args->start = info.start;
+	args->end = info.end;
+	args->loc = info.loc;
+	args->rule = info.rule;
+	args->thrash = info.thrash;
+	args->pin_loc = info.pin_loc;
+	args->migrations = info.migrations;
+	args->throttles = info.throttles;
+	args->pins = info.pins;
+	args->pad = 0;
+	args->cost_ns = info.cost_ns;
+	args->window_ns = info.window_ns;
+	args->quiet_ns = info.quiet_ns;
+	args->mapped = info.mapped;
+	return 0;
+}
+
 static int vsvm_ioctl_map(struct drm_device *drm, void *data,
 			  struct drm_file *file)
 {
@@ -751,6 +788,8 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_MAP, vsvm_ioctl_map, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_VRAM, vsvm_ioctl_vram, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_RANGE_INFO, vsvm_ioctl_range_info,
+			  DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vsvm_fops = {
