@@ -70,6 +70,16 @@ static int pte_target(int fd, void *addr)
 	return e & DRM_VSVM_PTE_TARGET_MASK;
 }
 
+/* Where the coordinator put the range holding @addr, and why. */
+static struct drm_vsvm_range_info range_info(int fd, void *addr)
+{
+	struct drm_vsvm_range_info r = { .addr = (uintptr_t)addr };
+
+	if (xioctl(fd, DRM_IOCTL_VSVM_RANGE_INFO, &r))
+		memset(&r, 0xff, sizeof(r));
+	return r;
+}
+
 /* The pattern of page @i of a buffer marked @seed. */
 static uint64_t word(unsigned long seed, unsigned long i, unsigned long w)
 {
@@ -200,6 +210,8 @@ TEST_F(vram, first_touch_and_cpu_read)
 	ASSERT_EQ(v1.to_vram - v0.to_vram, SZ_2M);
 	ASSERT_EQ(v1.used - v0.used, SZ_2M);
 	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(range_info(self->fd[0], self->buf).loc, 0);
+	ASSERT_EQ(range_info(self->fd[0], self->buf).rule, DRM_VSVM_RULE_LOCAL);
 
 	/* The GPU writes in VRAM; the CPU reads and takes the data back. */
 	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 2), 0);
@@ -264,6 +276,8 @@ TEST_F(vram, preferred_location)
 	s1 = stats(self->fd[0]);
 	ASSERT_EQ(pte_target(self->fd[0], self->buf),
 		  DRM_VSVM_PTE_TARGET_PEER_VRAM);
+	ASSERT_EQ(range_info(self->fd[0], self->buf).rule,
+		  DRM_VSVM_RULE_PREFERRED);
 	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS] -
 		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS], 1);
 	ASSERT_EQ(s1.gpu[DRM_VSVM_STAT_REMOTE_MAPS] -
@@ -333,7 +347,9 @@ static long ping_pong(struct __test_metadata *_metadata, int a, int b,
 	for (i = 0; i < rounds; i++)
 		if (gpu_fill(i & 1 ? b : a, buf, SZ_2M, 100 + i))
 			return -1;
-	if (check(buf, SZ_2M, 100 + rounds - 1) != -1)
+	/* Through the last writer: a CPU read would move it to RAM. */
+	if (gpu_check((rounds - 1) & 1 ? b : a, buf, SZ_2M,
+		      100 + rounds - 1) != -1)
 		return -1;
 	s1 = stats(a);
 	*remote = s1.mgr[DRM_VSVM_STAT_REMOTE_MAPS] -
@@ -359,11 +375,23 @@ TEST_F_TIMEOUT(vram, ping_pong, 300)
 	long n, remote;
 	char *other;
 
+	struct drm_vsvm_range_info r;
+
 	n = ping_pong(_metadata, self->fd[0], self->fd[1], self->buf, 1000,
 		      &remote);
 	ASSERT_GE(n, 1);
 	ASSERT_LE(n, 10);
 	ASSERT_GE(remote, 1);
+	/* Throttled: the second GPU maps the first one's VRAM. */
+	r = range_info(self->fd[0], self->buf);
+	TH_LOG("peers: loc %u rule %u thrash %u, %u moves of %llu ns, window %llu ns",
+	       r.loc, r.rule, r.thrash, r.migrations, r.cost_ns, r.window_ns);
+	ASSERT_EQ(r.thrash, DRM_VSVM_THRASH_THROTTLED);
+	ASSERT_EQ(r.rule, DRM_VSVM_RULE_THROTTLED);
+	ASSERT_EQ(r.migrations, n);
+	ASSERT_LT(r.loc, 2);
+	ASSERT_EQ(r.mapped, 0x3);
+	ASSERT_EQ(check(self->buf, SZ_2M, 100 + 999), -1);
 
 	other = alloc_aligned(SZ_2M);
 	ASSERT_NE(other, NULL);
@@ -372,6 +400,15 @@ TEST_F_TIMEOUT(vram, ping_pong, 300)
 	ASSERT_LE(n, 10);
 	ASSERT_EQ(pte_target(self->fd[0], other), DRM_VSVM_PTE_TARGET_SYSTEM);
 	ASSERT_EQ(pte_target(self->fd[2], other), DRM_VSVM_PTE_TARGET_SYSTEM);
+	/* Pinned in system memory, which both reach. */
+	r = range_info(self->fd[0], other);
+	TH_LOG("no peers: loc %x rule %u thrash %u pin %x, %u moves",
+	       r.loc, r.rule, r.thrash, r.pin_loc, r.migrations);
+	ASSERT_EQ(r.thrash, DRM_VSVM_THRASH_PINNED);
+	ASSERT_EQ(r.pin_loc, DRM_VSVM_LOC_SYSMEM);
+	ASSERT_EQ(r.loc, DRM_VSVM_LOC_SYSMEM);
+	ASSERT_EQ(r.rule, DRM_VSVM_RULE_PINNED);
+	ASSERT_EQ(check(other, SZ_2M, 100 + 999), -1);
 }
 
 /* The naive policy (thrash control off): every turn moves the range. */
@@ -387,6 +424,9 @@ TEST_F_TIMEOUT(vram, ping_pong_naive, 900)
 	ASSERT_EQ(n, 1000);
 	ASSERT_EQ(remote, 0);
 	ASSERT_EQ(err, 0);
+	ASSERT_EQ(range_info(self->fd[0], self->buf).migrations, 1000);
+	ASSERT_EQ(range_info(self->fd[0], self->buf).thrash,
+		  DRM_VSVM_THRASH_NORMAL);
 }
 
 /* Fork with the data in VRAM: both sides read it intact. */
