@@ -134,23 +134,22 @@ static unsigned long vram_pfn_first(const struct vsvm_vram *vram)
 struct page *vsvm_vram_page(struct vsvm_gpu *gpu, u64 addr, u8 *target)
 {
 	unsigned long pfn = PHYS_PFN(addr);
-	unsigned int i;
+	struct vsvm_vram *vram;
+	struct page *page;
 
-	for (i = 0; i < vsvm_num_gpus(); i++) {
-		struct vsvm_vram *vram = vsvm_gpu_by_id(i)->vram;
-
-		if (!vram || pfn < vram_pfn_first(vram) ||
-		    pfn >= vram_pfn_first(vram) + vram->npages)
-			continue;
-		if (WARN_ON_ONCE(!gpu->vram ||
-				 gpu->vram->peer.owner != vram->peer.owner))
-			return NULL;
-		*target = vram == gpu->vram ? DRM_VSVM_PTE_TARGET_VRAM :
-					      DRM_VSVM_PTE_TARGET_PEER_VRAM;
-		return vram->backing[pfn - vram_pfn_first(vram)];
+	/* A VRAM address is the device page's: its pagemap says whose. */
+	page = pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+	if (!page || !is_device_private_page(page)) {
+		*target = DRM_VSVM_PTE_TARGET_SYSTEM;
+		return pfn_to_page(PHYS_PFN(dma_to_phys(gpu->drm.dev, addr)));
 	}
-	*target = DRM_VSVM_PTE_TARGET_SYSTEM;
-	return pfn_to_page(PHYS_PFN(dma_to_phys(gpu->drm.dev, addr)));
+	if (WARN_ON_ONCE(!gpu->vram ||
+			 page_pgmap(page)->owner != gpu->vram->peer.owner))
+		return NULL;
+	vram = page_vram(page);
+	*target = vram == gpu->vram ? DRM_VSVM_PTE_TARGET_VRAM :
+				      DRM_VSVM_PTE_TARGET_PEER_VRAM;
+	return vram->backing[pfn - vram_pfn_first(vram)];
 }
 
 /* Sleep as long as a copy engine of copy_mbps would take for @bytes. */
