@@ -7,7 +7,8 @@
  * VRAM, room, preferred location, access kind, data location, prefetch
  * request, thrash state, requesting GPU), each decision checked against
  * the rule that must have decided it; thrash control by simulating GPUs
- * that take turns on one range, with a clock the test advances.
+ * that take turns on one range, with a clock the test advances; the
+ * eviction target over a universe of its own.
  */
 
 #include <kunit/test.h>
@@ -522,6 +523,116 @@ static void test_thrash_pin_loc(struct kunit *test)
 	}
 }
 
+/* What the rules of the Eviction section say, peer by peer. */
+static u32 evict_expect(const struct drm_svm_coord_topology *t,
+			const struct drm_svm_coord_attrs *a, unsigned int from,
+			u64 users)
+{
+	bool ok[NGPUS];
+	unsigned int h, u;
+
+	if (a->preferred_loc == SYS)
+		return SYS;
+	for (h = 0; h < NGPUS; h++) {
+		ok[h] = h != from && takes(t, h) && (t->vram & BIT_ULL(h)) &&
+			drm_svm_coord_reaches(t, from, h) &&
+			!(a->no_access & BIT_ULL(h));
+		for (u = 0; u < NGPUS; u++)
+			if ((users & BIT_ULL(u)) &&
+			    !drm_svm_coord_reaches(t, u, h))
+				ok[h] = false;
+	}
+	if (a->preferred_loc < NGPUS && ok[a->preferred_loc])
+		return a->preferred_loc;
+	for (h = 0; h < NGPUS; h++)
+		if (ok[h])
+			return h;
+	return SYS;
+}
+
+/*
+ * Every eviction of a three-GPU universe (topology, VRAM, room, full GPU,
+ * users, preferred location, no-access GPUs) against the rules, and the
+ * promise behind them: a range evicted to a peer stays in reach of every
+ * GPU that uses it.
+ */
+static void test_evict_universe(struct kunit *test)
+{
+	unsigned long total = TOPO_NUM * BIT(NGPUS) * BIT(NGPUS) * NGPUS *
+			      BIT(NGPUS) * ARRAY_SIZE(prefs) * BIT(NGPUS);
+	unsigned long cases = 0, to_peer = 0, to_pref = 0, n;
+	struct drm_svm_coord_topology topo;
+	struct drm_svm_coord_attrs attrs;
+
+	for (n = 0; n < total; n++) {
+		unsigned long i = n;
+		unsigned int kind = digit(&i, TOPO_NUM);
+		unsigned int vram = digit(&i, BIT(NGPUS));
+		unsigned int room = digit(&i, BIT(NGPUS));
+		unsigned int from = digit(&i, NGPUS);
+		u64 users = digit(&i, BIT(NGPUS));
+		unsigned int p = digit(&i, ARRAY_SIZE(prefs));
+		u64 none = digit(&i, BIT(NGPUS));
+		unsigned int u;
+		u32 to;
+
+		/* Only a GPU with VRAM, full, evicts; its users may map. */
+		if (!(vram & BIT(from)) || (room & BIT(from)) ||
+		    (users & none))
+			continue;
+		make_topo(&topo, kind, vram, room);
+		drm_svm_coord_attrs_default(&attrs);
+		attrs.preferred_loc = prefs[p];
+		attrs.no_access = none;
+		to = drm_svm_coord_evict_to(&attrs, &topo, from, users);
+		cases++;
+		KUNIT_ASSERT_EQ_MSG(test, to, evict_expect(&topo, &attrs, from, users),
+				    "topo %s vram %#x room %#x from %u users %#llx pref %#x no_access %#llx",
+				    topo_names[kind], vram, room, from, users,
+				    prefs[p], none);
+		if (to == SYS)
+			continue;
+		to_peer++;
+		to_pref += to == prefs[p];
+		KUNIT_EXPECT_NE(test, to, from);
+		KUNIT_EXPECT_TRUE(test, takes(&topo, to));
+		for (u = 0; u < NGPUS; u++)
+			if (users & BIT_ULL(u))
+				KUNIT_EXPECT_TRUE_MSG(test,
+						      drm_svm_coord_reaches(&topo, u, to),
+						      "user %u cannot reach GPU %u", u, to);
+	}
+	kunit_info(test, "%lu evictions: %lu to a peer (%lu to the preferred one), %lu to system memory\n",
+		   cases, to_peer, to_pref, cases - to_peer);
+	KUNIT_EXPECT_GT(test, to_peer, 0);
+	KUNIT_EXPECT_GT(test, to_pref, 0);
+	KUNIT_EXPECT_GT(test, cases - to_peer, 0);
+}
+
+/* The guest's setup: four GPUs in pairs {0, 1} and {2, 3}. */
+static void test_evict_pairs(struct kunit *test)
+{
+	struct drm_svm_coord_topology topo = {
+		.vram = 0xf, .room = 0xe,
+		.reach = { 0x3, 0x3, 0xc, 0xc },
+	};
+	struct drm_svm_coord_attrs attrs;
+
+	drm_svm_coord_attrs_default(&attrs);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_evict_to(&attrs, &topo, 0, 0x1), 1u);
+	/* GPU 2 uses it too and cannot map GPU 1's VRAM. */
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_evict_to(&attrs, &topo, 0, 0x5), SYS);
+	/* The peer is full as well. */
+	topo.room = 0xc;
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_evict_to(&attrs, &topo, 0, 0x1), SYS);
+	topo.room = 0xe;
+	attrs.preferred_loc = SYS;
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_evict_to(&attrs, &topo, 0, 0x1), SYS);
+	attrs.preferred_loc = UNDEF;
+	attrs.no_access = 0x2;
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_evict_to(&attrs, &topo, 0, 0x1), SYS);
+}
+
 static struct kunit_case drm_svm_coord_policy_cases[] = {
 	KUNIT_CASE(test_policy_universe),
 	KUNIT_CASE(test_policy_examples),
@@ -529,6 +640,8 @@ static struct kunit_case drm_svm_coord_policy_cases[] = {
 	KUNIT_CASE(test_thrash_window_adapts),
 	KUNIT_CASE(test_thrash_quiet_period),
 	KUNIT_CASE(test_thrash_pin_loc),
+	KUNIT_CASE(test_evict_universe),
+	KUNIT_CASE(test_evict_pairs),
 	{}
 };
 

@@ -93,6 +93,33 @@
  */
 
 /**
+ * DOC: Eviction
+ *
+ * When a move into a GPU's VRAM finds no room, the coordinator evicts
+ * ranges from that VRAM, least recently used first (each GPU with VRAM has
+ * an LRU of the ranges whose data it holds, touched at every mapping), until
+ * the allocation succeeds. Where an evicted range goes is decided by one more
+ * pure function, drm_svm_coord_evict_to(), from the range's attributes, the
+ * topology and the GPUs that use the range (those that map it, those the
+ * user named with %DRM_SVM_COORD_ATTR_ACCESS or
+ * %DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE, and the competitors of a thrash
+ * episode):
+ *
+ * 1. A preferred location of system memory: system memory.
+ * 2. A peer of the full GPU (a GPU with VRAM that shares its owner, so the
+ *    copy goes VRAM to VRAM) that every user reaches, that has room and
+ *    that is not told %DRM_SVM_COORD_ATTR_NO_ACCESS: the preferred
+ *    location if it is such a peer, else the lowest-numbered one. The data
+ *    stays in VRAM, mapped remotely by its users until one of them faults it
+ *    home.
+ * 3. Otherwise system memory, which every GPU reaches.
+ *
+ * An eviction never evicts in turn: a peer without room is dropped from
+ * the candidates and the function is asked again. A range pinned by thrash
+ * control takes its pin along to where it was evicted.
+ */
+
+/**
  * drm_svm_coord_reaches() - whether a GPU can map a location
  * @topo: the topology
  * @gpu: the GPU
@@ -209,6 +236,42 @@ drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in)
 		       DRM_SVM_COORD_RULE_UNREACHABLE);
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_decide);
+
+/**
+ * drm_svm_coord_evict_to() - where a range evicted from a full VRAM goes
+ * @attrs: the range's attributes
+ * @topo: the topology; @topo->room holds the VRAMs that may take the range
+ * @from: the GPU whose VRAM is full
+ * @users: the GPUs that use the range (see Eviction)
+ *
+ * Applies the rules of the Eviction section. Pure.
+ *
+ * Return: the index of a peer GPU whose VRAM takes the range, or
+ * %DRM_SVM_COORD_LOC_SYSMEM.
+ */
+u32 drm_svm_coord_evict_to(const struct drm_svm_coord_attrs *attrs,
+			   const struct drm_svm_coord_topology *topo,
+			   unsigned int from, u64 users)
+{
+	u64 peers;
+	unsigned int u;
+
+	if (attrs->preferred_loc == DRM_SVM_COORD_LOC_SYSMEM ||
+	    from >= DRM_SVM_COORD_MAX_DEVS)
+		return DRM_SVM_COORD_LOC_SYSMEM;
+
+	peers = topo->vram & topo->room & topo->reach[from] & ~BIT_ULL(from) &
+		~attrs->no_access;
+	for_each_set_bit(u, (unsigned long *)&users, DRM_SVM_COORD_MAX_DEVS)
+		peers &= topo->reach[u];
+	if (!peers)
+		return DRM_SVM_COORD_LOC_SYSMEM;
+	if (attrs->preferred_loc < DRM_SVM_COORD_MAX_DEVS &&
+	    (peers & BIT_ULL(attrs->preferred_loc)))
+		return attrs->preferred_loc;
+	return __ffs64(peers);
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_evict_to);
 
 /**
  * drm_svm_coord_thrash_window() - the window of a range's thrash detection

@@ -361,6 +361,9 @@ bool drm_svm_coord_reaches(const struct drm_svm_coord_topology *topo,
 			   unsigned int gpu, u32 loc);
 struct drm_svm_coord_decision
 drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in);
+u32 drm_svm_coord_evict_to(const struct drm_svm_coord_attrs *attrs,
+			   const struct drm_svm_coord_topology *topo,
+			   unsigned int from, u64 users);
 u64 drm_svm_coord_thrash_window(const struct drm_svm_coord_thrash *t,
 				const struct drm_svm_coord_thrash_params *p);
 u64 drm_svm_coord_thrash_quiet(const struct drm_svm_coord_thrash *t,
