@@ -363,6 +363,10 @@ struct drm_svm_coord_dev_caps {
  *	VRAM of another GPU
  * @DRM_SVM_COORD_STAT_THRASH_THROTTLES: ranges throttled by thrash control
  * @DRM_SVM_COORD_STAT_THRASH_PINS: ranges pinned by thrash control
+ * @DRM_SVM_COORD_STAT_EVICTIONS_PEER: ranges evicted from a full VRAM to a
+ *	peer GPU's VRAM (per GPU: the GPU whose VRAM was full)
+ * @DRM_SVM_COORD_STAT_EVICTIONS_RAM: ranges evicted from a full VRAM to
+ *	system memory
  * @DRM_SVM_COORD_STAT_NUM: number of counters, not a counter
  *
  * A manager counts everything; a GPU counts what was done for it (faults,
@@ -395,6 +399,8 @@ enum drm_svm_coord_stat {
 	DRM_SVM_COORD_STAT_REMOTE_MAPS,
 	DRM_SVM_COORD_STAT_THRASH_THROTTLES,
 	DRM_SVM_COORD_STAT_THRASH_PINS,
+	DRM_SVM_COORD_STAT_EVICTIONS_PEER,
+	DRM_SVM_COORD_STAT_EVICTIONS_RAM,
 	DRM_SVM_COORD_STAT_NUM,
 };
 
@@ -456,6 +462,7 @@ enum drm_svm_coord_rule {
  * @thrash: its &enum drm_svm_coord_thrash_state
  * @pin_loc: the pinned location while PINNED
  * @migrations: moves of the range
+ * @evictions: times it was evicted from a full VRAM
  * @throttles: times it was throttled
  * @pins: times it was pinned
  * @cost_ns: moving average of the duration of its moves
@@ -473,6 +480,7 @@ struct drm_svm_coord_range_info {
 	u32 migrations;
 	u32 throttles;
 	u32 pins;
+	u32 evictions;
 	u64 cost_ns;
 	u64 window_ns;
 	u64 quiet_ns;

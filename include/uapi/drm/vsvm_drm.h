@@ -172,7 +172,9 @@ struct drm_vsvm_access {
 #define DRM_VSVM_STAT_REMOTE_MAPS		22
 #define DRM_VSVM_STAT_THRASH_THROTTLES		23
 #define DRM_VSVM_STAT_THRASH_PINS		24
-#define DRM_VSVM_STAT_NUM			25
+#define DRM_VSVM_STAT_EVICTIONS_PEER		25
+#define DRM_VSVM_STAT_EVICTIONS_RAM		26
+#define DRM_VSVM_STAT_NUM			27
 /* Room in &struct drm_vsvm_stats: counters may be added up to this. */
 #define DRM_VSVM_STAT_MAX			32
 
@@ -268,7 +270,7 @@ struct drm_vsvm_vram {
  * @migrations: out: moves of the range
  * @throttles: out: times it was throttled
  * @pins: out: times it was pinned
- * @pad: zero
+ * @evictions: out: times it was evicted from a full VRAM
  * @cost_ns: out: moving average of the duration of its moves
  * @window_ns: out: its thrash window now
  * @quiet_ns: out: its quiet period now
@@ -288,7 +290,7 @@ struct drm_vsvm_range_info {
 	__u32 migrations;
 	__u32 throttles;
 	__u32 pins;
-	__u32 pad;
+	__u32 evictions;
 	__u64 cost_ns;
 	__u64 window_ns;
 	__u64 quiet_ns;

@@ -111,6 +111,14 @@
  * @resume, so that a new @quiesce may come before it (the backend counts
  * them).
  *
+ * Eviction takes the &drm_svm_coord_range.lock of a victim range while it
+ * holds the one of the range it places, so it only ever tries
+ * (mutex_trylock()) and skips a victim it cannot lock: two GPUs evicting
+ * each other's ranges cannot deadlock. &drm_svm_coord.lru_lock (spinlock)
+ * protects the per-GPU LRU lists; it is innermost, and a victim is taken
+ * off the list with kref_get_unless_zero() under it, so the list holds no
+ * reference and a range leaves it when it is released.
+ *
  * The list of managers behind debugfs is protected by a spinlock, taken
  * with bottom halves disabled, as managers leave it from an SRCU callback.
  */
@@ -149,9 +157,12 @@ static struct mmu_notifier *drm_svm_coord_alloc_notifier(struct mm_struct *mm)
 static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
 {
 	struct drm_svm_coord *svm = container_of(mn, typeof(*svm), mn);
+	unsigned int i;
 
 	/* SRCU callback, after the last put: no GPU is attached. */
 	WARN_ON(svm->attached);
+	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++)
+		WARN_ON(!list_empty(&svm->lru[i]));
 	/* The last detach destroyed every range and notifier. */
 	WARN_ON(!RB_EMPTY_ROOT(&svm->notifiers.rb_root));
 	WARN_ON(!list_empty(&svm->gc_list) || !list_empty(&svm->restore_list));
@@ -764,6 +775,8 @@ static const char *const drm_svm_coord_stat_names[] = {
 	[DRM_SVM_COORD_STAT_REMOTE_MAPS] = "remote_maps",
 	[DRM_SVM_COORD_STAT_THRASH_THROTTLES] = "thrash_throttles",
 	[DRM_SVM_COORD_STAT_THRASH_PINS] = "thrash_pins",
+	[DRM_SVM_COORD_STAT_EVICTIONS_PEER] = "evictions_peer",
+	[DRM_SVM_COORD_STAT_EVICTIONS_RAM] = "evictions_ram",
 };
 
 static_assert(ARRAY_SIZE(drm_svm_coord_stat_names) == DRM_SVM_COORD_STAT_NUM);

@@ -184,6 +184,9 @@ struct drm_svm_coord_decision {
  *	working on (notifier lock)
  * @quiesced: GPUs whose queues the coordinator stopped and the restore
  *	worker has not resumed yet (notifier lock)
+ * @lru_lock: protects @lru and the ranges' &drm_svm_coord_range.lru_link
+ * @lru: per GPU with VRAM, the ranges whose data it holds, least recently
+ *	used first (see Eviction)
  * @id: number of the manager in debugfs
  * @link: entry in the list of managers, for debugfs
  * @stats: counters, see &enum drm_svm_coord_stat
@@ -207,6 +210,8 @@ struct drm_svm_coord {
 	struct delayed_work restore_work;
 	unsigned int restoring;
 	u64 quiesced;
+	spinlock_t lru_lock;	/* see Locking */
+	struct list_head lru[DRM_SVM_COORD_MAX_DEVS];
 	unsigned int id;
 	struct list_head link;
 	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
@@ -276,19 +281,22 @@ struct drm_svm_coord_notifier {
  * @restore_at: jiffies before which the restore worker leaves it alone
  * @gc_link: entry in &drm_svm_coord.gc_list
  * @restore_link: entry in &drm_svm_coord.restore_list
+ * @lru_link: entry in the &drm_svm_coord.lru of the GPU at @loc, or empty
  * @loc: where the data was at the last fault, %DRM_SVM_COORD_LOC_SYSMEM
  *	or the GPU whose VRAM holds it (see Migration)
  * @pfns_owner: the device-private page owner @pfns were faulted with
  * @thrash: thrash control state (see Thrash control)
  * @rule: the rule of the last residency decision, %DRM_SVM_COORD_RULE_NUM
  *	before the first
+ * @evictions: times the range was evicted from a full VRAM
  * @pages: per GPU, the DMA addresses of the pages, allocated on first use
  * @gone: one bit per page: the page left the range (unmapped, or
  *	invalidated while the rest of the range was not)
  *
  * @mapped, @writable and @pages change under the notifier lock held for
  * writing, or held for reading together with @lock. @pfns*, @loc,
- * @thrash and @rule change under @lock. @unmapped, @holes, @gone,
+ * @thrash, @rule and @evictions change under @lock, @lru_link under
+ * &drm_svm_coord.lru_lock as well. @unmapped, @holes, @gone,
  * @dma_whole, @restore* and the links change under the notifier lock held
  * for writing.
  */
@@ -312,10 +320,12 @@ struct drm_svm_coord_range {
 	unsigned long restore_at;
 	struct list_head gc_link;
 	struct list_head restore_link;
+	struct list_head lru_link;
 	u32 loc;
 	void *pfns_owner;
 	struct drm_svm_coord_thrash thrash;
 	u32 rule;
+	u32 evictions;
 	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
 	unsigned long gone[];
 };

@@ -182,10 +182,11 @@
  * after any invalidation.
  *
  * The time each move takes feeds the range's thrash control (see Thrash
- * control). A move that fails (no room in the target VRAM, a VMA that is
- * not anonymous, a race) leaves the data where it is: with no room, the
- * policy is asked again without that GPU, otherwise the GPU maps the data
- * where it is. Explicit prefetches (%DRM_SVM_COORD_ATTR_PREFETCH_LOC) go
+ * control). A move into a full VRAM first evicts the least recently used
+ * ranges from it (see Eviction). A move that fails (no room even so, a VMA
+ * that is not anonymous, a race) leaves the data where it is: with no
+ * room, the policy is asked again without that GPU, otherwise the GPU maps
+ * the data where it is. Explicit prefetches (%DRM_SVM_COORD_ATTR_PREFETCH_LOC) go
  * through the same path from drm_svm_coord_set_attr(), before any fault.
  */
 
@@ -381,10 +382,14 @@ static void restore_work_fn(struct work_struct *work);
 void drm_svm_coord_ranges_init(struct drm_svm_coord *svm)
 {
 	unsigned long size = (unsigned long)notifier_size_mb * SZ_1M;
+	unsigned int i;
 
 	if (!is_power_of_2(size) || size < SZ_2M)
 		size = SZ_512M;
 	mutex_init(&svm->range_lock);
+	spin_lock_init(&svm->lru_lock);
+	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++)
+		INIT_LIST_HEAD(&svm->lru[i]);
 	svm->notifiers = RB_ROOT_CACHED;
 	svm->notifier_size = size;
 	INIT_LIST_HEAD(&svm->gc_list);
@@ -765,6 +770,9 @@ static void range_release(struct kref *ref)
 	struct drm_svm_coord *svm = range->svm;
 	unsigned int i;
 
+	spin_lock(&svm->lru_lock);
+	list_del(&range->lru_link);
+	spin_unlock(&svm->lru_lock);
 	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
 		if (!range->pages[i])
 			continue;
@@ -782,6 +790,32 @@ static void range_put(struct drm_svm_coord_range *range)
 	kref_put(&range->ref, range_release);
 }
 
+/*
+ * Record where @range's data is, and keep the range on the LRU of the GPU
+ * whose VRAM holds it, as the most recently used there.
+ */
+static void range_set_loc(struct drm_svm_coord *svm,
+			  struct drm_svm_coord_range *range, u32 loc)
+{
+	range->loc = loc;
+	spin_lock(&svm->lru_lock);
+	if (loc < DRM_SVM_COORD_MAX_DEVS)
+		list_move_tail(&range->lru_link, &svm->lru[loc]);
+	else
+		list_del_init(&range->lru_link);
+	spin_unlock(&svm->lru_lock);
+}
+
+/* @range was just used: the last of its VRAM's ranges to evict. */
+static void range_touch(struct drm_svm_coord *svm,
+			struct drm_svm_coord_range *range)
+{
+	spin_lock(&svm->lru_lock);
+	if (!list_empty(&range->lru_link))
+		list_move_tail(&range->lru_link, &svm->lru[range->loc]);
+	spin_unlock(&svm->lru_lock);
+}
+
 static struct drm_svm_coord_range *
 range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
 	    unsigned long end)
@@ -796,6 +830,7 @@ range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
 	mutex_init(&range->lock);
 	INIT_LIST_HEAD(&range->gc_link);
 	INIT_LIST_HEAD(&range->restore_link);
+	INIT_LIST_HEAD(&range->lru_link);
 	range->svm = n->svm;
 	range->notifier = n;
 	range->loc = DRM_SVM_COORD_LOC_SYSMEM;
@@ -966,7 +1001,7 @@ again:
 
 		piece->mapped = range->mapped;
 		piece->writable = range->writable;
-		piece->loc = range->loc;
+		range_set_loc(svm, piece, range->loc);
 		piece->thrash = range->thrash;
 		piece->rule = range->rule;
 		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
@@ -1152,6 +1187,12 @@ void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 		mmu_interval_read_begin(&n->mn);
 	}
 	mutex_unlock(&svm->range_lock);
+
+	/* Its VRAM is no place the manager tracks any more. */
+	spin_lock(&svm->lru_lock);
+	while (!list_empty(&svm->lru[dev->index]))
+		list_del_init(svm->lru[dev->index].next);
+	spin_unlock(&svm->lru_lock);
 
 	/* Nothing to restore for it; end the quiesce it may be in. */
 	down_write(&svm->gpusvm.notifier_lock);
@@ -1533,27 +1574,90 @@ static int range_to_ram(struct drm_svm_coord *svm,
 	range->pfns_valid = false;
 	err = range_fault_pages(svm, range, NULL, false, &seq);
 	if (!err)
-		range->loc = pfns_location(svm, range);
+		range_set_loc(svm, range, pfns_location(svm, range));
 	if (!err && range->loc != DRM_SVM_COORD_LOC_SYSMEM)
 		err = -EAGAIN;	/* raced with another move */
 	return err;
 }
 
-/* Move @range's data to @to for @dev (NULL: a prefetch). See Migration. */
-static int range_migrate(struct drm_svm_coord *svm,
-			 struct drm_svm_coord_range *range,
-			 struct drm_svm_coord_dev *dev,
-			 const struct drm_svm_coord_topology *topo, u32 to)
+static int range_evict(struct drm_svm_coord *svm,
+		       struct drm_svm_coord_range *victim, unsigned int from,
+		       struct drm_svm_coord_topology *topo);
+
+/*
+ * Evict one range from the VRAM of GPU @from, least recently used first,
+ * for @range, which the caller holds. See Eviction.
+ *
+ * Return: true if a range left that VRAM.
+ */
+static bool vram_evict_one(struct drm_svm_coord *svm,
+			   struct drm_svm_coord_range *range, unsigned int from,
+			   struct drm_svm_coord_topology *topo)
+{
+	unsigned int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		struct drm_svm_coord_range *victim = NULL, *r;
+		int err = -EBUSY;
+
+		spin_lock(&svm->lru_lock);
+		list_for_each_entry(r, &svm->lru[from], lru_link) {
+			if (r != range && kref_get_unless_zero(&r->ref)) {
+				victim = r;
+				break;
+			}
+		}
+		/* Tried once, it goes behind the others. */
+		if (victim)
+			list_move_tail(&victim->lru_link, &svm->lru[from]);
+		spin_unlock(&svm->lru_lock);
+		if (!victim)
+			return false;
+
+		if (mutex_trylock(&victim->lock)) {
+			err = range_evict(svm, victim, from, topo);
+			mutex_unlock(&victim->lock);
+		}
+		range_put(victim);
+		if (!err)
+			return true;
+	}
+	return false;
+}
+
+/* Device memory for @range in @tdev's VRAM, evicting to make room. */
+static struct drm_pagemap_devmem *
+range_devmem_alloc(struct drm_svm_coord *svm, struct drm_svm_coord_range *range,
+		   struct drm_svm_coord_dev *tdev,
+		   struct drm_svm_coord_topology *topo, bool evict)
+{
+	unsigned long size = drm_svm_coord_range_end(range) -
+			     drm_svm_coord_range_start(range);
+	struct drm_pagemap_devmem *devmem;
+
+	for (;;) {
+		devmem = tdev->ops->devmem_alloc(tdev, svm_mm(svm), size);
+		if (!IS_ERR(devmem) || PTR_ERR(devmem) != -ENOMEM || !evict ||
+		    !vram_evict_one(svm, range, tdev->index, topo))
+			return devmem;
+	}
+}
+
+/*
+ * Copy @range's data to @to: system memory or a GPU's VRAM, evicting
+ * other ranges from it when @evict. See Migration.
+ */
+static int range_move(struct drm_svm_coord *svm,
+		      struct drm_svm_coord_range *range,
+		      struct drm_svm_coord_topology *topo, u32 to, bool evict)
 {
 	const struct drm_pagemap_migrate_details details = {
 		.can_migrate_same_pagemap = 1,
 	};
 	unsigned long start = drm_svm_coord_range_start(range);
 	unsigned long end = drm_svm_coord_range_end(range);
-	struct drm_svm_coord_thrash_params params;
 	struct mm_struct *mm = svm_mm(svm);
-	u32 old = range->thrash.state;
-	u64 t0 = ktime_get_ns(), now;
+	struct drm_pagemap_devmem *devmem;
 	int err = 0;
 
 	lockdep_assert_held(&range->lock);
@@ -1563,22 +1667,89 @@ static int range_migrate(struct drm_svm_coord *svm,
 	    (range->loc != DRM_SVM_COORD_LOC_SYSMEM &&
 	     !same_group(svm, range->loc, to)))
 		err = range_to_ram(svm, range);
+	if (err || to == DRM_SVM_COORD_LOC_SYSMEM)
+		return err;
 
-	if (!err && to != DRM_SVM_COORD_LOC_SYSMEM) {
-		struct drm_svm_coord_dev *tdev = svm->devs[to];
-		struct drm_pagemap_devmem *devmem;
+	devmem = range_devmem_alloc(svm, range, svm->devs[to], topo, evict);
+	if (IS_ERR(devmem))
+		return PTR_ERR(devmem);
+	mmap_read_lock(mm);
+	err = drm_pagemap_migrate_to_devmem(devmem, mm, start, end, &details);
+	mmap_read_unlock(mm);
+	range->pfns_valid = false;
+	if (!err)
+		range_set_loc(svm, range, to);
+	return err;
+}
 
-		devmem = tdev->ops->devmem_alloc(tdev, mm, end - start);
-		if (IS_ERR(devmem)) {
-			err = PTR_ERR(devmem);
-		} else {
-			mmap_read_lock(mm);
-			err = drm_pagemap_migrate_to_devmem(devmem, mm, start,
-							    end, &details);
-			mmap_read_unlock(mm);
-		}
-		range->pfns_valid = false;
+/*
+ * Evict @victim, whose data is in the VRAM of GPU @from, to where
+ * drm_svm_coord_evict_to() says. Under @victim's lock, and the manager
+ * lock. See Eviction.
+ */
+static int range_evict(struct drm_svm_coord *svm,
+		       struct drm_svm_coord_range *victim, unsigned int from,
+		       struct drm_svm_coord_topology *topo)
+{
+	unsigned long page = drm_svm_coord_range_start(victim) >> PAGE_SHIFT;
+	struct drm_svm_coord_attrs attrs;
+	unsigned long first, last;
+	unsigned int tries;
+	u64 users;
+	bool gone;
+	u32 to;
+	int err;
+
+	lockdep_assert_held(&victim->lock);
+	lockdep_assert_held(&svm->lock);
+
+	drm_gpusvm_notifier_lock(&svm->gpusvm);
+	gone = victim->unmapped || victim->holes;
+	users = victim->mapped;
+	drm_gpusvm_notifier_unlock(&svm->gpusvm);
+	if (gone || victim->loc != from)
+		return -EAGAIN;
+
+	drm_svm_coord_attr_tree_lookup(&svm->attrs, page, page, page, &first,
+				       &last, &attrs);
+	users |= attrs.access | attrs.access_in_place;
+	if (victim->thrash.state != DRM_SVM_COORD_THRASH_NORMAL)
+		users |= victim->thrash.competitors;
+	users &= svm->attached;
+
+	for (tries = 0; tries < 3; tries++) {
+		to = drm_svm_coord_evict_to(&attrs, topo, from, users);
+		err = range_move(svm, victim, topo, to, false);
+		if (err != -ENOMEM || to == DRM_SVM_COORD_LOC_SYSMEM)
+			break;
+		/* That peer is full too: never evict in turn. */
+		topo->room &= ~BIT_ULL(to);
 	}
+	if (err)
+		return err;
+
+	victim->evictions++;
+	if (victim->thrash.state == DRM_SVM_COORD_THRASH_PINNED)
+		victim->thrash.pin_loc = to;
+	drm_svm_coord_count(svm, svm->devs[from],
+			    to == DRM_SVM_COORD_LOC_SYSMEM ?
+			    DRM_SVM_COORD_STAT_EVICTIONS_RAM :
+			    DRM_SVM_COORD_STAT_EVICTIONS_PEER, 1);
+	return 0;
+}
+
+/* Move @range's data to @to for @dev (NULL: a prefetch). See Migration. */
+static int range_migrate(struct drm_svm_coord *svm,
+			 struct drm_svm_coord_range *range,
+			 struct drm_svm_coord_dev *dev,
+			 struct drm_svm_coord_topology *topo, u32 to)
+{
+	struct drm_svm_coord_thrash_params params;
+	u32 old = range->thrash.state;
+	u64 t0 = ktime_get_ns(), now;
+	int err;
+
+	err = range_move(svm, range, topo, to, true);
 	if (err) {
 		drm_svm_coord_count(svm, dev,
 				    DRM_SVM_COORD_STAT_MIGRATION_FAILURES, 1);
@@ -1586,7 +1757,6 @@ static int range_migrate(struct drm_svm_coord *svm,
 	}
 
 	now = ktime_get_ns();
-	range->loc = to;
 	drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_MIGRATIONS, 1);
 	drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_MIGRATED_PAGES,
 			    range_npages(range));
@@ -1712,7 +1882,7 @@ static int range_validate(struct drm_svm_coord *svm,
 
 			/* Not where the decision assumed: decide again. */
 			if (loc != range->loc) {
-				range->loc = loc;
+				range_set_loc(svm, range, loc);
 				err = -EAGAIN;
 			}
 			if (loc == DRM_SVM_COORD_LOC_MIXED)
@@ -1720,6 +1890,8 @@ static int range_validate(struct drm_svm_coord *svm,
 		}
 		if (!err)
 			err = range_map_dev(svm, range, dev, seq, gpu_ro);
+		if (!err)
+			range_touch(svm, range);
 		if (err != -EAGAIN)
 			break;
 		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_RETRIES, 1);
@@ -1845,7 +2017,7 @@ int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 		 * whatever the hint says, through system memory if needed.
 		 */
 		if (!range->pfns_valid)
-			range->loc = DRM_SVM_COORD_LOC_MIXED;
+			range_set_loc(svm, range, DRM_SVM_COORD_LOC_MIXED);
 		if (!range->unmapped && !range->holes)
 			range_place(svm, range, NULL, &w.attrs,
 				    w.attrs.prefetch_loc);
@@ -2174,6 +2346,7 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 		.rule = range->rule,
 		.thrash = range->thrash.state,
 		.pin_loc = range->thrash.pin_loc,
+		.evictions = range->evictions,
 		.migrations = range->thrash.migrations,
 		.throttles = range->thrash.throttles,
 		.pins = range->thrash.pins,

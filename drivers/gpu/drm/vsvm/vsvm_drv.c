@@ -431,6 +431,7 @@ static_assert(DRM_VSVM_FLAG_GPU_ALWAYS_MAPPED ==
 static_assert(DRM_VSVM_STAT_NUM == DRM_SVM_COORD_STAT_NUM);
 static_assert(DRM_VSVM_STAT_NUM <= DRM_VSVM_STAT_MAX);
 static_assert(DRM_VSVM_STAT_THRASH_PINS == DRM_SVM_COORD_STAT_THRASH_PINS);
+static_assert(DRM_VSVM_STAT_EVICTIONS_RAM == DRM_SVM_COORD_STAT_EVICTIONS_RAM);
 static_assert(DRM_VSVM_RULE_UNREACHABLE == DRM_SVM_COORD_RULE_UNREACHABLE);
 static_assert(DRM_VSVM_RULE_NONE == DRM_SVM_COORD_RULE_NUM);
 static_assert(DRM_VSVM_THRASH_PINNED == DRM_SVM_COORD_THRASH_PINNED);
@@ -754,7 +755,7 @@ static int vsvm_ioctl_range_info(struct drm_device *drm, void *data,
 	args->migrations = info.migrations;
 	args->throttles = info.throttles;
 	args->pins = info.pins;
-	args->pad = 0;
+	args->evictions = info.evictions;
 	args->cost_ns = info.cost_ns;
 	args->window_ns = info.window_ns;
 	args->quiet_ns = info.quiet_ns;
