@@ -6,7 +6,8 @@
  * memory: boot with vsvm.num_gpus=4 vsvm.vram_mb=32 vsvm.topology=pairs,
  * so GPUs 0-1 and 2-3 reach each other's VRAM and the pairs do not. Every
  * page of every buffer carries a pattern that is checked after each move,
- * through a GPU and through the CPU.
+ * through a GPU and through the CPU. The exhaustion case expects the
+ * VRAMs empty when it starts.
  */
 
 #include <errno.h>
@@ -427,6 +428,83 @@ TEST_F_TIMEOUT(vram, ping_pong_naive, 900)
 	ASSERT_EQ(range_info(self->fd[0], self->buf).migrations, 1000);
 	ASSERT_EQ(range_info(self->fd[0], self->buf).thrash,
 		  DRM_VSVM_THRASH_NORMAL);
+}
+
+/*
+ * VRAM exhaustion: GPU 0 touches more than its VRAM holds. The least
+ * recently used ranges go to its peer's VRAM while the peer has room, then
+ * to system memory; nothing is lost on the way.
+ */
+TEST_F_TIMEOUT(vram, exhaustion, 300)
+{
+	struct drm_vsvm_vram a0 = vram(self->fd[0]), b0 = vram(self->fd[1]);
+	unsigned long per_gpu = a0.size / SZ_2M, n = 2 * per_gpu + 4, i;
+	struct drm_vsvm_stats s0, s1, s2;
+	struct drm_vsvm_vram a1, b1;
+	long long peer, ram;
+	char *p;
+
+	/* Every earlier test gave its VRAM back when its process exited. */
+	ASSERT_EQ(a0.used, 0);
+	ASSERT_EQ(b0.used, 0);
+	ASSERT_EQ(vram(self->fd[1]).size, a0.size);
+	p = alloc_aligned(n * SZ_2M);
+	ASSERT_NE(p, NULL);
+	for (i = 0; i < n; i++)
+		fill(p + i * SZ_2M, SZ_2M, 200 + i);
+
+	s0 = stats(self->fd[0]);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(gpu_check(self->fd[0], p + i * SZ_2M, SZ_2M, 200 + i), -1)
+			TH_LOG("range %lu read wrong through GPU 0", i);
+	s1 = stats(self->fd[0]);
+	a1 = vram(self->fd[0]);
+	b1 = vram(self->fd[1]);
+	peer = s1.gpu[DRM_VSVM_STAT_EVICTIONS_PEER] -
+	       s0.gpu[DRM_VSVM_STAT_EVICTIONS_PEER];
+	ram = s1.gpu[DRM_VSVM_STAT_EVICTIONS_RAM] -
+	      s0.gpu[DRM_VSVM_STAT_EVICTIONS_RAM];
+	TH_LOG("%lu ranges of 2 MiB into %lu MiB of VRAM: %lld evictions to the peer, %lld to RAM",
+	       n, (unsigned long)(a0.size >> 20), peer, ram);
+	TH_LOG("VRAM used %llu + %llu MiB, peer copies %llu MiB, to RAM %llu MiB",
+	       a1.used >> 20, b1.used >> 20,
+	       (b1.from_peer - b0.from_peer) >> 20,
+	       (a1.to_ram - a0.to_ram) >> 20);
+	ASSERT_EQ(peer, per_gpu);
+	ASSERT_EQ(ram, n - 2 * per_gpu);
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS] -
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS], n);
+	ASSERT_EQ(a1.used, a0.size);
+	ASSERT_EQ(b1.used, a0.size);
+	/* VRAM to VRAM to the peer; only the last evictions went to RAM. */
+	ASSERT_EQ(b1.from_peer - b0.from_peer, per_gpu * SZ_2M);
+	ASSERT_EQ(a1.to_ram - a0.to_ram, (n - 2 * per_gpu) * SZ_2M);
+
+	/* Least recently used first: the oldest went to the peer... */
+	ASSERT_EQ(range_info(self->fd[0], p).loc, 1);
+	ASSERT_EQ(range_info(self->fd[0], p).evictions, 1);
+	ASSERT_EQ(pte_target(self->fd[0], p), -1);
+	/* ...the next ones to RAM, the newest stayed. */
+	ASSERT_EQ(range_info(self->fd[0], p + per_gpu * SZ_2M).loc,
+		  DRM_VSVM_LOC_SYSMEM);
+	ASSERT_EQ(range_info(self->fd[0], p + (n - 1) * SZ_2M).loc, 0);
+	ASSERT_EQ(range_info(self->fd[0], p + (n - 1) * SZ_2M).evictions, 0);
+
+	/* The peer reads what it holds in place: nothing moves. */
+	for (i = 0; i < per_gpu; i++)
+		ASSERT_EQ(gpu_check(self->fd[1], p + i * SZ_2M, SZ_2M, 200 + i), -1)
+			TH_LOG("range %lu evicted to the peer read wrong", i);
+	s2 = stats(self->fd[0]);
+	ASSERT_EQ(s2.mgr[DRM_VSVM_STAT_MIGRATIONS],
+		  s1.mgr[DRM_VSVM_STAT_MIGRATIONS]);
+	ASSERT_EQ(pte_target(self->fd[1], p), DRM_VSVM_PTE_TARGET_VRAM);
+
+	/* The CPU reads everything back, intact, and both VRAMs empty. */
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(check(p + i * SZ_2M, SZ_2M, 200 + i), -1)
+			TH_LOG("range %lu read wrong through the CPU", i);
+	ASSERT_EQ(vram(self->fd[0]).used, 0);
+	ASSERT_EQ(vram(self->fd[1]).used, 0);
 }
 
 /* Fork with the data in VRAM: both sides read it intact. */
