@@ -59,6 +59,18 @@ count() {	# LOG PROGRAM...
 	if ! check_log "$log"; then
 		fail=$((fail + 1))
 	fi
+	# /init's kmemleak scan after the last program (see guest-init.c).
+	if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$BUILD/.config"; then
+		if grep -q '^@@ KMEMLEAK no leak' "$log"; then
+			printf '  %-24s %3d passed, %3d failed, %3d skipped\n' kmemleak 1 0 0
+			pass=$((pass + 1))
+		else
+			echo "ERROR: no clean kmemleak scan at the end of $log" >&2
+			grep -A20 '^kmemleak:' "$log" | head -n 40 >&2 || true
+			printf '  %-24s %3d passed, %3d failed, %3d skipped\n' kmemleak 0 1 0
+			fail=$((fail + 1))
+		fi
+	fi
 }
 
 cmdline="kunit.enable=0 rdinit=/init vsvm.num_gpus=8 vsvm.no_fault=0x80"
