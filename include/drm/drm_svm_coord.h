@@ -452,6 +452,33 @@ enum drm_svm_coord_rule {
 	DRM_SVM_COORD_RULE_NUM,
 };
 
+/** DRM_SVM_COORD_HISTORY - moves a range remembers */
+#define DRM_SVM_COORD_HISTORY		8
+
+/**
+ * struct drm_svm_coord_move - one move of a range's data
+ * @time_ns: when it ended (ktime_get_ns())
+ * @cost_ns: how long it took
+ * @from: where the data was (see Locations)
+ * @to: where it went
+ * @gpu: the GPU whose fault or map asked for it, or
+ *	%DRM_SVM_COORD_MAX_DEVS for a prefetch or an eviction
+ * @rule: the &enum drm_svm_coord_rule that decided it, or
+ *	%DRM_SVM_COORD_RULE_NUM for an eviction
+ * @evicted: the move made room in the VRAM at @from (see Eviction)
+ * @thrash: the range's &enum drm_svm_coord_thrash_state after it
+ */
+struct drm_svm_coord_move {
+	u64 time_ns;
+	u64 cost_ns;
+	u32 from;
+	u32 to;
+	u8 gpu;
+	u8 rule;
+	u8 evicted;
+	u8 thrash;
+};
+
 /**
  * struct drm_svm_coord_range_info - where a range's data is, and why
  * @start: first address of the range
@@ -469,6 +496,9 @@ enum drm_svm_coord_rule {
  * @window_ns: its thrash window now (see Thrash control)
  * @quiet_ns: its quiet period now
  * @mapped: GPUs with page-table entries for it
+ * @nr_history: entries of @history: the range's last moves, at most
+ *	%DRM_SVM_COORD_HISTORY
+ * @history: its last moves, oldest first
  */
 struct drm_svm_coord_range_info {
 	unsigned long start;
@@ -485,6 +515,8 @@ struct drm_svm_coord_range_info {
 	u64 window_ns;
 	u64 quiet_ns;
 	u64 mapped;
+	u32 nr_history;
+	struct drm_svm_coord_move history[DRM_SVM_COORD_HISTORY];
 };
 
 struct drm_svm_coord *drm_svm_coord_get(struct mm_struct *mm);

@@ -289,13 +289,16 @@ struct drm_svm_coord_notifier {
  * @rule: the rule of the last residency decision, %DRM_SVM_COORD_RULE_NUM
  *	before the first
  * @evictions: times the range was evicted from a full VRAM
+ * @moves: moves of the range's data, evictions included
+ * @history: the last %DRM_SVM_COORD_HISTORY moves, a ring indexed by
+ *	@moves
  * @pages: per GPU, the DMA addresses of the pages, allocated on first use
  * @gone: one bit per page: the page left the range (unmapped, or
  *	invalidated while the rest of the range was not)
  *
  * @mapped, @writable and @pages change under the notifier lock held for
  * writing, or held for reading together with @lock. @pfns*, @loc,
- * @thrash, @rule and @evictions change under @lock, @lru_link under
+ * @thrash, @rule, @evictions, @moves and @history change under @lock, @lru_link under
  * &drm_svm_coord.lru_lock as well. @unmapped, @holes, @gone,
  * @dma_whole, @restore* and the links change under the notifier lock held
  * for writing.
@@ -326,6 +329,8 @@ struct drm_svm_coord_range {
 	struct drm_svm_coord_thrash thrash;
 	u32 rule;
 	u32 evictions;
+	u32 moves;
+	struct drm_svm_coord_move history[DRM_SVM_COORD_HISTORY];
 	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
 	unsigned long gone[];
 };

@@ -20,6 +20,9 @@
 
 #include "drm_svm_coord_priv.h"
 
+#define CREATE_TRACE_POINTS
+#include "drm_svm_coord_trace.h"
+
 /**
  * DOC: Ranges
  *
@@ -186,8 +189,18 @@
  * ranges from it (see Eviction). A move that fails (no room even so, a VMA
  * that is not anonymous, a race) leaves the data where it is: with no
  * room, the policy is asked again without that GPU, otherwise the GPU maps
- * the data where it is. Explicit prefetches (%DRM_SVM_COORD_ATTR_PREFETCH_LOC) go
- * through the same path from drm_svm_coord_set_attr(), before any fault.
+ * the data where it is. Explicit prefetches
+ * (%DRM_SVM_COORD_ATTR_PREFETCH_LOC) go through the same path from
+ * drm_svm_coord_set_attr(), before any fault.
+ *
+ * Why a range's data is where it is can be seen two ways.
+ * drm_svm_coord_range_info() reports the range's location, the rule of its
+ * last decision, its thrash state and its last %DRM_SVM_COORD_HISTORY moves
+ * (&struct drm_svm_coord_move: from, to, for which GPU, by which rule or
+ * eviction, at what cost). The tracepoints of the drm_svm_coord trace
+ * system log as they happen every decision (drm_svm_coord_decide), every
+ * move attempted, with its outcome (drm_svm_coord_move), and every change
+ * of thrash state with the window in force (drm_svm_coord_thrash).
  */
 
 /**
@@ -1004,6 +1017,9 @@ again:
 		range_set_loc(svm, piece, range->loc);
 		piece->thrash = range->thrash;
 		piece->rule = range->rule;
+		piece->evictions = range->evictions;
+		piece->moves = range->moves;
+		memcpy(piece->history, range->history, sizeof(piece->history));
 		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
 			if (!piece->pages[i])
 				continue;
@@ -1580,6 +1596,53 @@ static int range_to_ram(struct drm_svm_coord *svm,
 	return err;
 }
 
+/*
+ * Remember a move of @range's data (see &struct drm_svm_coord_move), and
+ * trace it with its outcome @err.
+ */
+static void range_moved(struct drm_svm_coord *svm,
+			struct drm_svm_coord_range *range, u32 from, u32 to,
+			unsigned int gpu, u32 rule, u64 t0, u64 now, int err)
+{
+	struct drm_svm_coord_move *m;
+
+	lockdep_assert_held(&range->lock);
+
+	trace_drm_svm_coord_move(svm->id, drm_svm_coord_range_start(range),
+				 drm_svm_coord_range_end(range), from, to, gpu,
+				 rule, rule == DRM_SVM_COORD_RULE_NUM, now - t0,
+				 err);
+	if (err)
+		return;
+	m = &range->history[range->moves++ % DRM_SVM_COORD_HISTORY];
+	*m = (struct drm_svm_coord_move) {
+		.time_ns = now,
+		.cost_ns = now - t0,
+		.from = from,
+		.to = to,
+		.gpu = min(gpu, DRM_SVM_COORD_MAX_DEVS),
+		.rule = rule,
+		.evicted = rule == DRM_SVM_COORD_RULE_NUM,
+		.thrash = range->thrash.state,
+	};
+}
+
+/* Trace a change of @range's thrash state from @old. */
+static void range_thrash_changed(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range, u32 old)
+{
+	struct drm_svm_coord_thrash_params params;
+
+	if (range->thrash.state == old)
+		return;
+	thrash_params(&params);
+	trace_drm_svm_coord_thrash(svm->id, drm_svm_coord_range_start(range),
+				   drm_svm_coord_range_end(range), old,
+				   range->thrash.state, range->thrash.pin_loc,
+				   drm_svm_coord_thrash_window(&range->thrash,
+							       &params));
+}
+
 static int range_evict(struct drm_svm_coord *svm,
 		       struct drm_svm_coord_range *victim, unsigned int from,
 		       struct drm_svm_coord_topology *topo);
@@ -1695,7 +1758,7 @@ static int range_evict(struct drm_svm_coord *svm,
 	struct drm_svm_coord_attrs attrs;
 	unsigned long first, last;
 	unsigned int tries;
-	u64 users;
+	u64 users, t0;
 	bool gone;
 	u32 to;
 	int err;
@@ -1719,7 +1782,10 @@ static int range_evict(struct drm_svm_coord *svm,
 
 	for (tries = 0; tries < 3; tries++) {
 		to = drm_svm_coord_evict_to(&attrs, topo, from, users);
+		t0 = ktime_get_ns();
 		err = range_move(svm, victim, topo, to, false);
+		range_moved(svm, victim, from, to, DRM_SVM_COORD_MAX_DEVS,
+			    DRM_SVM_COORD_RULE_NUM, t0, ktime_get_ns(), err);
 		if (err != -ENOMEM || to == DRM_SVM_COORD_LOC_SYSMEM)
 			break;
 		/* That peer is full too: never evict in turn. */
@@ -1744,13 +1810,16 @@ static int range_migrate(struct drm_svm_coord *svm,
 			 struct drm_svm_coord_dev *dev,
 			 struct drm_svm_coord_topology *topo, u32 to)
 {
+	unsigned int gpu = dev ? dev->index : DRM_SVM_COORD_MAX_DEVS;
 	struct drm_svm_coord_thrash_params params;
-	u32 old = range->thrash.state;
+	u32 old = range->thrash.state, from = range->loc;
 	u64 t0 = ktime_get_ns(), now;
 	int err;
 
 	err = range_move(svm, range, topo, to, true);
 	if (err) {
+		range_moved(svm, range, from, to, gpu, range->rule, t0,
+			    ktime_get_ns(), err);
 		drm_svm_coord_count(svm, dev,
 				    DRM_SVM_COORD_STAT_MIGRATION_FAILURES, 1);
 		return err;
@@ -1763,6 +1832,8 @@ static int range_migrate(struct drm_svm_coord *svm,
 	thrash_params(&params);
 	drm_svm_coord_thrash_migrated(&range->thrash, &params, topo, now,
 				      dev ? dev->index : 0, to, now - t0);
+	range_moved(svm, range, from, to, gpu, range->rule, t0, now, 0);
+	range_thrash_changed(svm, range, old);
 	if (range->thrash.state != old &&
 	    range->thrash.state == DRM_SVM_COORD_THRASH_THROTTLED)
 		drm_svm_coord_count(svm, NULL,
@@ -1802,13 +1873,20 @@ static int range_place(struct drm_svm_coord *svm,
 	thrash_params(&params);
 	for (tries = 0; tries < 3; tries++) {
 		struct drm_svm_coord_decision d, naive;
+		u32 old = range->thrash.state;
 		int err;
 
 		in.cur = range->loc;
 		in.thrash = drm_svm_coord_thrash_tick(&range->thrash, &params,
 						      now);
+		range_thrash_changed(svm, range, old);
 		in.pin_loc = range->thrash.pin_loc;
 		d = drm_svm_coord_decide(&in);
+		trace_drm_svm_coord_decide(svm->id,
+					   drm_svm_coord_range_start(range),
+					   drm_svm_coord_range_end(range),
+					   in.gpu, in.cur, in.request, in.thrash,
+					   d.action, d.loc, d.rule);
 		range->rule = d.rule;
 		if (d.action == DRM_SVM_COORD_REFUSE)
 			return -EPERM;
@@ -2322,6 +2400,7 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	struct drm_svm_coord_range *range = NULL;
 	struct drm_svm_coord_thrash_params params;
 	struct interval_tree_node *nn, *node;
+	unsigned int i, n;
 
 	down_read(&svm->lock);
 	mutex_lock(&svm->range_lock);
@@ -2339,6 +2418,7 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 
 	thrash_params(&params);
 	mutex_lock(&range->lock);
+	n = min(range->moves, DRM_SVM_COORD_HISTORY);
 	*info = (struct drm_svm_coord_range_info) {
 		.start = drm_svm_coord_range_start(range),
 		.end = drm_svm_coord_range_end(range),
@@ -2354,7 +2434,11 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 		.window_ns = drm_svm_coord_thrash_window(&range->thrash, &params),
 		.quiet_ns = drm_svm_coord_thrash_quiet(&range->thrash, &params),
 		.mapped = READ_ONCE(range->mapped),
+		.nr_history = n,
 	};
+	for (i = 0; i < n; i++)
+		info->history[i] = range->history[(range->moves - n + i) %
+						  DRM_SVM_COORD_HISTORY];
 	mutex_unlock(&range->lock);
 	range_put(range);
 	return 0;

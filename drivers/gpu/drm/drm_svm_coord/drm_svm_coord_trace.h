@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ *
+ * Tracepoints of the coordinator's placement: every residency decision,
+ * every move of a range's data and every change of its thrash state, so
+ * that a trace tells where a range's pages went and why.
+ */
+
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM drm_svm_coord
+
+#if !defined(__DRM_SVM_COORD_TRACE_H__) || defined(TRACE_HEADER_MULTI_READ)
+#define __DRM_SVM_COORD_TRACE_H__
+
+#include <linux/tracepoint.h>
+#include <linux/types.h>
+
+TRACE_EVENT(drm_svm_coord_decide,
+	    TP_PROTO(unsigned int svm, unsigned long start, unsigned long end,
+		     unsigned int gpu, u32 cur, u32 request, u32 thrash,
+		     u32 action, u32 loc, u32 rule),
+	    TP_ARGS(svm, start, end, gpu, cur, request, thrash, action, loc, rule),
+	    TP_STRUCT__entry(__field(unsigned int, svm)
+			     __field(unsigned long, start)
+			     __field(unsigned long, end)
+			     __field(unsigned int, gpu)
+			     __field(u32, cur)
+			     __field(u32, request)
+			     __field(u32, thrash)
+			     __field(u32, action)
+			     __field(u32, loc)
+			     __field(u32, rule)),
+	    TP_fast_assign(__entry->svm = svm;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->gpu = gpu;
+			   __entry->cur = cur;
+			   __entry->request = request;
+			   __entry->thrash = thrash;
+			   __entry->action = action;
+			   __entry->loc = loc;
+			   __entry->rule = rule;),
+	    TP_printk("svm=%u range=0x%lx-0x%lx gpu=%u cur=0x%x request=0x%x thrash=%u action=%u loc=0x%x rule=%u",
+		      __entry->svm, __entry->start, __entry->end, __entry->gpu,
+		      __entry->cur, __entry->request, __entry->thrash,
+		      __entry->action, __entry->loc, __entry->rule)
+);
+
+TRACE_EVENT(drm_svm_coord_move,
+	    TP_PROTO(unsigned int svm, unsigned long start, unsigned long end,
+		     u32 from, u32 to, unsigned int gpu, u32 rule, bool evicted,
+		     u64 cost_ns, int err),
+	    TP_ARGS(svm, start, end, from, to, gpu, rule, evicted, cost_ns, err),
+	    TP_STRUCT__entry(__field(unsigned int, svm)
+			     __field(unsigned long, start)
+			     __field(unsigned long, end)
+			     __field(u32, from)
+			     __field(u32, to)
+			     __field(unsigned int, gpu)
+			     __field(u32, rule)
+			     __field(bool, evicted)
+			     __field(u64, cost_ns)
+			     __field(int, err)),
+	    TP_fast_assign(__entry->svm = svm;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->from = from;
+			   __entry->to = to;
+			   __entry->gpu = gpu;
+			   __entry->rule = rule;
+			   __entry->evicted = evicted;
+			   __entry->cost_ns = cost_ns;
+			   __entry->err = err;),
+	    TP_printk("svm=%u range=0x%lx-0x%lx from=0x%x to=0x%x gpu=%u rule=%u evicted=%u cost_ns=%llu err=%d",
+		      __entry->svm, __entry->start, __entry->end, __entry->from,
+		      __entry->to, __entry->gpu, __entry->rule, __entry->evicted,
+		      __entry->cost_ns, __entry->err)
+);
+
+TRACE_EVENT(drm_svm_coord_thrash,
+	    TP_PROTO(unsigned int svm, unsigned long start, unsigned long end,
+		     u32 old, u32 state, u32 pin_loc, u64 window_ns),
+	    TP_ARGS(svm, start, end, old, state, pin_loc, window_ns),
+	    TP_STRUCT__entry(__field(unsigned int, svm)
+			     __field(unsigned long, start)
+			     __field(unsigned long, end)
+			     __field(u32, old)
+			     __field(u32, state)
+			     __field(u32, pin_loc)
+			     __field(u64, window_ns)),
+	    TP_fast_assign(__entry->svm = svm;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->old = old;
+			   __entry->state = state;
+			   __entry->pin_loc = pin_loc;
+			   __entry->window_ns = window_ns;),
+	    TP_printk("svm=%u range=0x%lx-0x%lx state=%u->%u pin_loc=0x%x window_ns=%llu",
+		      __entry->svm, __entry->start, __entry->end, __entry->old,
+		      __entry->state, __entry->pin_loc, __entry->window_ns)
+);
+
+#endif /* __DRM_SVM_COORD_TRACE_H__ */
+
+#undef TRACE_INCLUDE_PATH
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_PATH .
+#define TRACE_INCLUDE_FILE drm_svm_coord_trace
+#include <trace/define_trace.h>
