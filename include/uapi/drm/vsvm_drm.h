@@ -256,6 +256,35 @@ struct drm_vsvm_vram {
 	__u32 pad;
 };
 
+/* Moves DRM_IOCTL_VSVM_RANGE_INFO reports, the coordinator's history. */
+#define DRM_VSVM_HISTORY	8
+
+/**
+ * struct drm_vsvm_range_move - one move of a range's data
+ * @time_ns: when it ended (CLOCK_MONOTONIC)
+ * @cost_ns: how long it took
+ * @from: where the data was: a GPU index or DRM_VSVM_LOC_SYSMEM
+ * @to: where it went
+ * @gpu: the GPU whose fault or map asked for it (coordinator index), or
+ *	64 for a prefetch or an eviction
+ * @rule: DRM_VSVM_RULE_* that decided it, DRM_VSVM_RULE_NONE for an
+ *	eviction
+ * @evicted: 1 if the move made room in the VRAM at @from
+ * @thrash: DRM_VSVM_THRASH_* of the range after the move
+ * @pad: zero
+ */
+struct drm_vsvm_range_move {
+	__u64 time_ns;
+	__u64 cost_ns;
+	__u32 from;
+	__u32 to;
+	__u8 gpu;
+	__u8 rule;
+	__u8 evicted;
+	__u8 thrash;
+	__u32 pad;
+};
+
 /**
  * struct drm_vsvm_range_info - DRM_IOCTL_VSVM_RANGE_INFO: where the data of
  * the coordinator's range holding an address is, and why
@@ -275,6 +304,9 @@ struct drm_vsvm_vram {
  * @window_ns: out: its thrash window now
  * @quiet_ns: out: its quiet period now
  * @mapped: out: mask of the GPUs (coordinator indices) that map it
+ * @nr_history: out: entries of @history
+ * @pad: zero
+ * @history: out: the range's last moves, oldest first
  *
  * ENOENT when no range holds @addr (nothing faulted it yet, or it was
  * retired).
@@ -295,6 +327,9 @@ struct drm_vsvm_range_info {
 	__u64 window_ns;
 	__u64 quiet_ns;
 	__u64 mapped;
+	__u32 nr_history;
+	__u32 pad;
+	struct drm_vsvm_range_move history[DRM_VSVM_HISTORY];
 };
 
 /* Rules of the coordinator's residency policy, in the order they apply. */

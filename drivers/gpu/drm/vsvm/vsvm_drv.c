@@ -432,6 +432,7 @@ static_assert(DRM_VSVM_STAT_NUM == DRM_SVM_COORD_STAT_NUM);
 static_assert(DRM_VSVM_STAT_NUM <= DRM_VSVM_STAT_MAX);
 static_assert(DRM_VSVM_STAT_THRASH_PINS == DRM_SVM_COORD_STAT_THRASH_PINS);
 static_assert(DRM_VSVM_STAT_EVICTIONS_RAM == DRM_SVM_COORD_STAT_EVICTIONS_RAM);
+static_assert(DRM_VSVM_HISTORY == DRM_SVM_COORD_HISTORY);
 static_assert(DRM_VSVM_RULE_UNREACHABLE == DRM_SVM_COORD_RULE_UNREACHABLE);
 static_assert(DRM_VSVM_RULE_NONE == DRM_SVM_COORD_RULE_NUM);
 static_assert(DRM_VSVM_THRASH_PINNED == DRM_SVM_COORD_THRASH_PINNED);
@@ -735,6 +736,7 @@ static int vsvm_ioctl_range_info(struct drm_device *drm, void *data,
 	struct vsvm_file *vf = file->driver_priv;
 	struct drm_vsvm_range_info *args = data;
 	struct drm_svm_coord_range_info info;
+	unsigned int i;
 	int err;
 
 	err = vsvm_check_attached(vf);
@@ -760,6 +762,23 @@ static int vsvm_ioctl_range_info(struct drm_device *drm, void *data,
 	args->window_ns = info.window_ns;
 	args->quiet_ns = info.quiet_ns;
 	args->mapped = info.mapped;
+	args->nr_history = info.nr_history;
+	args->pad = 0;
+	memset(args->history, 0, sizeof(args->history));
+	for (i = 0; i < info.nr_history; i++) {
+		const struct drm_svm_coord_move *m = &info.history[i];
+
+		args->history[i] = (struct drm_vsvm_range_move) {
+			.time_ns = m->time_ns,
+			.cost_ns = m->cost_ns,
+			.from = m->from,
+			.to = m->to,
+			.gpu = m->gpu,
+			.rule = m->rule,
+			.evicted = m->evicted,
+			.thrash = m->thrash,
+		};
+	}
 	return 0;
 }
 
