@@ -159,6 +159,7 @@ int main(void)
 	mount_fs("sysfs", "/sys", "sysfs");
 	mount_fs("devtmpfs", "/dev", "devtmpfs");
 	mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
+	mount_fs("tracefs", "/sys/kernel/tracing", "tracefs");
 	mount_fs("tmpfs", "/tmp", "tmpfs");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 

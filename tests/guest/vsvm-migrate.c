@@ -26,6 +26,7 @@
 
 #define NGPUS		4
 #define THRESHOLD	"/sys/module/drm_svm_coord/parameters/thrash_threshold"
+#define TRACING		"/sys/kernel/tracing"
 
 static struct drm_vsvm_stats stats(int fd)
 {
@@ -137,17 +138,49 @@ static int gpu_fill(int fd, char *p, size_t size, unsigned long seed)
 	return err;
 }
 
-static int write_param(const char *path, unsigned int v)
+/* The move @m of a range's history, as expected. */
+static int move_is(const struct drm_vsvm_range_move *m, unsigned int from,
+		   unsigned int to, unsigned int gpu, unsigned int rule)
+{
+	return m->from == from && m->to == to && m->gpu == gpu &&
+	       m->rule == rule && m->evicted == (rule == DRM_VSVM_RULE_NONE) &&
+	       m->cost_ns > 0;
+}
+
+static int write_str(const char *path, const char *v)
 {
 	FILE *f = fopen(path, "w");
 	int err;
 
 	if (!f)
 		return -errno;
-	err = fprintf(f, "%u\n", v) < 0 ? -EIO : 0;
+	err = fputs(v, f) < 0 ? -EIO : 0;
 	if (fclose(f))
 		err = -errno;
 	return err;
+}
+
+/* Lines of the trace buffer that contain @what. */
+static int trace_count(const char *what)
+{
+	FILE *f = fopen(TRACING "/trace", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !!strstr(line, what);
+	fclose(f);
+	return n;
+}
+
+static int write_param(const char *path, unsigned int v)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u\n", v);
+	return write_str(path, buf);
 }
 
 FIXTURE(vram) {
@@ -440,6 +473,7 @@ TEST_F_TIMEOUT(vram, exhaustion, 300)
 	struct drm_vsvm_vram a0 = vram(self->fd[0]), b0 = vram(self->fd[1]);
 	unsigned long per_gpu = a0.size / SZ_2M, n = 2 * per_gpu + 4, i;
 	struct drm_vsvm_stats s0, s1, s2;
+	struct drm_vsvm_range_info r;
 	struct drm_vsvm_vram a1, b1;
 	long long peer, ram;
 	char *p;
@@ -481,8 +515,13 @@ TEST_F_TIMEOUT(vram, exhaustion, 300)
 	ASSERT_EQ(a1.to_ram - a0.to_ram, (n - 2 * per_gpu) * SZ_2M);
 
 	/* Least recently used first: the oldest went to the peer... */
-	ASSERT_EQ(range_info(self->fd[0], p).loc, 1);
-	ASSERT_EQ(range_info(self->fd[0], p).evictions, 1);
+	r = range_info(self->fd[0], p);
+	ASSERT_EQ(r.loc, 1);
+	ASSERT_EQ(r.evictions, 1);
+	ASSERT_EQ(r.nr_history, 2);
+	ASSERT_TRUE(move_is(&r.history[0], DRM_VSVM_LOC_SYSMEM, 0, 0,
+			    DRM_VSVM_RULE_LOCAL));
+	ASSERT_TRUE(move_is(&r.history[1], 0, 1, 64, DRM_VSVM_RULE_NONE));
 	ASSERT_EQ(pte_target(self->fd[0], p), -1);
 	/* ...the next ones to RAM, the newest stayed. */
 	ASSERT_EQ(range_info(self->fd[0], p + per_gpu * SZ_2M).loc,
@@ -505,6 +544,52 @@ TEST_F_TIMEOUT(vram, exhaustion, 300)
 			TH_LOG("range %lu read wrong through the CPU", i);
 	ASSERT_EQ(vram(self->fd[0]).used, 0);
 	ASSERT_EQ(vram(self->fd[1]).used, 0);
+}
+
+/*
+ * Why the data is where it is: each range remembers its last moves, and
+ * the tracepoints tell every decision and move as it happens.
+ */
+TEST_F(vram, history_and_trace)
+{
+	static const struct { int gpu; unsigned int from, to; } moves[] = {
+		{ 0, DRM_VSVM_LOC_SYSMEM, 0 },	/* first touch */
+		{ 2, 0, 2 },			/* out of reach: through RAM */
+		{ 3, 2, 3 },			/* peer to peer */
+	};
+	struct drm_vsvm_range_info r;
+	char what[128];
+	unsigned int i;
+
+	if (access(TRACING "/events/drm_svm_coord/enable", W_OK))
+		SKIP(return, "no tracefs or no drm_svm_coord events");
+	ASSERT_EQ(write_str(TRACING "/trace", ""), 0);
+	ASSERT_EQ(write_str(TRACING "/events/drm_svm_coord/enable", "1"), 0);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(gpu_check(self->fd[moves[i].gpu], self->buf, SZ_2M, 1), -1);
+	ASSERT_EQ(write_str(TRACING "/events/drm_svm_coord/enable", "0"), 0);
+
+	r = range_info(self->fd[0], self->buf);
+	ASSERT_EQ(r.nr_history, 3);
+	for (i = 0; i < 3; i++) {
+		const struct drm_vsvm_range_move *m = &r.history[i];
+
+		TH_LOG("move %u: %x -> %x for GPU %u, rule %u, %llu ns", i,
+		       m->from, m->to, m->gpu, m->rule, m->cost_ns);
+		ASSERT_TRUE(move_is(m, moves[i].from, moves[i].to, moves[i].gpu,
+				    DRM_VSVM_RULE_LOCAL));
+		if (i)
+			ASSERT_GT(m->time_ns, r.history[i - 1].time_ns);
+		snprintf(what, sizeof(what),
+			 "from=0x%x to=0x%x gpu=%d rule=%d evicted=0",
+			 moves[i].from, moves[i].to, moves[i].gpu,
+			 DRM_VSVM_RULE_LOCAL);
+		ASSERT_EQ(trace_count(what), 1) TH_LOG("no trace line with %s", what);
+	}
+	ASSERT_EQ(trace_count("drm_svm_coord_move:"), 3);
+	/* Each move was decided once; maps decide too. */
+	ASSERT_GE(trace_count("drm_svm_coord_decide:"), 3);
+	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
 }
 
 /* Fork with the data in VRAM: both sides read it intact. */
