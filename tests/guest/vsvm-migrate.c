@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,13 +262,23 @@ TEST_F(vram, first_touch_and_cpu_read)
 TEST_F(vram, peer_migration)
 {
 	struct drm_vsvm_vram a0, a1, b0, b1;
+	struct drm_vsvm_stats s0, s1;
 
 	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 3), 0);
 	a0 = vram(self->fd[0]);
 	b0 = vram(self->fd[1]);
+	s0 = stats(self->fd[0]);
 	ASSERT_EQ(gpu_check(self->fd[1], self->buf, SZ_2M, 3), -1);
+	s1 = stats(self->fd[0]);
 	a1 = vram(self->fd[0]);
 	b1 = vram(self->fd[1]);
+	/* One move: one notifier callback, no restore work. */
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS] -
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS], 1);
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_INVALIDATIONS] -
+		  s0.mgr[DRM_VSVM_STAT_INVALIDATIONS], 1);
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_RESTORE_RUNS],
+		  s0.mgr[DRM_VSVM_STAT_RESTORE_RUNS]);
 	TH_LOG("GPU1 from peer %llu, GPU0 to RAM %llu, GPU1 to VRAM %llu",
 	       b1.from_peer - b0.from_peer, a1.to_ram - a0.to_ram,
 	       b1.to_vram - b0.to_vram);
@@ -589,6 +600,66 @@ TEST_F(vram, history_and_trace)
 	ASSERT_EQ(trace_count("drm_svm_coord_move:"), 3);
 	/* Each move was decided once; maps decide too. */
 	ASSERT_GE(trace_count("drm_svm_coord_decide:"), 3);
+	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
+}
+
+struct racer {
+	int fd;
+	char *buf;
+	unsigned int rounds;
+	unsigned int bad;
+};
+
+static void *gpu_racer(void *arg)
+{
+	struct racer *r = arg;
+	unsigned int i;
+
+	for (i = 0; i < r->rounds; i++)
+		r->bad += gpu_check(r->fd, r->buf, SZ_2M, 1) != -1;
+	return NULL;
+}
+
+/*
+ * Two GPUs out of each other's reach pull one range into their VRAM in
+ * turn (naive policy: every fault moves it) while the CPU reads it, which
+ * brings it back to RAM: every read on every side sees the pattern.
+ */
+TEST_F_TIMEOUT(vram, cpu_gpu_race, 300)
+{
+	struct racer r[2] = {
+		{ .fd = self->fd[0], .buf = self->buf, .rounds = 40 },
+		{ .fd = self->fd[2], .buf = self->buf, .rounds = 40 },
+	};
+	unsigned long long to_ram = vram(self->fd[0]).to_ram +
+				    vram(self->fd[2]).to_ram;
+	struct drm_vsvm_stats s0, s1;
+	unsigned int i, cpu_bad = 0;
+	pthread_t t[2];
+	int err;
+
+	s0 = stats(self->fd[0]);
+	ASSERT_EQ(write_param(THRESHOLD, 0), 0);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(pthread_create(&t[i], NULL, gpu_racer, &r[i]), 0);
+	for (i = 0; i < 80; i++)
+		cpu_bad += check(self->buf, SZ_2M, 1) != -1;
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	err = write_param(THRESHOLD, 3);
+	s1 = stats(self->fd[0]);
+	to_ram = vram(self->fd[0]).to_ram + vram(self->fd[2]).to_ram - to_ram;
+	TH_LOG("%llu migrations, %llu MiB back to RAM, %llu retries",
+	       s1.mgr[DRM_VSVM_STAT_MIGRATIONS] - s0.mgr[DRM_VSVM_STAT_MIGRATIONS],
+	       to_ram >> 20,
+	       s1.mgr[DRM_VSVM_STAT_RETRIES] - s0.mgr[DRM_VSVM_STAT_RETRIES]);
+	ASSERT_EQ(err, 0);
+	ASSERT_EQ(r[0].bad, 0);
+	ASSERT_EQ(r[1].bad, 0);
+	ASSERT_EQ(cpu_bad, 0);
+	/* They did race: the range moved back and forth. */
+	ASSERT_GE(s1.mgr[DRM_VSVM_STAT_MIGRATIONS] -
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS], 4);
 	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
 }
 
