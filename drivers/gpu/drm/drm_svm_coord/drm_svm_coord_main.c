@@ -346,8 +346,10 @@ EXPORT_SYMBOL_GPL(drm_svm_coord_attach);
  * drm_svm_coord_detach() - detach a GPU from its manager
  * @dev: the attachment
  *
- * Unmaps the GPU from every range (its page-table entries are zapped and
- * its DMA mappings freed), removes it from every attribute (it returns to
+ * Moves the data the process keeps in the GPU's VRAM to system memory
+ * (unless the process is exiting), unmaps the GPU from every range (its
+ * page-table entries are zapped and its DMA mappings freed), removes it
+ * from every attribute (it returns to
  * the default access policy; locations naming it become undefined), frees
  * its index and drops its reference on the manager. The last GPU to detach
  * destroys every range and notifier. Must be called without the mmap lock
@@ -359,6 +361,7 @@ void drm_svm_coord_detach(struct drm_svm_coord_dev *dev)
 	u64 bit = BIT_ULL(dev->index);
 
 	down_write(&svm->lock);
+	drm_svm_coord_ranges_evict_dev(svm, dev);
 	drm_svm_coord_ranges_forget_dev(svm, dev);
 	drm_svm_coord_attr_tree_forget_dev(&svm->attrs, dev->index);
 	svm->attached &= ~bit;

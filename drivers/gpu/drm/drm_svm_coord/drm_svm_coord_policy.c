@@ -117,6 +117,11 @@
  * An eviction never evicts in turn: a peer without room is dropped from
  * the candidates and the function is asked again. A range pinned by thrash
  * control takes its pin along to where it was evicted.
+ *
+ * A GPU that detaches has its VRAM emptied to system memory first
+ * (drm_svm_coord_ranges_evict_dev()): the ranges it held must stay usable
+ * by the GPUs that remain, and its VRAM is not the manager's to track any
+ * more.
  */
 
 /**

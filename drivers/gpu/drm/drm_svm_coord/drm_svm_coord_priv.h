@@ -470,6 +470,8 @@ int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end);
 void drm_svm_coord_workers_stop(struct drm_svm_coord *svm);
 void drm_svm_coord_flush_workers(struct drm_svm_coord *svm);
+void drm_svm_coord_ranges_evict_dev(struct drm_svm_coord *svm,
+				    struct drm_svm_coord_dev *dev);
 void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 				     struct drm_svm_coord_dev *dev);
 void drm_svm_coord_ranges_fini(struct drm_svm_coord *svm);

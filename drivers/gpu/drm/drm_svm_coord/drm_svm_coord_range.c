@@ -1804,6 +1804,71 @@ static int range_evict(struct drm_svm_coord *svm,
 	return 0;
 }
 
+/**
+ * drm_svm_coord_ranges_evict_dev() - empty a detaching GPU's VRAM
+ * @svm: the manager
+ * @dev: the GPU, detaching
+ *
+ * Moves the data of every range in @dev's VRAM to system memory, so that
+ * the remaining GPUs find it where they reach it and the VRAM is given back
+ * with the attachment. When the mm is exiting there is nothing to keep: its
+ * pages go with it. Called with the manager lock held for writing, before
+ * drm_svm_coord_ranges_forget_dev().
+ */
+void drm_svm_coord_ranges_evict_dev(struct drm_svm_coord *svm,
+				    struct drm_svm_coord_dev *dev)
+{
+	struct mm_struct *mm = svm_mm(svm);
+	unsigned int g = dev->index;
+
+	lockdep_assert_held_write(&svm->lock);
+
+	if (!(svm->vram & BIT_ULL(g)) || !mmget_not_zero(mm))
+		return;
+	for (;;) {
+		struct drm_svm_coord_range *range = NULL;
+		bool gone;
+		u64 t0;
+		int err;
+
+		spin_lock(&svm->lru_lock);
+		while (!range && !list_empty(&svm->lru[g])) {
+			range = list_first_entry(&svm->lru[g], typeof(*range),
+						 lru_link);
+			/* Off the list whatever happens: the loop ends. */
+			list_del_init(&range->lru_link);
+			if (!kref_get_unless_zero(&range->ref))
+				range = NULL;
+		}
+		spin_unlock(&svm->lru_lock);
+		if (!range)
+			break;
+
+		mutex_lock(&range->lock);
+		drm_gpusvm_notifier_lock(&svm->gpusvm);
+		gone = range->unmapped;
+		drm_gpusvm_notifier_unlock(&svm->gpusvm);
+		if (!gone && range->loc == g) {
+			t0 = ktime_get_ns();
+			err = range_move(svm, range, NULL,
+					 DRM_SVM_COORD_LOC_SYSMEM, false);
+			range_moved(svm, range, g, DRM_SVM_COORD_LOC_SYSMEM,
+				    DRM_SVM_COORD_MAX_DEVS,
+				    DRM_SVM_COORD_RULE_NUM, t0, ktime_get_ns(),
+				    err);
+			if (!err) {
+				range->evictions++;
+				drm_svm_coord_count(svm, dev,
+						    DRM_SVM_COORD_STAT_EVICTIONS_RAM,
+						    1);
+			}
+		}
+		mutex_unlock(&range->lock);
+		range_put(range);
+	}
+	mmput(mm);
+}
+
 /* Move @range's data to @to for @dev (NULL: a prefetch). See Migration. */
 static int range_migrate(struct drm_svm_coord *svm,
 			 struct drm_svm_coord_range *range,
