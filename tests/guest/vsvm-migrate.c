@@ -663,6 +663,38 @@ TEST_F_TIMEOUT(vram, cpu_gpu_race, 300)
 	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
 }
 
+/*
+ * A GPU that detaches gives its VRAM back: the data it held goes to system
+ * memory, intact, where the GPUs that stay find it.
+ */
+TEST_F(vram, detach_with_vram)
+{
+	struct drm_vsvm_vram v0, v1;
+	struct drm_vsvm_stats s0, s1;
+	int fd;
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 8), 0);
+	fd = open_gpu(0);	/* to read GPU 0's VRAM once it is detached */
+	ASSERT_GE(fd, 0);
+	v0 = vram(fd);
+	ASSERT_EQ(v0.used, SZ_2M);
+	s0 = stats(self->fd[1]);
+	ASSERT_EQ(close(self->fd[0]), 0);
+	self->fd[0] = -1;
+	v1 = vram(fd);
+	s1 = stats(self->fd[1]);
+	ASSERT_EQ(v1.used, 0);
+	ASSERT_EQ(v1.to_ram - v0.to_ram, SZ_2M);
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_EVICTIONS_RAM] -
+		  s0.mgr[DRM_VSVM_STAT_EVICTIONS_RAM], 1);
+	ASSERT_EQ(range_info(self->fd[1], self->buf).loc, DRM_VSVM_LOC_SYSMEM);
+	/* GPU 1 takes it from RAM, not from a VRAM nobody tracks. */
+	ASSERT_EQ(gpu_check(self->fd[1], self->buf, SZ_2M, 8), -1);
+	ASSERT_EQ(vram(self->fd[1]).used, SZ_2M);
+	ASSERT_EQ(check(self->buf, SZ_2M, 8), -1);
+	close(fd);
+}
+
 /* Fork with the data in VRAM: both sides read it intact. */
 TEST_F(vram, fork_with_vram)
 {
