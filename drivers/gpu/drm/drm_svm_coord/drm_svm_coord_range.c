@@ -186,10 +186,12 @@
  *
  * The time each move takes feeds the range's thrash control (see Thrash
  * control). A move into a full VRAM first evicts the least recently used
- * ranges from it (see Eviction). A move that fails (no room even so, a VMA
- * that is not anonymous, a race) leaves the data where it is: with no
- * room, the policy is asked again without that GPU, otherwise the GPU maps
- * the data where it is. Explicit prefetches
+ * ranges from it (see Eviction). Only anonymous memory can be replaced by
+ * device-private pages: a range of any other VMA (shared memory, a file)
+ * is placed as if no VRAM had room, so it stays in system memory and
+ * nothing is evicted for it. A move that fails (no room even so, a race)
+ * leaves the data where it is: with no room, the policy is asked again
+ * without that GPU, otherwise the GPU maps the data where it is. Explicit prefetches
  * (%DRM_SVM_COORD_ATTR_PREFETCH_LOC) go through the same path from
  * drm_svm_coord_set_attr(), before any fault.
  *
@@ -1258,6 +1260,7 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_nr_ranges);
  * @hi: end of the addresses a new range may hold
  * @max: largest range the granularity allows
  * @vma_write: the VMA allows writes
+ * @vma_anon: the VMA is anonymous memory, which may move to VRAM
  * @attrs: the attributes at the address
  */
 struct drm_svm_coord_where {
@@ -1265,6 +1268,7 @@ struct drm_svm_coord_where {
 	unsigned long hi;
 	unsigned long max;
 	bool vma_write;
+	bool vma_anon;
 	struct drm_svm_coord_attrs attrs;
 };
 
@@ -1287,6 +1291,7 @@ static int where_is(struct drm_svm_coord *svm, unsigned long addr,
 	w->lo = max(vma->vm_start, window);
 	w->hi = min(vma->vm_end, window + drm_svm_coord_chunks[0]);
 	w->vma_write = vma->vm_flags & VM_WRITE;
+	w->vma_anon = vma_is_anonymous(vma);
 	mmap_read_unlock(mm);
 
 	drm_svm_coord_attr_tree_lookup(&svm->attrs, addr >> PAGE_SHIFT,
@@ -1919,8 +1924,9 @@ static int range_migrate(struct drm_svm_coord *svm,
 static int range_place(struct drm_svm_coord *svm,
 		       struct drm_svm_coord_range *range,
 		       struct drm_svm_coord_dev *dev,
-		       const struct drm_svm_coord_attrs *attrs, u32 request)
+		       const struct drm_svm_coord_where *w, u32 request)
 {
+	const struct drm_svm_coord_attrs *attrs = &w->attrs;
 	struct drm_svm_coord_thrash_params params;
 	struct drm_svm_coord_topology topo;
 	struct drm_svm_coord_policy_in in = {
@@ -1935,6 +1941,9 @@ static int range_place(struct drm_svm_coord *svm,
 	lockdep_assert_held(&range->lock);
 
 	svm_topology(svm, &topo);
+	/* Device-private pages replace anonymous memory only. */
+	if (!w->vma_anon)
+		topo.room = 0;
 	thrash_params(&params);
 	for (tries = 0; tries < 3; tries++) {
 		struct drm_svm_coord_decision d, naive;
@@ -2008,7 +2017,7 @@ static int range_validate(struct drm_svm_coord *svm,
 			break;
 		}
 		if (svm->vram) {
-			err = range_place(svm, range, dev, &w->attrs,
+			err = range_place(svm, range, dev, w,
 					  DRM_SVM_COORD_LOC_UNDEFINED);
 			if (err)
 				break;
@@ -2162,7 +2171,7 @@ int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 		if (!range->pfns_valid)
 			range_set_loc(svm, range, DRM_SVM_COORD_LOC_MIXED);
 		if (!range->unmapped && !range->holes)
-			range_place(svm, range, NULL, &w.attrs,
+			range_place(svm, range, NULL, &w,
 				    w.attrs.prefetch_loc);
 		next = drm_svm_coord_range_end(range);
 		mutex_unlock(&range->lock);
