@@ -695,6 +695,37 @@ TEST_F(vram, detach_with_vram)
 	close(fd);
 }
 
+/*
+ * Only anonymous memory can move to VRAM: a shared mapping stays in system
+ * memory without a failed attempt, and every GPU maps it there.
+ */
+TEST_F(vram, shared_memory_stays)
+{
+	struct drm_vsvm_vram v0 = vram(self->fd[0]);
+	struct drm_vsvm_stats s0, s1;
+	char *map, *p;
+
+	map = mmap(NULL, 2 * SZ_2M, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(map, MAP_FAILED);
+	p = (char *)(((uintptr_t)map + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1));
+	fill(p, SZ_2M, 9);
+	s0 = stats(self->fd[0]);
+	ASSERT_EQ(gpu_check(self->fd[0], p, SZ_2M, 9), -1);
+	ASSERT_EQ(gpu_fill(self->fd[1], p, SZ_2M, 10), 0);
+	s1 = stats(self->fd[0]);
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS],
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS]);
+	ASSERT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATION_FAILURES],
+		  s0.mgr[DRM_VSVM_STAT_MIGRATION_FAILURES]);
+	ASSERT_EQ(vram(self->fd[0]).to_vram, v0.to_vram);
+	ASSERT_EQ(pte_target(self->fd[0], p), DRM_VSVM_PTE_TARGET_SYSTEM);
+	ASSERT_EQ(pte_target(self->fd[1], p), DRM_VSVM_PTE_TARGET_SYSTEM);
+	ASSERT_EQ(range_info(self->fd[0], p).rule, DRM_VSVM_RULE_STAY);
+	ASSERT_EQ(check(p, SZ_2M, 10), -1);
+	munmap(map, 2 * SZ_2M);
+}
+
 /* Fork with the data in VRAM: both sides read it intact. */
 TEST_F(vram, fork_with_vram)
 {
