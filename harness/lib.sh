@@ -112,20 +112,28 @@ check_log() {
 }
 
 # build_guest_program OUT SOURCES... [-- EXTRA FLAGS]: a static guest
-# program, rebuilt when a source or the kernel's uAPI headers are newer.
+# program, rebuilt when the kernel's uAPI headers are newer or when the
+# content of its sources, the headers they include or its flags changed.
+# By content: checkouts sharing the cache differ in content, not in age.
 build_guest_program() {
 	local out=$1; shift
-	local srcs=() extra=() s
+	local srcs=() extra=() sum
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do srcs+=("$1"); shift; done
 	[ $# -gt 0 ] && { shift; extra=("$@"); }
-	for s in "${srcs[@]}" "$BUILD/usr/include"; do
-		if [ ! -e "$out" ] || [ "$s" -nt "$out" ]; then
-			gcc -static -O2 -Wall -isystem "$BUILD/usr/include" "${extra[@]}" \
-				-o "$out" "${srcs[@]}" -lpthread -lrt -lm ||
-				die "cannot build $out"
-			return
-		fi
-	done
+	sum=$( {
+		printf '%s\n' "${extra[@]}"
+		gcc -MM -isystem "$BUILD/usr/include" "${extra[@]}" "${srcs[@]}" |
+			tr ' \\' '\n\n' | grep -v -e ':$' -e '^$' | sort -u |
+			xargs cat
+	} | sha256sum) || die "cannot find the sources of $out"
+	if [ -e "$out" ] && [ ! "$BUILD/usr/include" -nt "$out" ] &&
+	   [ "$(cat "$out.sum" 2>/dev/null)" = "$sum" ]; then
+		return
+	fi
+	gcc -static -O2 -Wall -isystem "$BUILD/usr/include" "${extra[@]}" \
+		-o "$out" "${srcs[@]}" -lpthread -lrt -lm ||
+		die "cannot build $out"
+	echo "$sum" > "$out.sum"
 }
 
 # guest_programs: build /init, the kernel's HMM selftests, every
@@ -162,7 +170,7 @@ guest_boot() {
 		echo "file /init $root/init 0755 0 0"
 		echo "file /tests/list $root/list 0644 0 0"
 		for p in "$root"/*; do
-			case ${p##*/} in init|list) continue ;; esac
+			case ${p##*/} in init|list|*.sum) continue ;; esac
 			echo "file /tests/${p##*/} $p 0755 0 0"
 		done
 	} > "$GUEST/initramfs.list"
