@@ -191,9 +191,9 @@
  * is placed as if no VRAM had room, so it stays in system memory and
  * nothing is evicted for it. A move that fails (no room even so, a race)
  * leaves the data where it is: with no room, the policy is asked again
- * without that GPU, otherwise the GPU maps the data where it is. Explicit prefetches
- * (%DRM_SVM_COORD_ATTR_PREFETCH_LOC) go through the same path from
- * drm_svm_coord_set_attr(), before any fault.
+ * without that GPU, otherwise the GPU maps the data where it is.
+ * Explicit prefetches (%DRM_SVM_COORD_ATTR_PREFETCH_LOC) go through the
+ * same path from drm_svm_coord_set_attr(), before any fault.
  *
  * Why a range's data is where it is can be seen two ways.
  * drm_svm_coord_range_info() reports the range's location, the rule of its
@@ -1632,7 +1632,7 @@ static void range_moved(struct drm_svm_coord *svm,
 	};
 }
 
-/* Trace a change of @range's thrash state from @old. */
+/* Count and trace a change of @range's thrash state from @old. */
 static void range_thrash_changed(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, u32 old)
 {
@@ -1640,6 +1640,11 @@ static void range_thrash_changed(struct drm_svm_coord *svm,
 
 	if (range->thrash.state == old)
 		return;
+	if (range->thrash.state == DRM_SVM_COORD_THRASH_THROTTLED)
+		drm_svm_coord_count(svm, NULL,
+				    DRM_SVM_COORD_STAT_THRASH_THROTTLES, 1);
+	if (range->thrash.state == DRM_SVM_COORD_THRASH_PINNED)
+		drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_THRASH_PINS, 1);
 	thrash_params(&params);
 	trace_drm_svm_coord_thrash(svm->id, drm_svm_coord_range_start(range),
 				   drm_svm_coord_range_end(range), old,
@@ -1823,6 +1828,7 @@ static int range_evict(struct drm_svm_coord *svm,
 void drm_svm_coord_ranges_evict_dev(struct drm_svm_coord *svm,
 				    struct drm_svm_coord_dev *dev)
 {
+	struct drm_svm_coord_topology topo;
 	struct mm_struct *mm = svm_mm(svm);
 	unsigned int g = dev->index;
 
@@ -1830,11 +1836,11 @@ void drm_svm_coord_ranges_evict_dev(struct drm_svm_coord *svm,
 
 	if (!(svm->vram & BIT_ULL(g)) || !mmget_not_zero(mm))
 		return;
+	/* No VRAM takes anything: range_evict() goes to system memory. */
+	svm_topology(svm, &topo);
+	topo.room = 0;
 	for (;;) {
 		struct drm_svm_coord_range *range = NULL;
-		bool gone;
-		u64 t0;
-		int err;
 
 		spin_lock(&svm->lru_lock);
 		while (!range && !list_empty(&svm->lru[g])) {
@@ -1850,24 +1856,7 @@ void drm_svm_coord_ranges_evict_dev(struct drm_svm_coord *svm,
 			break;
 
 		mutex_lock(&range->lock);
-		drm_gpusvm_notifier_lock(&svm->gpusvm);
-		gone = range->unmapped;
-		drm_gpusvm_notifier_unlock(&svm->gpusvm);
-		if (!gone && range->loc == g) {
-			t0 = ktime_get_ns();
-			err = range_move(svm, range, NULL,
-					 DRM_SVM_COORD_LOC_SYSMEM, false);
-			range_moved(svm, range, g, DRM_SVM_COORD_LOC_SYSMEM,
-				    DRM_SVM_COORD_MAX_DEVS,
-				    DRM_SVM_COORD_RULE_NUM, t0, ktime_get_ns(),
-				    err);
-			if (!err) {
-				range->evictions++;
-				drm_svm_coord_count(svm, dev,
-						    DRM_SVM_COORD_STAT_EVICTIONS_RAM,
-						    1);
-			}
-		}
+		range_evict(svm, range, g, &topo);
 		mutex_unlock(&range->lock);
 		range_put(range);
 	}
@@ -1904,13 +1893,6 @@ static int range_migrate(struct drm_svm_coord *svm,
 				      dev ? dev->index : 0, to, now - t0);
 	range_moved(svm, range, from, to, gpu, range->rule, t0, now, 0);
 	range_thrash_changed(svm, range, old);
-	if (range->thrash.state != old &&
-	    range->thrash.state == DRM_SVM_COORD_THRASH_THROTTLED)
-		drm_svm_coord_count(svm, NULL,
-				    DRM_SVM_COORD_STAT_THRASH_THROTTLES, 1);
-	if (range->thrash.state != old &&
-	    range->thrash.state == DRM_SVM_COORD_THRASH_PINNED)
-		drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_THRASH_PINS, 1);
 	return 0;
 }
 
