@@ -69,6 +69,26 @@ static inline int vsvm_attach(int fd, uint32_t flags)
 	return xioctl(fd, DRM_IOCTL_VSVM_ATTACH, &a);
 }
 
+/*
+ * Check @fd's entries over [@addr, @addr + @size) against the CPU's page
+ * table and the coordinator's ranges (DRM_IOCTL_VSVM_PT_VERIFY). Returns
+ * 0 or -errno; the counts are in @v.
+ */
+static inline int pt_verify(int fd, void *addr, size_t size,
+			    struct drm_vsvm_pt_verify *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->addr = (uintptr_t)addr;
+	v->npages = size / PAGE;
+	return xioctl(fd, DRM_IOCTL_VSVM_PT_VERIFY, v);
+}
+
+/* Every entry is safe: see DRM_IOCTL_VSVM_PT_VERIFY. */
+static inline int pt_safe(const struct drm_vsvm_pt_verify *v)
+{
+	return !v->uncovered && !v->stale && !v->excess_write;
+}
+
 /* @size anonymous bytes at an @align boundary (a power of two). */
 static inline char *alloc_aligned_to(size_t size, size_t align)
 {

@@ -26,6 +26,7 @@ extern "C" {
 #define DRM_VSVM_MAP		0x07
 #define DRM_VSVM_VRAM		0x08
 #define DRM_VSVM_RANGE_INFO	0x09
+#define DRM_VSVM_PT_VERIFY	0x0a
 
 /**
  * struct drm_vsvm_info - DRM_IOCTL_VSVM_INFO: what this GPU is
@@ -223,6 +224,42 @@ struct drm_vsvm_pt_snapshot {
 #define DRM_VSVM_PTE_TARGET_PEER_VRAM	(2 << 2)
 
 /**
+ * struct drm_vsvm_pt_verify - DRM_IOCTL_VSVM_PT_VERIFY: check the GPU's
+ * page table against the CPU's and the coordinator's
+ * @addr: first address, page aligned
+ * @npages: number of pages, 1 to 65536
+ * @flags: zero
+ * @pad: zero
+ * @valid: out: entries the GPU has in the pages
+ * @uncovered: out: entries of addresses that no range of the coordinator
+ *	maps for this GPU (coordinator mode only)
+ * @stale: out: entries that point to another page than the one the CPU
+ *	maps at their address now, or where the CPU maps none
+ * @excess_write: out: writable entries of pages the CPU maps read-only
+ * @first_bad: out: the first address with an uncovered, stale or
+ *	excess-write entry, 0 if none
+ *
+ * Every entry a GPU holds must map the page the CPU maps at that address,
+ * with no more permission than the CPU has, and belong to a range the
+ * coordinator tracks for the GPU: anything else lets the GPU reach memory
+ * the process no longer owns. The check reads the CPU's page table without
+ * faulting (hmm_range_fault() without a fault request); it is meant for a
+ * settled state (after DRM_VSVM_STATS_FLUSH) and retries while
+ * invalidations race with it.
+ */
+struct drm_vsvm_pt_verify {
+	__u64 addr;
+	__u64 npages;
+	__u32 flags;
+	__u32 pad;
+	__u64 valid;
+	__u64 uncovered;
+	__u64 stale;
+	__u64 excess_write;
+	__u64 first_bad;
+};
+
+/**
  * struct drm_vsvm_map - DRM_IOCTL_VSVM_MAP: map addresses ahead of use
  * @start: first address, page aligned
  * @size: size in bytes, page aligned, not zero
@@ -370,6 +407,9 @@ struct drm_vsvm_range_info {
 		struct drm_vsvm_pt_snapshot)
 #define DRM_IOCTL_VSVM_MAP \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_MAP, struct drm_vsvm_map)
+#define DRM_IOCTL_VSVM_PT_VERIFY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_PT_VERIFY, \
+		 struct drm_vsvm_pt_verify)
 
 #if defined(__cplusplus)
 }

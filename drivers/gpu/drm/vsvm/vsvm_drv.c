@@ -62,17 +62,12 @@
 
 #define VSVM_MAX_GPUS		DRM_SVM_COORD_MAX_DEVS
 #define VSVM_MAX_ACCESS		SZ_16M
-#define VSVM_MAX_SNAPSHOT	65536
 #define VSVM_MAX_ATTRS		64
 #define VSVM_FAULT_RETRIES	64
 #define VSVM_QUIESCE_TIMEOUT	(10 * HZ)
 
 #define VSVM_LEAF_SHIFT		21	/* one leaf maps 2 MiB */
 #define VSVM_LEAF_ENTRIES	(1u << (VSVM_LEAF_SHIFT - PAGE_SHIFT))
-
-#define VSVM_PTE_VALID		BIT_ULL(0)
-#define VSVM_PTE_WRITE		BIT_ULL(1)
-#define VSVM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
 
 static unsigned int num_gpus = 4;
 module_param(num_gpus, uint, 0444);
@@ -202,6 +197,27 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 out:
 	spin_unlock(&vf->pt_lock);
 	return err;
+}
+
+/**
+ * vsvm_pt_read() - copy the entries of a range of addresses
+ * @vf: the GPU address space
+ * @start: first address
+ * @npages: number of entries
+ * @out: receives @npages entries, 0 where no leaf covers the address
+ */
+void vsvm_pt_read(struct vsvm_file *vf, unsigned long start,
+		  unsigned long npages, u64 *out)
+{
+	unsigned long i;
+
+	spin_lock(&vf->pt_lock);
+	for (i = 0; i < npages; i++) {
+		u64 *pte = vsvm_pte(vf, start + (i << PAGE_SHIFT));
+
+		out[i] = pte ? *pte : 0;
+	}
+	spin_unlock(&vf->pt_lock);
 }
 
 /**
@@ -797,6 +813,19 @@ static int vsvm_ioctl_map(struct drm_device *drm, void *data,
 	return drm_svm_coord_map(vf->coord, args->start, args->size);
 }
 
+static int vsvm_ioctl_pt_verify(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_vsvm_pt_verify *args = data;
+	int err;
+
+	err = vsvm_check_attached(vf);
+	if (err)
+		return err;
+	return vsvm_pt_verify(vf, args);
+}
+
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_INFO, vsvm_ioctl_info, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_ATTACH, vsvm_ioctl_attach, DRM_RENDER_ALLOW),
@@ -807,6 +836,8 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_PT_SNAPSHOT, vsvm_ioctl_pt_snapshot,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_MAP, vsvm_ioctl_map, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_PT_VERIFY, vsvm_ioctl_pt_verify,
+			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_VRAM, vsvm_ioctl_vram, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_RANGE_INFO, vsvm_ioctl_range_info,
 			  DRM_RENDER_ALLOW),

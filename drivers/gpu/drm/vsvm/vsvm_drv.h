@@ -7,6 +7,7 @@
 #define __VSVM_DRV_H__
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -15,10 +16,17 @@
 
 #include <drm/drm_device.h>
 
+#define VSVM_MAX_SNAPSHOT	65536
+
+#define VSVM_PTE_VALID		BIT_ULL(0)
+#define VSVM_PTE_WRITE		BIT_ULL(1)
+#define VSVM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
+
 struct drm_pagemap_addr;
 struct drm_pagemap_devmem;
 struct drm_svm_coord_dev;
 struct drm_svm_coord_dev_caps;
+struct drm_vsvm_pt_verify;
 struct drm_vsvm_vram;
 struct faux_device;
 struct mm_struct;
@@ -82,6 +90,9 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 		  bool writable);
 void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end);
+void vsvm_pt_read(struct vsvm_file *vf, unsigned long start,
+		  unsigned long npages, u64 *out);
+int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args);
 
 unsigned int vsvm_num_gpus(void);
 struct vsvm_gpu *vsvm_gpu_by_id(unsigned int id);

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ */
+
+#include <linux/dma-direct.h>
+#include <linux/hmm.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include <drm/drm_svm_coord.h>
+#include <uapi/drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+
+/**
+ * DOC: Page-table verification
+ *
+ * A GPU entry is safe only while it maps the page the CPU maps at its
+ * address, with no more permission than the CPU has, and while a range of
+ * the coordinator that maps the GPU covers it: only then does the
+ * coordinator's MMU notifier zap it before the page is freed or changes.
+ * An entry that breaks this lets the GPU reach memory the process no
+ * longer owns (a freed and reused page), or write where the CPU may not (a
+ * page shared copy-on-write with a forked child).
+ *
+ * DRM_IOCTL_VSVM_PT_VERIFY checks every entry of a span against the CPU's
+ * page table, read with hmm_range_fault() without a fault request (so it
+ * changes nothing), under an interval notifier of its own so that a
+ * concurrent invalidation makes it read again, and against
+ * drm_svm_coord_range_info(). Tests call it after every event that
+ * changes the CPU's mappings; it is meant for a settled state.
+ */
+
+#define VERIFY_TRIES	64
+
+struct vsvm_verify {
+	struct mmu_interval_notifier mni;
+	spinlock_t lock;	/* orders the sequence against the read */
+};
+
+static bool vsvm_verify_invalidate(struct mmu_interval_notifier *mni,
+				   const struct mmu_notifier_range *range,
+				   unsigned long cur_seq)
+{
+	struct vsvm_verify *v = container_of(mni, typeof(*v), mni);
+
+	spin_lock(&v->lock);
+	mmu_interval_set_seq(mni, cur_seq);
+	spin_unlock(&v->lock);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops vsvm_verify_ops = {
+	.invalidate = vsvm_verify_invalidate,
+};
+
+/* The page frame an entry points to, as the GPU resolves it. */
+static unsigned long entry_pfn(struct vsvm_file *vf, u64 entry)
+{
+	u64 addr = entry & VSVM_PTE_ADDR;
+	unsigned long pfn = PHYS_PFN(addr);
+
+	/* A VRAM address is the device-private page's own. */
+	if (pfn_valid(pfn) && is_device_private_page(pfn_to_page(pfn)))
+		return pfn;
+	return PHYS_PFN(dma_to_phys(vf->gpu->drm.dev, addr));
+}
+
+/* Read the CPU's view and the GPU's entries with no invalidation between. */
+static int read_both(struct vsvm_file *vf, struct hmm_range *range,
+		     struct vsvm_verify *v, unsigned long npages, u64 *ptes)
+{
+	unsigned int tries;
+	bool retry;
+	int err;
+
+	for (tries = 0; tries < VERIFY_TRIES; tries++) {
+		err = hmm_range_fault_unlocked_timeout(range,
+						       msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
+		if (err)
+			return err;
+		vsvm_pt_read(vf, range->start, npages, ptes);
+		spin_lock(&v->lock);
+		retry = mmu_interval_read_retry(&v->mni, range->notifier_seq);
+		spin_unlock(&v->lock);
+		if (!retry)
+			return 0;
+	}
+	return -EBUSY;
+}
+
+/* Whether a range of the coordinator maps @addr for the GPU. */
+static bool covered(struct vsvm_file *vf, unsigned long addr,
+		    struct drm_svm_coord_range_info *info)
+{
+	struct drm_svm_coord *svm = drm_svm_coord_dev_manager(vf->coord);
+
+	if (addr < info->start || addr >= info->end) {
+		if (drm_svm_coord_range_info(svm, addr, info)) {
+			info->start = 0;
+			info->end = 0;
+			return false;
+		}
+	}
+	return info->mapped & BIT_ULL(drm_svm_coord_dev_index(vf->coord));
+}
+
+/**
+ * vsvm_pt_verify() - check a GPU's entries against the CPU's page table
+ * @vf: the GPU address space, attached, used from its mm
+ * @args: the span, and the counts out; see &struct drm_vsvm_pt_verify
+ *
+ * Return: 0, -EINVAL for a malformed span or flags, -ENOMEM, -EBUSY when
+ * invalidations kept racing, or an error of hmm_range_fault().
+ */
+int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
+{
+	unsigned long start = args->addr, npages, i;
+	struct drm_svm_coord_dev_caps caps = {};
+	struct drm_svm_coord_range_info *info;
+	struct hmm_range range = {};
+	struct vsvm_verify v;
+	unsigned long *pfns;
+	u64 *ptes;
+	int err;
+
+	if (args->flags || args->pad || !args->npages ||
+	    args->npages > VSVM_MAX_SNAPSHOT)
+		return -EINVAL;
+	npages = args->npages;
+	if (!PAGE_ALIGNED(start) || start + (npages << PAGE_SHIFT) < start ||
+	    start + (npages << PAGE_SHIFT) > TASK_SIZE)
+		return -EINVAL;
+
+	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
+	ptes = kvmalloc_array(npages, sizeof(*ptes), GFP_KERNEL);
+	info = kzalloc_obj(*info);
+	err = -ENOMEM;
+	if (!pfns || !ptes || !info)
+		goto out;
+
+	/* Device pages this GPU may map are reported as they are. */
+	vsvm_vram_caps(vf->gpu, &caps);
+	spin_lock_init(&v.lock);
+	err = mmu_interval_notifier_insert(&v.mni, vf->mm, start,
+					   npages << PAGE_SHIFT,
+					   &vsvm_verify_ops);
+	if (err)
+		goto out;
+	range = (struct hmm_range) {
+		.notifier = &v.mni,
+		.start = start,
+		.end = start + (npages << PAGE_SHIFT),
+		.hmm_pfns = pfns,
+		.dev_private_owner = caps.pagemap_owner,
+	};
+	err = read_both(vf, &range, &v, npages, ptes);
+	mmu_interval_notifier_remove(&v.mni);
+	if (err)
+		goto out;
+
+	args->valid = 0;
+	args->uncovered = 0;
+	args->stale = 0;
+	args->excess_write = 0;
+	args->first_bad = 0;
+	for (i = 0; i < npages; i++) {
+		unsigned long addr = start + (i << PAGE_SHIFT);
+		unsigned long cpu = pfns[i];
+		u64 e = ptes[i];
+		bool bad = false;
+
+		if (!(e & VSVM_PTE_VALID))
+			continue;
+		args->valid++;
+		if (!(cpu & HMM_PFN_VALID) || (cpu & HMM_PFN_ERROR) ||
+		    page_to_pfn(hmm_pfn_to_page(cpu)) != entry_pfn(vf, e)) {
+			args->stale++;
+			bad = true;
+		} else if ((e & VSVM_PTE_WRITE) && !(cpu & HMM_PFN_WRITE)) {
+			args->excess_write++;
+			bad = true;
+		}
+		if (vf->coord && !covered(vf, addr, info)) {
+			args->uncovered++;
+			bad = true;
+		}
+		if (bad && !args->first_bad)
+			args->first_bad = addr;
+	}
+out:
+	kfree(info);
+	kvfree(ptes);
+	kvfree(pfns);
+	return err;
+}
