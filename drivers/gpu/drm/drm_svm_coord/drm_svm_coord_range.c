@@ -146,6 +146,12 @@
  *    for writing when the VMA allows it, and the result is kept. Device
  *    pages are handed out as they are to GPUs sharing the faulting GPU's
  *    device-private page owner, other device pages come back to RAM.
+ * 4a. A range that reaches beyond the VMA of the address (the CPU unmapped,
+ *    remapped or split part of it and the notifier has not told yet, or
+ *    does not tell) is retired, GPUs that cannot fault and mapped it are
+ *    restored, and the fault starts over with a range that fits the VMA.
+ *    The same happens when hmm_range_fault() fails with -EFAULT because
+ *    the VMA changed after it was looked up.
  * 5. The pages are DMA-mapped for the GPU (drm_gpusvm_map_pages()): one
  *    hmm_range_fault() serves every GPU, DMA mapping stays per device.
  * 6. The backend prepares its page tables (&drm_svm_coord_ops.prepare),
@@ -890,18 +896,25 @@ static void notifier_prune(struct drm_svm_coord *svm,
 
 /*
  * Take a range out of its notifier for good: zap it on every GPU, wait for
- * the TLBs, DMA-unmap it, and drop the tree's reference. Process context.
+ * the TLBs, DMA-unmap it, and drop the tree's reference. With @restore,
+ * GPUs that cannot fault are quiesced first and get the range's addresses
+ * back from the restore worker. Process context.
  */
 static u64 range_retire(struct drm_svm_coord *svm,
-			struct drm_svm_coord_range *range)
+			struct drm_svm_coord_range *range, bool restore)
 {
-	u64 wait, mapped;
+	u64 wait, mapped, lost;
 
 	lockdep_assert_held(&svm->range_lock);
 
 	mutex_lock(&range->lock);
 	down_write(&svm->gpusvm.notifier_lock);
 	mapped = range->mapped;
+	lost = restore ? gpus_no_fault(svm, mapped) : 0;
+	if (lost) {
+		quiesce_gpus(svm, lost);
+		restore_queue(svm, range, lost);
+	}
 	wait = range_zap(svm, range);
 	range_remove(svm, range);
 	tlb_wait(svm, wait);
@@ -1053,7 +1066,7 @@ unlock_retire:
 	mutex_unlock(&range->lock);
 retire:
 	kfree(st);
-	range_retire(svm, range);
+	range_retire(svm, range, false);
 }
 
 /* Destroy or split a range the notifier left behind. */
@@ -1063,7 +1076,7 @@ static void range_collect(struct drm_svm_coord *svm,
 	lockdep_assert_held(&svm->range_lock);
 
 	if (range->unmapped)
-		range_retire(svm, range);
+		range_retire(svm, range, false);
 	else if (range->holes)
 		range_split(svm, range);
 }
@@ -1137,7 +1150,7 @@ u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 			struct drm_svm_coord_range *range = to_range(rn);
 
 			rn = interval_tree_iter_next(rn, start, end - 1);
-			mapped |= range_retire(svm, range);
+			mapped |= range_retire(svm, range, false);
 		}
 		notifier_prune(svm, n);
 	}
@@ -1304,7 +1317,19 @@ static int where_is(struct drm_svm_coord *svm, unsigned long addr,
 	return 0;
 }
 
-/* Find the live range holding @addr, or create one; returns a reference. */
+static bool range_within(const struct drm_svm_coord_range *range,
+			 unsigned long lo, unsigned long hi)
+{
+	return drm_svm_coord_range_start(range) >= lo &&
+	       drm_svm_coord_range_end(range) <= hi;
+}
+
+/*
+ * Find the live range holding @addr, or create one; returns a reference.
+ * Ranges left by the notifier are collected, and ranges that reach beyond
+ * the VMA and attribute interval of @w are retired (see Fault path, 4a),
+ * on the way.
+ */
 static struct drm_svm_coord_range *
 range_find_or_create(struct drm_svm_coord *svm,
 		     const struct drm_svm_coord_where *w, unsigned long addr)
@@ -1329,6 +1354,11 @@ again:
 		if (range->unmapped || range->holes) {
 			/* Left by the notifier: do the GC's work now. */
 			range_collect(svm, range);
+			goto again;
+		}
+		if (!range_within(range, w->lo, w->hi)) {
+			/* The VMA changed under it. */
+			range_retire(svm, range, true);
 			goto again;
 		}
 		if (range->itree.start <= addr && addr <= range->itree.last) {
@@ -2039,6 +2069,30 @@ static int range_validate(struct drm_svm_coord *svm,
 }
 
 /*
+ * Retire @range, whose fault failed with -EFAULT at an address a VMA
+ * covered a moment before: the CPU unmapped, remapped or split part of the
+ * VMA meanwhile, and the notifier has not reported it yet (munmap()
+ * removes the VMA before the page tables). The fault path then looks the
+ * VMA up again and finds, or creates, a range that fits it. GPUs that
+ * cannot fault and map the range get the addresses that are still mapped
+ * back from the restore worker. Called with the manager lock held.
+ */
+static void range_retire_stale(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range)
+{
+	bool live;
+
+	mutex_lock(&svm->range_lock);
+	/* Still in its tree unless the notifier or the GC took it out. */
+	drm_gpusvm_notifier_lock(&svm->gpusvm);
+	live = !range->unmapped;
+	drm_gpusvm_notifier_unlock(&svm->gpusvm);
+	if (live)
+		range_retire(svm, range, true);
+	mutex_unlock(&svm->range_lock);
+}
+
+/*
  * Map the range holding @addr for @dev. Returns the end of the range in
  * @end. Called with the manager lock held for reading and a reference on
  * the mm.
@@ -2049,6 +2103,7 @@ static int map_one(struct drm_svm_coord_dev *dev, unsigned long addr,
 	struct drm_svm_coord *svm = dev->svm;
 	struct drm_svm_coord_range *range;
 	struct drm_svm_coord_where w;
+	unsigned int stale = 0;
 	int err;
 
 	lockdep_assert_held(&svm->lock);
@@ -2071,6 +2126,11 @@ static int map_one(struct drm_svm_coord_dev *dev, unsigned long addr,
 
 		err = range_validate(svm, range, dev, &w, write);
 		*end = drm_svm_coord_range_end(range);
+		if (err == -EFAULT && stale++ < 3) {
+			/* The VMA changed after where_is(): see Fault path, 4a. */
+			range_retire_stale(svm, range);
+			err = -EAGAIN;
+		}
 		range_put(range);
 	} while (err == -EAGAIN);
 
