@@ -2,9 +2,15 @@
 /*
  * Copyright © 2026 The drm_svm_coord authors
  *
- * VMAs changed under the GPUs' feet. A VMA that shrinks under a range
- * (munmap) must not cost a GPU that cannot fault the pages that stay.
- * After every step the GPU's page table is checked against the CPU's
+ * Copy-on-write broken, and VMAs changed, under the GPUs' feet. A GPU
+ * fault asks for writable pages, so faulting a range whose pages the CPU
+ * shares (the
+ * shared zero page, pages shared with a forked child, a huge zero page
+ * or a THP shared with a child) breaks copy-on-write page by page while
+ * the range is being faulted: each break is an invalidation of one page.
+ * A VMA that shrinks under a range (munmap, mprotect) must not cost a GPU
+ * that cannot fault the pages that stay. After
+ * every step each GPU's page table is checked against the CPU's
  * (DRM_IOCTL_VSVM_PT_VERIFY: every entry maps the page the CPU maps, with
  * no more permission, inside a range the coordinator tracks for the GPU),
  * and every byte the GPUs read is checked against the CPU's.
@@ -19,12 +25,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "vsvm-lib.h"
 
 #define NOFAULT_GPU	7
+#define HALF		(SZ_2M / 2)
+#define NPAGES		(SZ_2M / PAGE)
+
+enum source { ZERO, FORK };
+enum gpus { FAULTING = 1, NOFAULT = 2, BOTH = 3 };
 
 static unsigned int pattern(unsigned int seed, size_t i)
 {
@@ -50,11 +62,254 @@ static long check(const char *p, size_t size, unsigned int seed)
 	return -1;
 }
 
+/* Index of the first byte that is not zero, or -1. */
+static long check_zero(const char *p, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (p[i])
+			return i;
+	return -1;
+}
+
 static int flush(int fd)
 {
 	struct drm_vsvm_stats s = { .flags = DRM_VSVM_STATS_FLUSH };
 
 	return xioctl(fd, DRM_IOCTL_VSVM_STATS, &s);
+}
+
+FIXTURE(cow) {
+	int fd[2];		/* the faulting GPU, the one that cannot */
+	int gpus;
+	char *buf;
+	char *tmp;
+	pid_t child;
+	int go[2];		/* the parent tells the child to check */
+};
+
+FIXTURE_VARIANT(cow) {
+	enum source source;
+	int thp;
+	enum gpus gpus;
+};
+
+FIXTURE_VARIANT_ADD(cow, zero_faulting) { ZERO, 0, FAULTING };
+FIXTURE_VARIANT_ADD(cow, zero_nofault) { ZERO, 0, NOFAULT };
+FIXTURE_VARIANT_ADD(cow, zero_both) { ZERO, 0, BOTH };
+FIXTURE_VARIANT_ADD(cow, fork_faulting) { FORK, 0, FAULTING };
+FIXTURE_VARIANT_ADD(cow, fork_nofault) { FORK, 0, NOFAULT };
+FIXTURE_VARIANT_ADD(cow, fork_both) { FORK, 0, BOTH };
+FIXTURE_VARIANT_ADD(cow, thp_zero_faulting) { ZERO, 1, FAULTING };
+FIXTURE_VARIANT_ADD(cow, thp_zero_nofault) { ZERO, 1, NOFAULT };
+FIXTURE_VARIANT_ADD(cow, thp_fork_faulting) { FORK, 1, FAULTING };
+FIXTURE_VARIANT_ADD(cow, thp_fork_both) { FORK, 1, BOTH };
+
+/*
+ * The forked child keeps its copy, then checks it was never touched by
+ * the parent's GPUs: exit status 0 when intact.
+ */
+static void child_keeps(char *buf, int go)
+{
+	char c;
+
+	if (read(go, &c, 1) < 0)	/* the parent closes it when done */
+		_exit(2);
+	_exit(check(buf, SZ_2M, 1) == -1 ? 0 : 1);
+}
+
+FIXTURE_SETUP(cow)
+{
+	self->child = -1;
+	self->fd[0] = -1;
+	self->fd[1] = -1;
+	self->gpus = variant->gpus;
+	if (self->gpus & NOFAULT) {
+		struct drm_vsvm_info info = {};
+
+		self->fd[1] = open_gpu(NOFAULT_GPU);
+		if (self->fd[1] < 0 ||
+		    xioctl(self->fd[1], DRM_IOCTL_VSVM_INFO, &info) ||
+		    (info.flags & DRM_VSVM_INFO_CAN_FAULT))
+			SKIP(return, "needs GPU %d that cannot fault (vsvm.no_fault=0x80)",
+			     NOFAULT_GPU);
+		ASSERT_EQ(vsvm_attach(self->fd[1], 0), 0);
+	}
+	if (self->gpus & FAULTING) {
+		self->fd[0] = open_gpu(0);
+		ASSERT_GE(self->fd[0], 0);
+		ASSERT_EQ(vsvm_attach(self->fd[0], 0), 0);
+	}
+	self->buf = alloc_aligned(SZ_2M);
+	ASSERT_NE(self->buf, NULL);
+	ASSERT_EQ(madvise(self->buf, SZ_2M, variant->thp ? MADV_HUGEPAGE :
+			  MADV_NOHUGEPAGE), 0);
+	self->tmp = malloc(SZ_2M);
+	ASSERT_NE(self->tmp, NULL);
+
+	if (variant->source == ZERO) {
+		/* The first half maps the (huge) zero page, the second is written. */
+		ASSERT_EQ(madvise(self->buf, HALF, MADV_POPULATE_READ), 0);
+		fill(self->buf + HALF, HALF, 2);
+		return;
+	}
+	/* Every page shared with a child that keeps its copy. */
+	fill(self->buf, SZ_2M, 1);
+	ASSERT_EQ(pipe(self->go), 0);
+	self->child = fork();
+	ASSERT_GE(self->child, 0);
+	if (!self->child) {
+		close(self->go[1]);
+		child_keeps(self->buf, self->go[0]);
+	}
+	close(self->go[0]);
+}
+
+FIXTURE_TEARDOWN(cow)
+{
+	int status;
+
+	if (self->child > 0) {
+		close(self->go[1]);
+		waitpid(self->child, &status, 0);
+	}
+	if (self->fd[0] >= 0)
+		close(self->fd[0]);
+	if (self->fd[1] >= 0)
+		close(self->fd[1]);
+	free(self->tmp);
+}
+
+/* The GPUs of the test (@fd, -1 for none) and the buffer they share. */
+struct cow_view {
+	const int *fd;
+	char *buf;
+	char *tmp;
+};
+
+/* Each GPU of the variant's entries over the buffer are all safe. */
+static void verify(struct __test_metadata *_metadata,
+		   const struct cow_view *self, const char *when,
+		   long want_valid_nofault)
+{
+	struct drm_vsvm_pt_verify v;
+	int g;
+
+	for (g = 0; g < 2; g++) {
+		if (self->fd[g] < 0)
+			continue;
+		ASSERT_EQ(flush(self->fd[g]), 0);
+		ASSERT_EQ(pt_verify(self->fd[g], self->buf, SZ_2M, &v), 0);
+		EXPECT_TRUE(pt_safe(&v))
+			TH_LOG("%s, GPU %d: %llu uncovered, %llu stale, %llu RW at +0x%llx",
+			       when, g ? NOFAULT_GPU : 0, v.uncovered,
+			       v.stale, v.excess_write,
+			       v.first_bad ? v.first_bad - (uintptr_t)self->buf : 0);
+		if (g == 1 && want_valid_nofault >= 0)
+			EXPECT_EQ(v.valid, want_valid_nofault)
+				TH_LOG("%s: GPU %d, which cannot fault, lost entries",
+				       when, NOFAULT_GPU);
+	}
+}
+
+/* What the CPU has now, read through each GPU of the variant. */
+static void gpus_read(struct __test_metadata *_metadata,
+		      const struct cow_view *self, const char *when)
+{
+	int g;
+
+	for (g = 0; g < 2; g++) {
+		if (self->fd[g] < 0)
+			continue;
+		memset(self->tmp, 0xa5, SZ_2M);
+		ASSERT_EQ(gpu_access(self->fd[g], DRM_VSVM_ACCESS_READ, self->buf,
+				     SZ_2M, self->tmp, 0), 0)
+			TH_LOG("%s: GPU %d cannot read", when, g ? NOFAULT_GPU : 0);
+		EXPECT_EQ(memcmp(self->tmp, self->buf, SZ_2M), 0)
+			TH_LOG("%s: GPU %d reads other data than the CPU", when,
+			       g ? NOFAULT_GPU : 0);
+	}
+}
+
+/*
+ * The GPUs fault (or map) a range whose pages the CPU shares, which breaks
+ * copy-on-write during the fault; then the CPU writes, drops half of the
+ * buffer with MADV_DONTNEED while a new buffer takes the freed pages, and
+ * unmaps it. At every step every GPU entry is safe, the GPU that cannot
+ * fault keeps all its entries, and the GPUs read what the CPU has.
+ */
+TEST_F(cow, fault_breaks_cow)
+{
+	struct drm_vsvm_pt_verify v;
+	struct drm_vsvm_map m = {
+		.start = (uintptr_t)self->buf, .size = SZ_2M,
+	};
+	const struct cow_view view = { self->fd, self->buf, self->tmp };
+	char *reuse;
+	int g, status;
+
+	if (self->fd[1] >= 0)
+		ASSERT_EQ(xioctl(self->fd[1], DRM_IOCTL_VSVM_MAP, &m), 0);
+	gpus_read(_metadata, &view, "after the first fault");
+	verify(_metadata, &view, "after the first fault", NPAGES);
+
+	/* GPU writes land in the parent's pages, never in the child's. */
+	for (g = 0; g < 2; g++) {
+		if (self->fd[g] < 0)
+			continue;
+		fill(self->tmp, HALF, 3 + g);
+		ASSERT_EQ(gpu_access(self->fd[g], DRM_VSVM_ACCESS_WRITE,
+				     self->buf, HALF, self->tmp, 0), 0);
+		EXPECT_EQ(check(self->buf, HALF, 3 + g), -1)
+			TH_LOG("the CPU misses GPU %d's write", g ? NOFAULT_GPU : 0);
+	}
+	verify(_metadata, &view, "after the GPU writes", NPAGES);
+
+	/* The CPU writes: the GPUs follow. */
+	fill(self->buf, SZ_2M, 5);
+	gpus_read(_metadata, &view, "after the CPU write");
+	verify(_metadata, &view, "after the CPU write", NPAGES);
+
+	/* Half the pages are freed, and taken again by another buffer. */
+	ASSERT_EQ(madvise(self->buf, HALF, MADV_DONTNEED), 0);
+	reuse = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(reuse, MAP_FAILED);
+	memset(reuse, 0x5a, SZ_2M);
+	verify(_metadata, &view, "after MADV_DONTNEED", NPAGES);
+	for (g = 0; g < 2; g++) {
+		if (self->fd[g] < 0)
+			continue;
+		memset(self->tmp, 0xa5, HALF);
+		ASSERT_EQ(gpu_access(self->fd[g], DRM_VSVM_ACCESS_READ, self->buf,
+				     HALF, self->tmp, 0), 0);
+		EXPECT_EQ(check_zero(self->tmp, HALF), -1)
+			TH_LOG("GPU %d reads freed memory after MADV_DONTNEED",
+			       g ? NOFAULT_GPU : 0);
+	}
+
+	/* Unmapped: no entry is left, and a GPU read fails. */
+	ASSERT_EQ(munmap(self->buf, SZ_2M), 0);
+	for (g = 0; g < 2; g++) {
+		if (self->fd[g] < 0)
+			continue;
+		ASSERT_EQ(flush(self->fd[g]), 0);
+		ASSERT_EQ(pt_verify(self->fd[g], self->buf, SZ_2M, &v), 0);
+		EXPECT_EQ(v.valid, 0) TH_LOG("GPU %d keeps %llu entries after munmap",
+					     g ? NOFAULT_GPU : 0, v.valid);
+		EXPECT_EQ(gpu_access(self->fd[g], DRM_VSVM_ACCESS_READ, self->buf,
+				     PAGE, self->tmp, 0), -EFAULT);
+	}
+	munmap(reuse, SZ_2M);
+
+	if (self->child > 0) {
+		close(self->go[1]);
+		ASSERT_EQ(waitpid(self->child, &status, 0), self->child);
+		self->child = -1;
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("the child's copy changed (status 0x%x)", status);
+	}
 }
 
 /*
@@ -124,6 +379,119 @@ TEST(thp_partial_munmap_nofault)
 	close(f);
 	close(f1);
 	free(tmp);
+}
+
+/*
+ * The same loss made certain: a range that nobody maps any more (after
+ * MADV_DONTNEED of all of it) loses part of its VMA to mprotect(PROT_NONE),
+ * which leaves no hole in a range without GPU state. A map request and a
+ * fault on the part that stays find the range reaching into the PROT_NONE
+ * part, where hmm_range_fault() fails: the range must be replaced by one
+ * that fits the VMA, not skipped.
+ */
+TEST(vma_shrinks_under_range)
+{
+	int nf = open_gpu(NOFAULT_GPU), f = open_gpu(0);
+	struct drm_vsvm_info info = {};
+	struct drm_vsvm_pt_verify v;
+	char *buf = alloc_aligned(SZ_2M);
+	char *tmp = malloc(SZ_2M);
+	const size_t cut = SZ_2M / 4;
+	struct drm_vsvm_map m = {
+		.start = (uintptr_t)buf + cut, .size = SZ_2M - cut,
+	};
+
+	ASSERT_NE(buf, NULL);
+	ASSERT_NE(tmp, NULL);
+	ASSERT_GE(f, 0);
+	if (nf < 0 || xioctl(nf, DRM_IOCTL_VSVM_INFO, &info) ||
+	    (info.flags & DRM_VSVM_INFO_CAN_FAULT))
+		SKIP(return, "needs GPU %d that cannot fault", NOFAULT_GPU);
+	ASSERT_EQ(vsvm_attach(nf, 0), 0);
+	ASSERT_EQ(vsvm_attach(f, 0), 0);
+	ASSERT_EQ(madvise(buf, SZ_2M, MADV_NOHUGEPAGE), 0);
+	fill(buf, SZ_2M, 7);
+	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf, SZ_2M, tmp, 0), 0);
+	ASSERT_EQ(madvise(buf, SZ_2M, MADV_DONTNEED), 0);
+	fill(buf, SZ_2M, 8);
+	ASSERT_EQ(flush(f), 0);
+	ASSERT_EQ(mprotect(buf, cut, PROT_NONE), 0);
+
+	ASSERT_EQ(xioctl(nf, DRM_IOCTL_VSVM_MAP, &m), 0);
+	ASSERT_EQ(flush(nf), 0);
+	ASSERT_EQ(pt_verify(nf, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v));
+	EXPECT_EQ(v.valid, (SZ_2M - cut) / PAGE)
+		TH_LOG("GPU %d got %llu of %zu entries", NOFAULT_GPU, v.valid,
+		       (SZ_2M - cut) / PAGE);
+	ASSERT_EQ(gpu_access(nf, DRM_VSVM_ACCESS_READ, buf + cut, SZ_2M - cut,
+			     tmp, 0), 0);
+	EXPECT_EQ(memcmp(tmp, buf + cut, SZ_2M - cut), 0);
+	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf + cut, SZ_2M - cut,
+			     tmp, 0), 0) TH_LOG("a fault on a mapped address failed");
+	EXPECT_EQ(memcmp(tmp, buf + cut, SZ_2M - cut), 0);
+	EXPECT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf, PAGE, tmp, 0), -EFAULT);
+	ASSERT_EQ(pt_verify(f, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v));
+	close(nf);
+	close(f);
+	free(tmp);
+	munmap(buf, SZ_2M);
+}
+
+/*
+ * mprotect(PROT_READ) of part of a range that no GPU holds any more (after
+ * MADV_DONTNEED of all of it) splits its VMA: the GPUs must keep write
+ * access to the part that stays writable, and get none to the other.
+ */
+TEST(vma_read_only_part)
+{
+	int nf = open_gpu(NOFAULT_GPU), f = open_gpu(0);
+	struct drm_vsvm_info info = {};
+	struct drm_vsvm_pt_verify v;
+	char *buf = alloc_aligned(SZ_2M);
+	char *tmp = malloc(SZ_2M);
+	const size_t ro = SZ_2M / 4;
+	struct drm_vsvm_map m = { .start = (uintptr_t)buf, .size = SZ_2M };
+	unsigned long long w = 0x5a5a5a5a5a5a5a5aull;
+
+	ASSERT_NE(buf, NULL);
+	ASSERT_NE(tmp, NULL);
+	ASSERT_GE(f, 0);
+	if (nf < 0 || xioctl(nf, DRM_IOCTL_VSVM_INFO, &info) ||
+	    (info.flags & DRM_VSVM_INFO_CAN_FAULT))
+		SKIP(return, "needs GPU %d that cannot fault", NOFAULT_GPU);
+	ASSERT_EQ(vsvm_attach(nf, 0), 0);
+	ASSERT_EQ(vsvm_attach(f, 0), 0);
+	ASSERT_EQ(madvise(buf, SZ_2M, MADV_NOHUGEPAGE), 0);
+	fill(buf, SZ_2M, 9);
+	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf, SZ_2M, tmp, 0), 0);
+	ASSERT_EQ(madvise(buf, SZ_2M, MADV_DONTNEED), 0);
+	fill(buf, SZ_2M, 10);
+	ASSERT_EQ(flush(f), 0);
+	ASSERT_EQ(mprotect(buf, ro, PROT_READ), 0);
+
+	/* The faulting GPU writes where the CPU may, and nowhere else. */
+	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_WRITE, buf + ro, 8, &w, 0), 0)
+		TH_LOG("GPU 0 cannot write where the CPU can");
+	EXPECT_EQ(((unsigned long long *)(buf + ro))[0], w);
+	EXPECT_EQ(gpu_access(f, DRM_VSVM_ACCESS_WRITE, buf, 8, &w, 0), -EPERM);
+
+	/* The GPU that cannot fault maps it all, writable where it may. */
+	ASSERT_EQ(xioctl(nf, DRM_IOCTL_VSVM_MAP, &m), 0);
+	ASSERT_EQ(flush(nf), 0);
+	ASSERT_EQ(pt_verify(nf, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v));
+	EXPECT_EQ(v.valid, SZ_2M / PAGE);
+	ASSERT_EQ(gpu_access(nf, DRM_VSVM_ACCESS_WRITE, buf + SZ_2M - 8, 8,
+			     &w, 0), 0) TH_LOG("GPU %d got no write access", NOFAULT_GPU);
+	EXPECT_EQ(((unsigned long long *)(buf + SZ_2M - 8))[0], w);
+	ASSERT_EQ(gpu_access(nf, DRM_VSVM_ACCESS_READ, buf, ro, tmp, 0), 0);
+	EXPECT_EQ(memcmp(tmp, buf, ro), 0);
+	close(nf);
+	close(f);
+	free(tmp);
+	munmap(buf, SZ_2M);
 }
 
 TEST_HARNESS_MAIN

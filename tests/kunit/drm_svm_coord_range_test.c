@@ -13,6 +13,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_pagemap.h>
 
@@ -601,6 +602,45 @@ static void invalidate_part_refault(struct kunit *test)
 }
 
 /*
+ * A fault that breaks copy-on-write page by page (of the zero page here)
+ * invalidates pages of the range it is faulting, one at a time. A range
+ * no GPU holds yet keeps no hole from that: it is mapped whole, once, and
+ * stays whole (see Splitting).
+ */
+static void fault_breaks_cow(struct kunit *test)
+{
+	struct range_fixture *fx = test->priv;
+	struct drm_svm_coord_range_info info;
+	unsigned long i;
+	char byte = 1;
+
+	/* The CPU reads the first half (the zero page), writes the second. */
+	for (i = 0; i < SZ_1M; i += PAGE_SIZE)
+		KUNIT_ASSERT_EQ(test, copy_from_user(&byte,
+						     (void __user *)(fx->base + i),
+						     1), 0);
+	for (i = SZ_1M; i < SZ_2M; i += PAGE_SIZE)
+		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)(fx->base + i),
+						   &byte, 1), 0);
+	rec_reset(fx);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+							 false), 0);
+	drm_svm_coord_flush(fx->svm);
+
+	KUNIT_EXPECT_EQ_MSG(test, stat(fx, -1, DRM_SVM_COORD_STAT_SPLITS), 0,
+			    "the fault's own copy-on-write breaks split the range");
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 1);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_range_info(fx->svm, fx->base,
+						       &info), 0);
+	KUNIT_EXPECT_EQ(test, info.start, fx->base);
+	KUNIT_EXPECT_EQ(test, info.end, fx->base + SZ_2M);
+	KUNIT_EXPECT_EQ(test, info.mapped, BIT_ULL(0));
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_MAP, 0), 1);
+	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_UNMAP, -1), 0);
+	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 1);
+}
+
+/*
  * GPUs that cannot fault: access granted maps at once; an invalidation
  * quiesces them once for the whole batch and only them; the restore
  * worker maps them again with one hmm_range_fault() per range for both,
@@ -824,6 +864,7 @@ static struct kunit_case range_cases[] = {
 	KUNIT_CASE(fault_shared),
 	KUNIT_CASE(invalidate_fan_out),
 	KUNIT_CASE(invalidate_part_refault),
+	KUNIT_CASE(fault_breaks_cow),
 	KUNIT_CASE(invalidate_elsewhere),
 	KUNIT_CASE(nofault_restore),
 	KUNIT_CASE(nofault_restore_failure),

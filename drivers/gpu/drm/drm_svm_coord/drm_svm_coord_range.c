@@ -59,6 +59,19 @@
  * on every GPU and its GPU page-table entries: no hmm_range_fault(), no
  * new mapping and no TLB invalidation for it.
  *
+ * A range with holes is never mapped again: the check is made under the
+ * notifier lock, right before &drm_svm_coord_ops.map, where the notifier
+ * marks holes, so a fault that raced with a partial invalidation (a GPU
+ * fault breaking copy-on-write page by page, each break an invalidation
+ * of one page) splits the range and faults the pieces instead of writing
+ * entries for pages that already left it. A partial invalidation other
+ * than an unmap of a range that no GPU maps or has DMA-mapped leaves no
+ * hole: there is nothing to take back, the notifier sequence tells the
+ * fault to start over, and the range stays whole. When such an
+ * invalidation came with a change of the VMA (mprotect() of part of it),
+ * the range no longer fits its VMA and is replaced the next time it is
+ * used (see Fault path).
+ *
  * The notifier cannot allocate, so the range object itself is split later,
  * in process context, by the garbage collector or by the first fault or
  * map request that meets the range, whichever comes first (both under the
@@ -224,13 +237,14 @@
  * the small state of the second pass cannot be allocated (GFP_NOWAIT), the
  * first pass does everything.
  *
- * The whole range is zapped and DMA-unmapped whatever the event, since the
- * DMA addresses of a range go together: an unmap, a clear
- * (MADV_DONTNEED), a protection change (mprotect(), fork()'s
- * copy-on-write), soft-dirty tracking, a migration and an exclusive access
- * all end with the range unmapped on the GPUs, which fault it back (read
- * only if the VMA no longer allows writes). MMU_NOTIFY_UNMAP and
- * MMU_NOTIFY_RELEASE (process exit) also mark the range unmapped for good.
+ * A range the invalidation covers whole is zapped and DMA-unmapped whatever
+ * the event: an unmap, a clear (MADV_DONTNEED), a protection change
+ * (mprotect(), fork()'s copy-on-write), soft-dirty tracking, a migration
+ * and an exclusive access all end with the range unmapped on the GPUs,
+ * which fault it back (read only if the VMA no longer allows writes). A
+ * range it covers in part loses that part only (see Splitting).
+ * MMU_NOTIFY_UNMAP and MMU_NOTIFY_RELEASE (process exit) also mark the
+ * range unmapped for good.
  * A migration whose owner is the manager itself is not acted upon: the
  * coordinator's own migrations remap what they move. A callback that may
  * not block returns false, as the MMU notifier API asks.
@@ -640,6 +654,21 @@ static void invalidate_complete(struct drm_svm_coord_notifier *n,
 	}
 }
 
+/* Whether a GPU has entries or DMA mappings of @range's pages. */
+static bool range_has_gpu_state(const struct drm_svm_coord_range *range)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&range->svm->gpusvm.notifier_lock);
+
+	if (range->mapped)
+		return true;
+	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++)
+		if (range->pages[i] && range->pages[i]->flags.has_dma_mapping)
+			return true;
+	return false;
+}
+
 static bool event_is_own(struct drm_svm_coord *svm,
 			 const struct mmu_notifier_range *mrange)
 {
@@ -693,7 +722,15 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 			}
 			continue;
 		}
-		/* Part of the range: zap that part, split the range later. */
+		/*
+		 * Part of the range, which keeps its pages: with nothing
+		 * mapped or DMA-mapped for any GPU there is nothing to take
+		 * back, the new notifier sequence is all it takes. This is
+		 * what a fault sees when it breaks copy-on-write page by page.
+		 */
+		if (!gone && !range_has_gpu_state(range))
+			continue;
+		/* Zap that part on the GPUs, split the range later. */
 		wait |= range_zap_part(svm, range, a, b);
 		bitmap_set(range->gone, (a - rstart) >> PAGE_SHIFT,
 			   (b - a) >> PAGE_SHIFT);
@@ -1510,6 +1547,13 @@ static int range_map_dev(struct drm_svm_coord *svm,
 
 	drm_gpusvm_notifier_lock(&svm->gpusvm);
 	if (mmu_interval_read_retry(&n->mn, seq)) {
+		err = -EAGAIN;
+	} else if (range->unmapped || range->holes) {
+		/*
+		 * Pages left the range while it was faulted: the GPUs lost
+		 * their entries for them, and this one must not get any. The
+		 * range is split (or retired) before it is mapped again.
+		 */
 		err = -EAGAIN;
 	} else if (!(range->mapped & bit) ||
 		   (writable && !(range->writable & bit))) {
