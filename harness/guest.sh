@@ -14,7 +14,8 @@ verbose=0
 # Every program in the image. The first boot runs them all but
 # vsvm-migrate, with eight GPUs without VRAM (GPU 7 cannot fault) and the
 # benchmark's check of the count relations; the second boot runs
-# vsvm-migrate with four GPUs with VRAM in two pairs of peers.
+# vsvm-migrate and vsvm-cow again with four GPUs with VRAM in two pairs of
+# peers.
 guest_programs
 progs=() list=()
 for p in "${GUEST_PROGS[@]}"; do
@@ -83,11 +84,12 @@ count "$log" "${progs[@]}"
 
 cmdline="kunit.enable=0 rdinit=/init vsvm.num_gpus=4 vsvm.vram_mb=32 vsvm.topology=pairs"
 log=$RESULTS/guest-vram.log
-msg "guest: booting with VRAM for vsvm-migrate (TCG, 2 vCPUs)"
+msg "guest: booting with VRAM for vsvm-migrate and vsvm-cow (TCG, 2 vCPUs)"
 start=$(date +%s)
-guest_boot "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" "$verbose" "" /tests/vsvm-migrate
+guest_boot "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" "$verbose" "" \
+	/tests/vsvm-migrate /tests/vsvm-cow
 msg "guest: ran $(( $(date +%s) - start )) s, log in $log"
-count "$log" vsvm-migrate
+count "$log" vsvm-migrate vsvm-cow
 
 record guest "$pass" "$fail" "$skip"
 [ "$fail" = 0 ]

@@ -15,8 +15,8 @@
  * no more permission, inside a range the coordinator tracks for the GPU),
  * and every byte the GPUs read is checked against the CPU's.
  *
- * The guest boots with GPU 7 unable to fault (vsvm.no_fault=0x80); the
- * tests that need it skip without.
+ * Runs in both guest boots: with GPU 7 that cannot fault (vsvm.no_fault),
+ * and with VRAM, where the variants that need GPU 7 skip.
  */
 #define _GNU_SOURCE
 #include <errno.h>

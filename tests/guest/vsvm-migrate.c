@@ -744,6 +744,126 @@ TEST_F(vram, fork_with_vram)
 	ASSERT_EQ(check(self->buf, SZ_2M, 6), -1);
 }
 
+/*
+ * After fork() the pages in VRAM are shared copy-on-write by parent and
+ * child, read-only on both sides. Whoever writes through a GPU gets a
+ * copy of its own: the other side never sees the write, and no GPU holds
+ * a writable entry of a page the CPU maps read-only.
+ */
+enum fork_writer { PARENT_GPU, CHILD_GPU, CHILD_CPU_READS_FIRST };
+
+static const unsigned long long poison = 0xdeadbeefcafef00dull;
+
+/*
+ * In the child: @how, tell the parent through @ready, wait for it to be
+ * done (@go closes), then report whether its copy is as expected. Exit
+ * status: 0 intact; 1 changed by the parent; 3 wrong data on the child's
+ * first read; 4 no GPU of its own; 5 its GPU write failed; 6 its GPU holds
+ * an unsafe entry; 7 its CPU misses its GPU's write; 8 a pipe failed.
+ */
+static int fork_child(char *buf, enum fork_writer how, int ready, int go)
+{
+	struct drm_vsvm_pt_verify v;
+	char c;
+	int fd;
+
+	switch (how) {
+	case PARENT_GPU:
+		break;
+	case CHILD_CPU_READS_FIRST:
+		if (check(buf, SZ_2M, 11) != -1)
+			return 3;
+		break;
+	case CHILD_GPU:
+		/* The child's own address space on GPU 0. */
+		fd = open_gpu(0);
+		if (fd < 0 || vsvm_attach(fd, 0))
+			return 4;
+		if (gpu_access(fd, DRM_VSVM_ACCESS_WRITE, buf + 3 * PAGE, 8,
+			       (void *)&poison, 0))
+			return 5;
+		if (pt_verify(fd, buf, SZ_2M, &v) || !pt_safe(&v))
+			return 6;
+		if (((uint64_t *)(buf + 3 * PAGE))[0] != poison)
+			return 7;
+		/* Its write went to its copy: restore the pattern there. */
+		((uint64_t *)(buf + 3 * PAGE))[0] = word(11, 3, 0);
+		close(fd);
+		break;
+	}
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) < 0)
+		return 8;
+	return check(buf, SZ_2M, 11) == -1 ? 0 : 1;
+}
+
+static void fork_write(struct __test_metadata *_metadata, const int *fd,
+		       char *buf, enum fork_writer how)
+{
+	struct drm_vsvm_pt_verify v;
+	int go[2], ready[2], status;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(gpu_fill(fd[0], buf, SZ_2M, 11), 0);
+	ASSERT_EQ(pte_target(fd[0], buf), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(pipe(go), 0);
+	ASSERT_EQ(pipe(ready), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		close(go[1]);
+		close(ready[0]);
+		_exit(fork_child(buf, how, ready[1], go[0]));
+	}
+	close(go[0]);
+	close(ready[1]);
+	/* The child did its part first. */
+	if (read(ready[0], &c, 1) != 1)
+		c = 0;
+	close(ready[0]);
+
+	/* Nothing the parent's GPUs hold is writable beyond the CPU. */
+	ASSERT_EQ(pt_verify(fd[0], buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v))
+		TH_LOG("after fork: %llu entries, %llu stale, %llu writable beyond the CPU",
+		       v.valid, v.stale, v.excess_write);
+
+	if (how == PARENT_GPU || how == CHILD_CPU_READS_FIRST) {
+		ASSERT_EQ(gpu_access(fd[0], DRM_VSVM_ACCESS_WRITE,
+				     buf + 3 * PAGE, 8, (void *)&poison, 0), 0);
+		ASSERT_EQ(((uint64_t *)(buf + 3 * PAGE))[0], poison)
+			TH_LOG("the parent's CPU misses its GPU's write");
+		ASSERT_EQ(pt_verify(fd[0], buf, SZ_2M, &v), 0);
+		EXPECT_TRUE(pt_safe(&v))
+			TH_LOG("after the GPU write: %llu stale, %llu writable beyond the CPU",
+			       v.stale, v.excess_write);
+		((uint64_t *)(buf + 3 * PAGE))[0] = word(11, 3, 0);
+	}
+	close(go[1]);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the child: status %d (see fork_child())",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	/* And the parent never saw the child's write. */
+	ASSERT_EQ(check(buf, SZ_2M, 11), -1);
+	ASSERT_EQ(gpu_check(fd[1], buf, SZ_2M, 11), -1);
+}
+
+TEST_F(vram, fork_parent_gpu_writes)
+{
+	fork_write(_metadata, self->fd, self->buf, PARENT_GPU);
+}
+
+TEST_F(vram, fork_child_gpu_writes)
+{
+	fork_write(_metadata, self->fd, self->buf, CHILD_GPU);
+}
+
+TEST_F(vram, fork_child_cpu_reads_first)
+{
+	fork_write(_metadata, self->fd, self->buf, CHILD_CPU_READS_FIRST);
+}
+
 /* A process that exits with data in VRAM gives the VRAM back. */
 TEST(exit_with_vram)
 {

@@ -85,6 +85,15 @@
  * pages change under it (see &struct drm_svm_coord_range). No allocation
  * that can reclaim happens under it.
  *
+ * It is also what keeps GPU entries safe (see Invalidation): entries are
+ * written under it, after the notifier sequence check and only for a range
+ * that is not unmapped and has no holes, with the permission each page
+ * has; the notifier marks holes and unmaps under it, zapping the part on
+ * every GPU of the mapped mask, and waits for the TLBs and DMA-unmaps
+ * before it returns. So a GPU entry exists only for a page of a live range,
+ * with no more permission than the CPU's, and none outlives the page it
+ * maps.
+ *
  * The order is therefore: &drm_svm_coord.lock, range lock,
  * &drm_svm_coord_range.lock, mmap lock, notifier lock. The backend's
  * @unmap and @tlb_flush_wait run under the notifier lock; @map under it

@@ -266,7 +266,8 @@ struct drm_svm_coord_notifier {
  *	@pfns_valid and @pfns_seq is the notifier's current sequence
  * @pfns_seq: the notifier sequence @pfns were faulted under
  * @pfns_valid: @pfns hold a complete fault
- * @pfns_write: @pfns were faulted for writing
+ * @pfns_write: @pfns were faulted for writing and the CPU lets every page
+ *	of them be written (not so for device pages shared after fork())
  * @mapped: GPUs with page-table entries for the range
  * @writable: GPUs among @mapped whose entries allow writes
  * @unmapped: the CPU mapping is gone (or the range was retired): the range

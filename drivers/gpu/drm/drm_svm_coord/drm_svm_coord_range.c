@@ -158,7 +158,10 @@
  *    (their notifier sequence did not move), hmm_range_fault() runs once,
  *    for writing when the VMA allows it, and the result is kept. Device
  *    pages are handed out as they are to GPUs sharing the faulting GPU's
- *    device-private page owner, other device pages come back to RAM.
+ *    device-private page owner, other device pages come back to RAM. A
+ *    write fault (or a map for a GPU that cannot fault) that gets
+ *    read-only device pages breaks copy-on-write through system memory
+ *    (see Invalidation) and starts over.
  * 4a. A range that reaches beyond the VMA of the address (the CPU unmapped,
  *    remapped or split part of it and the notifier has not told yet, or
  *    does not tell) is retired, GPUs that cannot fault and mapped it are
@@ -248,6 +251,25 @@
  * A migration whose owner is the manager itself is not acted upon: the
  * coordinator's own migrations remap what they move. A callback that may
  * not block returns false, as the MMU notifier API asks.
+ *
+ * What this keeps, for every GPU at all times: an entry exists only for a
+ * page that a live range maps for that GPU, it maps the page the CPU maps
+ * there, with no more permission than the CPU's, and a range that loses
+ * pages has them zapped on every GPU, their TLB entries waited for and
+ * their DMA mappings dropped before the notifier returns, so before the
+ * pages can be freed. Entries are written only under the notifier lock,
+ * after the notifier sequence check, for a range without holes (see
+ * Splitting); write permission comes from each page
+ * (%HMM_PFN_WRITE), never from the request. hmm_range_fault() reports the
+ * device pages of the owner it is given without breaking copy-on-write,
+ * so a GPU that gets read-only device pages (VRAM shared with a child
+ * after fork()) maps them read-only for a read; for a write, or for a GPU
+ * that cannot fault and so could not ask again, they are faulted again
+ * without an owner: the CPU's fault path brings them to system memory and
+ * breaks copy-on-write there, and the residency policy decides again.
+ * With CONFIG_DEBUG_VM the map path asserts that it maps the pages of the
+ * current fault, with their permission; vsvm's DRM_IOCTL_VSVM_PT_VERIFY
+ * checks every entry of a GPU against the CPU's page table from the tests.
  */
 
 /**
@@ -1432,6 +1454,25 @@ again:
 	return range;
 }
 
+static int range_pfns_alloc(struct drm_svm_coord_range *range)
+{
+	if (!range->pfns)
+		range->pfns = kvmalloc_array(range_npages(range),
+					     sizeof(*range->pfns), GFP_KERNEL);
+	return range->pfns ? 0 : -ENOMEM;
+}
+
+/* Whether the CPU lets every page of @pfns be written. */
+static bool pfns_writable(const unsigned long *pfns, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if ((pfns[i] & HMM_PFN_VALID) && !(pfns[i] & HMM_PFN_WRITE))
+			return false;
+	return true;
+}
+
 /* Step 3 of the fault path: fault the pages unless the kept ones are current. */
 static int range_fault_pages(struct drm_svm_coord *svm,
 			     struct drm_svm_coord_range *range, void *owner,
@@ -1457,12 +1498,9 @@ static int range_fault_pages(struct drm_svm_coord *svm,
 		return 0;
 	}
 
-	if (!range->pfns) {
-		range->pfns = kvmalloc_array(range_npages(range),
-					     sizeof(*range->pfns), GFP_KERNEL);
-		if (!range->pfns)
-			return -ENOMEM;
-	}
+	err = range_pfns_alloc(range);
+	if (err)
+		return err;
 	range->pfns_valid = false;
 	hmm_range.hmm_pfns = range->pfns;
 	hmm_range.default_flags = HMM_PFN_REQ_FAULT |
@@ -1477,7 +1515,9 @@ static int range_fault_pages(struct drm_svm_coord *svm,
 		return err;
 
 	range->pfns_seq = hmm_range.notifier_seq;
-	range->pfns_write = write;
+	/* Device pages come as they are: read-only when shared after fork(). */
+	range->pfns_write = write && pfns_writable(range->pfns,
+						   range_npages(range));
 	range->pfns_owner = owner;
 	range->pfns_valid = true;
 	*seq = range->pfns_seq;
@@ -1557,6 +1597,10 @@ static int range_map_dev(struct drm_svm_coord *svm,
 		err = -EAGAIN;
 	} else if (!(range->mapped & bit) ||
 		   (writable && !(range->writable & bit))) {
+		/* The current pages, never more than the CPU allows. */
+		VM_WARN_ON_ONCE(!range->pfns_valid || range->pfns_seq != seq);
+		VM_WARN_ON_ONCE(writable &&
+				!pfns_writable(range->pfns, range_npages(range)));
 		args.dma = pages->dma_addr;
 		if (pages->flags.has_devmem_pages)
 			args.flags |= DRM_SVM_COORD_MAP_DEVMEM;
@@ -1704,6 +1748,36 @@ static void range_moved(struct drm_svm_coord *svm,
 		.evicted = rule == DRM_SVM_COORD_RULE_NUM,
 		.thrash = range->thrash.state,
 	};
+}
+
+/*
+ * hmm_range_fault() hands out the device pages of the owner it is asked
+ * for as they are, without the copy-on-write break a write request asks
+ * for: after fork(), pages in VRAM are mapped read-only by parent and
+ * child. Fault @range for writing without an owner instead: the CPU's
+ * fault path brings each device page back to system memory
+ * (&dev_pagemap_ops.migrate_to_ram) and breaks copy-on-write there, so
+ * that the process gets pages of its own. The residency policy then
+ * decides again where they go.
+ */
+static int range_break_cow(struct drm_svm_coord *svm,
+			   struct drm_svm_coord_range *range,
+			   struct drm_svm_coord_dev *dev)
+{
+	u32 from = range->loc;
+	unsigned long seq;
+	u64 t0 = ktime_get_ns();
+	int err;
+
+	range->pfns_valid = false;
+	err = range_fault_pages(svm, range, NULL, true, &seq);
+	if (err)
+		return err;
+	range_set_loc(svm, range, pfns_location(svm, range));
+	if (from != range->loc)
+		range_moved(svm, range, from, range->loc, dev->index,
+			    range->rule, t0, ktime_get_ns(), 0);
+	return -EAGAIN;
 }
 
 /* Count and trace a change of @range's thrash state from @old. */
@@ -2085,7 +2159,11 @@ static int range_validate(struct drm_svm_coord *svm,
 			write = false;
 			continue;
 		}
-		if (!err && svm->vram) {
+		if (!err && write && !range->pfns_write &&
+		    (want_write || !dev_can_fault(dev))) {
+			/* Read-only device pages: see Invalidation. */
+			err = range_break_cow(svm, range, dev);
+		} else if (!err && svm->vram) {
 			u32 loc = pfns_location(svm, range);
 
 			/* Not where the decision assumed: decide again. */
