@@ -483,7 +483,9 @@ struct drm_svm_coord_move {
  * struct drm_svm_coord_range_info - where a range's data is, and why
  * @start: first address of the range
  * @end: end of the range (exclusive)
- * @loc: where the data was at the last fault or move (see Locations)
+ * @loc: where the data was at the last fault or move (see Locations);
+ *	%DRM_SVM_COORD_LOC_UNDEFINED while the range has not looked yet (see
+ *	Migration), %DRM_SVM_COORD_LOC_MIXED for pages in several VRAMs
  * @rule: the &enum drm_svm_coord_rule of the last residency decision, or
  *	%DRM_SVM_COORD_RULE_NUM if none was taken
  * @thrash: its &enum drm_svm_coord_thrash_state

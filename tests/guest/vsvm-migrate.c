@@ -864,6 +864,116 @@ TEST_F(vram, fork_child_cpu_reads_first)
 	fork_write(_metadata, self->fd, self->buf, CHILD_CPU_READS_FIRST);
 }
 
+/* The last move of the range holding @p, from @from to @to. */
+static int last_move_is(int fd, void *p, unsigned int from, unsigned int to)
+{
+	struct drm_vsvm_range_info r = range_info(fd, p);
+
+	if (!r.nr_history || r.nr_history > DRM_VSVM_HISTORY)
+		return 0;
+	return r.history[r.nr_history - 1].from == from &&
+	       r.history[r.nr_history - 1].to == to;
+}
+
+/*
+ * An attribute change retires the ranges, and the new ones do not know
+ * where the data is: they must find out, not assume system memory. A
+ * preferred location out of reach of the VRAM holding the data goes
+ * through system memory; between peers the move is direct, and the
+ * history says where it came from.
+ */
+TEST_F(vram, preferred_after_attr_change)
+{
+	struct drm_vsvm_vram a0, a1, c0, c1;
+	struct drm_vsvm_stats s0, s1;
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 12), 0);
+	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(set_attr(self->fd[0], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_PREFERRED_LOC, 2), 0);
+	s0 = stats(self->fd[0]);
+	a0 = vram(self->fd[0]);
+	c0 = vram(self->fd[2]);
+	ASSERT_EQ(gpu_check(self->fd[2], self->buf, SZ_2M, 12), -1);
+	s1 = stats(self->fd[0]);
+	a1 = vram(self->fd[0]);
+	c1 = vram(self->fd[2]);
+	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATION_FAILURES] -
+		  s0.mgr[DRM_VSVM_STAT_MIGRATION_FAILURES], 0);
+	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS] -
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS], 1);
+	EXPECT_EQ(a1.to_ram - a0.to_ram, SZ_2M);
+	EXPECT_EQ(c1.to_vram - c0.to_vram, SZ_2M);
+	EXPECT_EQ(pte_target(self->fd[2], self->buf), DRM_VSVM_PTE_TARGET_VRAM)
+		TH_LOG("the preferred location was not honoured");
+	EXPECT_EQ(range_info(self->fd[2], self->buf).loc, 2);
+	EXPECT_TRUE(last_move_is(self->fd[2], self->buf, 0, 2));
+
+	/* Between peers: 2 to 3, directly, and recorded as such. */
+	ASSERT_EQ(set_attr(self->fd[0], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_PREFERRED_LOC, 3), 0);
+	c0 = vram(self->fd[3]);
+	ASSERT_EQ(gpu_check(self->fd[3], self->buf, SZ_2M, 12), -1);
+	c1 = vram(self->fd[3]);
+	EXPECT_EQ(c1.from_peer - c0.from_peer, SZ_2M);
+	EXPECT_TRUE(last_move_is(self->fd[3], self->buf, 2, 3))
+		TH_LOG("the history does not say the data came from GPU 2");
+	ASSERT_EQ(check(self->buf, SZ_2M, 12), -1);
+}
+
+/*
+ * A prefetch of shared memory leaves it in system memory, and the next GPU
+ * access finds it there: no move is counted or recorded that did not
+ * happen.
+ */
+TEST_F(vram, prefetch_shared_memory)
+{
+	struct drm_vsvm_stats s0, s1;
+	struct drm_vsvm_range_info r;
+	char *map, *p;
+
+	map = mmap(NULL, 2 * SZ_2M, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(map, MAP_FAILED);
+	p = (char *)(((uintptr_t)map + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1));
+	fill(p, SZ_2M, 13);
+	s0 = stats(self->fd[0]);
+	ASSERT_EQ(set_attr(self->fd[0], p, SZ_2M, DRM_VSVM_ATTR_PREFETCH_LOC, 0), 0);
+	ASSERT_EQ(gpu_check(self->fd[0], p, SZ_2M, 13), -1);
+	s1 = stats(self->fd[0]);
+	r = range_info(self->fd[0], p);
+	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS], s0.mgr[DRM_VSVM_STAT_MIGRATIONS])
+		TH_LOG("a move of shared memory was counted");
+	EXPECT_EQ(r.loc, DRM_VSVM_LOC_SYSMEM);
+	EXPECT_EQ(r.nr_history, 0) TH_LOG("a move from %u to %u was recorded",
+					  r.history[0].from, r.history[0].to);
+	EXPECT_EQ(pte_target(self->fd[0], p), DRM_VSVM_PTE_TARGET_SYSTEM);
+	munmap(map, 2 * SZ_2M);
+}
+
+/*
+ * A CPU read brings the data home behind the range's back; a prefetch to
+ * where the range last had it must move it there again, not take the old
+ * location for granted.
+ */
+TEST_F(vram, prefetch_after_cpu_read)
+{
+	struct drm_vsvm_vram v0, v1;
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 14), 0);
+	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(check(self->buf, SZ_2M, 14), -1);	/* back to RAM */
+	v0 = vram(self->fd[0]);
+	ASSERT_EQ(set_attr(self->fd[0], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_PREFETCH_LOC, 0), 0);
+	v1 = vram(self->fd[0]);
+	EXPECT_EQ(v1.to_vram - v0.to_vram, SZ_2M)
+		TH_LOG("the prefetch moved nothing");
+	EXPECT_EQ(range_info(self->fd[0], self->buf).loc, 0);
+	ASSERT_EQ(gpu_check(self->fd[0], self->buf, SZ_2M, 14), -1);
+	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+}
+
 /* A process that exits with data in VRAM gives the VRAM back. */
 TEST(exit_with_vram)
 {

@@ -329,7 +329,8 @@ struct drm_vsvm_range_move {
  * @start: out: first address of the range
  * @end: out: end of the range (exclusive)
  * @loc: out: where the data was at the last fault or move: a GPU index
- *	(its VRAM) or DRM_VSVM_LOC_SYSMEM
+ *	(its VRAM) or DRM_VSVM_LOC_SYSMEM; DRM_VSVM_LOC_UNDEFINED while the
+ *	range has not looked yet, DRM_VSVM_LOC_MIXED for several VRAMs
  * @rule: out: DRM_VSVM_RULE_*, the rule of the last placement decision
  * @thrash: out: DRM_VSVM_THRASH_*
  * @pin_loc: out: the pinned location while DRM_VSVM_THRASH_PINNED

@@ -284,7 +284,9 @@ struct drm_svm_coord_notifier {
  * @restore_link: entry in &drm_svm_coord.restore_list
  * @lru_link: entry in the &drm_svm_coord.lru of the GPU at @loc, or empty
  * @loc: where the data was at the last fault, %DRM_SVM_COORD_LOC_SYSMEM
- *	or the GPU whose VRAM holds it (see Migration)
+ *	or the GPU whose VRAM holds it (see Migration);
+ *	%DRM_SVM_COORD_LOC_UNDEFINED while unknown, %DRM_SVM_COORD_LOC_MIXED
+ *	for pages in several VRAMs
  * @pfns_owner: the device-private page owner @pfns were faulted with
  * @thrash: thrash control state (see Thrash control)
  * @rule: the rule of the last residency decision, %DRM_SVM_COORD_RULE_NUM

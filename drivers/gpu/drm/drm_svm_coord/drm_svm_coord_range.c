@@ -198,6 +198,15 @@
  *   copy engine; pages in a VRAM out of the target's reach go through
  *   system memory first.
  *
+ * A range created while a GPU with VRAM is attached does not know where
+ * its data is (%DRM_SVM_COORD_LOC_UNDEFINED): an attribute change may have
+ * retired the range that knew, and the data may sit in any VRAM. Before its
+ * first decision the CPU's page table is read without faulting, once per
+ * group of GPUs sharing a device-private owner, to find out, so that a
+ * move from a VRAM out of the target's reach goes through system memory
+ * and the history says where the data came from. A prefetch does the same
+ * for a range whose pages are not current.
+ *
  * So decide → migrate → map happens once per range at a time, and GPUs
  * that fault on the range together get one decision each, in turn; the
  * second usually finds the data where the first put it. The move fires the
@@ -913,7 +922,9 @@ range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
 	INIT_LIST_HEAD(&range->lru_link);
 	range->svm = n->svm;
 	range->notifier = n;
-	range->loc = DRM_SVM_COORD_LOC_SYSMEM;
+	/* With VRAM around, a new range does not know where its data is. */
+	range->loc = READ_ONCE(n->svm->vram) ? DRM_SVM_COORD_LOC_UNDEFINED :
+					       DRM_SVM_COORD_LOC_SYSMEM;
 	range->rule = DRM_SVM_COORD_RULE_NUM;
 	range->itree.start = start;
 	range->itree.last = end - 1;
@@ -1720,6 +1731,58 @@ static int range_to_ram(struct drm_svm_coord *svm,
 }
 
 /*
+ * Where the data of @range is, for a range that does not know (see
+ * Migration): the CPU's page table is read without faulting anything,
+ * once per group of GPUs that share a device-private page owner, since
+ * hmm_range_fault() reports only the device pages of the owner it is
+ * given.
+ */
+static u32 range_find_data(struct drm_svm_coord *svm,
+			   struct drm_svm_coord_range *range,
+			   const struct drm_svm_coord_where *w)
+{
+	u64 vram = svm->vram, seen = 0;
+	u32 loc = DRM_SVM_COORD_LOC_SYSMEM;
+	unsigned int g, h;
+
+	lockdep_assert_held(&range->lock);
+
+	/* Device-private pages replace anonymous memory only. */
+	if (!w->vma_anon)
+		return DRM_SVM_COORD_LOC_SYSMEM;
+	if (range_pfns_alloc(range))
+		return DRM_SVM_COORD_LOC_MIXED;
+	range->pfns_valid = false;
+	for_each_set_bit(g, (unsigned long *)&vram, DRM_SVM_COORD_MAX_DEVS) {
+		struct hmm_range hmm_range = {
+			.notifier = &range->notifier->mn,
+			.start = drm_svm_coord_range_start(range),
+			.end = drm_svm_coord_range_end(range),
+			.hmm_pfns = range->pfns,
+			.dev_private_owner = svm->devs[g]->caps.pagemap_owner,
+		};
+		u32 here;
+
+		if (seen & BIT_ULL(g))
+			continue;
+		for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_DEVS)
+			if (same_group(svm, g, h))
+				seen |= BIT_ULL(h);
+		if (hmm_range_fault_unlocked_timeout(&hmm_range,
+						     msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT)))
+			return DRM_SVM_COORD_LOC_MIXED;
+		here = pfns_location(svm, range);
+		if (here == DRM_SVM_COORD_LOC_SYSMEM)
+			continue;
+		if (loc != DRM_SVM_COORD_LOC_SYSMEM ||
+		    here == DRM_SVM_COORD_LOC_MIXED)
+			return DRM_SVM_COORD_LOC_MIXED;
+		loc = here;
+	}
+	return loc;
+}
+
+/*
  * Remember a move of @range's data (see &struct drm_svm_coord_move), and
  * trace it with its outcome @err.
  */
@@ -2070,6 +2133,8 @@ static int range_place(struct drm_svm_coord *svm,
 
 	lockdep_assert_held(&range->lock);
 
+	if (range->loc == DRM_SVM_COORD_LOC_UNDEFINED)
+		range_set_loc(svm, range, range_find_data(svm, range, w));
 	svm_topology(svm, &topo);
 	/* Device-private pages replace anonymous memory only. */
 	if (!w->vma_anon)
@@ -2173,6 +2238,9 @@ static int range_validate(struct drm_svm_coord *svm,
 			}
 			if (loc == DRM_SVM_COORD_LOC_MIXED)
 				err = range_to_ram(svm, range) ?: -EAGAIN;
+		} else if (!err && range->loc != DRM_SVM_COORD_LOC_SYSMEM) {
+			/* The GPUs with VRAM left, their data went home. */
+			range_set_loc(svm, range, DRM_SVM_COORD_LOC_SYSMEM);
 		}
 		if (!err)
 			err = range_map_dev(svm, range, dev, seq, gpu_ro);
@@ -2328,12 +2396,14 @@ int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 
 		mutex_lock(&range->lock);
 		/*
-		 * A range never faulted does not know where its data is (the
-		 * attribute change retired the one that knew): move it
-		 * whatever the hint says, through system memory if needed.
+		 * Without current pages the range's location is a hint the
+		 * CPU may have made stale (a CPU fault brings data home):
+		 * range_place() looks where the data is.
 		 */
-		if (!range->pfns_valid)
-			range_set_loc(svm, range, DRM_SVM_COORD_LOC_MIXED);
+		if (!range->pfns_valid ||
+		    mmu_interval_read_retry(&range->notifier->mn,
+					    range->pfns_seq))
+			range_set_loc(svm, range, DRM_SVM_COORD_LOC_UNDEFINED);
 		if (!range->unmapped && !range->holes)
 			range_place(svm, range, NULL, &w,
 				    w.attrs.prefetch_loc);
