@@ -80,6 +80,20 @@ static int flush(int fd)
 	return xioctl(fd, DRM_IOCTL_VSVM_STATS, &s);
 }
 
+/* GPU 7, opened, if it exists and cannot fault; else -1. */
+static int open_nofault_gpu(void)
+{
+	struct drm_vsvm_info info = {};
+	int fd = open_gpu(NOFAULT_GPU);
+
+	if (fd >= 0 && (xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
+			(info.flags & DRM_VSVM_INFO_CAN_FAULT))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 FIXTURE(cow) {
 	int fd[2];		/* the faulting GPU, the one that cannot */
 	int gpus;
@@ -126,12 +140,8 @@ FIXTURE_SETUP(cow)
 	self->fd[1] = -1;
 	self->gpus = variant->gpus;
 	if (self->gpus & NOFAULT) {
-		struct drm_vsvm_info info = {};
-
-		self->fd[1] = open_gpu(NOFAULT_GPU);
-		if (self->fd[1] < 0 ||
-		    xioctl(self->fd[1], DRM_IOCTL_VSVM_INFO, &info) ||
-		    (info.flags & DRM_VSVM_INFO_CAN_FAULT))
+		self->fd[1] = open_nofault_gpu();
+		if (self->fd[1] < 0)
 			SKIP(return, "needs GPU %d that cannot fault (vsvm.no_fault=0x80)",
 			     NOFAULT_GPU);
 		ASSERT_EQ(vsvm_attach(self->fd[1], 0), 0);
@@ -324,8 +334,7 @@ TEST_F(cow, fault_breaks_cow)
 
 TEST(thp_partial_munmap_nofault)
 {
-	int nf = open_gpu(NOFAULT_GPU), f = open_gpu(0), f1 = open_gpu(1);
-	struct drm_vsvm_info info = {};
+	int nf = open_nofault_gpu(), f = open_gpu(0), f1 = open_gpu(1);
 	struct drm_vsvm_pt_verify v;
 	char *tmp = malloc(SZ_2M);
 	int it, lost = 0, unsafe = 0;
@@ -333,8 +342,7 @@ TEST(thp_partial_munmap_nofault)
 	ASSERT_NE(tmp, NULL);
 	ASSERT_GE(f, 0);
 	ASSERT_GE(f1, 0);
-	if (nf < 0 || xioctl(nf, DRM_IOCTL_VSVM_INFO, &info) ||
-	    (info.flags & DRM_VSVM_INFO_CAN_FAULT))
+	if (nf < 0)
 		SKIP(return, "needs GPU %d that cannot fault", NOFAULT_GPU);
 	ASSERT_EQ(vsvm_attach(nf, 0), 0);
 	ASSERT_EQ(vsvm_attach(f, 0), 0);
@@ -382,116 +390,118 @@ TEST(thp_partial_munmap_nofault)
 }
 
 /*
+ * GPU 0 and GPU 7 (which cannot fault) attached, and a 2 MiB buffer of
+ * small pages whose range GPU 0 faulted whole and then lost to
+ * MADV_DONTNEED: a range that no GPU holds, over fill(@seed) data.
+ */
+FIXTURE(stateless) {
+	int f, nf;
+	char *buf;
+	char *tmp;
+};
+
+FIXTURE_SETUP(stateless)
+{
+	self->f = open_gpu(0);
+	self->nf = open_nofault_gpu();
+	ASSERT_GE(self->f, 0);
+	if (self->nf < 0)
+		SKIP(return, "needs GPU %d that cannot fault", NOFAULT_GPU);
+	ASSERT_EQ(vsvm_attach(self->nf, 0), 0);
+	ASSERT_EQ(vsvm_attach(self->f, 0), 0);
+	self->buf = alloc_aligned(SZ_2M);
+	self->tmp = malloc(SZ_2M);
+	ASSERT_NE(self->buf, NULL);
+	ASSERT_NE(self->tmp, NULL);
+	ASSERT_EQ(madvise(self->buf, SZ_2M, MADV_NOHUGEPAGE), 0);
+	fill(self->buf, SZ_2M, 7);
+	ASSERT_EQ(gpu_access(self->f, DRM_VSVM_ACCESS_READ, self->buf, SZ_2M,
+			     self->tmp, 0), 0);
+	ASSERT_EQ(madvise(self->buf, SZ_2M, MADV_DONTNEED), 0);
+	fill(self->buf, SZ_2M, 8);
+	ASSERT_EQ(flush(self->f), 0);
+}
+
+FIXTURE_TEARDOWN(stateless)
+{
+	if (self->nf >= 0)
+		close(self->nf);
+	close(self->f);
+	free(self->tmp);
+	munmap(self->buf, SZ_2M);
+}
+
+/*
  * The same loss made certain: a range that nobody maps any more (after
  * MADV_DONTNEED of all of it) loses part of its VMA to mprotect(PROT_NONE),
  * which leaves no hole in a range without GPU state. A map request and a
  * fault on the part that stays find the range reaching into the PROT_NONE
  * part, where hmm_range_fault() fails: the range must be replaced by one
- * that fits the VMA, not skipped.
+ * that fits the VMA, not faulted and skipped.
  */
-TEST(vma_shrinks_under_range)
+TEST_F(stateless, vma_shrinks_under_range)
 {
-	int nf = open_gpu(NOFAULT_GPU), f = open_gpu(0);
-	struct drm_vsvm_info info = {};
-	struct drm_vsvm_pt_verify v;
-	char *buf = alloc_aligned(SZ_2M);
-	char *tmp = malloc(SZ_2M);
 	const size_t cut = SZ_2M / 4;
 	struct drm_vsvm_map m = {
-		.start = (uintptr_t)buf + cut, .size = SZ_2M - cut,
+		.start = (uintptr_t)self->buf + cut, .size = SZ_2M - cut,
 	};
+	struct drm_vsvm_pt_verify v;
+	char *buf = self->buf, *tmp = self->tmp;
 
-	ASSERT_NE(buf, NULL);
-	ASSERT_NE(tmp, NULL);
-	ASSERT_GE(f, 0);
-	if (nf < 0 || xioctl(nf, DRM_IOCTL_VSVM_INFO, &info) ||
-	    (info.flags & DRM_VSVM_INFO_CAN_FAULT))
-		SKIP(return, "needs GPU %d that cannot fault", NOFAULT_GPU);
-	ASSERT_EQ(vsvm_attach(nf, 0), 0);
-	ASSERT_EQ(vsvm_attach(f, 0), 0);
-	ASSERT_EQ(madvise(buf, SZ_2M, MADV_NOHUGEPAGE), 0);
-	fill(buf, SZ_2M, 7);
-	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf, SZ_2M, tmp, 0), 0);
-	ASSERT_EQ(madvise(buf, SZ_2M, MADV_DONTNEED), 0);
-	fill(buf, SZ_2M, 8);
-	ASSERT_EQ(flush(f), 0);
 	ASSERT_EQ(mprotect(buf, cut, PROT_NONE), 0);
 
-	ASSERT_EQ(xioctl(nf, DRM_IOCTL_VSVM_MAP, &m), 0);
-	ASSERT_EQ(flush(nf), 0);
-	ASSERT_EQ(pt_verify(nf, buf, SZ_2M, &v), 0);
+	ASSERT_EQ(xioctl(self->nf, DRM_IOCTL_VSVM_MAP, &m), 0);
+	ASSERT_EQ(flush(self->nf), 0);
+	ASSERT_EQ(pt_verify(self->nf, buf, SZ_2M, &v), 0);
 	EXPECT_TRUE(pt_safe(&v));
 	EXPECT_EQ(v.valid, (SZ_2M - cut) / PAGE)
 		TH_LOG("GPU %d got %llu of %zu entries", NOFAULT_GPU, v.valid,
 		       (SZ_2M - cut) / PAGE);
-	ASSERT_EQ(gpu_access(nf, DRM_VSVM_ACCESS_READ, buf + cut, SZ_2M - cut,
-			     tmp, 0), 0);
+	ASSERT_EQ(gpu_access(self->nf, DRM_VSVM_ACCESS_READ, buf + cut,
+			     SZ_2M - cut, tmp, 0), 0);
 	EXPECT_EQ(memcmp(tmp, buf + cut, SZ_2M - cut), 0);
-	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf + cut, SZ_2M - cut,
-			     tmp, 0), 0) TH_LOG("a fault on a mapped address failed");
+	ASSERT_EQ(gpu_access(self->f, DRM_VSVM_ACCESS_READ, buf + cut,
+			     SZ_2M - cut, tmp, 0), 0)
+		TH_LOG("a fault on a mapped address failed");
 	EXPECT_EQ(memcmp(tmp, buf + cut, SZ_2M - cut), 0);
-	EXPECT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf, PAGE, tmp, 0), -EFAULT);
-	ASSERT_EQ(pt_verify(f, buf, SZ_2M, &v), 0);
+	EXPECT_EQ(gpu_access(self->f, DRM_VSVM_ACCESS_READ, buf, PAGE, tmp, 0),
+		  -EFAULT);
+	ASSERT_EQ(pt_verify(self->f, buf, SZ_2M, &v), 0);
 	EXPECT_TRUE(pt_safe(&v));
-	close(nf);
-	close(f);
-	free(tmp);
-	munmap(buf, SZ_2M);
 }
 
 /*
- * mprotect(PROT_READ) of part of a range that no GPU holds any more (after
- * MADV_DONTNEED of all of it) splits its VMA: the GPUs must keep write
- * access to the part that stays writable, and get none to the other.
+ * mprotect(PROT_READ) of part of a range that no GPU holds splits its VMA:
+ * the GPUs must keep write access to the part that stays writable, and
+ * get none to the other.
  */
-TEST(vma_read_only_part)
+TEST_F(stateless, vma_read_only_part)
 {
-	int nf = open_gpu(NOFAULT_GPU), f = open_gpu(0);
-	struct drm_vsvm_info info = {};
-	struct drm_vsvm_pt_verify v;
-	char *buf = alloc_aligned(SZ_2M);
-	char *tmp = malloc(SZ_2M);
 	const size_t ro = SZ_2M / 4;
-	struct drm_vsvm_map m = { .start = (uintptr_t)buf, .size = SZ_2M };
+	struct drm_vsvm_map m = { .start = (uintptr_t)self->buf, .size = SZ_2M };
 	unsigned long long w = 0x5a5a5a5a5a5a5a5aull;
+	struct drm_vsvm_pt_verify v;
+	char *buf = self->buf, *tmp = self->tmp;
 
-	ASSERT_NE(buf, NULL);
-	ASSERT_NE(tmp, NULL);
-	ASSERT_GE(f, 0);
-	if (nf < 0 || xioctl(nf, DRM_IOCTL_VSVM_INFO, &info) ||
-	    (info.flags & DRM_VSVM_INFO_CAN_FAULT))
-		SKIP(return, "needs GPU %d that cannot fault", NOFAULT_GPU);
-	ASSERT_EQ(vsvm_attach(nf, 0), 0);
-	ASSERT_EQ(vsvm_attach(f, 0), 0);
-	ASSERT_EQ(madvise(buf, SZ_2M, MADV_NOHUGEPAGE), 0);
-	fill(buf, SZ_2M, 9);
-	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf, SZ_2M, tmp, 0), 0);
-	ASSERT_EQ(madvise(buf, SZ_2M, MADV_DONTNEED), 0);
-	fill(buf, SZ_2M, 10);
-	ASSERT_EQ(flush(f), 0);
 	ASSERT_EQ(mprotect(buf, ro, PROT_READ), 0);
 
 	/* The faulting GPU writes where the CPU may, and nowhere else. */
-	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_WRITE, buf + ro, 8, &w, 0), 0)
+	ASSERT_EQ(gpu_access(self->f, DRM_VSVM_ACCESS_WRITE, buf + ro, 8, &w, 0), 0)
 		TH_LOG("GPU 0 cannot write where the CPU can");
 	EXPECT_EQ(((unsigned long long *)(buf + ro))[0], w);
-	EXPECT_EQ(gpu_access(f, DRM_VSVM_ACCESS_WRITE, buf, 8, &w, 0), -EPERM);
+	EXPECT_EQ(gpu_access(self->f, DRM_VSVM_ACCESS_WRITE, buf, 8, &w, 0), -EPERM);
 
 	/* The GPU that cannot fault maps it all, writable where it may. */
-	ASSERT_EQ(xioctl(nf, DRM_IOCTL_VSVM_MAP, &m), 0);
-	ASSERT_EQ(flush(nf), 0);
-	ASSERT_EQ(pt_verify(nf, buf, SZ_2M, &v), 0);
+	ASSERT_EQ(xioctl(self->nf, DRM_IOCTL_VSVM_MAP, &m), 0);
+	ASSERT_EQ(flush(self->nf), 0);
+	ASSERT_EQ(pt_verify(self->nf, buf, SZ_2M, &v), 0);
 	EXPECT_TRUE(pt_safe(&v));
 	EXPECT_EQ(v.valid, SZ_2M / PAGE);
-	ASSERT_EQ(gpu_access(nf, DRM_VSVM_ACCESS_WRITE, buf + SZ_2M - 8, 8,
+	ASSERT_EQ(gpu_access(self->nf, DRM_VSVM_ACCESS_WRITE, buf + SZ_2M - 8, 8,
 			     &w, 0), 0) TH_LOG("GPU %d got no write access", NOFAULT_GPU);
 	EXPECT_EQ(((unsigned long long *)(buf + SZ_2M - 8))[0], w);
-	ASSERT_EQ(gpu_access(nf, DRM_VSVM_ACCESS_READ, buf, ro, tmp, 0), 0);
+	ASSERT_EQ(gpu_access(self->nf, DRM_VSVM_ACCESS_READ, buf, ro, tmp, 0), 0);
 	EXPECT_EQ(memcmp(tmp, buf, ro), 0);
-	close(nf);
-	close(f);
-	free(tmp);
-	munmap(buf, SZ_2M);
 }
 
 TEST_HARNESS_MAIN
