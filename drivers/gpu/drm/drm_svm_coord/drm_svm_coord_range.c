@@ -1713,16 +1713,17 @@ static bool same_group(struct drm_svm_coord *svm, u32 a, u32 b)
 /*
  * Bring every page of @range to system memory: hmm_range_fault() without
  * an owner makes the CPU fault path migrate device pages back
- * (&dev_pagemap_ops.migrate_to_ram, drm_pagemap's).
+ * (&dev_pagemap_ops.migrate_to_ram, drm_pagemap's). With @write, the CPU
+ * fault path also breaks copy-on-write of the pages it brings back.
  */
 static int range_to_ram(struct drm_svm_coord *svm,
-			struct drm_svm_coord_range *range)
+			struct drm_svm_coord_range *range, bool write)
 {
 	unsigned long seq;
 	int err;
 
 	range->pfns_valid = false;
-	err = range_fault_pages(svm, range, NULL, false, &seq);
+	err = range_fault_pages(svm, range, NULL, write, &seq);
 	if (!err)
 		range_set_loc(svm, range, pfns_location(svm, range));
 	if (!err && range->loc != DRM_SVM_COORD_LOC_SYSMEM)
@@ -1828,15 +1829,12 @@ static int range_break_cow(struct drm_svm_coord *svm,
 			   struct drm_svm_coord_dev *dev)
 {
 	u32 from = range->loc;
-	unsigned long seq;
 	u64 t0 = ktime_get_ns();
 	int err;
 
-	range->pfns_valid = false;
-	err = range_fault_pages(svm, range, NULL, true, &seq);
-	if (err)
+	err = range_to_ram(svm, range, true);
+	if (err && err != -EAGAIN)
 		return err;
-	range_set_loc(svm, range, pfns_location(svm, range));
 	if (from != range->loc)
 		range_moved(svm, range, from, range->loc, dev->index,
 			    range->rule, t0, ktime_get_ns(), 0);
@@ -1950,7 +1948,7 @@ static int range_move(struct drm_svm_coord *svm,
 	if (to == DRM_SVM_COORD_LOC_SYSMEM ||
 	    (range->loc != DRM_SVM_COORD_LOC_SYSMEM &&
 	     !same_group(svm, range->loc, to)))
-		err = range_to_ram(svm, range);
+		err = range_to_ram(svm, range, false);
 	if (err || to == DRM_SVM_COORD_LOC_SYSMEM)
 		return err;
 
@@ -2237,7 +2235,7 @@ static int range_validate(struct drm_svm_coord *svm,
 				err = -EAGAIN;
 			}
 			if (loc == DRM_SVM_COORD_LOC_MIXED)
-				err = range_to_ram(svm, range) ?: -EAGAIN;
+				err = range_to_ram(svm, range, false) ?: -EAGAIN;
 		} else if (!err && range->loc != DRM_SVM_COORD_LOC_SYSMEM) {
 			/* The GPUs with VRAM left, their data went home. */
 			range_set_loc(svm, range, DRM_SVM_COORD_LOC_SYSMEM);
