@@ -2257,30 +2257,6 @@ static int range_validate(struct drm_svm_coord *svm,
 }
 
 /*
- * Retire @range, whose fault failed with -EFAULT at an address a VMA
- * covered a moment before: the CPU unmapped, remapped or split part of the
- * VMA meanwhile, and the notifier has not reported it yet (munmap()
- * removes the VMA before the page tables). The fault path then looks the
- * VMA up again and finds, or creates, a range that fits it. GPUs that
- * cannot fault and map the range get the addresses that are still mapped
- * back from the restore worker. Called with the manager lock held.
- */
-static void range_retire_stale(struct drm_svm_coord *svm,
-			       struct drm_svm_coord_range *range)
-{
-	bool live;
-
-	mutex_lock(&svm->range_lock);
-	/* Still in its tree unless the notifier or the GC took it out. */
-	drm_gpusvm_notifier_lock(&svm->gpusvm);
-	live = !range->unmapped;
-	drm_gpusvm_notifier_unlock(&svm->gpusvm);
-	if (live)
-		range_retire(svm, range, true);
-	mutex_unlock(&svm->range_lock);
-}
-
-/*
  * Map the range holding @addr for @dev. Returns the end of the range in
  * @end. Called with the manager lock held for reading and a reference on
  * the mm.
@@ -2314,11 +2290,13 @@ static int map_one(struct drm_svm_coord_dev *dev, unsigned long addr,
 
 		err = range_validate(svm, range, dev, &w, write);
 		*end = drm_svm_coord_range_end(range);
-		if (err == -EFAULT && stale++ < 3) {
-			/* The VMA changed after where_is(): see Fault path, 4a. */
-			range_retire_stale(svm, range);
+		/*
+		 * The VMA changed after where_is() (see Fault path, 4a): the
+		 * next lookup retires the range that no longer fits it.
+		 */
+		if (err == -EFAULT && stale++ < 3 && !where_is(svm, addr, &w) &&
+		    !range_within(range, w.lo, w.hi))
 			err = -EAGAIN;
-		}
 		range_put(range);
 	} while (err == -EAGAIN);
 
