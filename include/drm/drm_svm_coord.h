@@ -14,17 +14,17 @@ struct drm_pagemap;
 struct drm_pagemap_addr;
 struct drm_pagemap_devmem;
 struct drm_svm_coord;
-struct drm_svm_coord_dev;
+struct drm_svm_coord_vm;
 struct mm_struct;
 
-/** DRM_SVM_COORD_MAX_DEVS - GPUs one manager can serve (bits of a u64) */
-#define DRM_SVM_COORD_MAX_DEVS		64
+/** DRM_SVM_COORD_MAX_VMS - GPU VMs one manager can serve (bits of a u64) */
+#define DRM_SVM_COORD_MAX_VMS		64
 
 /**
  * DOC: Locations
  *
  * A location names where the pages of a range should live or be fetched
- * to: a GPU index (0 to %DRM_SVM_COORD_MAX_DEVS - 1) for that GPU's VRAM,
+ * to: a GPU index (0 to %DRM_SVM_COORD_MAX_VMS - 1) for that GPU's VRAM,
  * %DRM_SVM_COORD_LOC_SYSMEM for system memory, or
  * %DRM_SVM_COORD_LOC_UNDEFINED for no preference. drm_svm_coord_get_attr()
  * reports %DRM_SVM_COORD_LOC_MIXED when the queried range holds different
@@ -206,7 +206,7 @@ struct drm_svm_coord_map_args {
  * struct drm_svm_coord_ops - backend operations of an attached GPU
  *
  * The coordinator decides; the backend touches the hardware. Every op gets
- * the &struct drm_svm_coord_dev the GPU attached with. No op is called
+ * the &struct drm_svm_coord_vm the GPU attached with. No op is called
  * with the mmap lock held (the manager lock may be held), and the
  * coordinator never holds a driver lock of its own choosing across an op.
  * Ops called from the MMU notifier path run in reclaim context: they must
@@ -229,7 +229,7 @@ struct drm_svm_coord_ops {
 	 *
 	 * Return: 0, or a negative errno that aborts the map.
 	 */
-	int (*prepare)(struct drm_svm_coord_dev *dev, unsigned long start,
+	int (*prepare)(struct drm_svm_coord_vm *vm, unsigned long start,
 		       unsigned long end);
 
 	/**
@@ -245,7 +245,7 @@ struct drm_svm_coord_ops {
 	 * Return: 0, or a negative errno; the range stays unmapped for this
 	 * GPU.
 	 */
-	int (*map)(struct drm_svm_coord_dev *dev,
+	int (*map)(struct drm_svm_coord_vm *vm,
 		   const struct drm_svm_coord_map_args *args);
 
 	/**
@@ -256,7 +256,7 @@ struct drm_svm_coord_ops {
 	 * TLB invalidation, without waiting for it: the coordinator calls
 	 * @tlb_flush_wait once for all GPUs afterwards.
 	 */
-	void (*unmap)(struct drm_svm_coord_dev *dev, unsigned long start,
+	void (*unmap)(struct drm_svm_coord_vm *vm, unsigned long start,
 		      unsigned long end);
 
 	/**
@@ -268,11 +268,11 @@ struct drm_svm_coord_ops {
 	 * every GPU's @unmap was issued, or right after @unmap when the
 	 * notifier runs in one pass. Reclaim context.
 	 */
-	void (*tlb_flush_wait)(struct drm_svm_coord_dev *dev);
+	void (*tlb_flush_wait)(struct drm_svm_coord_vm *vm);
 
 	/**
 	 * @quiesce: Stop the GPU's queues of this process (mandatory for a
-	 * GPU attached without %DRM_SVM_COORD_DEV_CAN_FAULT, unused
+	 * GPU attached without %DRM_SVM_COORD_VM_CAN_FAULT, unused
 	 * otherwise).
 	 *
 	 * Called from the MMU notifier before the mappings of a range the
@@ -282,7 +282,7 @@ struct drm_svm_coord_ops {
 	 * pairs every @quiesce with one later @resume, and a @quiesce may
 	 * come before the @resume of the previous batch.
 	 */
-	void (*quiesce)(struct drm_svm_coord_dev *dev);
+	void (*quiesce)(struct drm_svm_coord_vm *vm);
 
 	/**
 	 * @resume: Restart the queues stopped by @quiesce (mandatory with
@@ -291,14 +291,14 @@ struct drm_svm_coord_ops {
 	 * Called from the manager's restore worker once every range the GPU
 	 * lost was mapped again.
 	 */
-	void (*resume)(struct drm_svm_coord_dev *dev);
+	void (*resume)(struct drm_svm_coord_vm *vm);
 
 	/**
 	 * @devmem_alloc: Allocate VRAM to migrate a range into (mandatory
-	 * for a GPU attached with &drm_svm_coord_dev_caps.dpagemap).
+	 * for a GPU attached with &drm_svm_coord_vm_caps.dpagemap).
 	 *
 	 * Returns an allocation of @size bytes from the GPU's
-	 * &drm_svm_coord_dev_caps.dpagemap, initialized with
+	 * &drm_svm_coord_vm_caps.dpagemap, initialized with
 	 * drm_pagemap_devmem_init() for @mm, which the coordinator hands to
 	 * drm_pagemap_migrate_to_devmem(). Called from process context with
 	 * no lock of the coordinator's held but the range's.
@@ -306,17 +306,17 @@ struct drm_svm_coord_ops {
 	 * Return: the allocation, ERR_PTR(-ENOMEM) when the VRAM is full,
 	 * or another ERR_PTR().
 	 */
-	struct drm_pagemap_devmem *(*devmem_alloc)(struct drm_svm_coord_dev *dev,
+	struct drm_pagemap_devmem *(*devmem_alloc)(struct drm_svm_coord_vm *vm,
 						   struct mm_struct *mm,
 						   unsigned long size);
 };
 
-/* Capability flags of &struct drm_svm_coord_dev_caps. */
-#define DRM_SVM_COORD_DEV_CAN_FAULT	BIT(0)
+/* Capability flags of &struct drm_svm_coord_vm_caps. */
+#define DRM_SVM_COORD_VM_CAN_FAULT	BIT(0)
 
 /**
- * struct drm_svm_coord_dev_caps - what an attaching GPU can do
- * @flags: DRM_SVM_COORD_DEV_*: %DRM_SVM_COORD_DEV_CAN_FAULT when the GPU
+ * struct drm_svm_coord_vm_caps - what an attaching GPU can do
+ * @flags: DRM_SVM_COORD_VM_*: %DRM_SVM_COORD_VM_CAN_FAULT when the GPU
  *	recovers from page faults (it then maps on demand), otherwise its
  *	mappings are made ahead of use and restored after invalidations
  * @dpagemap: the GPU's VRAM, or NULL for a GPU without device memory. Its
@@ -324,7 +324,7 @@ struct drm_svm_coord_ops {
  * @pagemap_owner: device-private page owner shared by the GPUs that can
  *	map each other's VRAM (see drm_pagemap_acquire_owner()), or NULL
  */
-struct drm_svm_coord_dev_caps {
+struct drm_svm_coord_vm_caps {
 	u32 flags;
 	struct drm_pagemap *dpagemap;
 	void *pagemap_owner;
@@ -462,7 +462,7 @@ enum drm_svm_coord_rule {
  * @from: where the data was (see Locations)
  * @to: where it went
  * @gpu: the GPU whose fault or map asked for it, or
- *	%DRM_SVM_COORD_MAX_DEVS for a prefetch or an eviction
+ *	%DRM_SVM_COORD_MAX_VMS for a prefetch or an eviction
  * @rule: the &enum drm_svm_coord_rule that decided it, or
  *	%DRM_SVM_COORD_RULE_NUM for an eviction
  * @evicted: the move made room in the VRAM at @from (see Eviction)
@@ -524,15 +524,15 @@ struct drm_svm_coord_range_info {
 struct drm_svm_coord *drm_svm_coord_get(struct mm_struct *mm);
 void drm_svm_coord_put(struct drm_svm_coord *svm);
 
-struct drm_svm_coord_dev *
+struct drm_svm_coord_vm *
 drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 		     const struct drm_svm_coord_ops *ops,
-		     const struct drm_svm_coord_dev_caps *caps, void *priv);
-void drm_svm_coord_detach(struct drm_svm_coord_dev *dev);
+		     const struct drm_svm_coord_vm_caps *caps, void *priv);
+void drm_svm_coord_detach(struct drm_svm_coord_vm *vm);
 
-struct drm_svm_coord *drm_svm_coord_dev_manager(struct drm_svm_coord_dev *dev);
-unsigned int drm_svm_coord_dev_index(struct drm_svm_coord_dev *dev);
-void *drm_svm_coord_dev_priv(struct drm_svm_coord_dev *dev);
+struct drm_svm_coord *drm_svm_coord_vm_manager(struct drm_svm_coord_vm *vm);
+unsigned int drm_svm_coord_vm_index(struct drm_svm_coord_vm *vm);
+void *drm_svm_coord_vm_priv(struct drm_svm_coord_vm *vm);
 
 int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 			   unsigned long size,
@@ -564,9 +564,9 @@ int drm_svm_coord_walk_attrs(struct drm_svm_coord *svm,
 			     unsigned long start, unsigned long end,
 			     drm_svm_coord_attr_fn fn, void *priv);
 
-int drm_svm_coord_handle_fault(struct drm_svm_coord_dev *dev,
+int drm_svm_coord_handle_fault(struct drm_svm_coord_vm *vm,
 			       unsigned long addr, bool write);
-int drm_svm_coord_map(struct drm_svm_coord_dev *dev, unsigned long start,
+int drm_svm_coord_map(struct drm_svm_coord_vm *vm, unsigned long start,
 		      unsigned long size);
 
 void drm_svm_coord_flush(struct drm_svm_coord *svm);
@@ -575,7 +575,7 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 			     struct drm_svm_coord_range_info *info);
 
 void drm_svm_coord_read_stats(struct drm_svm_coord *svm,
-			      struct drm_svm_coord_dev *dev,
+			      struct drm_svm_coord_vm *vm,
 			      struct drm_svm_coord_stats *stats);
 void drm_svm_coord_reset_stats(struct drm_svm_coord *svm);
 

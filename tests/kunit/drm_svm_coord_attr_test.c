@@ -301,7 +301,7 @@ static int rnd_break(struct rnd_state *rs, struct drm_svm_coord_attr *a)
 		return -ENODEV;
 	case 2:
 		a->type = DRM_SVM_COORD_ATTR_PREFERRED_LOC;
-		a->value = DRM_SVM_COORD_MAX_DEVS + rnd_below(rs, 100);
+		a->value = DRM_SVM_COORD_MAX_VMS + rnd_below(rs, 100);
 		return -EINVAL;
 	case 3:
 		a->type = DRM_SVM_COORD_ATTR_SET_FLAGS;

@@ -17,18 +17,18 @@
 
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
-static int nop_map(struct drm_svm_coord_dev *dev,
+static int nop_map(struct drm_svm_coord_vm *vm,
 		   const struct drm_svm_coord_map_args *args)
 {
 	return 0;
 }
 
-static void nop_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
+static void nop_unmap(struct drm_svm_coord_vm *vm, unsigned long start,
 		      unsigned long end)
 {
 }
 
-static void nop_queue(struct drm_svm_coord_dev *dev)
+static void nop_queue(struct drm_svm_coord_vm *vm)
 {
 }
 
@@ -39,11 +39,11 @@ static const struct drm_svm_coord_ops test_ops = {
 	.resume = nop_queue,
 };
 
-static const struct drm_svm_coord_dev_caps can_fault = {
-	.flags = DRM_SVM_COORD_DEV_CAN_FAULT,
+static const struct drm_svm_coord_vm_caps can_fault = {
+	.flags = DRM_SVM_COORD_VM_CAN_FAULT,
 };
 
-static const struct drm_svm_coord_dev_caps no_fault = {};
+static const struct drm_svm_coord_vm_caps no_fault = {};
 
 struct mgr_fixture {
 	struct drm_device *drm;
@@ -74,29 +74,29 @@ static void mgr_exit(struct kunit *test)
 			    fx->managers_before, "managers leaked or freed twice");
 }
 
-static struct drm_svm_coord_dev *attach(struct kunit *test, struct mm_struct *mm,
-					const struct drm_svm_coord_dev_caps *caps)
+static struct drm_svm_coord_vm *attach(struct kunit *test, struct mm_struct *mm,
+					const struct drm_svm_coord_vm_caps *caps)
 {
 	struct mgr_fixture *fx = test->priv;
-	struct drm_svm_coord_dev *dev;
+	struct drm_svm_coord_vm *vm;
 
-	dev = drm_svm_coord_attach(mm, fx->drm, &test_ops, caps, test);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	return dev;
+	vm = drm_svm_coord_attach(mm, fx->drm, &test_ops, caps, test);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vm);
+	return vm;
 }
 
 static void test_two_gpus_share_one_manager(struct kunit *test)
 {
-	struct drm_svm_coord_dev *a, *b;
+	struct drm_svm_coord_vm *a, *b;
 	struct drm_svm_coord *svm;
 
 	a = attach(test, current->mm, &can_fault);
 	b = attach(test, current->mm, &no_fault);
-	svm = drm_svm_coord_dev_manager(a);
-	KUNIT_EXPECT_PTR_EQ(test, svm, drm_svm_coord_dev_manager(b));
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_dev_index(a), 0u);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_dev_index(b), 1u);
-	KUNIT_EXPECT_PTR_EQ(test, drm_svm_coord_dev_priv(a), (void *)test);
+	svm = drm_svm_coord_vm_manager(a);
+	KUNIT_EXPECT_PTR_EQ(test, svm, drm_svm_coord_vm_manager(b));
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_vm_index(a), 0u);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_vm_index(b), 1u);
+	KUNIT_EXPECT_PTR_EQ(test, drm_svm_coord_vm_priv(a), (void *)test);
 	KUNIT_EXPECT_EQ(test, svm->attached, 0x3ull);
 	KUNIT_EXPECT_EQ(test, svm->can_fault, 0x1ull);
 	KUNIT_EXPECT_EQ(test, svm->mn.users, 2u);
@@ -113,12 +113,12 @@ static void test_two_gpus_share_one_manager(struct kunit *test)
 static void test_get_put(struct kunit *test)
 {
 	struct drm_svm_coord *svm, *again;
-	struct drm_svm_coord_dev *a;
+	struct drm_svm_coord_vm *a;
 
 	svm = drm_svm_coord_get(current->mm);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, svm);
 	a = attach(test, current->mm, &can_fault);
-	KUNIT_EXPECT_PTR_EQ(test, svm, drm_svm_coord_dev_manager(a));
+	KUNIT_EXPECT_PTR_EQ(test, svm, drm_svm_coord_vm_manager(a));
 	again = drm_svm_coord_get(current->mm);
 	KUNIT_EXPECT_PTR_EQ(test, svm, again);
 	KUNIT_EXPECT_EQ(test, svm->mn.users, 3u);
@@ -130,7 +130,7 @@ static void test_get_put(struct kunit *test)
 /* A new mm (a fork()ed child, an exec()ed program) gets its own manager. */
 static void test_other_mm_other_manager(struct kunit *test)
 {
-	struct drm_svm_coord_dev *a, *b;
+	struct drm_svm_coord_vm *a, *b;
 	struct mm_struct *mm2;
 
 	mm2 = mm_alloc();
@@ -139,13 +139,13 @@ static void test_other_mm_other_manager(struct kunit *test)
 
 	a = attach(test, current->mm, &can_fault);
 	b = attach(test, mm2, &can_fault);
-	KUNIT_EXPECT_PTR_NE(test, drm_svm_coord_dev_manager(a),
-			    drm_svm_coord_dev_manager(b));
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_dev_index(b), 0u);
+	KUNIT_EXPECT_PTR_NE(test, drm_svm_coord_vm_manager(a),
+			    drm_svm_coord_vm_manager(b));
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_vm_index(b), 0u);
 
 	/* mm2 exits with a GPU still attached: no new attachment, then detach. */
 	mmput(mm2);
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(drm_svm_coord_dev_manager(b)->dead));
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(drm_svm_coord_vm_manager(b)->dead));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(drm_svm_coord_get(mm2)), -ESRCH);
 	drm_svm_coord_detach(b);
 	drm_svm_coord_detach(a);
@@ -155,8 +155,8 @@ static void test_attach_rules(struct kunit *test)
 {
 	struct mgr_fixture *fx = test->priv;
 	struct drm_svm_coord_ops no_map = test_ops, no_quiesce = test_ops;
-	struct drm_svm_coord_dev_caps bad_flags = { .flags = BIT(7) };
-	struct drm_svm_coord_dev *devs[DRM_SVM_COORD_MAX_DEVS];
+	struct drm_svm_coord_vm_caps bad_flags = { .flags = BIT(7) };
+	struct drm_svm_coord_vm *vms[DRM_SVM_COORD_MAX_VMS];
 	struct mm_struct *mm = current->mm;
 	unsigned int i;
 
@@ -171,23 +171,23 @@ static void test_attach_rules(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(drm_svm_coord_attach(mm, NULL, &test_ops,
 							   &can_fault, NULL)), -EINVAL);
 	/* A GPU that can fault needs no quiesce. */
-	devs[0] = drm_svm_coord_attach(mm, fx->drm, &no_quiesce, &can_fault, NULL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, devs[0]);
+	vms[0] = drm_svm_coord_attach(mm, fx->drm, &no_quiesce, &can_fault, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vms[0]);
 
-	for (i = 1; i < DRM_SVM_COORD_MAX_DEVS; i++) {
-		devs[i] = attach(test, mm, i % 2 ? &no_fault : &can_fault);
-		KUNIT_EXPECT_EQ(test, drm_svm_coord_dev_index(devs[i]), i);
+	for (i = 1; i < DRM_SVM_COORD_MAX_VMS; i++) {
+		vms[i] = attach(test, mm, i % 2 ? &no_fault : &can_fault);
+		KUNIT_EXPECT_EQ(test, drm_svm_coord_vm_index(vms[i]), i);
 	}
 	KUNIT_EXPECT_EQ(test, PTR_ERR(drm_svm_coord_attach(mm, fx->drm, &test_ops,
 							   &can_fault, NULL)), -ENOSPC);
 
 	/* A freed index is reused. */
-	drm_svm_coord_detach(devs[37]);
-	devs[37] = attach(test, mm, &can_fault);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_dev_index(devs[37]), 37u);
+	drm_svm_coord_detach(vms[37]);
+	vms[37] = attach(test, mm, &can_fault);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_vm_index(vms[37]), 37u);
 
-	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++)
-		drm_svm_coord_detach(devs[i]);
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
+		drm_svm_coord_detach(vms[i]);
 }
 
 static void test_detach_clears_the_gpu(struct kunit *test)
@@ -199,13 +199,13 @@ static void test_detach_clears_the_gpu(struct kunit *test)
 		{ DRM_SVM_COORD_ATTR_PREFETCH_LOC, 1 },
 	};
 	struct drm_svm_coord_attr_summary sum;
-	struct drm_svm_coord_dev *d[3];
+	struct drm_svm_coord_vm *d[3];
 	struct drm_svm_coord *svm;
 	unsigned int i;
 
 	for (i = 0; i < 3; i++)
 		d[i] = attach(test, current->mm, &can_fault);
-	svm = drm_svm_coord_dev_manager(d[0]);
+	svm = drm_svm_coord_vm_manager(d[0]);
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(svm, SZ_1M, SZ_2M, req,
 						     ARRAY_SIZE(req), NULL), 0);
 	KUNIT_ASSERT_EQ(test, svm->attrs.count, 1u);
@@ -219,7 +219,7 @@ static void test_detach_clears_the_gpu(struct kunit *test)
 
 	/* A new GPU reusing index 1 inherits nothing of the old one. */
 	d[1] = attach(test, current->mm, &can_fault);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_dev_index(d[1]), 1u);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_vm_index(d[1]), 1u);
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_get_attr_summary(svm, SZ_1M, SZ_2M, &sum), 0);
 	KUNIT_EXPECT_EQ(test, sum.access_default, BIT_ULL(0) | BIT_ULL(1));
 
@@ -243,12 +243,12 @@ static void test_range_checks(struct kunit *test)
 		{ ULONG_MAX & PAGE_MASK, 2 * PAGE_SIZE },	/* wraps */
 	};
 	struct drm_svm_coord_attr q = { DRM_SVM_COORD_ATTR_PREFERRED_LOC, 0 };
-	struct drm_svm_coord_dev *a;
+	struct drm_svm_coord_vm *a;
 	struct drm_svm_coord *svm;
 	unsigned int i;
 
 	a = attach(test, current->mm, &can_fault);
-	svm = drm_svm_coord_dev_manager(a);
+	svm = drm_svm_coord_vm_manager(a);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		unsigned long start = bad[i].start, size = bad[i].size;
 
@@ -300,12 +300,12 @@ static void test_get_attr_queries(struct kunit *test)
 		{ DRM_SVM_COORD_ATTR_GRANULARITY, 0 },
 	};
 	struct drm_svm_coord_attr bad = { DRM_SVM_COORD_ATTR_NO_ACCESS, 7 };
-	struct drm_svm_coord_dev *a, *b;
+	struct drm_svm_coord_vm *a, *b;
 	struct drm_svm_coord *svm;
 
 	a = attach(test, current->mm, &can_fault);
 	b = attach(test, current->mm, &no_fault);
-	svm = drm_svm_coord_dev_manager(a);
+	svm = drm_svm_coord_vm_manager(a);
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(svm, SZ_4M, SZ_2M, r1,
 						     ARRAY_SIZE(r1), NULL), 0);
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(svm, SZ_4M + SZ_2M, SZ_2M, r2,
@@ -353,12 +353,12 @@ static void test_changes_follow_capabilities(struct kunit *test)
 	struct drm_svm_coord_attr grant = { DRM_SVM_COORD_ATTR_ACCESS, 1 };
 	struct drm_svm_coord_attr revoke = { DRM_SVM_COORD_ATTR_NO_ACCESS, 0 };
 	struct drm_svm_coord_changes ch = {};
-	struct drm_svm_coord_dev *a, *b;
+	struct drm_svm_coord_vm *a, *b;
 	struct drm_svm_coord *svm;
 
 	a = attach(test, current->mm, &can_fault);	/* index 0 */
 	b = attach(test, current->mm, &no_fault);	/* index 1 */
-	svm = drm_svm_coord_dev_manager(a);
+	svm = drm_svm_coord_vm_manager(a);
 
 	/* Granting the fault-less GPU access asks to map it now. */
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(svm, SZ_2M, SZ_2M, &grant, 1, &ch), 0);
@@ -412,7 +412,7 @@ static void test_attributes_stick(struct kunit *test)
 						  DRM_SVM_COORD_LOC_SYSMEM };
 	struct drm_svm_coord_attr q = { DRM_SVM_COORD_ATTR_PREFERRED_LOC, 0 };
 	struct collect c = {};
-	struct drm_svm_coord_dev *a;
+	struct drm_svm_coord_vm *a;
 	struct drm_svm_coord *svm;
 	unsigned long addr, again;
 
@@ -420,7 +420,7 @@ static void test_attributes_stick(struct kunit *test)
 			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
 	KUNIT_ASSERT_NE(test, addr, 0ul);
 	a = attach(test, current->mm, &can_fault);
-	svm = drm_svm_coord_dev_manager(a);
+	svm = drm_svm_coord_vm_manager(a);
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(svm, addr, SZ_2M, &pref, 1, NULL), 0);
 
 	KUNIT_ASSERT_EQ(test, vm_munmap(addr, SZ_2M), 0);

@@ -244,11 +244,11 @@ struct rec_gpu {
 	bool fail_map;
 };
 
-static void record(struct drm_svm_coord_dev *dev, enum rec_op op,
+static void record(struct drm_svm_coord_vm *vm, enum rec_op op,
 		   unsigned long start, unsigned long end, u32 flags,
 		   bool dma_ok)
 {
-	struct rec_gpu *g = drm_svm_coord_dev_priv(dev);
+	struct rec_gpu *g = drm_svm_coord_vm_priv(vm);
 	struct recorder *rec = g->rec;
 
 	spin_lock(&rec->lock);
@@ -261,10 +261,10 @@ static void record(struct drm_svm_coord_dev *dev, enum rec_op op,
 	spin_unlock(&rec->lock);
 }
 
-static int rec_prepare(struct drm_svm_coord_dev *dev, unsigned long start,
+static int rec_prepare(struct drm_svm_coord_vm *vm, unsigned long start,
 		       unsigned long end)
 {
-	record(dev, REC_PREPARE, start, end, 0, false);
+	record(vm, REC_PREPARE, start, end, 0, false);
 	return 0;
 }
 
@@ -282,36 +282,36 @@ static bool dma_complete(const struct drm_svm_coord_map_args *args)
 	return i == npages;
 }
 
-static int rec_map(struct drm_svm_coord_dev *dev,
+static int rec_map(struct drm_svm_coord_vm *vm,
 		   const struct drm_svm_coord_map_args *args)
 {
-	struct rec_gpu *g = drm_svm_coord_dev_priv(dev);
+	struct rec_gpu *g = drm_svm_coord_vm_priv(vm);
 
-	lockdep_assert_held_read(&dev->svm->gpusvm.notifier_lock);
-	record(dev, REC_MAP, args->start, args->end, args->flags,
+	lockdep_assert_held_read(&vm->svm->gpusvm.notifier_lock);
+	record(vm, REC_MAP, args->start, args->end, args->flags,
 	       dma_complete(args));
 	return g->fail_map ? -ENOMEM : 0;
 }
 
-static void rec_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
+static void rec_unmap(struct drm_svm_coord_vm *vm, unsigned long start,
 		      unsigned long end)
 {
-	record(dev, REC_UNMAP, start, end, 0, false);
+	record(vm, REC_UNMAP, start, end, 0, false);
 }
 
-static void rec_wait(struct drm_svm_coord_dev *dev)
+static void rec_wait(struct drm_svm_coord_vm *vm)
 {
-	record(dev, REC_WAIT, 0, 0, 0, false);
+	record(vm, REC_WAIT, 0, 0, 0, false);
 }
 
-static void rec_quiesce(struct drm_svm_coord_dev *dev)
+static void rec_quiesce(struct drm_svm_coord_vm *vm)
 {
-	record(dev, REC_QUIESCE, 0, 0, 0, false);
+	record(vm, REC_QUIESCE, 0, 0, 0, false);
 }
 
-static void rec_resume(struct drm_svm_coord_dev *dev)
+static void rec_resume(struct drm_svm_coord_vm *vm)
 {
-	record(dev, REC_RESUME, 0, 0, 0, false);
+	record(vm, REC_RESUME, 0, 0, 0, false);
 }
 
 static const struct drm_svm_coord_ops rec_ops = {
@@ -330,15 +330,15 @@ static const struct drm_svm_coord_ops rec_ops = {
 struct range_fixture {
 	struct recorder rec;
 	struct rec_gpu gpu[NR_GPUS];
-	struct drm_svm_coord_dev *dev[NR_GPUS];
+	struct drm_svm_coord_vm *vm[NR_GPUS];
 	struct drm_svm_coord *svm;
 	unsigned long base;	/* 2 MiB aligned, inside a 6 MiB VMA */
 };
 
 static int range_init(struct kunit *test)
 {
-	const struct drm_svm_coord_dev_caps caps = {
-		.flags = DRM_SVM_COORD_DEV_CAN_FAULT,
+	const struct drm_svm_coord_vm_caps caps = {
+		.flags = DRM_SVM_COORD_VM_CAN_FAULT,
 	}, nofault_caps = {};
 	struct range_fixture *fx;
 	unsigned long addr;
@@ -360,14 +360,14 @@ static int range_init(struct kunit *test)
 
 	for (i = 0; i < NR_GPUS; i++) {
 		fx->gpu[i] = (struct rec_gpu) { .rec = &fx->rec, .id = i };
-		fx->dev[i] = drm_svm_coord_attach(current->mm,
+		fx->vm[i] = drm_svm_coord_attach(current->mm,
 						  svm_test_drm_device(test, i),
 						  &rec_ops,
 						  i < NR_FAULTING ? &caps :
 						  &nofault_caps, &fx->gpu[i]);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fx->dev[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fx->vm[i]);
 	}
-	fx->svm = drm_svm_coord_dev_manager(fx->dev[0]);
+	fx->svm = drm_svm_coord_vm_manager(fx->vm[0]);
 	test->priv = fx;
 	return 0;
 }
@@ -377,9 +377,9 @@ static void detach_all(struct range_fixture *fx)
 	unsigned int i;
 
 	for (i = 0; i < NR_GPUS; i++) {
-		if (fx->dev[i])
-			drm_svm_coord_detach(fx->dev[i]);
-		fx->dev[i] = NULL;
+		if (fx->vm[i])
+			drm_svm_coord_detach(fx->vm[i]);
+		fx->vm[i] = NULL;
 	}
 }
 
@@ -392,7 +392,7 @@ static u64 stat(struct range_fixture *fx, int gpu, enum drm_svm_coord_stat s)
 {
 	struct drm_svm_coord_stats st;
 
-	drm_svm_coord_read_stats(fx->svm, gpu < 0 ? NULL : fx->dev[gpu], &st);
+	drm_svm_coord_read_stats(fx->svm, gpu < 0 ? NULL : fx->vm[gpu], &st);
 	return st.count[s];
 }
 
@@ -420,7 +420,7 @@ static void fault_shared(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < NR_FAULTING; i++)
-		KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[i],
+		KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[i],
 								 fx->base + i * SZ_4K,
 								 i == 1), 0);
 
@@ -457,7 +457,7 @@ static void fault_shared(struct kunit *test)
 	}
 
 	/* A second fault of a mapped GPU maps nothing and faults nothing. */
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
 							 true), 0);
 	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 1);
 	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_MAP, -1), NR_FAULTING);
@@ -515,9 +515,9 @@ static void invalidate_fan_out(struct kunit *test)
 	unsigned int i, last_unmap = 0, first_wait = UINT_MAX;
 	dma_addr_t before[2];
 
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
 							 false), 0);
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[2], fx->base,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[2], fx->base,
 							 false), 0);
 	before[0] = dma_of(fx, 0, fx->base + SZ_2M - PAGE_SIZE);
 	before[1] = dma_of(fx, 2, fx->base);
@@ -558,12 +558,12 @@ static void invalidate_fan_out(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma_of(fx, 0, hole), 0);
 
 	/* Mapped GPUs fault nothing in again; the unmapped page faults. */
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
 							 false), 0);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[2],
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[2],
 							 hole + PAGE_SIZE,
 							 false), 0);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], hole,
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], hole,
 							 false), -EFAULT);
 	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 0);
 	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_MAP, -1), 0);
@@ -580,7 +580,7 @@ static void invalidate_part_refault(struct kunit *test)
 	struct range_fixture *fx = test->priv;
 	unsigned long part = fx->base + SZ_64K;
 
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[1], fx->base,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], fx->base,
 							 true), 0);
 	rec_reset(fx);
 	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, part, SZ_16K,
@@ -589,7 +589,7 @@ static void invalidate_part_refault(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->rec.ev[0].start, part);
 	KUNIT_EXPECT_EQ(test, fx->rec.ev[0].end, part + SZ_16K);
 
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[1],
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1],
 							 part + SZ_4K, true),
 			0);
 	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_SPLITS), 1);
@@ -623,7 +623,7 @@ static void fault_breaks_cow(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)(fx->base + i),
 						   &byte, 1), 0);
 	rec_reset(fx);
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
 							 false), 0);
 	drm_svm_coord_flush(fx->svm);
 
@@ -661,7 +661,7 @@ static void nofault_restore(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_MAP, 4), 2);
 	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_FAULTS), 0);
 	KUNIT_EXPECT_EQ(test, stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 2);
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
 							 true), 0);
 	rec_reset(fx);
 
@@ -747,7 +747,7 @@ static void invalidate_elsewhere(struct kunit *test)
 {
 	struct range_fixture *fx = test->priv;
 
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
 							 false), 0);
 	rec_reset(fx);
 	KUNIT_ASSERT_EQ(test, vm_munmap(fx->base + SZ_2M, PAGE_SIZE), 0);
@@ -766,27 +766,27 @@ static void attrs_enforced(struct kunit *test)
 {
 	struct range_fixture *fx = test->priv;
 
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[1], fx->base,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], fx->base,
 							 true), 0);
 	rec_reset(fx);
 
 	/* NO_ACCESS: the GPU's mapping goes, its faults get -EPERM. */
 	KUNIT_ASSERT_EQ(test, set_one(fx, DRM_SVM_COORD_ATTR_NO_ACCESS, 1), 0);
 	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_UNMAP, 1), 1);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[1], fx->base,
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], fx->base,
 							 false), -EPERM);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->dev[1], fx->base, SZ_4K),
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->vm[1], fx->base, SZ_4K),
 			-EPERM);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[0], fx->base,
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
 							 false), 0);
 
 	/* GPU_RO: writes denied, reads map read-only. */
 	KUNIT_ASSERT_EQ(test, set_one(fx, DRM_SVM_COORD_ATTR_SET_FLAGS,
 				      DRM_SVM_COORD_FLAG_GPU_RO), 0);
 	rec_reset(fx);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[2], fx->base,
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[2], fx->base,
 							 true), -EPERM);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->dev[2], fx->base,
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[2], fx->base,
 							 false), 0);
 	KUNIT_ASSERT_EQ(test, count_ops(fx, REC_MAP, 2), 1);
 	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 1].flags,
@@ -799,18 +799,18 @@ static void map_ahead_granular(struct kunit *test)
 	struct range_fixture *fx = test->priv;
 
 	KUNIT_ASSERT_EQ(test, set_one(fx, DRM_SVM_COORD_ATTR_GRANULARITY, 0), 0);
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base, SZ_64K), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->vm[0], fx->base, SZ_64K), 0);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 16);
 	KUNIT_EXPECT_EQ(test, stat(fx, 0, DRM_SVM_COORD_STAT_MAPS), 16);
 
 	/* Outside the granular interval: one 2 MiB range. */
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base + SZ_2M,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->vm[0], fx->base + SZ_2M,
 						SZ_2M), 0);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 17);
 
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base + 1,
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->vm[0], fx->base + 1,
 						SZ_4K), -EINVAL);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base, 0),
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->vm[0], fx->base, 0),
 			-EINVAL);
 }
 
@@ -823,15 +823,15 @@ static void detach_cleans_up(struct kunit *test)
 
 	drm_svm_coord_get(current->mm);	/* keep the manager to look at it */
 	for (i = 0; i < NR_FAULTING; i++)
-		KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->dev[i],
+		KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[i],
 								 fx->base,
 								 false), 0);
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->dev[0], fx->base + SZ_2M,
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_map(fx->vm[0], fx->base + SZ_2M,
 						SZ_4K), 0);
 	rec_reset(fx);
 
-	drm_svm_coord_detach(fx->dev[1]);
-	fx->dev[1] = NULL;
+	drm_svm_coord_detach(fx->vm[1]);
+	fx->vm[1] = NULL;
 	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_UNMAP, 1), 1);
 	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_WAIT, 1), 1);
 	KUNIT_EXPECT_EQ(test, fx->rec.count, 2);

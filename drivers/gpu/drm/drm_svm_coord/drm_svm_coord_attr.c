@@ -106,7 +106,7 @@ static bool attrs_are_default(const struct drm_svm_coord_attrs *attrs)
  */
 int drm_svm_coord_check_gpu(u32 index, u64 attached)
 {
-	if (index >= DRM_SVM_COORD_MAX_DEVS)
+	if (index >= DRM_SVM_COORD_MAX_VMS)
 		return -EINVAL;
 	return attached & BIT_ULL(index) ? 0 : -ENODEV;
 }
@@ -481,7 +481,7 @@ static int summary_seg(void *priv, unsigned long first, unsigned long last,
  * @first: first page
  * @last: last page (inclusive)
  * @sum: filled as documented for &struct drm_svm_coord_attr_summary; the
- *	GPU masks cover all %DRM_SVM_COORD_MAX_DEVS indices
+ *	GPU masks cover all %DRM_SVM_COORD_MAX_VMS indices
  */
 void drm_svm_coord_attr_tree_summary(struct drm_svm_coord_attr_tree *tree,
 				     unsigned long first, unsigned long last,

@@ -36,9 +36,9 @@
  * manager when it attaches. When the mm exits, the manager stops accepting
  * attachments; the GPUs still attached keep it until they detach.
  *
- * A driver attaches one &struct drm_svm_coord_dev per GPU page table that
+ * A driver attaches one &struct drm_svm_coord_vm per GPU page table that
  * mirrors the mm (typically per GPU VM), with drm_svm_coord_attach(). Each
- * gets an index, 0 to %DRM_SVM_COORD_MAX_DEVS - 1, that names it in
+ * gets an index, 0 to %DRM_SVM_COORD_MAX_VMS - 1, that names it in
  * attributes and in the GPU bitmaps of the API.
  */
 
@@ -99,7 +99,7 @@
  * @unmap and @tlb_flush_wait run under the notifier lock; @map under it
  * for reading; @prepare under the range's mutex only.
  *
- * A GPU's bit in a range's mapped mask keeps &drm_svm_coord.devs of that
+ * A GPU's bit in a range's mapped mask keeps &drm_svm_coord.vms of that
  * GPU valid for the notifier callbacks: detach clears the GPU's bits under
  * the notifier lock and waits for invalidations in flight before the GPU
  * is forgotten.
@@ -170,7 +170,7 @@ static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
 
 	/* SRCU callback, after the last put: no GPU is attached. */
 	WARN_ON(svm->attached);
-	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++)
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
 		WARN_ON(!list_empty(&svm->lru[i]));
 	/* The last detach destroyed every range and notifier. */
 	WARN_ON(!RB_EMPTY_ROOT(&svm->notifiers.rb_root));
@@ -264,14 +264,14 @@ void drm_svm_coord_put(struct drm_svm_coord *svm)
 EXPORT_SYMBOL_GPL(drm_svm_coord_put);
 
 static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
-				       const struct drm_svm_coord_dev_caps *caps)
+				       const struct drm_svm_coord_vm_caps *caps)
 {
 	if (!ops || !caps || !ops->map || !ops->unmap)
 		return -EINVAL;
-	if (caps->flags & ~DRM_SVM_COORD_DEV_CAN_FAULT)
+	if (caps->flags & ~DRM_SVM_COORD_VM_CAN_FAULT)
 		return -EINVAL;
 	/* A GPU that cannot fault must be stopped while it is unmapped. */
-	if (!(caps->flags & DRM_SVM_COORD_DEV_CAN_FAULT) &&
+	if (!(caps->flags & DRM_SVM_COORD_VM_CAN_FAULT) &&
 	    (!ops->quiesce || !ops->resume))
 		return -EINVAL;
 	/* VRAM needs an owner (peers) and a way to allocate from it. */
@@ -286,22 +286,22 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
  * @drm: the GPU's DRM device
  * @ops: its backend operations, kept by reference
  * @caps: its capabilities, copied
- * @priv: the driver's data, see drm_svm_coord_dev_priv()
+ * @priv: the driver's data, see drm_svm_coord_vm_priv()
  *
  * Finds or creates the manager of @mm and gives the GPU the lowest free
  * index. Must be called without @mm's mmap lock held.
  *
  * Return: the attachment, to be released with drm_svm_coord_detach();
  * ERR_PTR(-EINVAL) for missing mandatory ops or unknown capability flags,
- * ERR_PTR(-ENOSPC) when %DRM_SVM_COORD_MAX_DEVS GPUs are attached,
+ * ERR_PTR(-ENOSPC) when %DRM_SVM_COORD_MAX_VMS GPUs are attached,
  * ERR_PTR(-ESRCH) when @mm is exiting, ERR_PTR(-ENOMEM).
  */
-struct drm_svm_coord_dev *
+struct drm_svm_coord_vm *
 drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 		     const struct drm_svm_coord_ops *ops,
-		     const struct drm_svm_coord_dev_caps *caps, void *priv)
+		     const struct drm_svm_coord_vm_caps *caps, void *priv)
 {
-	struct drm_svm_coord_dev *dev;
+	struct drm_svm_coord_vm *vm;
 	struct drm_svm_coord *svm;
 	int err;
 
@@ -309,13 +309,13 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 	if (err || !drm)
 		return ERR_PTR(-EINVAL);
 
-	dev = kzalloc_obj(*dev);
-	if (!dev)
+	vm = kzalloc_obj(*vm);
+	if (!vm)
 		return ERR_PTR(-ENOMEM);
 
 	svm = drm_svm_coord_get(mm);
 	if (IS_ERR(svm)) {
-		kfree(dev);
+		kfree(vm);
 		return ERR_CAST(svm);
 	}
 
@@ -327,11 +327,11 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 	if (err) {
 		up_write(&svm->lock);
 		drm_svm_coord_put(svm);
-		kfree(dev);
+		kfree(vm);
 		return ERR_PTR(err);
 	}
 
-	*dev = (struct drm_svm_coord_dev) {
+	*vm = (struct drm_svm_coord_vm) {
 		.svm = svm,
 		.drm = drm,
 		.ops = ops,
@@ -339,21 +339,21 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 		.priv = priv,
 		.index = __ffs64(~svm->attached),
 	};
-	svm->attached |= BIT_ULL(dev->index);
-	if (caps->flags & DRM_SVM_COORD_DEV_CAN_FAULT)
-		svm->can_fault |= BIT_ULL(dev->index);
+	svm->attached |= BIT_ULL(vm->index);
+	if (caps->flags & DRM_SVM_COORD_VM_CAN_FAULT)
+		svm->can_fault |= BIT_ULL(vm->index);
 	if (caps->dpagemap)
-		svm->vram |= BIT_ULL(dev->index);
-	svm->devs[dev->index] = dev;
+		svm->vram |= BIT_ULL(vm->index);
+	svm->vms[vm->index] = vm;
 	up_write(&svm->lock);
 
-	return dev;
+	return vm;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_attach);
 
 /**
  * drm_svm_coord_detach() - detach a GPU from its manager
- * @dev: the attachment
+ * @vm: the attachment
  *
  * Moves the data the process keeps in the GPU's VRAM to system memory
  * (unless the process is exiting), unmaps the GPU from every range (its
@@ -364,19 +364,19 @@ EXPORT_SYMBOL_GPL(drm_svm_coord_attach);
  * destroys every range and notifier. Must be called without the mmap lock
  * held.
  */
-void drm_svm_coord_detach(struct drm_svm_coord_dev *dev)
+void drm_svm_coord_detach(struct drm_svm_coord_vm *vm)
 {
-	struct drm_svm_coord *svm = dev->svm;
-	u64 bit = BIT_ULL(dev->index);
+	struct drm_svm_coord *svm = vm->svm;
+	u64 bit = BIT_ULL(vm->index);
 
 	down_write(&svm->lock);
-	drm_svm_coord_ranges_evict_dev(svm, dev);
-	drm_svm_coord_ranges_forget_dev(svm, dev);
-	drm_svm_coord_attr_tree_forget_dev(&svm->attrs, dev->index);
+	drm_svm_coord_ranges_evict_vm(svm, vm);
+	drm_svm_coord_ranges_forget_vm(svm, vm);
+	drm_svm_coord_attr_tree_forget_dev(&svm->attrs, vm->index);
 	svm->attached &= ~bit;
 	svm->can_fault &= ~bit;
 	svm->vram &= ~bit;
-	svm->devs[dev->index] = NULL;
+	svm->vms[vm->index] = NULL;
 	if (!svm->attached) {
 		drm_svm_coord_ranges_fini(svm);
 		drm_svm_coord_workers_stop(svm);
@@ -384,45 +384,45 @@ void drm_svm_coord_detach(struct drm_svm_coord_dev *dev)
 	up_write(&svm->lock);
 
 	drm_svm_coord_put(svm);
-	kfree(dev);
+	kfree(vm);
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_detach);
 
 /**
- * drm_svm_coord_dev_manager() - the manager a GPU is attached to
- * @dev: the attachment
+ * drm_svm_coord_vm_manager() - the manager a GPU is attached to
+ * @vm: the attachment
  *
- * Return: the manager, valid while @dev is attached.
+ * Return: the manager, valid while @vm is attached.
  */
-struct drm_svm_coord *drm_svm_coord_dev_manager(struct drm_svm_coord_dev *dev)
+struct drm_svm_coord *drm_svm_coord_vm_manager(struct drm_svm_coord_vm *vm)
 {
-	return dev->svm;
+	return vm->svm;
 }
-EXPORT_SYMBOL_GPL(drm_svm_coord_dev_manager);
+EXPORT_SYMBOL_GPL(drm_svm_coord_vm_manager);
 
 /**
- * drm_svm_coord_dev_index() - the index of an attached GPU
- * @dev: the attachment
+ * drm_svm_coord_vm_index() - the index of an attached GPU
+ * @vm: the attachment
  *
  * Return: the index naming the GPU in attributes and GPU bitmaps.
  */
-unsigned int drm_svm_coord_dev_index(struct drm_svm_coord_dev *dev)
+unsigned int drm_svm_coord_vm_index(struct drm_svm_coord_vm *vm)
 {
-	return dev->index;
+	return vm->index;
 }
-EXPORT_SYMBOL_GPL(drm_svm_coord_dev_index);
+EXPORT_SYMBOL_GPL(drm_svm_coord_vm_index);
 
 /**
- * drm_svm_coord_dev_priv() - the driver data of an attachment
- * @dev: the attachment
+ * drm_svm_coord_vm_priv() - the driver data of an attachment
+ * @vm: the attachment
  *
  * Return: the @priv given to drm_svm_coord_attach().
  */
-void *drm_svm_coord_dev_priv(struct drm_svm_coord_dev *dev)
+void *drm_svm_coord_vm_priv(struct drm_svm_coord_vm *vm)
 {
-	return dev->priv;
+	return vm->priv;
 }
-EXPORT_SYMBOL_GPL(drm_svm_coord_dev_priv);
+EXPORT_SYMBOL_GPL(drm_svm_coord_vm_priv);
 
 /* Bytes [start, start + size) to pages [*first, *last] of the mm. */
 int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
@@ -454,8 +454,8 @@ static int set_attr_map(struct drm_svm_coord *svm,
 
 	lockdep_assert_held(&svm->lock);
 
-	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS) {
-		err = drm_svm_coord_map_span(svm->devs[i], change->start,
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
+		err = drm_svm_coord_map_span(svm->vms[i], change->start,
 					     change->end);
 		if (err)
 			return err;

@@ -119,7 +119,7 @@
  * control takes its pin along to where it was evicted.
  *
  * A GPU that detaches has its VRAM emptied to system memory first
- * (drm_svm_coord_ranges_evict_dev()): the ranges it held must stay usable
+ * (drm_svm_coord_ranges_evict_vm()): the ranges it held must stay usable
  * by the GPUs that remain, and its VRAM is not the manager's to track any
  * more.
  */
@@ -138,7 +138,7 @@ bool drm_svm_coord_reaches(const struct drm_svm_coord_topology *topo,
 {
 	if (loc == DRM_SVM_COORD_LOC_SYSMEM)
 		return true;
-	if (loc >= DRM_SVM_COORD_MAX_DEVS || gpu >= DRM_SVM_COORD_MAX_DEVS)
+	if (loc >= DRM_SVM_COORD_MAX_VMS || gpu >= DRM_SVM_COORD_MAX_VMS)
 		return false;
 	return (topo->vram & BIT_ULL(loc)) && (topo->reach[gpu] & BIT_ULL(loc));
 }
@@ -148,7 +148,7 @@ static bool can_take(const struct drm_svm_coord_topology *topo, u32 loc)
 {
 	if (loc == DRM_SVM_COORD_LOC_SYSMEM)
 		return true;
-	return loc < DRM_SVM_COORD_MAX_DEVS &&
+	return loc < DRM_SVM_COORD_MAX_VMS &&
 	       (topo->vram & topo->room & BIT_ULL(loc));
 }
 
@@ -183,7 +183,7 @@ drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in)
 	const struct drm_svm_coord_topology *topo = in->topo;
 	const struct drm_svm_coord_attrs *attrs = in->attrs;
 	unsigned int g = in->gpu;
-	u64 bit = g < DRM_SVM_COORD_MAX_DEVS ? BIT_ULL(g) : 0;
+	u64 bit = g < DRM_SVM_COORD_MAX_VMS ? BIT_ULL(g) : 0;
 	bool reach_cur = drm_svm_coord_reaches(topo, g, in->cur);
 	u32 loc;
 
@@ -262,16 +262,16 @@ u32 drm_svm_coord_evict_to(const struct drm_svm_coord_attrs *attrs,
 	unsigned int u;
 
 	if (attrs->preferred_loc == DRM_SVM_COORD_LOC_SYSMEM ||
-	    from >= DRM_SVM_COORD_MAX_DEVS)
+	    from >= DRM_SVM_COORD_MAX_VMS)
 		return DRM_SVM_COORD_LOC_SYSMEM;
 
 	peers = topo->vram & topo->room & topo->reach[from] & ~BIT_ULL(from) &
 		~attrs->no_access;
-	for_each_set_bit(u, (unsigned long *)&users, DRM_SVM_COORD_MAX_DEVS)
+	for_each_set_bit(u, (unsigned long *)&users, DRM_SVM_COORD_MAX_VMS)
 		peers &= topo->reach[u];
 	if (!peers)
 		return DRM_SVM_COORD_LOC_SYSMEM;
-	if (attrs->preferred_loc < DRM_SVM_COORD_MAX_DEVS &&
+	if (attrs->preferred_loc < DRM_SVM_COORD_MAX_VMS &&
 	    (peers & BIT_ULL(attrs->preferred_loc)))
 		return attrs->preferred_loc;
 	return __ffs64(peers);

@@ -60,7 +60,7 @@ struct drm_svm_coord_attr_tree {
 struct drm_svm_coord_topology {
 	u64 vram;
 	u64 room;
-	u64 reach[DRM_SVM_COORD_MAX_DEVS];
+	u64 reach[DRM_SVM_COORD_MAX_VMS];
 };
 
 /**
@@ -160,12 +160,12 @@ struct drm_svm_coord_decision {
  * struct drm_svm_coord - the per-mm manager
  * @mn: MMU notifier singleton of the mm (mmu_notifier_get()), whose
  *	reference count is the manager's
- * @lock: protects @attached, @can_fault, @devs, @attrs and @dead (writers:
+ * @lock: protects @attached, @can_fault, @vms, @attrs and @dead (writers:
  *	attach, detach, set_attr); held for reading across a GPU fault
  * @attached: indices of the attached GPUs
  * @can_fault: indices of the attached GPUs that recover from page faults
  * @vram: indices of the attached GPUs with VRAM
- * @devs: the attached GPUs by index
+ * @vms: the attached GPUs by index
  * @attrs: the attribute tree of the mm
  * @dead: the mm has exited; no new attachment
  * @range_lock: protects @notifiers and the range trees of the notifiers
@@ -197,7 +197,7 @@ struct drm_svm_coord {
 	u64 attached;
 	u64 can_fault;
 	u64 vram;
-	struct drm_svm_coord_dev *devs[DRM_SVM_COORD_MAX_DEVS];
+	struct drm_svm_coord_vm *vms[DRM_SVM_COORD_MAX_VMS];
 	struct drm_svm_coord_attr_tree attrs;
 	bool dead;
 	struct mutex range_lock;	/* see Locking */
@@ -211,14 +211,18 @@ struct drm_svm_coord {
 	unsigned int restoring;
 	u64 quiesced;
 	spinlock_t lru_lock;	/* see Locking */
-	struct list_head lru[DRM_SVM_COORD_MAX_DEVS];
+	struct list_head lru[DRM_SVM_COORD_MAX_VMS];
 	unsigned int id;
 	struct list_head link;
 	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
 };
 
 /**
- * struct drm_svm_coord_dev - a GPU attached to a manager
+ * struct drm_svm_coord_vm - one GPU VM's attachment to a process's manager
+ *
+ * One per GPU page table that mirrors the mm: a GPU with several VMs on one
+ * process attaches each of them. "GPU" in the coordinator's comments and
+ * counters means such an attachment.
  * @svm: the manager, referenced while attached
  * @drm: the GPU's DRM device
  * @ops: its backend operations
@@ -227,11 +231,11 @@ struct drm_svm_coord {
  * @index: its bit in the manager's GPU bitmaps
  * @stats: counters of what was done for this GPU
  */
-struct drm_svm_coord_dev {
+struct drm_svm_coord_vm {
 	struct drm_svm_coord *svm;
 	struct drm_device *drm;
 	const struct drm_svm_coord_ops *ops;
-	struct drm_svm_coord_dev_caps caps;
+	struct drm_svm_coord_vm_caps caps;
 	void *priv;
 	unsigned int index;
 	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
@@ -334,7 +338,7 @@ struct drm_svm_coord_range {
 	u32 evictions;
 	u32 moves;
 	struct drm_svm_coord_move history[DRM_SVM_COORD_HISTORY];
-	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_DEVS];
+	struct drm_gpusvm_pages *pages[DRM_SVM_COORD_MAX_VMS];
 	unsigned long gone[];
 };
 
@@ -366,12 +370,12 @@ drm_svm_coord_range_end(const struct drm_svm_coord_range *range)
 }
 
 static inline void drm_svm_coord_count(struct drm_svm_coord *svm,
-				       struct drm_svm_coord_dev *dev,
+				       struct drm_svm_coord_vm *vm,
 				       enum drm_svm_coord_stat stat, u64 n)
 {
 	atomic64_add(n, &svm->stats[stat]);
-	if (dev)
-		atomic64_add(n, &dev->stats[stat]);
+	if (vm)
+		atomic64_add(n, &vm->stats[stat]);
 }
 
 /* Residency policy and thrash control: drm_svm_coord_policy.c. Pure. */
@@ -467,16 +471,16 @@ unsigned int drm_svm_coord_split_runs(const unsigned long *gone,
 void drm_svm_coord_ranges_init(struct drm_svm_coord *svm);
 u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end);
-int drm_svm_coord_map_span(struct drm_svm_coord_dev *dev,
+int drm_svm_coord_map_span(struct drm_svm_coord_vm *vm,
 			   unsigned long start, unsigned long end);
 int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end);
 void drm_svm_coord_workers_stop(struct drm_svm_coord *svm);
 void drm_svm_coord_flush_workers(struct drm_svm_coord *svm);
-void drm_svm_coord_ranges_evict_dev(struct drm_svm_coord *svm,
-				    struct drm_svm_coord_dev *dev);
-void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
-				     struct drm_svm_coord_dev *dev);
+void drm_svm_coord_ranges_evict_vm(struct drm_svm_coord *svm,
+				    struct drm_svm_coord_vm *vm);
+void drm_svm_coord_ranges_forget_vm(struct drm_svm_coord *svm,
+				     struct drm_svm_coord_vm *vm);
 void drm_svm_coord_ranges_fini(struct drm_svm_coord *svm);
 unsigned int drm_svm_coord_nr_ranges(struct drm_svm_coord *svm);
 

@@ -110,7 +110,7 @@
 /**
  * DOC: Restore
  *
- * A GPU attached without %DRM_SVM_COORD_DEV_CAN_FAULT cannot take a page
+ * A GPU attached without %DRM_SVM_COORD_VM_CAN_FAULT cannot take a page
  * fault: its mappings are made ahead of use, by drm_svm_coord_map() and
  * by drm_svm_coord_set_attr() granting it access (which faults the
  * interval's pages in: every page a VMA covers is mapped, populated or
@@ -181,7 +181,7 @@
 /**
  * DOC: Migration
  *
- * A GPU attached with VRAM (&drm_svm_coord_dev_caps.dpagemap) gives the
+ * A GPU attached with VRAM (&drm_svm_coord_vm_caps.dpagemap) gives the
  * manager a place to move data to. Each range remembers where its data was
  * at its last fault (&drm_svm_coord_range.loc, read back from the pages
  * hmm_range_fault() returned) and its thrash state. Under the range's
@@ -454,7 +454,7 @@ void drm_svm_coord_ranges_init(struct drm_svm_coord *svm)
 		size = SZ_512M;
 	mutex_init(&svm->range_lock);
 	spin_lock_init(&svm->lru_lock);
-	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++)
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
 		INIT_LIST_HEAD(&svm->lru[i]);
 	svm->notifiers = RB_ROOT_CACHED;
 	svm->notifier_size = size;
@@ -477,12 +477,12 @@ static u64 range_zap(struct drm_svm_coord *svm,
 
 	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
 
-	for_each_set_bit(i, (unsigned long *)&mapped, DRM_SVM_COORD_MAX_DEVS) {
-		struct drm_svm_coord_dev *dev = svm->devs[i];
+	for_each_set_bit(i, (unsigned long *)&mapped, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
 
-		dev->ops->unmap(dev, start, end);
-		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_ZAPS, 1);
-		if (dev->ops->tlb_flush_wait)
+		vm->ops->unmap(vm, start, end);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
+		if (vm->ops->tlb_flush_wait)
 			wait |= BIT_ULL(i);
 	}
 	range->mapped = 0;
@@ -507,9 +507,9 @@ static u64 range_zap_part(struct drm_svm_coord *svm,
 
 	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
 
-	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
 		struct drm_gpusvm_pages *pages = range->pages[i];
-		struct drm_svm_coord_dev *dev = svm->devs[i];
+		struct drm_svm_coord_vm *vm = svm->vms[i];
 		u64 bit = BIT_ULL(i);
 		bool part = !pages ||
 			    drm_gpusvm_pages_can_split(pages, range_npages(range),
@@ -520,23 +520,23 @@ static u64 range_zap_part(struct drm_svm_coord *svm,
 		if (!(range->mapped & bit))
 			continue;
 		if (part) {
-			dev->ops->unmap(dev, start, end);
+			vm->ops->unmap(vm, start, end);
 		} else {
-			dev->ops->unmap(dev, rstart,
+			vm->ops->unmap(vm, rstart,
 					drm_svm_coord_range_end(range));
 			range->mapped &= ~bit;
 			range->writable &= ~bit;
 		}
-		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_ZAPS, 1);
-		if (dev->ops->tlb_flush_wait)
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
+		if (vm->ops->tlb_flush_wait)
 			wait |= bit;
 	}
 	return wait;
 }
 
-static bool dev_can_fault(const struct drm_svm_coord_dev *dev)
+static bool vm_can_fault(const struct drm_svm_coord_vm *vm)
 {
-	return dev->caps.flags & DRM_SVM_COORD_DEV_CAN_FAULT;
+	return vm->caps.flags & DRM_SVM_COORD_VM_CAN_FAULT;
 }
 
 /* The GPUs of @gpus that cannot fault. */
@@ -545,8 +545,8 @@ static u64 gpus_no_fault(struct drm_svm_coord *svm, u64 gpus)
 	u64 out = 0;
 	unsigned int i;
 
-	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS)
-		if (!dev_can_fault(svm->devs[i]))
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS)
+		if (!vm_can_fault(svm->vms[i]))
 			out |= BIT_ULL(i);
 	return out;
 }
@@ -559,11 +559,11 @@ static void quiesce_gpus(struct drm_svm_coord *svm, u64 gpus)
 	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
 
 	gpus &= ~svm->quiesced;
-	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS) {
-		struct drm_svm_coord_dev *dev = svm->devs[i];
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
 
-		dev->ops->quiesce(dev);
-		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_QUIESCES, 1);
+		vm->ops->quiesce(vm);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_QUIESCES, 1);
 	}
 	svm->quiesced |= gpus;
 }
@@ -597,11 +597,11 @@ static void tlb_wait(struct drm_svm_coord *svm, u64 wait)
 {
 	unsigned int i;
 
-	for_each_set_bit(i, (unsigned long *)&wait, DRM_SVM_COORD_MAX_DEVS) {
-		struct drm_svm_coord_dev *dev = svm->devs[i];
+	for_each_set_bit(i, (unsigned long *)&wait, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
 
-		dev->ops->tlb_flush_wait(dev);
-		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_TLB_WAITS, 1);
+		vm->ops->tlb_flush_wait(vm);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_TLB_WAITS, 1);
 	}
 }
 
@@ -613,7 +613,7 @@ static void range_dma_unmap(struct drm_svm_coord *svm,
 
 	lockdep_assert_held_write(&svm->gpusvm.notifier_lock);
 
-	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++)
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
 		if (range->pages[i])
 			drm_gpusvm_unmap_pages(&svm->gpusvm, range->pages[i],
 					       range_npages(range), &ctx);
@@ -665,7 +665,7 @@ static void invalidate_complete(struct drm_svm_coord_notifier *n,
 			range_dma_unmap(svm, range);
 			continue;
 		}
-		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+		for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
 			struct drm_gpusvm_pages *pages = range->pages[i];
 			const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
 
@@ -694,7 +694,7 @@ static bool range_has_gpu_state(const struct drm_svm_coord_range *range)
 
 	if (range->mapped)
 		return true;
-	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++)
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
 		if (range->pages[i] && range->pages[i]->flags.has_dma_mapping)
 			return true;
 	return false;
@@ -862,7 +862,7 @@ static void range_release(struct kref *ref)
 	spin_lock(&svm->lru_lock);
 	list_del(&range->lru_link);
 	spin_unlock(&svm->lru_lock);
-	for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
 		if (!range->pages[i])
 			continue;
 		drm_gpusvm_free_pages(&svm->gpusvm, range->pages[i],
@@ -888,7 +888,7 @@ static void range_set_loc(struct drm_svm_coord *svm,
 {
 	range->loc = loc;
 	spin_lock(&svm->lru_lock);
-	if (loc < DRM_SVM_COORD_MAX_DEVS)
+	if (loc < DRM_SVM_COORD_MAX_VMS)
 		list_move_tail(&range->lru_link, &svm->lru[loc]);
 	else
 		list_del_init(&range->lru_link);
@@ -1033,7 +1033,7 @@ static int split_alloc(struct drm_svm_coord_range *range,
 		st->pieces[k] = piece;
 		if (!piece)
 			return -ENOMEM;
-		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+		for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
 			struct drm_gpusvm_pages *pages;
 
 			if (!range->pages[i])
@@ -1105,7 +1105,7 @@ again:
 		piece->evictions = range->evictions;
 		piece->moves = range->moves;
 		memcpy(piece->history, range->history, sizeof(piece->history));
-		for (i = 0; i < DRM_SVM_COORD_MAX_DEVS; i++) {
+		for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
 			if (!piece->pages[i])
 				continue;
 			if (drm_gpusvm_pages_split(&svm->gpusvm,
@@ -1229,18 +1229,18 @@ u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 }
 
 /**
- * drm_svm_coord_ranges_forget_dev() - drop a GPU's mappings of every range
+ * drm_svm_coord_ranges_forget_vm() - drop a GPU's mappings of every range
  * @svm: the manager
- * @dev: the GPU, detaching
+ * @vm: the GPU, detaching
  *
  * Zaps the GPU's entries, waits for its TLB, frees its DMA mappings, and
  * waits for invalidations that may still name it to finish. Called with
  * the manager lock held for writing.
  */
-void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
-				     struct drm_svm_coord_dev *dev)
+void drm_svm_coord_ranges_forget_vm(struct drm_svm_coord *svm,
+				     struct drm_svm_coord_vm *vm)
 {
-	u64 bit = BIT_ULL(dev->index);
+	u64 bit = BIT_ULL(vm->index);
 	struct drm_svm_coord_range *range;
 	struct interval_tree_node *nn, *rn;
 	u64 quiesced;
@@ -1262,21 +1262,21 @@ void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 			mutex_lock(&range->lock);
 			down_write(&svm->gpusvm.notifier_lock);
 			if (range->mapped & bit) {
-				dev->ops->unmap(dev,
+				vm->ops->unmap(vm,
 						drm_svm_coord_range_start(range),
 						drm_svm_coord_range_end(range));
-				drm_svm_coord_count(svm, dev,
+				drm_svm_coord_count(svm, vm,
 						    DRM_SVM_COORD_STAT_ZAPS, 1);
 				zapped = true;
 			}
 			range->mapped &= ~bit;
 			range->writable &= ~bit;
-			pages = range->pages[dev->index];
-			range->pages[dev->index] = NULL;
+			pages = range->pages[vm->index];
+			range->pages[vm->index] = NULL;
 			up_write(&svm->gpusvm.notifier_lock);
 
-			if (zapped && dev->ops->tlb_flush_wait)
-				dev->ops->tlb_flush_wait(dev);
+			if (zapped && vm->ops->tlb_flush_wait)
+				vm->ops->tlb_flush_wait(vm);
 			if (pages) {
 				drm_gpusvm_free_pages(&svm->gpusvm, pages,
 						      range_npages(range));
@@ -1291,8 +1291,8 @@ void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 
 	/* Its VRAM is no place the manager tracks any more. */
 	spin_lock(&svm->lru_lock);
-	while (!list_empty(&svm->lru[dev->index]))
-		list_del_init(svm->lru[dev->index].next);
+	while (!list_empty(&svm->lru[vm->index]))
+		list_del_init(svm->lru[vm->index].next);
 	spin_unlock(&svm->lru_lock);
 
 	/* Nothing to restore for it; end the quiesce it may be in. */
@@ -1303,8 +1303,8 @@ void drm_svm_coord_ranges_forget_dev(struct drm_svm_coord *svm,
 	svm->quiesced &= ~bit;
 	up_write(&svm->gpusvm.notifier_lock);
 	if (quiesced) {
-		dev->ops->resume(dev);
-		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_RESUMES, 1);
+		vm->ops->resume(vm);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RESUMES, 1);
 	}
 }
 
@@ -1537,18 +1537,18 @@ static int range_fault_pages(struct drm_svm_coord *svm,
 
 static struct drm_gpusvm_pages *range_pages(struct drm_svm_coord *svm,
 					    struct drm_svm_coord_range *range,
-					    struct drm_svm_coord_dev *dev)
+					    struct drm_svm_coord_vm *vm)
 {
-	struct drm_gpusvm_pages *pages = range->pages[dev->index];
+	struct drm_gpusvm_pages *pages = range->pages[vm->index];
 
 	if (pages)
 		return pages;
 	pages = kmalloc_obj(*pages);
 	if (!pages)
 		return NULL;
-	drm_gpusvm_init_pages(pages, dev->drm);
+	drm_gpusvm_init_pages(pages, vm->drm);
 	down_write(&svm->gpusvm.notifier_lock);
-	range->pages[dev->index] = pages;
+	range->pages[vm->index] = pages;
 	up_write(&svm->gpusvm.notifier_lock);
 	return pages;
 }
@@ -1556,7 +1556,7 @@ static struct drm_gpusvm_pages *range_pages(struct drm_svm_coord *svm,
 /* Steps 4 and 5 of the fault path for one GPU, under @seq. */
 static int range_map_dev(struct drm_svm_coord *svm,
 			 struct drm_svm_coord_range *range,
-			 struct drm_svm_coord_dev *dev, unsigned long seq,
+			 struct drm_svm_coord_vm *vm, unsigned long seq,
 			 bool gpu_ro)
 {
 	struct drm_svm_coord_notifier *n = range->notifier;
@@ -1573,13 +1573,13 @@ static int range_map_dev(struct drm_svm_coord *svm,
 		.flags = writable ? 0 : DRM_SVM_COORD_MAP_READ_ONLY,
 	};
 	struct drm_gpusvm_pages *pages;
-	u64 bit = BIT_ULL(dev->index);
+	u64 bit = BIT_ULL(vm->index);
 	bool dma_mapped;
 	int err;
 
 	lockdep_assert_held(&range->lock);
 
-	pages = range_pages(svm, range, dev);
+	pages = range_pages(svm, range, vm);
 	if (!pages)
 		return -ENOMEM;
 	dma_mapped = pages->flags.has_dma_mapping;
@@ -1588,10 +1588,10 @@ static int range_map_dev(struct drm_svm_coord *svm,
 	if (err)
 		return err;
 	if (!dma_mapped)
-		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_DMA_MAPS, 1);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_DMA_MAPS, 1);
 
-	if (dev->ops->prepare) {
-		err = dev->ops->prepare(dev, start, end);
+	if (vm->ops->prepare) {
+		err = vm->ops->prepare(vm, start, end);
 		if (err)
 			return err;
 	}
@@ -1615,16 +1615,16 @@ static int range_map_dev(struct drm_svm_coord *svm,
 		args.dma = pages->dma_addr;
 		if (pages->flags.has_devmem_pages)
 			args.flags |= DRM_SVM_COORD_MAP_DEVMEM;
-		err = dev->ops->map(dev, &args);
+		err = vm->ops->map(vm, &args);
 		if (!err) {
 			range->mapped |= bit;
 			if (writable)
 				range->writable |= bit;
-			drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_MAPS,
+			drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_MAPS,
 					    1);
 			if (range->loc != DRM_SVM_COORD_LOC_SYSMEM &&
-			    range->loc != dev->index)
-				drm_svm_coord_count(svm, dev,
+			    range->loc != vm->index)
+				drm_svm_coord_count(svm, vm,
 						    DRM_SVM_COORD_STAT_REMOTE_MAPS,
 						    1);
 		}
@@ -1646,13 +1646,13 @@ static void svm_topology(struct drm_svm_coord *svm,
 	topo->vram = vram;
 	/* Room is found out by allocating: see range_place(). */
 	topo->room = vram;
-	for_each_set_bit(g, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS) {
-		void *owner = svm->devs[g]->caps.pagemap_owner;
+	for_each_set_bit(g, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
+		void *owner = svm->vms[g]->caps.pagemap_owner;
 
 		if (!owner)
 			continue;
-		for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_DEVS)
-			if (svm->devs[h]->caps.pagemap_owner == owner)
+		for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_VMS)
+			if (svm->vms[h]->caps.pagemap_owner == owner)
 				topo->reach[g] |= BIT_ULL(h);
 	}
 }
@@ -1664,8 +1664,8 @@ static u32 page_location(struct drm_svm_coord *svm, struct page *page)
 	u64 vram = svm->vram;
 	unsigned int h;
 
-	for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_DEVS)
-		if (svm->devs[h]->caps.dpagemap == dpagemap)
+	for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_VMS)
+		if (svm->vms[h]->caps.dpagemap == dpagemap)
 			return h;
 	return DRM_SVM_COORD_LOC_MIXED;
 }
@@ -1704,10 +1704,10 @@ static u32 pfns_location(struct drm_svm_coord *svm,
 
 static bool same_group(struct drm_svm_coord *svm, u32 a, u32 b)
 {
-	if (a >= DRM_SVM_COORD_MAX_DEVS || b >= DRM_SVM_COORD_MAX_DEVS)
+	if (a >= DRM_SVM_COORD_MAX_VMS || b >= DRM_SVM_COORD_MAX_VMS)
 		return false;
-	return svm->devs[a]->caps.pagemap_owner ==
-	       svm->devs[b]->caps.pagemap_owner;
+	return svm->vms[a]->caps.pagemap_owner ==
+	       svm->vms[b]->caps.pagemap_owner;
 }
 
 /*
@@ -1754,19 +1754,19 @@ static u32 range_find_data(struct drm_svm_coord *svm,
 	if (range_pfns_alloc(range))
 		return DRM_SVM_COORD_LOC_MIXED;
 	range->pfns_valid = false;
-	for_each_set_bit(g, (unsigned long *)&vram, DRM_SVM_COORD_MAX_DEVS) {
+	for_each_set_bit(g, (unsigned long *)&vram, DRM_SVM_COORD_MAX_VMS) {
 		struct hmm_range hmm_range = {
 			.notifier = &range->notifier->mn,
 			.start = drm_svm_coord_range_start(range),
 			.end = drm_svm_coord_range_end(range),
 			.hmm_pfns = range->pfns,
-			.dev_private_owner = svm->devs[g]->caps.pagemap_owner,
+			.dev_private_owner = svm->vms[g]->caps.pagemap_owner,
 		};
 		u32 here;
 
 		if (seen & BIT_ULL(g))
 			continue;
-		for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_DEVS)
+		for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_VMS)
 			if (same_group(svm, g, h))
 				seen |= BIT_ULL(h);
 		if (hmm_range_fault_unlocked_timeout(&hmm_range,
@@ -1807,7 +1807,7 @@ static void range_moved(struct drm_svm_coord *svm,
 		.cost_ns = now - t0,
 		.from = from,
 		.to = to,
-		.gpu = min(gpu, DRM_SVM_COORD_MAX_DEVS),
+		.gpu = min(gpu, DRM_SVM_COORD_MAX_VMS),
 		.rule = rule,
 		.evicted = rule == DRM_SVM_COORD_RULE_NUM,
 		.thrash = range->thrash.state,
@@ -1826,7 +1826,7 @@ static void range_moved(struct drm_svm_coord *svm,
  */
 static int range_break_cow(struct drm_svm_coord *svm,
 			   struct drm_svm_coord_range *range,
-			   struct drm_svm_coord_dev *dev)
+			   struct drm_svm_coord_vm *vm)
 {
 	u32 from = range->loc;
 	u64 t0 = ktime_get_ns();
@@ -1836,7 +1836,7 @@ static int range_break_cow(struct drm_svm_coord *svm,
 	if (err && err != -EAGAIN)
 		return err;
 	if (from != range->loc)
-		range_moved(svm, range, from, range->loc, dev->index,
+		range_moved(svm, range, from, range->loc, vm->index,
 			    range->rule, t0, ktime_get_ns(), 0);
 	return -EAGAIN;
 }
@@ -1907,10 +1907,10 @@ static bool vram_evict_one(struct drm_svm_coord *svm,
 	return false;
 }
 
-/* Device memory for @range in @tdev's VRAM, evicting to make room. */
+/* Device memory for @range in @tvm's VRAM, evicting to make room. */
 static struct drm_pagemap_devmem *
 range_devmem_alloc(struct drm_svm_coord *svm, struct drm_svm_coord_range *range,
-		   struct drm_svm_coord_dev *tdev,
+		   struct drm_svm_coord_vm *tvm,
 		   struct drm_svm_coord_topology *topo, bool evict)
 {
 	unsigned long size = drm_svm_coord_range_end(range) -
@@ -1918,9 +1918,9 @@ range_devmem_alloc(struct drm_svm_coord *svm, struct drm_svm_coord_range *range,
 	struct drm_pagemap_devmem *devmem;
 
 	for (;;) {
-		devmem = tdev->ops->devmem_alloc(tdev, svm_mm(svm), size);
+		devmem = tvm->ops->devmem_alloc(tvm, svm_mm(svm), size);
 		if (!IS_ERR(devmem) || PTR_ERR(devmem) != -ENOMEM || !evict ||
-		    !vram_evict_one(svm, range, tdev->index, topo))
+		    !vram_evict_one(svm, range, tvm->index, topo))
 			return devmem;
 	}
 }
@@ -1952,7 +1952,7 @@ static int range_move(struct drm_svm_coord *svm,
 	if (err || to == DRM_SVM_COORD_LOC_SYSMEM)
 		return err;
 
-	devmem = range_devmem_alloc(svm, range, svm->devs[to], topo, evict);
+	devmem = range_devmem_alloc(svm, range, svm->vms[to], topo, evict);
 	if (IS_ERR(devmem))
 		return PTR_ERR(devmem);
 	mmap_read_lock(mm);
@@ -2003,7 +2003,7 @@ static int range_evict(struct drm_svm_coord *svm,
 		to = drm_svm_coord_evict_to(&attrs, topo, from, users);
 		t0 = ktime_get_ns();
 		err = range_move(svm, victim, topo, to, false);
-		range_moved(svm, victim, from, to, DRM_SVM_COORD_MAX_DEVS,
+		range_moved(svm, victim, from, to, DRM_SVM_COORD_MAX_VMS,
 			    DRM_SVM_COORD_RULE_NUM, t0, ktime_get_ns(), err);
 		if (err != -ENOMEM || to == DRM_SVM_COORD_LOC_SYSMEM)
 			break;
@@ -2016,7 +2016,7 @@ static int range_evict(struct drm_svm_coord *svm,
 	victim->evictions++;
 	if (victim->thrash.state == DRM_SVM_COORD_THRASH_PINNED)
 		victim->thrash.pin_loc = to;
-	drm_svm_coord_count(svm, svm->devs[from],
+	drm_svm_coord_count(svm, svm->vms[from],
 			    to == DRM_SVM_COORD_LOC_SYSMEM ?
 			    DRM_SVM_COORD_STAT_EVICTIONS_RAM :
 			    DRM_SVM_COORD_STAT_EVICTIONS_PEER, 1);
@@ -2024,22 +2024,22 @@ static int range_evict(struct drm_svm_coord *svm,
 }
 
 /**
- * drm_svm_coord_ranges_evict_dev() - empty a detaching GPU's VRAM
+ * drm_svm_coord_ranges_evict_vm() - empty a detaching GPU's VRAM
  * @svm: the manager
- * @dev: the GPU, detaching
+ * @vm: the GPU, detaching
  *
- * Moves the data of every range in @dev's VRAM to system memory, so that
+ * Moves the data of every range in @vm's VRAM to system memory, so that
  * the remaining GPUs find it where they reach it and the VRAM is given back
  * with the attachment. When the mm is exiting there is nothing to keep: its
  * pages go with it. Called with the manager lock held for writing, before
- * drm_svm_coord_ranges_forget_dev().
+ * drm_svm_coord_ranges_forget_vm().
  */
-void drm_svm_coord_ranges_evict_dev(struct drm_svm_coord *svm,
-				    struct drm_svm_coord_dev *dev)
+void drm_svm_coord_ranges_evict_vm(struct drm_svm_coord *svm,
+				    struct drm_svm_coord_vm *vm)
 {
 	struct drm_svm_coord_topology topo;
 	struct mm_struct *mm = svm_mm(svm);
-	unsigned int g = dev->index;
+	unsigned int g = vm->index;
 
 	lockdep_assert_held_write(&svm->lock);
 
@@ -2072,13 +2072,13 @@ void drm_svm_coord_ranges_evict_dev(struct drm_svm_coord *svm,
 	mmput(mm);
 }
 
-/* Move @range's data to @to for @dev (NULL: a prefetch). See Migration. */
+/* Move @range's data to @to for @vm (NULL: a prefetch). See Migration. */
 static int range_migrate(struct drm_svm_coord *svm,
 			 struct drm_svm_coord_range *range,
-			 struct drm_svm_coord_dev *dev,
+			 struct drm_svm_coord_vm *vm,
 			 struct drm_svm_coord_topology *topo, u32 to)
 {
-	unsigned int gpu = dev ? dev->index : DRM_SVM_COORD_MAX_DEVS;
+	unsigned int gpu = vm ? vm->index : DRM_SVM_COORD_MAX_VMS;
 	struct drm_svm_coord_thrash_params params;
 	u32 old = range->thrash.state, from = range->loc;
 	u64 t0 = ktime_get_ns(), now;
@@ -2088,33 +2088,33 @@ static int range_migrate(struct drm_svm_coord *svm,
 	if (err) {
 		range_moved(svm, range, from, to, gpu, range->rule, t0,
 			    ktime_get_ns(), err);
-		drm_svm_coord_count(svm, dev,
+		drm_svm_coord_count(svm, vm,
 				    DRM_SVM_COORD_STAT_MIGRATION_FAILURES, 1);
 		return err;
 	}
 
 	now = ktime_get_ns();
-	drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_MIGRATIONS, 1);
-	drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_MIGRATED_PAGES,
+	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_MIGRATIONS, 1);
+	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_MIGRATED_PAGES,
 			    range_npages(range));
 	thrash_params(&params);
 	drm_svm_coord_thrash_migrated(&range->thrash, &params, topo, now,
-				      dev ? dev->index : 0, to, now - t0);
+				      vm ? vm->index : 0, to, now - t0);
 	range_moved(svm, range, from, to, gpu, range->rule, t0, now, 0);
 	range_thrash_changed(svm, range, old);
 	return 0;
 }
 
 /*
- * Decide where @range's data should be for @dev (or, for a prefetch with
- * @dev NULL, at @request) and move it there. A failed move leaves the data
+ * Decide where @range's data should be for @vm (or, for a prefetch with
+ * @vm NULL, at @request) and move it there. A failed move leaves the data
  * where it is, to be mapped there. See Migration.
  *
  * Return: 0, or -EPERM when the GPU must not map the range.
  */
 static int range_place(struct drm_svm_coord *svm,
 		       struct drm_svm_coord_range *range,
-		       struct drm_svm_coord_dev *dev,
+		       struct drm_svm_coord_vm *vm,
 		       const struct drm_svm_coord_where *w, u32 request)
 {
 	const struct drm_svm_coord_attrs *attrs = &w->attrs;
@@ -2123,7 +2123,7 @@ static int range_place(struct drm_svm_coord *svm,
 	struct drm_svm_coord_policy_in in = {
 		.attrs = attrs,
 		.topo = &topo,
-		.gpu = dev ? dev->index : DRM_SVM_COORD_MAX_DEVS,
+		.gpu = vm ? vm->index : DRM_SVM_COORD_MAX_VMS,
 		.request = request,
 	};
 	u64 now = ktime_get_ns();
@@ -2161,12 +2161,12 @@ static int range_place(struct drm_svm_coord *svm,
 			/* Held in place against what the GPU wanted? */
 			in.thrash = DRM_SVM_COORD_THRASH_NORMAL;
 			naive = drm_svm_coord_decide(&in);
-			if (dev && naive.action == DRM_SVM_COORD_MIGRATE)
+			if (vm && naive.action == DRM_SVM_COORD_MIGRATE)
 				drm_svm_coord_thrash_pressure(&range->thrash,
-							      now, dev->index);
+							      now, vm->index);
 			return 0;
 		}
-		err = range_migrate(svm, range, dev, &topo, d.loc);
+		err = range_migrate(svm, range, vm, &topo, d.loc);
 		if (err == -ENOMEM && d.loc != DRM_SVM_COORD_LOC_SYSMEM) {
 			/* No room there: decide again without it. */
 			topo.room &= ~BIT_ULL(d.loc);
@@ -2177,13 +2177,13 @@ static int range_place(struct drm_svm_coord *svm,
 	return 0;
 }
 
-/* Make @range usable by @dev: fault once for all GPUs, map for @dev. */
+/* Make @range usable by @vm: fault once for all GPUs, map for @vm. */
 static int range_validate(struct drm_svm_coord *svm,
 			  struct drm_svm_coord_range *range,
-			  struct drm_svm_coord_dev *dev,
+			  struct drm_svm_coord_vm *vm,
 			  const struct drm_svm_coord_where *w, bool want_write)
 {
-	u64 bit = BIT_ULL(dev->index);
+	u64 bit = BIT_ULL(vm->index);
 	unsigned long timeout = jiffies +
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	bool gpu_ro = w->attrs.flags & DRM_SVM_COORD_FLAG_GPU_RO;
@@ -2210,12 +2210,12 @@ static int range_validate(struct drm_svm_coord *svm,
 			break;
 		}
 		if (svm->vram) {
-			err = range_place(svm, range, dev, w,
+			err = range_place(svm, range, vm, w,
 					  DRM_SVM_COORD_LOC_UNDEFINED);
 			if (err)
 				break;
 		}
-		err = range_fault_pages(svm, range, dev->caps.pagemap_owner,
+		err = range_fault_pages(svm, range, vm->caps.pagemap_owner,
 					write, &seq);
 		if (err == -EPERM && write) {
 			/* The range reaches into a read-only VMA. */
@@ -2223,9 +2223,9 @@ static int range_validate(struct drm_svm_coord *svm,
 			continue;
 		}
 		if (!err && write && !range->pfns_write &&
-		    (want_write || !dev_can_fault(dev))) {
+		    (want_write || !vm_can_fault(vm))) {
 			/* Read-only device pages: see Invalidation. */
-			err = range_break_cow(svm, range, dev);
+			err = range_break_cow(svm, range, vm);
 		} else if (!err && svm->vram) {
 			u32 loc = pfns_location(svm, range);
 
@@ -2241,12 +2241,12 @@ static int range_validate(struct drm_svm_coord *svm,
 			range_set_loc(svm, range, DRM_SVM_COORD_LOC_SYSMEM);
 		}
 		if (!err)
-			err = range_map_dev(svm, range, dev, seq, gpu_ro);
+			err = range_map_dev(svm, range, vm, seq, gpu_ro);
 		if (!err)
 			range_touch(svm, range);
 		if (err != -EAGAIN)
 			break;
-		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_RETRIES, 1);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RETRIES, 1);
 		if (time_after(jiffies, timeout)) {
 			err = -EBUSY;
 			break;
@@ -2257,14 +2257,14 @@ static int range_validate(struct drm_svm_coord *svm,
 }
 
 /*
- * Map the range holding @addr for @dev. Returns the end of the range in
+ * Map the range holding @addr for @vm. Returns the end of the range in
  * @end. Called with the manager lock held for reading and a reference on
  * the mm.
  */
-static int map_one(struct drm_svm_coord_dev *dev, unsigned long addr,
+static int map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 		   bool write, unsigned long *end)
 {
-	struct drm_svm_coord *svm = dev->svm;
+	struct drm_svm_coord *svm = vm->svm;
 	struct drm_svm_coord_range *range;
 	struct drm_svm_coord_where w;
 	unsigned int stale = 0;
@@ -2276,7 +2276,7 @@ static int map_one(struct drm_svm_coord_dev *dev, unsigned long addr,
 		err = where_is(svm, addr, &w);
 		if (err)
 			return err;
-		if (w.attrs.no_access & BIT_ULL(dev->index))
+		if (w.attrs.no_access & BIT_ULL(vm->index))
 			return -EPERM;
 		if (write && (!w.vma_write ||
 			      (w.attrs.flags & DRM_SVM_COORD_FLAG_GPU_RO)))
@@ -2288,7 +2288,7 @@ static int map_one(struct drm_svm_coord_dev *dev, unsigned long addr,
 		if (IS_ERR(range))
 			return PTR_ERR(range);
 
-		err = range_validate(svm, range, dev, &w, write);
+		err = range_validate(svm, range, vm, &w, write);
 		*end = drm_svm_coord_range_end(range);
 		/*
 		 * The VMA changed after where_is() (see Fault path, 4a): the
@@ -2305,26 +2305,26 @@ static int map_one(struct drm_svm_coord_dev *dev, unsigned long addr,
 
 /**
  * drm_svm_coord_map_span() - map what a GPU may map of some addresses
- * @dev: the GPU
+ * @vm: the GPU
  * @start: first address, page aligned
  * @end: end address (exclusive), page aligned
  *
- * Maps every range of [@start, @end) for @dev, faulting the pages in, and
+ * Maps every range of [@start, @end) for @vm, faulting the pages in, and
  * skips the pages that no VMA covers or the GPU may not access. Called
  * with the manager lock held for reading and a reference on the mm.
  *
  * Return: 0, or the first other error of the fault path.
  */
-int drm_svm_coord_map_span(struct drm_svm_coord_dev *dev,
+int drm_svm_coord_map_span(struct drm_svm_coord_vm *vm,
 			   unsigned long start, unsigned long end)
 {
 	unsigned long addr, next;
 	int err;
 
-	lockdep_assert_held(&dev->svm->lock);
+	lockdep_assert_held(&vm->svm->lock);
 
 	for (addr = start; addr < end; addr = next) {
-		err = map_one(dev, addr, false, &next);
+		err = map_one(vm, addr, false, &next);
 		if (err == -EFAULT || err == -EPERM)
 			next = addr + PAGE_SIZE;
 		else if (err)
@@ -2400,17 +2400,17 @@ static u64 restore_range(struct drm_svm_coord *svm,
 	unsigned int i;
 	int err;
 
-	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_DEVS) {
-		struct drm_svm_coord_dev *dev = svm->devs[i];
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
 
-		err = drm_svm_coord_map_span(dev, start, end);
+		err = drm_svm_coord_map_span(vm, start, end);
 		if (!err)
 			continue;
 		failed |= BIT_ULL(i);
-		drm_svm_coord_count(svm, dev,
+		drm_svm_coord_count(svm, vm,
 				    DRM_SVM_COORD_STAT_RESTORE_FAILURES, 1);
 		if (range->restore_tries + 1 >= READ_ONCE(restore_retries))
-			drm_warn(dev->drm,
+			drm_warn(vm->drm,
 				 "svm: gave up restoring [0x%lx-0x%lx) after %u attempts: %d\n",
 				 start, end, range->restore_tries + 1, err);
 	}
@@ -2434,11 +2434,11 @@ static void resume_gpus(struct drm_svm_coord *svm)
 	up_write(&svm->gpusvm.notifier_lock);
 
 	/* A new quiesce may come before these: the backend counts them. */
-	for_each_set_bit(i, (unsigned long *)&resume, DRM_SVM_COORD_MAX_DEVS) {
-		struct drm_svm_coord_dev *dev = svm->devs[i];
+	for_each_set_bit(i, (unsigned long *)&resume, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
 
-		dev->ops->resume(dev);
-		drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_RESUMES, 1);
+		vm->ops->resume(vm);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RESUMES, 1);
 	}
 }
 
@@ -2596,12 +2596,12 @@ static void fault_exit(struct drm_svm_coord *svm)
 
 /**
  * drm_svm_coord_handle_fault() - serve a GPU page fault
- * @dev: the faulting GPU
+ * @vm: the faulting GPU
  * @addr: the faulting address
  * @write: the access was a write
  *
  * Finds or creates the range holding @addr, faults its pages once for all
- * GPUs unless they are current, DMA-maps them for @dev and writes its
+ * GPUs unless they are current, DMA-maps them for @vm and writes its
  * page-table entries through &drm_svm_coord_ops.map, writable when the VMA
  * and the attributes allow it. See Fault path. Must be called without the
  * mmap lock held, from process or worker context.
@@ -2612,18 +2612,18 @@ static void fault_exit(struct drm_svm_coord *svm)
  * -EBUSY when invalidations kept racing for too long; -ENOMEM, or another
  * error of hmm_range_fault(), the DMA mapping or the backend.
  */
-int drm_svm_coord_handle_fault(struct drm_svm_coord_dev *dev,
+int drm_svm_coord_handle_fault(struct drm_svm_coord_vm *vm,
 			       unsigned long addr, bool write)
 {
-	struct drm_svm_coord *svm = dev->svm;
+	struct drm_svm_coord *svm = vm->svm;
 	unsigned long end;
 	int err;
 
 	err = fault_enter(svm);
 	if (err)
 		return err;
-	drm_svm_coord_count(svm, dev, DRM_SVM_COORD_STAT_FAULTS, 1);
-	err = map_one(dev, PAGE_ALIGN_DOWN(addr), write, &end);
+	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_FAULTS, 1);
+	err = map_one(vm, PAGE_ALIGN_DOWN(addr), write, &end);
 	fault_exit(svm);
 	return err;
 }
@@ -2631,7 +2631,7 @@ EXPORT_SYMBOL_GPL(drm_svm_coord_handle_fault);
 
 /**
  * drm_svm_coord_map() - map addresses for a GPU ahead of use
- * @dev: the GPU
+ * @vm: the GPU
  * @start: first address, page aligned
  * @size: size in bytes, page aligned, not zero
  *
@@ -2642,10 +2642,10 @@ EXPORT_SYMBOL_GPL(drm_svm_coord_handle_fault);
  * Return: 0; -EINVAL for a malformed range; otherwise as
  * drm_svm_coord_handle_fault(), where a read fault would fail.
  */
-int drm_svm_coord_map(struct drm_svm_coord_dev *dev, unsigned long start,
+int drm_svm_coord_map(struct drm_svm_coord_vm *vm, unsigned long start,
 		      unsigned long size)
 {
-	struct drm_svm_coord *svm = dev->svm;
+	struct drm_svm_coord *svm = vm->svm;
 	unsigned long addr, end, first, last;
 	int err;
 
@@ -2657,7 +2657,7 @@ int drm_svm_coord_map(struct drm_svm_coord_dev *dev, unsigned long start,
 	if (err)
 		return err;
 	for (addr = start; addr < start + size; addr = end) {
-		err = map_one(dev, addr, false, &end);
+		err = map_one(vm, addr, false, &end);
 		if (err)
 			break;
 	}
@@ -2732,14 +2732,14 @@ EXPORT_SYMBOL_GPL(drm_svm_coord_range_info);
 /**
  * drm_svm_coord_read_stats() - read counters
  * @svm: the manager
- * @dev: a GPU attached to it, or NULL for the manager's own counters
+ * @vm: a GPU attached to it, or NULL for the manager's own counters
  * @stats: receives the counters
  */
 void drm_svm_coord_read_stats(struct drm_svm_coord *svm,
-			      struct drm_svm_coord_dev *dev,
+			      struct drm_svm_coord_vm *vm,
 			      struct drm_svm_coord_stats *stats)
 {
-	atomic64_t *src = dev ? dev->stats : svm->stats;
+	atomic64_t *src = vm ? vm->stats : svm->stats;
 	unsigned int i;
 
 	for (i = 0; i < DRM_SVM_COORD_STAT_NUM; i++)
@@ -2758,9 +2758,9 @@ void drm_svm_coord_reset_stats(struct drm_svm_coord *svm)
 	down_read(&svm->lock);
 	for (i = 0; i < DRM_SVM_COORD_STAT_NUM; i++) {
 		atomic64_set(&svm->stats[i], 0);
-		for (d = 0; d < DRM_SVM_COORD_MAX_DEVS; d++)
-			if (svm->devs[d])
-				atomic64_set(&svm->devs[d]->stats[i], 0);
+		for (d = 0; d < DRM_SVM_COORD_MAX_VMS; d++)
+			if (svm->vms[d])
+				atomic64_set(&svm->vms[d]->stats[i], 0);
 	}
 	up_read(&svm->lock);
 }

@@ -60,7 +60,7 @@
 #define DRIVER_MAJOR	1
 #define DRIVER_MINOR	0
 
-#define VSVM_MAX_GPUS		DRM_SVM_COORD_MAX_DEVS
+#define VSVM_MAX_GPUS		DRM_SVM_COORD_MAX_VMS
 #define VSVM_MAX_ACCESS		SZ_16M
 #define VSVM_MAX_ATTRS		64
 #define VSVM_FAULT_RETRIES	64
@@ -108,9 +108,9 @@ struct vsvm_gpu *vsvm_gpu_by_id(unsigned int id)
 	return vsvm_gpus[id];
 }
 
-static struct vsvm_file *to_vsvm_file(struct drm_svm_coord_dev *dev)
+static struct vsvm_file *to_vsvm_file(struct drm_svm_coord_vm *dev)
 {
-	return drm_svm_coord_dev_priv(dev);
+	return drm_svm_coord_vm_priv(dev);
 }
 
 /* Entry of @addr, or NULL when no leaf covers it. Under @pt_lock. */
@@ -244,13 +244,13 @@ void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 	spin_unlock(&vf->pt_lock);
 }
 
-static int vsvm_prepare(struct drm_svm_coord_dev *dev, unsigned long start,
+static int vsvm_prepare(struct drm_svm_coord_vm *dev, unsigned long start,
 			unsigned long end)
 {
 	return vsvm_pt_prepare(to_vsvm_file(dev), start, end);
 }
 
-static int vsvm_map(struct drm_svm_coord_dev *dev,
+static int vsvm_map(struct drm_svm_coord_vm *dev,
 		    const struct drm_svm_coord_map_args *args)
 {
 	return vsvm_pt_write(to_vsvm_file(dev), args->start, args->end,
@@ -258,25 +258,25 @@ static int vsvm_map(struct drm_svm_coord_dev *dev,
 			     !(args->flags & DRM_SVM_COORD_MAP_READ_ONLY));
 }
 
-static void vsvm_unmap(struct drm_svm_coord_dev *dev, unsigned long start,
+static void vsvm_unmap(struct drm_svm_coord_vm *dev, unsigned long start,
 		       unsigned long end)
 {
 	vsvm_pt_clear(to_vsvm_file(dev), start, end);
 }
 
 static struct drm_pagemap_devmem *
-vsvm_devmem_alloc(struct drm_svm_coord_dev *dev, struct mm_struct *mm,
+vsvm_devmem_alloc(struct drm_svm_coord_vm *dev, struct mm_struct *mm,
 		  unsigned long size)
 {
 	return vsvm_vram_alloc(to_vsvm_file(dev)->gpu, mm, size);
 }
 
-static void vsvm_quiesce(struct drm_svm_coord_dev *dev)
+static void vsvm_quiesce(struct drm_svm_coord_vm *dev)
 {
 	atomic_inc(&to_vsvm_file(dev)->quiesced);
 }
 
-static void vsvm_resume(struct drm_svm_coord_dev *dev)
+static void vsvm_resume(struct drm_svm_coord_vm *dev)
 {
 	struct vsvm_file *vf = to_vsvm_file(dev);
 
@@ -361,13 +361,13 @@ static int vsvm_ioctl_info(struct drm_device *drm, void *data,
 			   struct drm_file *file)
 {
 	struct vsvm_file *vf = file->driver_priv;
-	struct drm_svm_coord_dev *coord = READ_ONCE(vf->coord);
+	struct drm_svm_coord_vm *coord = READ_ONCE(vf->coord);
 	struct drm_vsvm_info *info = data;
 
 	info->gpu = vf->gpu->id;
 	info->num_gpus = num_gpus;
 	info->flags = vf->gpu->can_fault ? DRM_VSVM_INFO_CAN_FAULT : 0;
-	info->index = coord ? drm_svm_coord_dev_index(coord) : ~0u;
+	info->index = coord ? drm_svm_coord_vm_index(coord) : ~0u;
 	if (READ_ONCE(vf->baseline))
 		info->flags |= DRM_VSVM_INFO_BASELINE;
 	return 0;
@@ -375,10 +375,10 @@ static int vsvm_ioctl_info(struct drm_device *drm, void *data,
 
 static int vsvm_attach_coord(struct vsvm_file *vf)
 {
-	struct drm_svm_coord_dev_caps caps = {
-		.flags = vf->gpu->can_fault ? DRM_SVM_COORD_DEV_CAN_FAULT : 0,
+	struct drm_svm_coord_vm_caps caps = {
+		.flags = vf->gpu->can_fault ? DRM_SVM_COORD_VM_CAN_FAULT : 0,
 	};
-	struct drm_svm_coord_dev *coord;
+	struct drm_svm_coord_vm *coord;
 
 	vsvm_vram_caps(vf->gpu, &caps);
 	coord = drm_svm_coord_attach(current->mm, &vf->gpu->drm,
@@ -479,7 +479,7 @@ static int vsvm_attrs(struct drm_file *file, struct drm_vsvm_attrs *args,
 	if (IS_ERR(attrs))
 		return PTR_ERR(attrs);
 
-	svm = drm_svm_coord_dev_manager(vf->coord);
+	svm = drm_svm_coord_vm_manager(vf->coord);
 	if (set) {
 		err = drm_svm_coord_set_attr(svm, args->start, args->size,
 					     attrs, args->nattrs, NULL);
@@ -679,7 +679,7 @@ static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
 				    args->flags & DRM_VSVM_STATS_RESET);
 		goto out;
 	}
-	svm = drm_svm_coord_dev_manager(vf->coord);
+	svm = drm_svm_coord_vm_manager(vf->coord);
 	if (args->flags & DRM_VSVM_STATS_FLUSH)
 		drm_svm_coord_flush(svm);
 	memset(args->mgr, 0, sizeof(args->mgr));
@@ -760,7 +760,7 @@ static int vsvm_ioctl_range_info(struct drm_device *drm, void *data,
 		return err;
 	if (!vf->coord)
 		return -EOPNOTSUPP;
-	err = drm_svm_coord_range_info(drm_svm_coord_dev_manager(vf->coord),
+	err = drm_svm_coord_range_info(drm_svm_coord_vm_manager(vf->coord),
 				       args->addr, &info);
 	if (err)
 		return err;

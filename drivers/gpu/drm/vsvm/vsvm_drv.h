@@ -24,8 +24,8 @@
 
 struct drm_pagemap_addr;
 struct drm_pagemap_devmem;
-struct drm_svm_coord_dev;
-struct drm_svm_coord_dev_caps;
+struct drm_svm_coord_vm;
+struct drm_svm_coord_vm_caps;
 struct drm_vsvm_pt_verify;
 struct drm_vsvm_vram;
 struct faux_device;
@@ -73,7 +73,7 @@ struct vsvm_file {
 	struct vsvm_gpu *gpu;
 	struct mutex attach_lock;	/* see above */
 	struct mutex leaf_lock;	/* see above */
-	struct drm_svm_coord_dev *coord;
+	struct drm_svm_coord_vm *coord;
 	struct vsvm_baseline *baseline;
 	struct mm_struct *mm;
 	spinlock_t pt_lock;	/* see above */
@@ -100,7 +100,7 @@ struct vsvm_gpu *vsvm_gpu_by_id(unsigned int id);
 int vsvm_vram_check_params(void);
 int vsvm_vram_create(struct vsvm_gpu *gpu);
 void vsvm_vram_destroy(struct vsvm_gpu *gpu);
-void vsvm_vram_caps(struct vsvm_gpu *gpu, struct drm_svm_coord_dev_caps *caps);
+void vsvm_vram_caps(struct vsvm_gpu *gpu, struct drm_svm_coord_vm_caps *caps);
 struct drm_pagemap_devmem *vsvm_vram_alloc(struct vsvm_gpu *gpu,
 					   struct mm_struct *mm,
 					   unsigned long size);

@@ -97,7 +97,7 @@ static int read_both(struct vsvm_file *vf, struct hmm_range *range,
 static bool covered(struct vsvm_file *vf, unsigned long addr,
 		    struct drm_svm_coord_range_info *info)
 {
-	struct drm_svm_coord *svm = drm_svm_coord_dev_manager(vf->coord);
+	struct drm_svm_coord *svm = drm_svm_coord_vm_manager(vf->coord);
 
 	if (addr < info->start || addr >= info->end) {
 		if (drm_svm_coord_range_info(svm, addr, info)) {
@@ -106,7 +106,7 @@ static bool covered(struct vsvm_file *vf, unsigned long addr,
 			return false;
 		}
 	}
-	return info->mapped & BIT_ULL(drm_svm_coord_dev_index(vf->coord));
+	return info->mapped & BIT_ULL(drm_svm_coord_vm_index(vf->coord));
 }
 
 /**
@@ -120,7 +120,7 @@ static bool covered(struct vsvm_file *vf, unsigned long addr,
 int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
 {
 	unsigned long start = args->addr, npages, i;
-	struct drm_svm_coord_dev_caps caps = {};
+	struct drm_svm_coord_vm_caps caps = {};
 	struct drm_svm_coord_range_info *info;
 	struct hmm_range range = {};
 	struct vsvm_verify v;

@@ -519,9 +519,9 @@ void vsvm_vram_destroy(struct vsvm_gpu *gpu)
 /**
  * vsvm_vram_caps() - the coordinator capabilities of a GPU's VRAM
  * @gpu: the GPU
- * @caps: out: &drm_svm_coord_dev_caps.dpagemap and .pagemap_owner
+ * @caps: out: &drm_svm_coord_vm_caps.dpagemap and .pagemap_owner
  */
-void vsvm_vram_caps(struct vsvm_gpu *gpu, struct drm_svm_coord_dev_caps *caps)
+void vsvm_vram_caps(struct vsvm_gpu *gpu, struct drm_svm_coord_vm_caps *caps)
 {
 	if (!gpu->vram)
 		return;
