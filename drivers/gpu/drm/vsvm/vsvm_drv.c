@@ -6,14 +6,13 @@
 #include <linux/device/faux.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
-#include <linux/highmem.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include <linux/xarray.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -45,10 +44,6 @@
  * drm_svm_coord_handle_fault() before retrying, and which fails the access
  * with EFAULT on a GPU that cannot fault.
  *
- * Entries are read and cleared under a spinlock held across the copy of
- * each page, so an entry cleared by the notifier is never used afterwards:
- * this GPU's TLB invalidation completes within &drm_svm_coord_ops.unmap.
- *
  * With %DRM_VSVM_ATTACH_BASELINE, the file is attached the way drivers do
  * it upstream today instead: it gets its own &struct drm_gpusvm, as each Xe
  * VM does (see the DOC section of vsvm_baseline.c). The ioctls and the
@@ -66,9 +61,6 @@
 #define VSVM_FAULT_RETRIES	64
 #define VSVM_QUIESCE_TIMEOUT	(10 * HZ)
 
-#define VSVM_LEAF_SHIFT		21	/* one leaf maps 2 MiB */
-#define VSVM_LEAF_ENTRIES	(1u << (VSVM_LEAF_SHIFT - PAGE_SHIFT))
-
 static unsigned int num_gpus = 4;
 module_param(num_gpus, uint, 0444);
 MODULE_PARM_DESC(num_gpus, "Number of virtual GPUs, 1 to 64 (default 4)");
@@ -76,14 +68,6 @@ MODULE_PARM_DESC(num_gpus, "Number of virtual GPUs, 1 to 64 (default 4)");
 static unsigned long no_fault;
 module_param(no_fault, ulong, 0444);
 MODULE_PARM_DESC(no_fault, "Mask of the GPUs that cannot fault (default 0)");
-
-/**
- * struct vsvm_leaf - the last level of the page table
- * @pte: entries of 2 MiB of addresses
- */
-struct vsvm_leaf {
-	u64 pte[VSVM_LEAF_ENTRIES];
-};
 
 static struct vsvm_gpu *vsvm_gpus[VSVM_MAX_GPUS];
 
@@ -111,137 +95,6 @@ struct vsvm_gpu *vsvm_gpu_by_id(unsigned int id)
 static struct vsvm_file *to_vsvm_file(struct drm_svm_coord_vm *dev)
 {
 	return drm_svm_coord_vm_priv(dev);
-}
-
-/* Entry of @addr, or NULL when no leaf covers it. Under @pt_lock. */
-static u64 *vsvm_pte(struct vsvm_file *vf, unsigned long addr)
-{
-	struct vsvm_leaf *leaf = xa_load(&vf->leaves, addr >> VSVM_LEAF_SHIFT);
-
-	if (!leaf)
-		return NULL;
-	return &leaf->pte[(addr >> PAGE_SHIFT) & (VSVM_LEAF_ENTRIES - 1)];
-}
-
-/**
- * vsvm_pt_prepare() - allocate the leaves of a range of addresses
- * @vf: the GPU address space
- * @start: first address
- * @end: end of the addresses (exclusive)
- *
- * Return: 0, or -ENOMEM.
- */
-int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
-		    unsigned long end)
-{
-	unsigned long idx;
-	int err = 0;
-
-	mutex_lock(&vf->leaf_lock);
-	for (idx = start >> VSVM_LEAF_SHIFT;
-	     idx <= (end - 1) >> VSVM_LEAF_SHIFT; idx++) {
-		struct vsvm_leaf *leaf;
-
-		if (xa_load(&vf->leaves, idx))
-			continue;
-		leaf = kzalloc_obj(*leaf);
-		if (!leaf) {
-			err = -ENOMEM;
-			break;
-		}
-		err = xa_err(xa_store(&vf->leaves, idx, leaf, GFP_KERNEL));
-		if (err) {
-			kfree(leaf);
-			break;
-		}
-	}
-	mutex_unlock(&vf->leaf_lock);
-	return err;
-}
-
-/**
- * vsvm_pt_write() - fill the entries of a range of addresses
- * @vf: the GPU address space
- * @start: first address
- * @end: end of the addresses (exclusive)
- * @dma: the DMA addresses of the pages from @start on, as
- *	&drm_gpusvm_pages.dma_addr holds them
- * @writable: the GPU may write
- *
- * The leaves must have been allocated by vsvm_pt_prepare().
- *
- * Return: 0, or -ENOMEM when a leaf is missing.
- */
-int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
-		  unsigned long end, const struct drm_pagemap_addr *dma,
-		  bool writable)
-{
-	u64 perm = VSVM_PTE_VALID | (writable ? VSVM_PTE_WRITE : 0);
-	unsigned long addr = start;
-	unsigned int j, k;
-	int err = 0;
-
-	spin_lock(&vf->pt_lock);
-	for (j = 0; addr < end; j++) {
-		for (k = 0; k < (1u << dma[j].order); k++, addr += PAGE_SIZE) {
-			u64 *pte = vsvm_pte(vf, addr);
-
-			if (WARN_ON_ONCE(!pte)) {	/* not prepared */
-				err = -ENOMEM;
-				goto out;
-			}
-			*pte = ((dma[j].addr + k * PAGE_SIZE) & VSVM_PTE_ADDR) |
-			       perm;
-		}
-	}
-out:
-	spin_unlock(&vf->pt_lock);
-	return err;
-}
-
-/**
- * vsvm_pt_read() - copy the entries of a range of addresses
- * @vf: the GPU address space
- * @start: first address
- * @npages: number of entries
- * @out: receives @npages entries, 0 where no leaf covers the address
- */
-void vsvm_pt_read(struct vsvm_file *vf, unsigned long start,
-		  unsigned long npages, u64 *out)
-{
-	unsigned long i;
-
-	spin_lock(&vf->pt_lock);
-	for (i = 0; i < npages; i++) {
-		u64 *pte = vsvm_pte(vf, start + (i << PAGE_SHIFT));
-
-		out[i] = pte ? *pte : 0;
-	}
-	spin_unlock(&vf->pt_lock);
-}
-
-/**
- * vsvm_pt_clear() - clear the entries of a range of addresses
- * @vf: the GPU address space
- * @start: first address
- * @end: end of the addresses (exclusive)
- *
- * The GPU touches no page of the range after this returns: it is this
- * GPU's TLB invalidation.
- */
-void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
-		   unsigned long end)
-{
-	unsigned long addr;
-
-	spin_lock(&vf->pt_lock);
-	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		u64 *pte = vsvm_pte(vf, addr);
-
-		if (pte)
-			*pte = 0;
-	}
-	spin_unlock(&vf->pt_lock);
 }
 
 static int vsvm_prepare(struct drm_svm_coord_vm *dev, unsigned long start,
@@ -321,9 +174,7 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 		return -ENOMEM;
 	vf->gpu = to_vsvm_gpu(drm);
 	mutex_init(&vf->attach_lock);
-	mutex_init(&vf->leaf_lock);
-	spin_lock_init(&vf->pt_lock);
-	xa_init(&vf->leaves);
+	vsvm_pt_init(vf);
 	init_waitqueue_head(&vf->resume_wq);
 	file->driver_priv = vf;
 	return 0;
@@ -332,17 +183,12 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct vsvm_file *vf = file->driver_priv;
-	struct vsvm_leaf *leaf;
-	unsigned long idx;
 
 	if (vf->coord)
 		drm_svm_coord_detach(vf->coord);
 	if (vf->baseline)
 		vsvm_baseline_destroy(vf->baseline);
-	xa_for_each(&vf->leaves, idx, leaf)
-		kfree(leaf);
-	xa_destroy(&vf->leaves);
-	mutex_destroy(&vf->leaf_lock);
+	vsvm_pt_fini(vf);
 	mutex_destroy(&vf->attach_lock);
 	kfree(vf);
 }
@@ -507,62 +353,6 @@ static int vsvm_ioctl_get_attr(struct drm_device *drm, void *data,
 	return vsvm_attrs(file, data, false);
 }
 
-/*
- * Touch the bytes [addr, addr + len) of one page through the page table:
- * 0 when done, -EAGAIN when the entry is missing or does not allow the
- * access (a GPU page fault).
- */
-static int vsvm_touch(struct vsvm_file *vf, unsigned long addr, void *buf,
-		      size_t len, u32 op, u32 value)
-{
-	bool write = op != DRM_VSVM_ACCESS_READ;
-	unsigned int off = offset_in_page(addr);
-	struct page *page;
-	void *vaddr;
-	u8 target;
-	u64 *pte;
-	u64 entry;
-	size_t i;
-
-	spin_lock(&vf->pt_lock);
-	pte = vsvm_pte(vf, addr);
-	entry = pte ? *pte : 0;
-	if (!(entry & VSVM_PTE_VALID) || (write && !(entry & VSVM_PTE_WRITE))) {
-		/*
-		 * Read under the lock that @unmap and @map take: an entry
-		 * cleared after a quiesce is seen with the quiesce, and the
-		 * resume comes after the entry is back.
-		 */
-		bool quiesced = atomic_read(&vf->quiesced);
-
-		spin_unlock(&vf->pt_lock);
-		return quiesced ? -EBUSY : -EAGAIN;
-	}
-
-	/* The GPU's view: a bus address, of system memory or of VRAM. */
-	page = vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target);
-	if (!page) {
-		spin_unlock(&vf->pt_lock);
-		return -EFAULT;
-	}
-	vaddr = kmap_local_page(page);
-	switch (op) {
-	case DRM_VSVM_ACCESS_READ:
-		memcpy(buf, vaddr + off, len);
-		break;
-	case DRM_VSVM_ACCESS_WRITE:
-		memcpy(vaddr + off, buf, len);
-		break;
-	case DRM_VSVM_ACCESS_ADD32:
-		for (i = 0; i < len; i += sizeof(u32))
-			atomic_add(value, (atomic_t *)(vaddr + off + i));
-		break;
-	}
-	kunmap_local(vaddr);
-	spin_unlock(&vf->pt_lock);
-	return 0;
-}
-
 static int vsvm_access_check(const struct drm_vsvm_access *args)
 {
 	if (args->pad || args->pad2)
@@ -581,14 +371,54 @@ static int vsvm_access_check(const struct drm_vsvm_access *args)
 	return 0;
 }
 
+/*
+ * Make the GPU touch the bytes [addr, addr + len) of one page, as
+ * vsvm_pt_access() does, until it is done: wait while the GPU is quiesced,
+ * and on a GPU page fault have the fault handled and try again.
+ */
+static int vsvm_access_page(struct vsvm_file *vf,
+			    struct drm_vsvm_access *args, unsigned long addr,
+			    void *buf, size_t len)
+{
+	bool write = args->op != DRM_VSVM_ACCESS_READ;
+	unsigned int retries = 0;
+	int err;
+
+	for (;;) {
+		if (atomic_read(&vf->quiesced)) {
+			err = vsvm_wait_resumed(vf);
+			if (err)
+				return err;
+		}
+		err = vsvm_pt_access(vf, addr, buf, len, args->op, args->value);
+		if (!err)
+			return 0;
+		/* Stalled: the queue was quiesced before its entry went. */
+		if (err == -EBUSY && ++retries <= VSVM_FAULT_RETRIES)
+			continue;
+		if (!vf->gpu->can_fault) {
+			atomic64_inc(&vf->fatal_faults);
+			return -EFAULT;
+		}
+		if (++retries > VSVM_FAULT_RETRIES)
+			return -EBUSY;
+		if (vf->coord)
+			err = drm_svm_coord_handle_fault(vf->coord, addr,
+							 write);
+		else
+			err = vsvm_baseline_fault(vf->baseline, addr, write);
+		if (err)
+			return err;
+		args->faults++;
+	}
+}
+
 static int vsvm_ioctl_access(struct drm_device *drm, void *data,
 			     struct drm_file *file)
 {
 	struct vsvm_file *vf = file->driver_priv;
 	struct drm_vsvm_access *args = data;
-	bool write = args->op != DRM_VSVM_ACCESS_READ;
 	unsigned long addr = args->addr, end = args->addr + args->size;
-	unsigned int retries = 0;
 	u8 *buf = NULL;
 	int err;
 
@@ -614,38 +444,12 @@ static int vsvm_ioctl_access(struct drm_device *drm, void *data,
 		size_t len = min_t(unsigned long, end - addr,
 				   PAGE_SIZE - offset_in_page(addr));
 
-		if (atomic_read(&vf->quiesced)) {
-			err = vsvm_wait_resumed(vf);
-			if (err)
-				goto out;
-		}
-		err = vsvm_touch(vf, addr, buf ? buf + (addr - args->addr) : NULL,
-				 len, args->op, args->value);
-		if (!err) {
-			addr += len;
-			retries = 0;
-			continue;
-		}
-		/* Stalled: the queue was quiesced before its entry went. */
-		if (err == -EBUSY && ++retries <= VSVM_FAULT_RETRIES)
-			continue;
-		if (!vf->gpu->can_fault) {
-			atomic64_inc(&vf->fatal_faults);
-			err = -EFAULT;
-			goto out;
-		}
-		if (++retries > VSVM_FAULT_RETRIES) {
-			err = -EBUSY;
-			goto out;
-		}
-		if (vf->coord)
-			err = drm_svm_coord_handle_fault(vf->coord, addr,
-							 write);
-		else
-			err = vsvm_baseline_fault(vf->baseline, addr, write);
+		err = vsvm_access_page(vf, args, addr,
+				       buf ? buf + (addr - args->addr) : NULL,
+				       len);
 		if (err)
 			goto out;
-		args->faults++;
+		addr += len;
 	}
 
 	if (args->op == DRM_VSVM_ACCESS_READ &&
@@ -702,7 +506,6 @@ static int vsvm_ioctl_pt_snapshot(struct drm_device *drm, void *data,
 {
 	struct vsvm_file *vf = file->driver_priv;
 	struct drm_vsvm_pt_snapshot *args = data;
-	unsigned long i;
 	u8 *entries;
 	int err = 0;
 
@@ -716,21 +519,7 @@ static int vsvm_ioctl_pt_snapshot(struct drm_device *drm, void *data,
 	if (!entries)
 		return -ENOMEM;
 
-	spin_lock(&vf->pt_lock);
-	for (i = 0; i < args->npages; i++) {
-		u64 *pte = vsvm_pte(vf, args->addr + (i << PAGE_SHIFT));
-		u64 entry = pte ? *pte : 0;
-		u8 target = DRM_VSVM_PTE_TARGET_SYSTEM;
-
-		if (!(entry & VSVM_PTE_VALID))
-			continue;
-		if (!vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target))
-			continue;
-		entries[i] = DRM_VSVM_PTE_VALID | target;
-		if (entry & VSVM_PTE_WRITE)
-			entries[i] |= DRM_VSVM_PTE_WRITE;
-	}
-	spin_unlock(&vf->pt_lock);
+	vsvm_pt_snapshot(vf, args->addr, args->npages, entries);
 
 	if (copy_to_user(u64_to_user_ptr(args->entries), entries,
 			 args->npages))

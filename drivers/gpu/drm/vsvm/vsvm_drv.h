@@ -83,6 +83,8 @@ struct vsvm_file {
 	atomic64_t fatal_faults;
 };
 
+void vsvm_pt_init(struct vsvm_file *vf);
+void vsvm_pt_fini(struct vsvm_file *vf);
 int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
 		    unsigned long end);
 int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
@@ -92,6 +94,10 @@ void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end);
 void vsvm_pt_read(struct vsvm_file *vf, unsigned long start,
 		  unsigned long npages, u64 *out);
+int vsvm_pt_access(struct vsvm_file *vf, unsigned long addr, void *buf,
+		   size_t len, u32 op, u32 value);
+void vsvm_pt_snapshot(struct vsvm_file *vf, unsigned long start,
+		      unsigned long npages, u8 *entries);
 int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args);
 
 unsigned int vsvm_num_gpus(void);
