@@ -175,11 +175,14 @@ static struct page *sys_at(struct vsvm_gpu *gpu, dma_addr_t addr, unsigned int j
 	return pfn_to_page(PHYS_PFN(dma_to_phys(gpu->drm.dev, addr)) + j);
 }
 
-/* System memory → device pages. An address of 0 is a page never touched. */
-static int vsvm_copy_to_devmem(struct page **pages,
-			       struct drm_pagemap_addr *addr,
-			       unsigned long npages,
-			       struct dma_fence *pre_migrate_fence)
+/*
+ * Copy the pages of a migration run by run: into VRAM from system memory,
+ * or with @to_ram out of VRAM to system memory or to a peer's device pages.
+ * An address of 0 is a page never touched: its device page is cleared on
+ * the way in, and there is nothing to copy on the way out.
+ */
+static void vsvm_copy(struct page **pages, struct drm_pagemap_addr *addr,
+		      unsigned long npages, bool to_ram)
 {
 	unsigned long i, bytes = 0;
 	unsigned int j, n;
@@ -192,38 +195,17 @@ static int vsvm_copy_to_devmem(struct page **pages,
 			continue;
 		vram = page_vram(pages[i]);
 		if (!addr[i].addr) {
-			clear_highpage(backing_at(pages[i], 0));
+			if (!to_ram)
+				clear_highpage(backing_at(pages[i], 0));
 			continue;
 		}
 		n = 1u << addr[i].order;
-		for (j = 0; j < n; j++)
-			copy_highpage(backing_at(pages[i], j),
-				      sys_at(vram->gpu, addr[i].addr, j));
-		atomic64_add((u64)n << PAGE_SHIFT, &vram->to_vram);
-		bytes += (unsigned long)n << PAGE_SHIFT;
-	}
-	copy_throttle(bytes);
-	return 0;
-}
-
-/* Device pages → system memory, or → a peer's device pages. */
-static int vsvm_copy_to_ram(struct page **pages,
-			    struct drm_pagemap_addr *addr,
-			    unsigned long npages,
-			    struct dma_fence *pre_migrate_fence)
-{
-	unsigned long i, bytes = 0;
-	unsigned int j, n;
-
-	for (i = 0; i < npages; i += n) {
-		struct vsvm_vram *vram;
-
-		n = 1;
-		if (!pages[i] || !addr[i].addr)
-			continue;
-		n = 1u << addr[i].order;
-		vram = page_vram(pages[i]);
-		if (addr[i].proto == DRM_INTERCONNECT_DRIVER) {
+		if (!to_ram) {
+			for (j = 0; j < n; j++)
+				copy_highpage(backing_at(pages[i], j),
+					      sys_at(vram->gpu, addr[i].addr, j));
+			atomic64_add((u64)n << PAGE_SHIFT, &vram->to_vram);
+		} else if (addr[i].proto == DRM_INTERCONNECT_DRIVER) {
 			struct page *peer = pfn_to_page(PHYS_PFN(addr[i].addr));
 
 			for (j = 0; j < n; j++)
@@ -240,6 +222,25 @@ static int vsvm_copy_to_ram(struct page **pages,
 		bytes += (unsigned long)n << PAGE_SHIFT;
 	}
 	copy_throttle(bytes);
+}
+
+/* System memory → device pages. */
+static int vsvm_copy_to_devmem(struct page **pages,
+			       struct drm_pagemap_addr *addr,
+			       unsigned long npages,
+			       struct dma_fence *pre_migrate_fence)
+{
+	vsvm_copy(pages, addr, npages, false);
+	return 0;
+}
+
+/* Device pages → system memory, or → a peer's device pages. */
+static int vsvm_copy_to_ram(struct page **pages,
+			    struct drm_pagemap_addr *addr,
+			    unsigned long npages,
+			    struct dma_fence *pre_migrate_fence)
+{
+	vsvm_copy(pages, addr, npages, true);
 	return 0;
 }
 
