@@ -69,6 +69,19 @@ static inline int vsvm_attach(int fd, uint32_t flags)
 	return xioctl(fd, DRM_IOCTL_VSVM_ATTACH, &a);
 }
 
+/* Set one attribute over [@addr, @addr + @size): 0 or -errno. */
+static inline int set_attr(int fd, void *addr, size_t size, uint32_t type,
+			   uint32_t value)
+{
+	struct drm_vsvm_attr attr = { .type = type, .value = value };
+	struct drm_vsvm_attrs a = {
+		.start = (uintptr_t)addr, .size = size,
+		.attrs = (uintptr_t)&attr, .nattrs = 1,
+	};
+
+	return xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &a);
+}
+
 /*
  * Check @fd's entries over [@addr, @addr + @size) against the CPU's page
  * table and the coordinator's ranges (DRM_IOCTL_VSVM_PT_VERIFY). Returns

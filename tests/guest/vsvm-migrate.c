@@ -47,18 +47,6 @@ static struct drm_vsvm_vram vram(int fd)
 	return v;
 }
 
-static int set_attr(int fd, void *addr, size_t size, uint32_t type,
-		    uint32_t value)
-{
-	struct drm_vsvm_attr a = { .type = type, .value = value };
-	struct drm_vsvm_attrs args = {
-		.start = (uintptr_t)addr, .size = size,
-		.attrs = (uintptr_t)&a, .nattrs = 1,
-	};
-
-	return xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &args);
-}
-
 /* DRM_VSVM_PTE_TARGET_* of the GPU's entry for @addr, or -1 if none. */
 static int pte_target(int fd, void *addr)
 {

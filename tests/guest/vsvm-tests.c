@@ -46,18 +46,6 @@ static uint32_t gpu_index(int fd)
 	return info.index;
 }
 
-static int set_attr(int fd, void *addr, size_t size, uint32_t type,
-		    uint32_t value)
-{
-	struct drm_vsvm_attr attr = { .type = type, .value = value };
-	struct drm_vsvm_attrs a = {
-		.start = (uintptr_t)addr, .size = size,
-		.attrs = (uintptr_t)&attr, .nattrs = 1,
-	};
-
-	return xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &a);
-}
-
 /* A 2 MiB aligned anonymous buffer: one coordinator range. */
 static char *alloc_2m(void)
 {
@@ -83,6 +71,38 @@ static long check(const char *p, size_t size, uint32_t seed)
 	return -1;
 }
 
+/*
+ * The setup the gpus and split fixtures share: GPUs 0 to @n - 1 opened and
+ * attached into @fd, a buffer of @size bytes from @alloc into @buf and a
+ * scratch buffer as large into @tmp.
+ */
+static void setup_gpus(struct __test_metadata *_metadata, int *fd, int n,
+		       char **buf, char **tmp, size_t size,
+		       char *(*alloc)(size_t size))
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		fd[i] = open_gpu(i);
+		ASSERT_GE(fd[i], 0) TH_LOG("no vsvm GPU %d (boot with vsvm.num_gpus=8)", i);
+		ASSERT_EQ(vsvm_attach(fd[i], 0), 0);
+	}
+	*buf = alloc(size);
+	ASSERT_NE(*buf, NULL);
+	*tmp = malloc(size);
+	ASSERT_NE(*tmp, NULL);
+}
+
+/* The teardown the gpus and split fixtures share. */
+static void teardown_gpus(const int *fd, int n, char *tmp)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		close(fd[i]);
+	free(tmp);
+}
+
 FIXTURE(gpus) {
 	int fd[MAX_GPUS];
 	int n;
@@ -101,28 +121,15 @@ FIXTURE_VARIANT_ADD(gpus, eight) { .n = 8 };
 
 FIXTURE_SETUP(gpus)
 {
-	int i;
-
 	self->n = variant->n;
-	for (i = 0; i < self->n; i++) {
-		self->fd[i] = open_gpu(i);
-		ASSERT_GE(self->fd[i], 0) TH_LOG("no vsvm GPU %d (boot with vsvm.num_gpus=8)", i);
-		ASSERT_EQ(vsvm_attach(self->fd[i], 0), 0);
-	}
-	self->buf = alloc_2m();
-	ASSERT_NE(self->buf, NULL);
-	self->tmp = malloc(SZ_2M);
-	ASSERT_NE(self->tmp, NULL);
+	setup_gpus(_metadata, self->fd, self->n, &self->buf, &self->tmp, SZ_2M,
+		   alloc_aligned);
 	stats(self->fd[0], 1);
 }
 
 FIXTURE_TEARDOWN(gpus)
 {
-	int i;
-
-	for (i = 0; i < self->n; i++)
-		close(self->fd[i]);
-	free(self->tmp);
+	teardown_gpus(self->fd, self->n, self->tmp);
 }
 
 /* A GPU that cannot fault maps ahead; the others fault. */
@@ -452,15 +459,8 @@ FIXTURE_SETUP(split)
 	int i;
 
 	self->n = variant->n;
-	for (i = 0; i < self->n; i++) {
-		self->fd[i] = open_gpu(i);
-		ASSERT_GE(self->fd[i], 0);
-		ASSERT_EQ(vsvm_attach(self->fd[i], 0), 0);
-	}
-	self->buf = alloc_small_pages(SPLIT_BUF);
-	ASSERT_NE(self->buf, NULL);
-	self->tmp = malloc(SPLIT_BUF);
-	ASSERT_NE(self->tmp, NULL);
+	setup_gpus(_metadata, self->fd, self->n, &self->buf, &self->tmp,
+		   SPLIT_BUF, alloc_small_pages);
 	fill(self->buf, SPLIT_BUF, 5);
 	/* Every GPU maps all four ranges by faulting on them. */
 	for (i = 0; i < self->n; i++) {
@@ -473,11 +473,7 @@ FIXTURE_SETUP(split)
 
 FIXTURE_TEARDOWN(split)
 {
-	int i;
-
-	for (i = 0; i < self->n; i++)
-		close(self->fd[i]);
-	free(self->tmp);
+	teardown_gpus(self->fd, self->n, self->tmp);
 }
 
 /*
@@ -755,116 +751,218 @@ TEST(concurrent_munmap)
 	EXPECT_EQ(bad, 0) TH_LOG("%d remapped pages were not zero", bad);
 }
 
+/*
+ * TEST(bad_input) sends its malformed requests in stages and checks
+ * between two stages that they changed nothing.
+ */
+enum bad_stage { BAD_UNATTACHED, BAD_ACCESS, BAD_SET_ATTR, BAD_REST };
+
+/* The argument of every request of bad_input. */
+union bad_arg {
+	struct drm_vsvm_access access;
+	struct drm_vsvm_attrs attrs;
+	struct drm_vsvm_stats stats;
+	struct drm_vsvm_pt_snapshot snap;
+	struct drm_vsvm_map map;
+};
+
+/* What bad_input's requests point at. */
+struct bad_ctx {
+	char *buf;			/* 2 MiB; its first page holds fill(14) */
+	char tmp[4096];
+	unsigned char ptes[4];
+	struct drm_vsvm_attr attr;
+};
+
+#define RAW_ADDR	1	/* the case's address in the mm is absolute */
+#define RAW_PTR		2	/* the case's user pointer is absolute */
+
+/*
+ * One malformed request and what xioctl() returns for it. Unless @raw
+ * says otherwise, the address in the mm (.addr, .start) of @arg is an
+ * offset into &bad_ctx.buf, and its user pointer (.data, .attrs,
+ * .entries) an offset into &bad_ctx.tmp, &bad_ctx.attr (which @attr
+ * fills) or &bad_ctx.ptes: see bad_arg().
+ */
+struct bad_case {
+	const char *name;
+	enum bad_stage stage;
+	unsigned long req;		/* DRM_IOCTL_VSVM_* */
+	int err;
+	union bad_arg arg;
+	struct drm_vsvm_attr attr;
+	unsigned int raw;		/* RAW_ADDR, RAW_PTR */
+};
+
+static const struct bad_case bad_cases[] = {
+	/* Not attached yet. */
+	{ "ACCESS before ATTACH", BAD_UNATTACHED, DRM_IOCTL_VSVM_ACCESS, -ENODEV,
+	  .arg.access = { .size = PAGE, .op = DRM_VSVM_ACCESS_READ } },
+	{ "SET_ATTR before ATTACH", BAD_UNATTACHED, DRM_IOCTL_VSVM_SET_ATTR, -ENODEV,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 0 } },
+	{ "STATS before ATTACH", BAD_UNATTACHED, DRM_IOCTL_VSVM_STATS, -ENODEV },
+
+	/* Access. */
+	{ "ACCESS op 3", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS, -EINVAL,
+	  .arg.access = { .size = PAGE, .op = 3 } },
+	{ "ACCESS pad", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS, -EINVAL,
+	  .arg.access = { .size = PAGE, .op = DRM_VSVM_ACCESS_READ, .pad = 1 } },
+	{ "ACCESS pad2", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS, -EINVAL,
+	  .arg.access = { .size = PAGE, .op = DRM_VSVM_ACCESS_READ, .pad2 = 1 } },
+	{ "ACCESS of size 0", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS, -EINVAL,
+	  .arg.access = { .size = 0, .op = DRM_VSVM_ACCESS_READ } },
+	{ "ACCESS of 16 MiB + 1", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS, -EINVAL,
+	  .arg.access = { .size = (16ul << 20) + 1, .op = DRM_VSVM_ACCESS_READ } },
+	{ "ACCESS past the end of the address space", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS,
+	  -EINVAL, .raw = RAW_ADDR,
+	  .arg.access = { .addr = ~0ull - PAGE, .size = 2 * PAGE, .op = DRM_VSVM_ACCESS_READ } },
+	{ "ADD32 at an unaligned address", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS, -EINVAL,
+	  .raw = RAW_PTR,
+	  .arg.access = { .addr = 2, .size = 8, .op = DRM_VSVM_ACCESS_ADD32, .value = 1 } },
+	{ "ADD32 of a value over 32 bits", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS, -EINVAL,
+	  .raw = RAW_PTR,
+	  .arg.access = { .size = 8, .op = DRM_VSVM_ACCESS_ADD32, .value = 1ull << 32 } },
+	{ "WRITE from a bad pointer", BAD_ACCESS, DRM_IOCTL_VSVM_ACCESS, -EFAULT,
+	  .raw = RAW_PTR,
+	  .arg.access = { .size = PAGE, .data = 8, .op = DRM_VSVM_ACCESS_WRITE } },
+
+	/* Attributes. */
+	{ "SET_ATTR of 0 attributes", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 0 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 3 } },
+	{ "SET_ATTR of 65 attributes", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 65 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 3 } },
+	{ "SET_ATTR pad", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1, .pad = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 3 } },
+	{ "SET_ATTR at an unaligned start", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .start = 1, .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 3 } },
+	{ "SET_ATTR of size 0", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = 0, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 3 } },
+	{ "SET_ATTR from a bad pointer", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EFAULT,
+	  .raw = RAW_PTR,
+	  .arg.attrs = { .size = PAGE, .attrs = 8, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 3 } },
+	{ "SET_ATTR of type 99", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = 99 } },
+	{ "SET_ATTR of granularity 19", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 19 } },
+	{ "SET_ATTR NO_ACCESS for GPU index 5, not attached", BAD_SET_ATTR,
+	  DRM_IOCTL_VSVM_SET_ATTR, -ENODEV,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_NO_ACCESS, .value = 5 } },
+
+	/* Once the granularity is read back: the query, stats, snapshot, map. */
+	{ "GET_ATTR of ACCESS_MIXED", BAD_REST, DRM_IOCTL_VSVM_GET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_ACCESS_MIXED } },
+	{ "STATS flags 4", BAD_REST, DRM_IOCTL_VSVM_STATS, -EINVAL,
+	  .arg.stats = { .flags = 4 } },
+	{ "PT_SNAPSHOT at an unaligned address", BAD_REST, DRM_IOCTL_VSVM_PT_SNAPSHOT, -EINVAL,
+	  .arg.snap = { .addr = 1, .npages = 4 } },
+	{ "PT_SNAPSHOT of 0 pages", BAD_REST, DRM_IOCTL_VSVM_PT_SNAPSHOT, -EINVAL,
+	  .arg.snap = { .npages = 0 } },
+	{ "PT_SNAPSHOT of 65537 pages", BAD_REST, DRM_IOCTL_VSVM_PT_SNAPSHOT, -EINVAL,
+	  .arg.snap = { .npages = 65537 } },
+	{ "PT_SNAPSHOT to a bad pointer", BAD_REST, DRM_IOCTL_VSVM_PT_SNAPSHOT, -EFAULT,
+	  .raw = RAW_PTR,
+	  .arg.snap = { .npages = 4, .entries = 8 } },
+	{ "MAP at an unaligned start", BAD_REST, DRM_IOCTL_VSVM_MAP, -EINVAL,
+	  .arg.map = { .start = 1, .size = PAGE } },
+	{ "MAP of size 0", BAD_REST, DRM_IOCTL_VSVM_MAP, -EINVAL,
+	  .arg.map = { .size = 0 } },
+};
+
+/* The argument of @c, its addresses resolved in @x; sets @x's attribute. */
+static union bad_arg bad_arg(const struct bad_case *c, struct bad_ctx *x)
+{
+	uintptr_t addr = c->raw & RAW_ADDR ? 0 : (uintptr_t)x->buf;
+	int rel = !(c->raw & RAW_PTR);
+	union bad_arg a = c->arg;
+
+	x->attr = c->attr;
+	switch (c->req) {
+	case DRM_IOCTL_VSVM_ACCESS:
+		a.access.addr += addr;
+		a.access.data += rel ? (uintptr_t)x->tmp : 0;
+		break;
+	case DRM_IOCTL_VSVM_SET_ATTR:
+	case DRM_IOCTL_VSVM_GET_ATTR:
+		a.attrs.start += addr;
+		a.attrs.attrs += rel ? (uintptr_t)&x->attr : 0;
+		break;
+	case DRM_IOCTL_VSVM_PT_SNAPSHOT:
+		a.snap.addr += addr;
+		a.snap.entries += rel ? (uintptr_t)x->ptes : 0;
+		break;
+	case DRM_IOCTL_VSVM_MAP:
+		a.map.start += addr;
+		break;
+	default:	/* STATS: no address */
+		break;
+	}
+	return a;
+}
+
+/* Send the cases of @stage to @fd, each checked on its own. */
+static void bad_run(struct __test_metadata *_metadata, int fd,
+		    struct bad_ctx *x, enum bad_stage stage)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		union bad_arg a;
+		int err;
+
+		if (c->stage != stage)
+			continue;
+		a = bad_arg(c, x);
+		err = xioctl(fd, c->req, &a);
+		EXPECT_EQ(err, c->err)
+			TH_LOG("case \"%s\": got %d (%s), expected %d (%s)", c->name,
+			       err, strerror(-err), c->err, strerror(-c->err));
+	}
+}
+
 /* Every malformed request gets an errno and changes nothing. */
 TEST(bad_input)
 {
-	struct drm_vsvm_attr attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 3 };
-	struct drm_vsvm_attrs aa;
-	struct drm_vsvm_access ac;
-	struct drm_vsvm_stats st;
-	struct drm_vsvm_pt_snapshot sn;
-	struct drm_vsvm_map m;
-	unsigned char ptes[4];
-	char tmp[4096];
-	char *buf = alloc_2m();
+	struct bad_ctx x = { .buf = alloc_2m() };
 	int fd = open_gpu(0), other = open_gpu(1);
+	struct drm_vsvm_attrs get;
+	struct drm_vsvm_stats st;
 
 	ASSERT_GE(fd, 0);
 	ASSERT_GE(other, 0);
-	ASSERT_NE(buf, NULL);
-	fill(buf, PAGE, 14);
+	ASSERT_NE(x.buf, NULL);
+	fill(x.buf, PAGE, 14);
 
-	/* Not attached yet. */
-	EXPECT_EQ(gpu_read(fd, buf, tmp, PAGE), -ENODEV);
-	EXPECT_EQ(set_attr(fd, buf, PAGE, DRM_VSVM_ATTR_GRANULARITY, 0), -ENODEV);
-	st = (struct drm_vsvm_stats) {};
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_STATS, &st), -ENODEV);
+	bad_run(_metadata, fd, &x, BAD_UNATTACHED);
 	ASSERT_EQ(vsvm_attach(fd, 0), 0);
 	EXPECT_EQ(vsvm_attach(fd, 0), -EBUSY);
 	stats(fd, 1);
 
-	/* Access. */
-	ac = (struct drm_vsvm_access) { .addr = (uintptr_t)buf, .size = PAGE,
-					.data = (uintptr_t)tmp, .op = 3 };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EINVAL);
-	ac.op = DRM_VSVM_ACCESS_READ;
-	ac.pad = 1;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EINVAL);
-	ac.pad = 0;
-	ac.pad2 = 1;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EINVAL);
-	ac.pad2 = 0;
-	ac.size = 0;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EINVAL);
-	ac.size = (16ul << 20) + 1;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EINVAL);
-	ac.size = 2 * PAGE;
-	ac.addr = ~0ull - PAGE;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EINVAL);
-	ac = (struct drm_vsvm_access) { .addr = (uintptr_t)buf + 2, .size = 8,
-					.op = DRM_VSVM_ACCESS_ADD32, .value = 1 };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EINVAL);
-	ac.addr = (uintptr_t)buf;
-	ac.value = 1ull << 32;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EINVAL);
-	ac = (struct drm_vsvm_access) { .addr = (uintptr_t)buf, .size = PAGE,
-					.data = 8, .op = DRM_VSVM_ACCESS_WRITE };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &ac), -EFAULT);
-	EXPECT_EQ(check(buf, PAGE, 14), -1) TH_LOG("a failed write changed memory");
+	bad_run(_metadata, fd, &x, BAD_ACCESS);
+	EXPECT_EQ(check(x.buf, PAGE, 14), -1) TH_LOG("a failed write changed memory");
 	st = stats(fd, 0);
 	EXPECT_EQ(st.mgr[DRM_VSVM_STAT_HMM_FAULTS], 0) TH_LOG("bad input reached the mm");
 	EXPECT_EQ(st.mgr[DRM_VSVM_STAT_RANGES], 0);
 
-	/* Attributes. */
-	aa = (struct drm_vsvm_attrs) { .start = (uintptr_t)buf, .size = PAGE,
-				       .attrs = (uintptr_t)&attr, .nattrs = 0 };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -EINVAL);
-	aa.nattrs = 65;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -EINVAL);
-	aa.nattrs = 1;
-	aa.pad = 1;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -EINVAL);
-	aa.pad = 0;
-	aa.start += 1;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -EINVAL);
-	aa.start -= 1;
-	aa.size = 0;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -EINVAL);
-	aa.size = PAGE;
-	aa.attrs = 8;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -EFAULT);
-	aa.attrs = (uintptr_t)&attr;
-	attr = (struct drm_vsvm_attr) { .type = 99 };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -EINVAL);
-	attr = (struct drm_vsvm_attr) { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 19 };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -EINVAL);
-	attr = (struct drm_vsvm_attr) { .type = DRM_VSVM_ATTR_NO_ACCESS, .value = 5 };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_SET_ATTR, &aa), -ENODEV);
-	attr = (struct drm_vsvm_attr) { .type = DRM_VSVM_ATTR_GRANULARITY };
-	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_GET_ATTR, &aa), 0);
-	EXPECT_EQ(attr.value, 9) TH_LOG("a failed SET_ATTR changed the granularity");
-	attr = (struct drm_vsvm_attr) { .type = DRM_VSVM_ATTR_ACCESS_MIXED };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_GET_ATTR, &aa), -EINVAL);
+	bad_run(_metadata, fd, &x, BAD_SET_ATTR);
+	x.attr = (struct drm_vsvm_attr) { .type = DRM_VSVM_ATTR_GRANULARITY };
+	get = (struct drm_vsvm_attrs) { .start = (uintptr_t)x.buf, .size = PAGE,
+					.attrs = (uintptr_t)&x.attr, .nattrs = 1 };
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_GET_ATTR, &get), 0);
+	EXPECT_EQ(x.attr.value, 9) TH_LOG("a failed SET_ATTR changed the granularity");
 
-	/* Stats, snapshot, map. */
-	st = (struct drm_vsvm_stats) { .flags = 4 };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_STATS, &st), -EINVAL);
-	sn = (struct drm_vsvm_pt_snapshot) { .addr = (uintptr_t)buf + 1, .npages = 4,
-					     .entries = (uintptr_t)ptes };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &sn), -EINVAL);
-	sn.addr = (uintptr_t)buf;
-	sn.npages = 0;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &sn), -EINVAL);
-	sn.npages = 65537;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &sn), -EINVAL);
-	sn.npages = 4;
-	sn.entries = 8;
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &sn), -EFAULT);
-	m = (struct drm_vsvm_map) { .start = (uintptr_t)buf + 1, .size = PAGE };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), -EINVAL);
-	m = (struct drm_vsvm_map) { .start = (uintptr_t)buf, .size = 0 };
-	EXPECT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), -EINVAL);
-
+	bad_run(_metadata, fd, &x, BAD_REST);
 	st = stats(fd, 0);
 	EXPECT_EQ(st.mgr[DRM_VSVM_STAT_RANGES], 0) TH_LOG("bad input created ranges");
 	EXPECT_EQ(st.mgr[DRM_VSVM_STAT_MAPS], 0);
