@@ -162,112 +162,169 @@ static void clock_stop(struct clock c, struct sample *s, enum phase p)
 	s->cpu_ms[p] = cpu_ms() - c.cpu;
 }
 
-static void run_phases(enum mode which, unsigned int n,
-		       const struct workload *w, struct sample *s)
-{
-	size_t ranges = w->touch_size / SZ_2M, cut_ranges = w->cut_size / SZ_2M;
-	size_t r, mid = CUT_PAGE * PAGE;
-	int fd[MAX_GPUS], err;
-	unsigned int g;
-	struct clock c;
-	char *buf, *tmp;
+/* What the phases of one run share. */
+struct run_ctx {
+	const struct workload *w;
+	struct sample *s;
+	unsigned int n;		/* GPUs */
+	int fd[MAX_GPUS];
+	char *buf;		/* touch, munmap: the buffer; cut, refault: the cut one */
+	char *tmp;		/* refault: a range read through a GPU */
+};
 
-	for (g = 0; g < n; g++) {
-		fd[g] = open_gpu(g);
-		if (fd[g] < 0) {
-			fail(s, -ENODEV, "open GPU %u", g);
-			return;
+/* Open and attach the GPUs, in baseline mode for @which == BASE. */
+static int attach_gpus(struct run_ctx *r, enum mode which)
+{
+	unsigned int g;
+	int err;
+
+	for (g = 0; g < r->n; g++) {
+		r->fd[g] = open_gpu(g);
+		if (r->fd[g] < 0) {
+			fail(r->s, -ENODEV, "open GPU %u", g);
+			return -ENODEV;
 		}
-		err = vsvm_attach(fd[g], which == BASE ?
+		err = vsvm_attach(r->fd[g], which == BASE ?
 				  DRM_VSVM_ATTACH_BASELINE : 0);
 		if (err) {
-			fail(s, err, "attach GPU %u", g);
-			return;
+			fail(r->s, err, "attach GPU %u", g);
+			return err;
 		}
 	}
+	return 0;
+}
 
-	/* touch: in one notifier chunk of both modes (512 MiB aligned). */
-	buf = alloc_aligned_to(w->touch_size, SZ_512M);
-	if (!buf) {
-		fail(s, -ENOMEM, "mmap %zu MiB", w->touch_size / SZ_1M);
-		return;
+/* touch: in one notifier chunk of both modes (512 MiB aligned). */
+static int phase_touch(struct run_ctx *r)
+{
+	size_t ranges = r->w->touch_size / SZ_2M, i;
+	struct sample *s = r->s;
+	unsigned int g;
+	struct clock c;
+	int err;
+
+	r->buf = alloc_aligned_to(r->w->touch_size, SZ_512M);
+	if (!r->buf) {
+		fail(s, -ENOMEM, "mmap %zu MiB", r->w->touch_size / SZ_1M);
+		return -ENOMEM;
 	}
-	err = settle_stats(fd[0], NULL);
+	err = settle_stats(r->fd[0], NULL);
 	if (err) {
 		fail(s, err, "stats");
-		return;
+		return err;
 	}
 	c = clock_start();
-	for (g = 0; g < n; g++)
-		for (r = 0; r < ranges; r++) {
-			err = gpu_access(fd[g], DRM_VSVM_ACCESS_ADD32,
-					 buf + r * SZ_2M, 4, NULL, 1);
+	for (g = 0; g < r->n; g++)
+		for (i = 0; i < ranges; i++) {
+			err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_ADD32,
+					 r->buf + i * SZ_2M, 4, NULL, 1);
 			if (err) {
-				fail(s, err, "touch: GPU %u, range %zu", g, r);
-				return;
+				fail(s, err, "touch: GPU %u, range %zu", g, i);
+				return err;
 			}
 		}
 	clock_stop(c, s, TOUCH);
-	settle_stats(fd[0], s->count[TOUCH]);
-	for (r = 0; r < ranges; r++)
-		s->bad_words += *(uint32_t *)(buf + r * SZ_2M) != n;
+	settle_stats(r->fd[0], s->count[TOUCH]);
+	for (i = 0; i < ranges; i++)
+		s->bad_words += *(uint32_t *)(r->buf + i * SZ_2M) != r->n;
+	return 0;
+}
 
-	/* munmap: the call, then the deferred work it caused settles. */
-	c = clock_start();
-	munmap(buf, w->touch_size);
-	clock_stop(c, s, UNMAP);
-	settle_stats(fd[0], s->count[UNMAP]);
+/* munmap: the call, then the deferred work it caused settles. */
+static int phase_munmap(struct run_ctx *r)
+{
+	struct clock c = clock_start();
 
-	/* cut: 4 KiB pages, so the CPU splits no huge page (see the README). */
-	buf = alloc_aligned_to(w->cut_size, SZ_512M);
-	tmp = malloc(SZ_2M);
-	if (!buf || !tmp) {
-		fail(s, -ENOMEM, "mmap %zu MiB", w->cut_size / SZ_1M);
-		return;
+	munmap(r->buf, r->w->touch_size);
+	clock_stop(c, r->s, UNMAP);
+	settle_stats(r->fd[0], r->s->count[UNMAP]);
+	return 0;
+}
+
+/*
+ * cut: 4 KiB pages, so the CPU splits no huge page (see the README). The
+ * scratch buffer of the refault phase is allocated here too.
+ */
+static int phase_cut(struct run_ctx *r)
+{
+	size_t cut_ranges = r->w->cut_size / SZ_2M, mid = CUT_PAGE * PAGE, i;
+	struct sample *s = r->s;
+	unsigned int g;
+	struct clock c;
+	int err;
+
+	r->buf = alloc_aligned_to(r->w->cut_size, SZ_512M);
+	r->tmp = malloc(SZ_2M);
+	if (!r->buf || !r->tmp) {
+		fail(s, -ENOMEM, "mmap %zu MiB", r->w->cut_size / SZ_1M);
+		return -ENOMEM;
 	}
-	madvise(buf, w->cut_size, MADV_NOHUGEPAGE);
-	for (r = 0; r < w->cut_size / 4; r++)
-		((uint32_t *)buf)[r] = r * 2654435761u;
-	for (g = 0; g < n; g++)
-		for (r = 0; r < cut_ranges; r++) {
-			err = gpu_access(fd[g], DRM_VSVM_ACCESS_ADD32,
-					 buf + r * SZ_2M, 4, NULL, 0);
+	madvise(r->buf, r->w->cut_size, MADV_NOHUGEPAGE);
+	for (i = 0; i < r->w->cut_size / 4; i++)
+		((uint32_t *)r->buf)[i] = i * 2654435761u;
+	for (g = 0; g < r->n; g++)
+		for (i = 0; i < cut_ranges; i++) {
+			err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_ADD32,
+					 r->buf + i * SZ_2M, 4, NULL, 0);
 			if (err) {
-				fail(s, err, "cut: map GPU %u, range %zu", g, r);
-				return;
+				fail(s, err, "cut: map GPU %u, range %zu", g, i);
+				return err;
 			}
 		}
-	settle_stats(fd[0], NULL);
+	settle_stats(r->fd[0], NULL);
 	c = clock_start();
-	for (r = 0; r < cut_ranges; r++)
-		munmap(buf + r * SZ_2M + mid, PAGE);
+	for (i = 0; i < cut_ranges; i++)
+		munmap(r->buf + i * SZ_2M + mid, PAGE);
 	clock_stop(c, s, CUT);
-	settle_stats(fd[0], s->count[CUT]);
+	settle_stats(r->fd[0], s->count[CUT]);
+	return 0;
+}
 
-	/* refault: every GPU reads what is left, checked against the CPU. */
+/* refault: every GPU reads what is left, checked against the CPU. */
+static int phase_refault(struct run_ctx *r)
+{
+	size_t cut_ranges = r->w->cut_size / SZ_2M, mid = CUT_PAGE * PAGE, i;
+	size_t tail = SZ_2M - mid - PAGE;
+	struct sample *s = r->s;
+	char *tmp = r->tmp;
+	unsigned int g;
+	struct clock c;
+	int err;
+
 	c = clock_start();
-	for (g = 0; g < n; g++)
-		for (r = 0; r < cut_ranges; r++) {
-			char *p = buf + r * SZ_2M;
-			size_t tail = SZ_2M - mid - PAGE;
+	for (g = 0; g < r->n; g++)
+		for (i = 0; i < cut_ranges; i++) {
+			char *p = r->buf + i * SZ_2M;
 
-			err = gpu_access(fd[g], DRM_VSVM_ACCESS_READ, p, mid,
+			err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_READ, p, mid,
 					 tmp, 0);
 			if (!err)
-				err = gpu_access(fd[g], DRM_VSVM_ACCESS_READ,
+				err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_READ,
 						 p + mid + PAGE, tail,
 						 tmp + mid + PAGE, 0);
 			if (err) {
-				fail(s, err, "refault: GPU %u, range %zu", g, r);
-				return;
+				fail(s, err, "refault: GPU %u, range %zu", g, i);
+				return err;
 			}
 			s->bad_words += !!memcmp(tmp, p, mid) +
 					!!memcmp(tmp + mid + PAGE,
 						 p + mid + PAGE, tail);
 		}
 	clock_stop(c, s, REFAULT);
-	settle_stats(fd[0], s->count[REFAULT]);
-	free(tmp);
+	settle_stats(r->fd[0], s->count[REFAULT]);
+	return 0;
+}
+
+/* The phases in order; one that fails says why in @s and ends the run. */
+static void run_phases(enum mode which, unsigned int n,
+		       const struct workload *w, struct sample *s)
+{
+	struct run_ctx r = { .w = w, .s = s, .n = n };
+
+	if (!attach_gpus(&r, which) && !phase_touch(&r) &&
+	    !phase_munmap(&r) && !phase_cut(&r))
+		phase_refault(&r);
+	free(r.tmp);
 }
 
 /* One run in a fresh process. */
