@@ -578,12 +578,12 @@ static void test_64_gpus(struct kunit *test)
 			~(BIT_ULL(0) | BIT_ULL(32) | BIT_ULL(63)));
 	KUNIT_EXPECT_EQ(test, sum.preferred_loc, 63u);
 
-	drm_svm_coord_attr_tree_forget_dev(&tree, 63);
+	drm_svm_coord_attr_tree_forget_vm(&tree, 63);
 	drm_svm_coord_attr_tree_summary(&tree, 10, 19, &sum);
 	KUNIT_EXPECT_EQ(test, sum.access, 0ull);
 	KUNIT_EXPECT_EQ(test, sum.preferred_loc, DRM_SVM_COORD_LOC_UNDEFINED);
-	drm_svm_coord_attr_tree_forget_dev(&tree, 32);
-	drm_svm_coord_attr_tree_forget_dev(&tree, 0);
+	drm_svm_coord_attr_tree_forget_vm(&tree, 32);
+	drm_svm_coord_attr_tree_forget_vm(&tree, 0);
 	KUNIT_EXPECT_EQ_MSG(test, tree.count, 0u,
 			    "forgetting every GPU named must leave defaults only");
 	drm_svm_coord_attr_tree_fini(&tree);
@@ -603,7 +603,7 @@ static void test_forget_dev_merges(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_attr_tree_set(&tree, 40, 49, &gpu2, 1,
 							  0xf, 0, NULL), 0);
 	KUNIT_ASSERT_EQ(test, tree.count, 4u);
-	drm_svm_coord_attr_tree_forget_dev(&tree, 2);
+	drm_svm_coord_attr_tree_forget_vm(&tree, 2);
 	/* [0,9] [10,19] [20,29] merge; [40,49] only held GPU 2: gone. */
 	EXPECT_INTERVALS(test, &tree, {0, 29, SYS});
 	drm_svm_coord_attr_tree_fini(&tree);

@@ -666,10 +666,10 @@ static void nofault_restore(struct kunit *test)
 	rec_reset(fx);
 
 	/* Hold the range lock: the restore waits until both ranges are hit. */
-	mutex_lock(&fx->svm->range_lock);
+	mutex_lock(&fx->svm->tree_lock);
 	KUNIT_EXPECT_EQ(test, do_madvise(current->mm, fx->base, SZ_4M,
 					 MADV_DONTNEED), 0);
-	mutex_unlock(&fx->svm->range_lock);
+	mutex_unlock(&fx->svm->tree_lock);
 	drm_svm_coord_flush(fx->svm);
 
 	for (g = 3; g <= 4; g++) {

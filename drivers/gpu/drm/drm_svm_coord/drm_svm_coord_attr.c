@@ -3,7 +3,8 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
-#include <linux/interval_tree_generic.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include <kunit/visibility.h>
@@ -44,12 +45,6 @@
  * the access attributes decide who maps them there.
  */
 
-#define ATTR_START(node) ((node)->start)
-#define ATTR_LAST(node) ((node)->last)
-
-INTERVAL_TREE_DEFINE(struct drm_svm_coord_attr_node, rb, unsigned long,
-		     __subtree_last, ATTR_START, ATTR_LAST, static, attr_it)
-
 /* Flags whose change alters what a GPU page-table entry allows. */
 #define ATTR_PTE_FLAGS (DRM_SVM_COORD_FLAG_GPU_RO | DRM_SVM_COORD_FLAG_GPU_EXEC)
 
@@ -87,14 +82,6 @@ bool drm_svm_coord_attrs_equal(const struct drm_svm_coord_attrs *a,
 	       a->granularity == b->granularity;
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_equal);
-
-static bool attrs_are_default(const struct drm_svm_coord_attrs *attrs)
-{
-	struct drm_svm_coord_attrs def;
-
-	drm_svm_coord_attrs_default(&def);
-	return drm_svm_coord_attrs_equal(attrs, &def);
-}
 
 /**
  * drm_svm_coord_check_gpu() - check a GPU index of a request
@@ -175,7 +162,8 @@ int drm_svm_coord_attrs_validate(const struct drm_svm_coord_attr *attrs,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_validate);
 
-static void set_access(struct drm_svm_coord_attrs *attrs, u32 type, u32 index)
+void drm_svm_coord_attrs_set_access(struct drm_svm_coord_attrs *attrs, u32 type,
+				    u32 index)
 {
 	u64 bit = BIT_ULL(index);
 
@@ -215,7 +203,7 @@ void drm_svm_coord_attrs_apply(struct drm_svm_coord_attrs *attrs,
 		case DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE:
 		case DRM_SVM_COORD_ATTR_NO_ACCESS:
 		case DRM_SVM_COORD_ATTR_ACCESS_DEFAULT:
-			set_access(attrs, in[i].type, in[i].value);
+			drm_svm_coord_attrs_set_access(attrs, in[i].type, in[i].value);
 			break;
 		case DRM_SVM_COORD_ATTR_SET_FLAGS:
 			attrs->flags |= in[i].value;
@@ -287,549 +275,332 @@ bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_diff);
 
-/**
- * drm_svm_coord_attr_tree_init() - initialize an empty attribute tree
- * @tree: the tree
- */
-void drm_svm_coord_attr_tree_init(struct drm_svm_coord_attr_tree *tree)
+/* Bytes [start, start + size) to pages [*first, *last] of the mm. */
+int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
+			unsigned long size, unsigned long *first,
+			unsigned long *last)
 {
-	tree->root = RB_ROOT_CACHED;
-	tree->count = 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_init);
-
-/**
- * drm_svm_coord_attr_tree_first() - the lowest interval of a tree
- * @tree: the tree
- *
- * Return: the node, or NULL for an empty tree.
- */
-struct drm_svm_coord_attr_node *
-drm_svm_coord_attr_tree_first(struct drm_svm_coord_attr_tree *tree)
-{
-	return attr_it_iter_first(&tree->root, 0, ULONG_MAX);
-}
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_first);
-
-/**
- * drm_svm_coord_attr_tree_next() - the interval after @node
- * @node: a node of the tree
- *
- * Return: the next node in address order, or NULL.
- */
-struct drm_svm_coord_attr_node *
-drm_svm_coord_attr_tree_next(struct drm_svm_coord_attr_node *node)
-{
-	return attr_it_iter_next(node, 0, ULONG_MAX);
-}
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_next);
-
-static void tree_remove(struct drm_svm_coord_attr_tree *tree,
-			struct drm_svm_coord_attr_node *node)
-{
-	attr_it_remove(node, &tree->root);
-	tree->count--;
-}
-
-static void tree_insert(struct drm_svm_coord_attr_tree *tree,
-			struct drm_svm_coord_attr_node *node)
-{
-	attr_it_insert(node, &tree->root);
-	tree->count++;
-}
-
-/**
- * drm_svm_coord_attr_tree_fini() - free every interval of a tree
- * @tree: the tree, empty afterwards
- *
- * Does not sleep.
- */
-void drm_svm_coord_attr_tree_fini(struct drm_svm_coord_attr_tree *tree)
-{
-	struct drm_svm_coord_attr_node *node;
-
-	while ((node = drm_svm_coord_attr_tree_first(tree))) {
-		tree_remove(tree, node);
-		kfree(node);
-	}
-}
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_fini);
-
-/**
- * drm_svm_coord_attr_tree_walk() - visit the attributes of a page range
- * @tree: the tree
- * @first: first page
- * @last: last page (inclusive)
- * @fn: called for each segment of equal attributes, in address order,
- *	gaps with the default attributes included, clipped to the range
- * @priv: passed to @fn
- *
- * Return: 0, or the first non-zero value returned by @fn.
- */
-int drm_svm_coord_attr_tree_walk(struct drm_svm_coord_attr_tree *tree,
-				 unsigned long first, unsigned long last,
-				 drm_svm_coord_attr_seg_fn fn, void *priv)
-{
-	struct drm_svm_coord_attr_node *node;
-	struct drm_svm_coord_attrs def;
-	unsigned long pos = first;
-	int ret;
-
-	drm_svm_coord_attrs_default(&def);
-	for (node = attr_it_iter_first(&tree->root, first, last); node;
-	     node = attr_it_iter_next(node, first, last)) {
-		if (node->start > pos) {
-			ret = fn(priv, pos, node->start - 1, &def);
-			if (ret)
-				return ret;
-		}
-		ret = fn(priv, max(node->start, first), min(node->last, last),
-			 &node->attrs);
-		if (ret || node->last >= last)
-			return ret;
-		pos = node->last + 1;
-	}
-
-	return fn(priv, pos, last, &def);
-}
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_walk);
-
-struct lookup_ctx {
-	unsigned long page;
-	unsigned long first;
-	unsigned long last;
-	struct drm_svm_coord_attrs *attrs;
-};
-
-static int lookup_seg(void *priv, unsigned long first, unsigned long last,
-		      const struct drm_svm_coord_attrs *attrs)
-{
-	struct lookup_ctx *ctx = priv;
-
-	if (last < ctx->page)
-		return 0;
-	ctx->first = first;
-	ctx->last = last;
-	*ctx->attrs = *attrs;
-	return 1;
-}
-
-/**
- * drm_svm_coord_attr_tree_lookup() - the attributes of a page and how far
- * they reach
- * @tree: the tree
- * @page: the page
- * @first: first page of the window to look in, at most @page
- * @last: last page of the window, at least @page
- * @seg_first: receives the first page of the window with @page's attributes
- * @seg_last: receives the last such page (inclusive)
- * @attrs: receives the attributes of @page
- *
- * Return: 0, or -EINVAL when @page is outside the window.
- */
-int drm_svm_coord_attr_tree_lookup(struct drm_svm_coord_attr_tree *tree,
-				   unsigned long page, unsigned long first,
-				   unsigned long last, unsigned long *seg_first,
-				   unsigned long *seg_last,
-				   struct drm_svm_coord_attrs *attrs)
-{
-	struct lookup_ctx ctx = { .page = page, .attrs = attrs };
-
-	if (page < first || page > last)
+	if (!size || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(size))
 		return -EINVAL;
-	drm_svm_coord_attr_tree_walk(tree, first, last, lookup_seg, &ctx);
-	*seg_first = ctx.first;
-	*seg_last = ctx.last;
+	if (start + size < start || start + size > drm_svm_coord_mm(svm)->task_size)
+		return -EINVAL;
+
+	*first = start >> PAGE_SHIFT;
+	*last = ((start + size) >> PAGE_SHIFT) - 1;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_lookup);
-
-struct summary_ctx {
-	struct drm_svm_coord_attr_summary *sum;
-	bool started;
-};
-
-static int summary_seg(void *priv, unsigned long first, unsigned long last,
-		       const struct drm_svm_coord_attrs *attrs)
-{
-	struct summary_ctx *ctx = priv;
-	struct drm_svm_coord_attr_summary *sum = ctx->sum;
-	u64 explicit = attrs->access | attrs->access_in_place | attrs->no_access;
-
-	if (!ctx->started) {
-		sum->preferred_loc = attrs->preferred_loc;
-		sum->prefetch_loc = attrs->prefetch_loc;
-		ctx->started = true;
-	}
-	if (sum->preferred_loc != attrs->preferred_loc)
-		sum->preferred_loc = DRM_SVM_COORD_LOC_MIXED;
-	if (sum->prefetch_loc != attrs->prefetch_loc)
-		sum->prefetch_loc = DRM_SVM_COORD_LOC_MIXED;
-	sum->access &= attrs->access;
-	sum->access_in_place &= attrs->access_in_place;
-	sum->no_access &= attrs->no_access;
-	sum->access_default &= ~explicit;
-	sum->flags_set &= attrs->flags;
-	sum->flags_clear &= ~attrs->flags;
-	sum->granularity = min(sum->granularity, attrs->granularity);
-	return 0;
-}
-
-/**
- * drm_svm_coord_attr_tree_summary() - sum up the attributes of a page range
- * @tree: the tree
- * @first: first page
- * @last: last page (inclusive)
- * @sum: filled as documented for &struct drm_svm_coord_attr_summary; the
- *	GPU masks cover all %DRM_SVM_COORD_MAX_VMS indices
- */
-void drm_svm_coord_attr_tree_summary(struct drm_svm_coord_attr_tree *tree,
-				     unsigned long first, unsigned long last,
-				     struct drm_svm_coord_attr_summary *sum)
-{
-	struct summary_ctx ctx = { .sum = sum };
-
-	*sum = (struct drm_svm_coord_attr_summary) {
-		.access = ~0ull,
-		.access_in_place = ~0ull,
-		.no_access = ~0ull,
-		.access_default = ~0ull,
-		.flags_set = DRM_SVM_COORD_FLAGS_ALL,
-		.flags_clear = DRM_SVM_COORD_FLAGS_ALL,
-		.granularity = U8_MAX,
-	};
-	drm_svm_coord_attr_tree_walk(tree, first, last, summary_seg, &ctx);
-}
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_summary);
 
 /*
- * Setting attributes: the plan.
- *
- * The span is [first, last] widened to the intervals that overlap it or
- * touch it, so that neighbours with equal attributes can be merged. The
- * span is cut into segments of uniform old attributes, split at first and
- * last + 1; the segments inside [first, last] get the new attributes. The
- * plan is then coalesced (equal neighbours merged, default segments
- * dropped) into the intervals the span must hold. Nodes of the span are
- * reused for them, and only the missing ones are allocated, all before the
- * tree changes.
+ * After a change of attributes, map the interval for the GPUs that cannot
+ * fault and either were granted access or lost their mappings when the
+ * ranges were retired.
  */
-struct attr_seg {
-	unsigned long start;
-	unsigned long last;
-	struct drm_svm_coord_attrs old;
-	struct drm_svm_coord_attrs new;
-};
-
-struct attr_plan {
-	unsigned long first;
-	unsigned long last;
-	struct attr_seg *segs;
-	unsigned int nsegs;
-};
-
-static void plan_push(struct attr_plan *plan, unsigned long start,
-		      unsigned long last, const struct drm_svm_coord_attrs *old)
+static int set_attr_map(struct drm_svm_coord *svm,
+			const struct drm_svm_coord_change *change, u64 lost)
 {
-	struct attr_seg *seg = &plan->segs[plan->nsegs++];
-
-	seg->start = start;
-	seg->last = last;
-	seg->old = *old;
-	seg->new = *old;
-}
-
-/* Push [start, last] as up to three segments cut at first and last + 1. */
-static void plan_add(struct attr_plan *plan, unsigned long start,
-		     unsigned long last, const struct drm_svm_coord_attrs *old)
-{
-	if (start < plan->first && last >= plan->first) {
-		plan_push(plan, start, plan->first - 1, old);
-		start = plan->first;
-	}
-	if (start <= plan->last && last > plan->last) {
-		plan_push(plan, start, plan->last, old);
-		start = plan->last + 1;
-	}
-	plan_push(plan, start, last, old);
-}
-
-static unsigned int span_count(struct drm_svm_coord_attr_tree *tree,
-			       unsigned long lo, unsigned long hi)
-{
-	struct drm_svm_coord_attr_node *node;
-	unsigned int n = 0;
-
-	for (node = attr_it_iter_first(&tree->root, lo, hi); node;
-	     node = attr_it_iter_next(node, lo, hi))
-		n++;
-	return n;
-}
-
-/* Cut the span into segments of old attributes. */
-static void plan_build(struct attr_plan *plan,
-		       struct drm_svm_coord_attr_tree *tree,
-		       unsigned long lo, unsigned long hi)
-{
-	struct drm_svm_coord_attr_node *node;
-	struct drm_svm_coord_attrs def;
-	unsigned long pos = plan->first;
-	bool first_node = true, covered = false;
-
-	drm_svm_coord_attrs_default(&def);
-	for (node = attr_it_iter_first(&tree->root, lo, hi); node;
-	     node = attr_it_iter_next(node, lo, hi)) {
-		if (first_node && node->start < pos)
-			pos = node->start;
-		first_node = false;
-		if (node->start > pos)
-			plan_add(plan, pos, node->start - 1, &def);
-		plan_add(plan, node->start, node->last, &node->attrs);
-		covered = node->last >= plan->last;
-		if (node->last == ULONG_MAX)
-			return;
-		pos = node->last + 1;
-	}
-	if (!covered)
-		plan_add(plan, pos, plan->last, &def);
-}
-
-/* Merge equal neighbours and drop default segments, in place. */
-static unsigned int plan_coalesce(struct attr_plan *plan,
-				  struct attr_seg *out)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < plan->nsegs; i++) {
-		const struct attr_seg *seg = &plan->segs[i];
-
-		if (attrs_are_default(&seg->new))
-			continue;
-		if (n && out[n - 1].last + 1 == seg->start &&
-		    drm_svm_coord_attrs_equal(&out[n - 1].new, &seg->new)) {
-			out[n - 1].last = seg->last;
-			continue;
-		}
-		out[n++] = *seg;
-	}
-	return n;
-}
-
-static void changes_add(struct drm_svm_coord_changes *changes,
-			unsigned long start, unsigned long last,
-			const struct drm_svm_coord_change *c)
-{
-	struct drm_svm_coord_change *prev = changes->count ?
-		&changes->items[changes->count - 1] : NULL;
-	unsigned long s = start << PAGE_SHIFT, e = (last + 1) << PAGE_SHIFT;
-
-	if (prev && prev->end == s && prev->remap == c->remap &&
-	    prev->unmap == c->unmap && prev->triggers == c->triggers) {
-		prev->end = e;
-		return;
-	}
-	changes->items[changes->count++] = (struct drm_svm_coord_change) {
-		.start = s, .end = e, .remap = c->remap, .unmap = c->unmap,
-		.triggers = c->triggers,
-	};
-}
-
-static bool request_prefetches(const struct drm_svm_coord_attr *attrs,
-			       unsigned int nattrs)
-{
-	bool prefetch = false;
+	u64 gpus = (change->remap | lost) & ~change->unmap & svm->attached &
+		   ~svm->can_fault;
 	unsigned int i;
-
-	for (i = 0; i < nattrs; i++)
-		if (attrs[i].type == DRM_SVM_COORD_ATTR_PREFETCH_LOC)
-			prefetch = attrs[i].value != DRM_SVM_COORD_LOC_UNDEFINED;
-	return prefetch;
-}
-
-/* Apply the request to the segments inside [first, last]; count changes. */
-static unsigned int plan_apply(struct attr_plan *plan,
-			       const struct drm_svm_coord_attr *attrs,
-			       unsigned int nattrs, u64 attached, u64 can_fault,
-			       struct drm_svm_coord_change *diffs)
-{
-	bool prefetch = request_prefetches(attrs, nattrs);
-	unsigned int i, nchanges = 0;
-
-	for (i = 0; i < plan->nsegs; i++) {
-		struct attr_seg *seg = &plan->segs[i];
-
-		if (seg->last < plan->first || seg->start > plan->last) {
-			diffs[i] = (struct drm_svm_coord_change) {};
-			continue;
-		}
-		drm_svm_coord_attrs_apply(&seg->new, attrs, nattrs);
-		if (drm_svm_coord_attrs_diff(&seg->old, &seg->new, attached,
-					     can_fault, prefetch, &diffs[i]))
-			nchanges++;
-	}
-	return nchanges;
-}
-
-/*
- * Replace the span's nodes by the coalesced plan. @pool has room for the
- * span's nodes, followed by the nodes allocated beforehand. Cannot fail.
- * Return: the number of pool entries used; the others are to be freed.
- */
-static unsigned int plan_commit(struct drm_svm_coord_attr_tree *tree,
-				unsigned long lo, unsigned long hi,
-				const struct attr_seg *kept, unsigned int nkept,
-				struct drm_svm_coord_attr_node **pool)
-{
-	struct drm_svm_coord_attr_node *node, *next;
-	unsigned int i = 0;
-
-	for (node = attr_it_iter_first(&tree->root, lo, hi); node; node = next) {
-		next = attr_it_iter_next(node, lo, hi);
-		tree_remove(tree, node);
-		pool[i++] = node;
-	}
-
-	for (i = 0; i < nkept; i++) {
-		pool[i]->start = kept[i].start;
-		pool[i]->last = kept[i].last;
-		pool[i]->attrs = kept[i].new;
-		tree_insert(tree, pool[i]);
-	}
-	return nkept;
-}
-
-/**
- * drm_svm_coord_attr_tree_set() - set attributes of a page range
- * @tree: the tree
- * @first: first page
- * @last: last page (inclusive), not below @first
- * @attrs: the request
- * @nattrs: number of entries of @attrs
- * @attached: indices of the attached GPUs
- * @can_fault: indices of the attached GPUs that recover from page faults
- * @changes: if not NULL, receives what changed (see
- *	&struct drm_svm_coord_changes); untouched on error
- *
- * Transactional: on error the tree is unchanged.
- *
- * Return: 0, a negative errno of drm_svm_coord_attrs_validate(), -EINVAL
- * for @last below @first, or -ENOMEM.
- */
-int drm_svm_coord_attr_tree_set(struct drm_svm_coord_attr_tree *tree,
-				unsigned long first, unsigned long last,
-				const struct drm_svm_coord_attr *attrs,
-				unsigned int nattrs, u64 attached,
-				u64 can_fault,
-				struct drm_svm_coord_changes *changes)
-{
-	unsigned long lo = first ? first - 1 : 0;
-	unsigned long hi = last == ULONG_MAX ? last : last + 1;
-	struct drm_svm_coord_attr_node **pool = NULL;
-	struct drm_svm_coord_change *diffs = NULL;
-	struct drm_svm_coord_changes out = {};
-	struct attr_plan plan = { .first = first, .last = last };
-	unsigned int n, nkept, nchanges, npool = 0, used = 0, i;
-	struct attr_seg *kept = NULL;
 	int err;
 
-	if (last < first)
-		return -EINVAL;
-	err = drm_svm_coord_attrs_validate(attrs, nattrs, attached);
+	lockdep_assert_held(&svm->lock);
+
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
+		err = drm_svm_coord_map_span(svm->vms[i], change->start,
+					     change->end);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * drm_svm_coord_set_attr() - set attributes of a range of addresses
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @attrs: the attributes, applied in order
+ * @nattrs: number of entries of @attrs
+ * @changes: if not NULL, receives what changed per interval, for the caller
+ *	to act on; free with drm_svm_coord_changes_fini()
+ *
+ * Transactional: on any error nothing changes. See Attributes for the
+ * semantics and &struct drm_svm_coord_change for what @changes reports.
+ * The ranges over the intervals that changed are retired: the GPUs able
+ * to fault take them back on their next fault, under the new attributes; the GPUs that cannot
+ * fault and were granted access, or had mappings there, are mapped at once
+ * wherever a VMA covers the interval and they may access it (see Restore).
+ *
+ * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
+ * overflowing, beyond the mm's task size) or request (see
+ * &enum drm_svm_coord_attr_type: unknown type, malformed location or index,
+ * unknown flag, a flag both set and cleared, granularity above
+ * %DRM_SVM_COORD_GRANULARITY_MAX); -ENODEV for a GPU index that is not
+ * attached; -ENOMEM. An error of the mapping for GPUs that cannot fault
+ * (-ENOMEM, -EBUSY, a backend error) is returned after the attributes were
+ * set: they stay set, and what could be mapped stays mapped.
+ */
+int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
+			   unsigned long size,
+			   const struct drm_svm_coord_attr *attrs,
+			   unsigned int nattrs,
+			   struct drm_svm_coord_changes *changes)
+{
+	struct drm_svm_coord_changes local = {};
+	struct drm_svm_coord_changes *out = changes ? changes : &local;
+	unsigned long first, last;
+	unsigned int i;
+	bool alive;
+	int err;
+
+	lockdep_assert_not_held(&drm_svm_coord_mm(svm)->mmap_lock);
+	err = drm_svm_coord_pages(svm, start, size, &first, &last);
 	if (err)
 		return err;
 
-	/* n nodes and the gaps between them, cut twice more. */
-	n = span_count(tree, lo, hi);
-	err = -ENOMEM;
-	plan.segs = kmalloc_objs(*plan.segs, 2 * n + 3);
-	kept = kmalloc_objs(*kept, 2 * n + 3);
-	diffs = kmalloc_objs(*diffs, 2 * n + 3);
-	if (!plan.segs || !kept || !diffs)
-		goto out;
-
-	plan_build(&plan, tree, lo, hi);
-	nchanges = plan_apply(&plan, attrs, nattrs, attached, can_fault, diffs);
-	nkept = plan_coalesce(&plan, kept);
-
-	/* The span's nodes are reused; allocate only what is missing. */
-	pool = kcalloc(max(n, nkept), sizeof(*pool), GFP_KERNEL);
-	if (!pool)
-		goto out;
-	for (npool = n; npool < nkept; npool++) {
-		pool[npool] = kzalloc_obj(*pool[npool]);
-		if (!pool[npool])
-			goto out;
+	down_write(&svm->lock);
+	err = drm_svm_coord_attr_tree_set(&svm->attrs, first, last, attrs,
+					  nattrs, svm->attached, svm->can_fault,
+					  out);
+	if (err) {
+		up_write(&svm->lock);
+		return err;
 	}
-	if (changes && nchanges) {
-		out.items = kmalloc_objs(*out.items, nchanges);
-		if (!out.items)
-			goto out;
-	}
+	alive = mmget_not_zero(drm_svm_coord_mm(svm));
+	for (i = 0; i < out->count; i++) {
+		const struct drm_svm_coord_change *change = &out->items[i];
+		u64 lost = drm_svm_coord_ranges_retire(svm, change->start,
+						       change->end);
 
-	/* Point of no return. */
-	used = plan_commit(tree, lo, hi, kept, nkept, pool);
-	for (i = 0; changes && i < plan.nsegs; i++)
-		if (diffs[i].remap || diffs[i].unmap || diffs[i].triggers)
-			changes_add(&out, plan.segs[i].start, plan.segs[i].last,
-				    &diffs[i]);
-	if (changes)
-		*changes = out;
-	err = 0;
-out:
-	if (err)
-		kfree(out.items);
-	/*
-	 * Free what the tree does not hold: on error the new nodes
-	 * [n, npool), after commit the span's nodes left over [used, n).
-	 */
-	for (i = err ? n : used; pool && i < max(n, npool); i++)
-		kfree(pool[i]);
-	kfree(pool);
-	kfree(diffs);
-	kfree(kept);
-	kfree(plan.segs);
+		/* Data asked somewhere goes there before anyone maps it. */
+		if (alive && !err &&
+		    (change->triggers & DRM_SVM_COORD_TRIGGER_PREFETCH) &&
+		    svm->vram)
+			err = drm_svm_coord_prefetch_span(svm, change->start,
+							  change->end);
+		/* GPUs that cannot fault get their mappings now. */
+		if (alive && !err)
+			err = set_attr_map(svm, change, lost);
+	}
+	if (alive)
+		mmput(drm_svm_coord_mm(svm));
+	up_write(&svm->lock);
+	drm_svm_coord_changes_fini(&local);
 	return err;
 }
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_set);
+EXPORT_SYMBOL_GPL(drm_svm_coord_set_attr);
 
 /**
- * drm_svm_coord_attr_tree_forget_dev() - remove a GPU from every attribute
- * @tree: the tree
- * @index: the GPU's index
- *
- * The GPU returns to the default access policy everywhere, and preferred
- * or prefetch locations naming it become undefined. Intervals that become
- * default or equal to their neighbour are freed. Does not allocate.
+ * drm_svm_coord_changes_fini() - free what drm_svm_coord_set_attr() reported
+ * @changes: the changes, empty afterwards
  */
-void drm_svm_coord_attr_tree_forget_dev(struct drm_svm_coord_attr_tree *tree,
-					unsigned int index)
+void drm_svm_coord_changes_fini(struct drm_svm_coord_changes *changes)
 {
-	struct drm_svm_coord_attr_node *node, *next, *prev = NULL;
+	kfree(changes->items);
+	*changes = (struct drm_svm_coord_changes) {};
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_changes_fini);
 
-	for (node = drm_svm_coord_attr_tree_first(tree); node; node = next) {
-		struct drm_svm_coord_attrs *a = &node->attrs;
+static void drm_svm_coord_summary_locked(struct drm_svm_coord *svm,
+					 unsigned long first, unsigned long last,
+					 struct drm_svm_coord_attr_summary *sum)
+{
+	lockdep_assert_held(&svm->lock);
 
-		next = drm_svm_coord_attr_tree_next(node);
-		set_access(a, DRM_SVM_COORD_ATTR_ACCESS_DEFAULT, index);
-		if (a->preferred_loc == index)
-			a->preferred_loc = DRM_SVM_COORD_LOC_UNDEFINED;
-		if (a->prefetch_loc == index)
-			a->prefetch_loc = DRM_SVM_COORD_LOC_UNDEFINED;
+	drm_svm_coord_attr_tree_summary(&svm->attrs, first, last, sum);
+	sum->access &= svm->attached;
+	sum->access_in_place &= svm->attached;
+	sum->no_access &= svm->attached;
+	sum->access_default &= svm->attached;
+}
 
-		if (attrs_are_default(a)) {
-			tree_remove(tree, node);
-			kfree(node);
-		} else if (prev && prev->last + 1 == node->start &&
-			   drm_svm_coord_attrs_equal(&prev->attrs, a)) {
-			/* Grow prev: remove and reinsert keeps the augmented data right. */
-			tree_remove(tree, prev);
-			prev->last = node->last;
-			tree_remove(tree, node);
-			kfree(node);
-			tree_insert(tree, prev);
-		} else {
-			prev = node;
-		}
+/**
+ * drm_svm_coord_get_attr_summary() - sum up the attributes of a range
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @sum: filled as documented for &struct drm_svm_coord_attr_summary; GPU
+ *	masks name attached GPUs only
+ *
+ * Return: 0, or -EINVAL for a malformed range (as drm_svm_coord_set_attr()).
+ */
+int drm_svm_coord_get_attr_summary(struct drm_svm_coord *svm,
+				   unsigned long start, unsigned long size,
+				   struct drm_svm_coord_attr_summary *sum)
+{
+	unsigned long first, last;
+	int err;
+
+	err = drm_svm_coord_pages(svm, start, size, &first, &last);
+	if (err)
+		return err;
+
+	down_read(&svm->lock);
+	drm_svm_coord_summary_locked(svm, first, last, sum);
+	up_read(&svm->lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_get_attr_summary);
+
+static bool attr_is_access(u32 type)
+{
+	return type == DRM_SVM_COORD_ATTR_ACCESS ||
+	       type == DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE ||
+	       type == DRM_SVM_COORD_ATTR_NO_ACCESS ||
+	       type == DRM_SVM_COORD_ATTR_ACCESS_DEFAULT;
+}
+
+static int drm_svm_coord_check_query(const struct drm_svm_coord_attr *attrs,
+				     unsigned int nattrs, u64 attached)
+{
+	unsigned int i;
+	int err;
+
+	if (!nattrs || !attrs)
+		return -EINVAL;
+	for (i = 0; i < nattrs; i++) {
+		if (attrs[i].type >= DRM_SVM_COORD_ATTR_NUM ||
+		    attrs[i].type == DRM_SVM_COORD_ATTR_ACCESS_MIXED)
+			return -EINVAL;
+		if (!attr_is_access(attrs[i].type))
+			continue;
+		err = drm_svm_coord_check_gpu(attrs[i].value, attached);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static u32 access_type(const struct drm_svm_coord_attr_summary *sum, u32 index)
+{
+	u64 bit = BIT_ULL(index);
+
+	if (sum->access & bit)
+		return DRM_SVM_COORD_ATTR_ACCESS;
+	if (sum->access_in_place & bit)
+		return DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE;
+	if (sum->no_access & bit)
+		return DRM_SVM_COORD_ATTR_NO_ACCESS;
+	if (sum->access_default & bit)
+		return DRM_SVM_COORD_ATTR_ACCESS_DEFAULT;
+	return DRM_SVM_COORD_ATTR_ACCESS_MIXED;
+}
+
+static void fill_query(struct drm_svm_coord_attr *attr,
+		       const struct drm_svm_coord_attr_summary *sum)
+{
+	switch (attr->type) {
+	case DRM_SVM_COORD_ATTR_PREFERRED_LOC:
+		attr->value = sum->preferred_loc;
+		break;
+	case DRM_SVM_COORD_ATTR_PREFETCH_LOC:
+		attr->value = sum->prefetch_loc;
+		break;
+	case DRM_SVM_COORD_ATTR_SET_FLAGS:
+		attr->value = sum->flags_set;
+		break;
+	case DRM_SVM_COORD_ATTR_CLR_FLAGS:
+		attr->value = sum->flags_clear;
+		break;
+	case DRM_SVM_COORD_ATTR_GRANULARITY:
+		attr->value = sum->granularity;
+		break;
+	default:	/* an access type; the value names the GPU */
+		attr->type = access_type(sum, attr->value);
+		break;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_forget_dev);
+
+/**
+ * drm_svm_coord_get_attr() - query attributes of a range, KFD style
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @attrs: the queries; each entry's value is replaced by the answer:
+ *	the location (or %DRM_SVM_COORD_LOC_MIXED), the flags set or clear
+ *	over the whole range, the smallest granularity. For an access type,
+ *	the value names a GPU and the type is replaced by that GPU's access
+ *	over the whole range (%DRM_SVM_COORD_ATTR_ACCESS,
+ *	%DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE, %DRM_SVM_COORD_ATTR_NO_ACCESS or
+ *	%DRM_SVM_COORD_ATTR_ACCESS_DEFAULT), or %DRM_SVM_COORD_ATTR_ACCESS_MIXED.
+ * @nattrs: number of entries of @attrs
+ *
+ * Return: 0; -EINVAL for a malformed range or query; -ENODEV for a GPU
+ * index that is not attached. @attrs is untouched on error.
+ */
+int drm_svm_coord_get_attr(struct drm_svm_coord *svm, unsigned long start,
+			   unsigned long size, struct drm_svm_coord_attr *attrs,
+			   unsigned int nattrs)
+{
+	struct drm_svm_coord_attr_summary sum;
+	unsigned long first, last;
+	unsigned int i;
+	int err;
+
+	err = drm_svm_coord_pages(svm, start, size, &first, &last);
+	if (err)
+		return err;
+
+	down_read(&svm->lock);
+	err = drm_svm_coord_check_query(attrs, nattrs, svm->attached);
+	if (!err)
+		drm_svm_coord_summary_locked(svm, first, last, &sum);
+	up_read(&svm->lock);
+	if (err)
+		return err;
+
+	for (i = 0; i < nattrs; i++)
+		fill_query(&attrs[i], &sum);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_get_attr);
+
+struct walk_adapter {
+	drm_svm_coord_attr_fn fn;
+	void *priv;
+};
+
+static int walk_in_bytes(void *priv, unsigned long first, unsigned long last,
+			 const struct drm_svm_coord_attrs *attrs)
+{
+	struct walk_adapter *w = priv;
+
+	return w->fn(w->priv, first << PAGE_SHIFT, (last + 1) << PAGE_SHIFT,
+		     attrs);
+}
+
+/**
+ * drm_svm_coord_walk_attrs() - visit the attributes of a range
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @end: end address (exclusive), page aligned, above @start
+ * @fn: called for each interval of equal attributes, in address order,
+ *	addresses never set included (with the defaults), clipped to the
+ *	range; called with the manager lock held for reading, so it must not
+ *	call back into the manager
+ * @priv: passed to @fn
+ *
+ * Return: 0, the first non-zero value returned by @fn, or -EINVAL for a
+ * malformed range.
+ */
+int drm_svm_coord_walk_attrs(struct drm_svm_coord *svm,
+			     unsigned long start, unsigned long end,
+			     drm_svm_coord_attr_fn fn, void *priv)
+{
+	struct walk_adapter w = { .fn = fn, .priv = priv };
+	unsigned long first, last;
+	int ret;
+
+	if (end <= start)
+		return -EINVAL;
+	ret = drm_svm_coord_pages(svm, start, end - start, &first, &last);
+	if (ret)
+		return ret;
+
+	down_read(&svm->lock);
+	ret = drm_svm_coord_attr_tree_walk(&svm->attrs, first, last,
+					   walk_in_bytes, &w);
+	up_read(&svm->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_walk_attrs);

@@ -65,17 +65,17 @@
  * attach, detach and attribute changes wait for them, and they see stable
  * attributes and GPUs.
  *
- * &drm_svm_coord.range_lock (mutex) serializes changes to the notifiers
+ * &drm_svm_coord.tree_lock (mutex) serializes changes to the notifiers
  * and to their range trees: creating a range or a notifier, retiring a
  * range. It is taken under &drm_svm_coord.lock and outside the mmap lock
  * (mmu_interval_notifier_insert() may take the mmap lock).
  *
- * &drm_svm_coord_range.lock (mutex) serializes the validation of one
+ * &drm_svm_coord_range.validate_lock (mutex) serializes the validation of one
  * range: the residency decision, the migration (which takes the mmap lock
  * for drm_pagemap_migrate_to_devmem()), hmm_range_fault() (which takes the
  * mmap lock) and the DMA mapping run under it, as do the range's location
- * and thrash state. It nests inside the range lock when a range is retired,
- * and is never taken while waiting for the range lock.
+ * and thrash state. It nests inside the tree lock when a range is retired,
+ * and is never taken while waiting for the tree lock.
  *
  * The notifier lock is the rw_semaphore of the manager's pages-only
  * &drm_gpusvm (&drm_gpusvm.notifier_lock): taken for writing by the MMU
@@ -94,8 +94,8 @@
  * with no more permission than the CPU's, and none outlives the page it
  * maps.
  *
- * The order is therefore: &drm_svm_coord.lock, range lock,
- * &drm_svm_coord_range.lock, mmap lock, notifier lock. The backend's
+ * The order is therefore: &drm_svm_coord.lock, tree lock,
+ * &drm_svm_coord_range.validate_lock, mmap lock, notifier lock. The backend's
  * @unmap and @tlb_flush_wait run under the notifier lock; @map under it
  * for reading; @prepare under the range's mutex only.
  *
@@ -108,7 +108,7 @@
  * workers (&drm_svm_coord.gc_list, &drm_svm_coord.restore_list), the
  * holes of the ranges and the mask of quiesced GPUs
  * (&drm_svm_coord.quiesced): the notifier fills them, the workers empty
- * them. The garbage collector takes the range lock and never the manager
+ * them. The garbage collector takes the tree lock and never the manager
  * lock. The restore worker takes the manager lock for reading with a
  * trylock, backing off and requeueing itself when that fails, because the
  * last detach cancels it while holding that lock for writing; it then
@@ -120,7 +120,7 @@
  * @resume, so that a new @quiesce may come before it (the backend counts
  * them).
  *
- * Eviction takes the &drm_svm_coord_range.lock of a victim range while it
+ * Eviction takes the &drm_svm_coord_range.validate_lock of a victim range while it
  * holds the one of the range it places, so it only ever tries
  * (mutex_trylock()) and skips a victim it cannot lock: two GPUs evicting
  * each other's ranges cannot deadlock. &drm_svm_coord.lru_lock (spinlock)
@@ -155,6 +155,8 @@ static struct mmu_notifier *drm_svm_coord_alloc_notifier(struct mm_struct *mm)
 	init_rwsem(&svm->lock);
 	drm_svm_coord_attr_tree_init(&svm->attrs);
 	drm_svm_coord_ranges_init(svm);
+	drm_svm_coord_gc_init(svm);
+	drm_svm_coord_restore_init(svm);
 	svm->id = atomic_inc_return(&drm_svm_coord_next_id);
 	spin_lock_bh(&drm_svm_coord_list_lock);
 	list_add_tail(&svm->link, &drm_svm_coord_list);
@@ -181,7 +183,7 @@ static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
 	list_del(&svm->link);
 	spin_unlock_bh(&drm_svm_coord_list_lock);
 	drm_gpusvm_fini(&svm->gpusvm);
-	mutex_destroy(&svm->range_lock);
+	mutex_destroy(&svm->tree_lock);
 	drm_svm_coord_attr_tree_fini(&svm->attrs);
 	kfree(svm);
 	atomic_dec(&drm_svm_coord_nr_managers);
@@ -202,7 +204,7 @@ static const struct mmu_notifier_ops drm_svm_coord_mn_ops = {
 };
 
 /*
- * Record lock -> range_lock -> mmap_lock -> notifier lock, and that reclaim
+ * Record lock -> tree_lock -> mmap_lock -> notifier lock, and that reclaim
  * may happen under the outer two, before any real use.
  */
 static void drm_svm_coord_prime_lockdep(struct drm_svm_coord *svm)
@@ -211,14 +213,14 @@ static void drm_svm_coord_prime_lockdep(struct drm_svm_coord *svm)
 		return;
 
 	down_write(&svm->lock);
-	mutex_lock(&svm->range_lock);
-	mmap_read_lock(svm_mm(svm));
-	down_read(&svm->gpusvm.notifier_lock);
-	up_read(&svm->gpusvm.notifier_lock);
-	mmap_read_unlock(svm_mm(svm));
+	mutex_lock(&svm->tree_lock);
+	mmap_read_lock(drm_svm_coord_mm(svm));
+	drm_svm_coord_notifier_lock_read(svm);
+	drm_svm_coord_notifier_unlock_read(svm);
+	mmap_read_unlock(drm_svm_coord_mm(svm));
 	fs_reclaim_acquire(GFP_KERNEL);
 	fs_reclaim_release(GFP_KERNEL);
-	mutex_unlock(&svm->range_lock);
+	mutex_unlock(&svm->tree_lock);
 	up_write(&svm->lock);
 }
 
@@ -372,7 +374,9 @@ void drm_svm_coord_detach(struct drm_svm_coord_vm *vm)
 	down_write(&svm->lock);
 	drm_svm_coord_ranges_evict_vm(svm, vm);
 	drm_svm_coord_ranges_forget_vm(svm, vm);
-	drm_svm_coord_attr_tree_forget_dev(&svm->attrs, vm->index);
+	drm_svm_coord_lru_forget_vm(svm, vm);
+	drm_svm_coord_restore_forget_vm(svm, vm);
+	drm_svm_coord_attr_tree_forget_vm(&svm->attrs, vm->index);
 	svm->attached &= ~bit;
 	svm->can_fault &= ~bit;
 	svm->vram &= ~bit;
@@ -424,342 +428,61 @@ void *drm_svm_coord_vm_priv(struct drm_svm_coord_vm *vm)
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_vm_priv);
 
-/* Bytes [start, start + size) to pages [*first, *last] of the mm. */
-int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
-			unsigned long size, unsigned long *first,
-			unsigned long *last)
-{
-	if (!size || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(size))
-		return -EINVAL;
-	if (start + size < start || start + size > svm_mm(svm)->task_size)
-		return -EINVAL;
-
-	*first = start >> PAGE_SHIFT;
-	*last = ((start + size) >> PAGE_SHIFT) - 1;
-	return 0;
-}
-
-/*
- * After a change of attributes, map the interval for the GPUs that cannot
- * fault and either were granted access or lost their mappings when the
- * ranges were retired.
- */
-static int set_attr_map(struct drm_svm_coord *svm,
-			const struct drm_svm_coord_change *change, u64 lost)
-{
-	u64 gpus = (change->remap | lost) & ~change->unmap & svm->attached &
-		   ~svm->can_fault;
-	unsigned int i;
-	int err;
-
-	lockdep_assert_held(&svm->lock);
-
-	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
-		err = drm_svm_coord_map_span(svm->vms[i], change->start,
-					     change->end);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/**
- * drm_svm_coord_set_attr() - set attributes of a range of addresses
- * @svm: the manager
- * @start: first address, page aligned
- * @size: size in bytes, page aligned, not zero
- * @attrs: the attributes, applied in order
- * @nattrs: number of entries of @attrs
- * @changes: if not NULL, receives what changed per interval, for the caller
- *	to act on; free with drm_svm_coord_changes_fini()
- *
- * Transactional: on any error nothing changes. See Attributes for the
- * semantics and &struct drm_svm_coord_change for what @changes reports.
- * The ranges over the intervals that changed are retired: the GPUs able
- * to fault take them back on their next fault, under the new attributes; the GPUs that cannot
- * fault and were granted access, or had mappings there, are mapped at once
- * wherever a VMA covers the interval and they may access it (see Restore).
- *
- * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
- * overflowing, beyond the mm's task size) or request (see
- * &enum drm_svm_coord_attr_type: unknown type, malformed location or index,
- * unknown flag, a flag both set and cleared, granularity above
- * %DRM_SVM_COORD_GRANULARITY_MAX); -ENODEV for a GPU index that is not
- * attached; -ENOMEM. An error of the mapping for GPUs that cannot fault
- * (-ENOMEM, -EBUSY, a backend error) is returned after the attributes were
- * set: they stay set, and what could be mapped stays mapped.
- */
-int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
-			   unsigned long size,
-			   const struct drm_svm_coord_attr *attrs,
-			   unsigned int nattrs,
-			   struct drm_svm_coord_changes *changes)
-{
-	struct drm_svm_coord_changes local = {};
-	struct drm_svm_coord_changes *out = changes ? changes : &local;
-	unsigned long first, last;
-	unsigned int i;
-	bool alive;
-	int err;
-
-	lockdep_assert_not_held(&svm_mm(svm)->mmap_lock);
-	err = drm_svm_coord_pages(svm, start, size, &first, &last);
-	if (err)
-		return err;
-
-	down_write(&svm->lock);
-	err = drm_svm_coord_attr_tree_set(&svm->attrs, first, last, attrs,
-					  nattrs, svm->attached, svm->can_fault,
-					  out);
-	if (err) {
-		up_write(&svm->lock);
-		return err;
-	}
-	alive = mmget_not_zero(svm_mm(svm));
-	for (i = 0; i < out->count; i++) {
-		const struct drm_svm_coord_change *change = &out->items[i];
-		u64 lost = drm_svm_coord_ranges_retire(svm, change->start,
-						       change->end);
-
-		/* Data asked somewhere goes there before anyone maps it. */
-		if (alive && !err &&
-		    (change->triggers & DRM_SVM_COORD_TRIGGER_PREFETCH) &&
-		    svm->vram)
-			err = drm_svm_coord_prefetch_span(svm, change->start,
-							  change->end);
-		/* GPUs that cannot fault get their mappings now. */
-		if (alive && !err)
-			err = set_attr_map(svm, change, lost);
-	}
-	if (alive)
-		mmput(svm_mm(svm));
-	up_write(&svm->lock);
-	drm_svm_coord_changes_fini(&local);
-	return err;
-}
-EXPORT_SYMBOL_GPL(drm_svm_coord_set_attr);
-
-/**
- * drm_svm_coord_changes_fini() - free what drm_svm_coord_set_attr() reported
- * @changes: the changes, empty afterwards
- */
-void drm_svm_coord_changes_fini(struct drm_svm_coord_changes *changes)
-{
-	kfree(changes->items);
-	*changes = (struct drm_svm_coord_changes) {};
-}
-EXPORT_SYMBOL_GPL(drm_svm_coord_changes_fini);
-
-static void drm_svm_coord_summary_locked(struct drm_svm_coord *svm,
-					 unsigned long first, unsigned long last,
-					 struct drm_svm_coord_attr_summary *sum)
-{
-	lockdep_assert_held(&svm->lock);
-
-	drm_svm_coord_attr_tree_summary(&svm->attrs, first, last, sum);
-	sum->access &= svm->attached;
-	sum->access_in_place &= svm->attached;
-	sum->no_access &= svm->attached;
-	sum->access_default &= svm->attached;
-}
-
-/**
- * drm_svm_coord_get_attr_summary() - sum up the attributes of a range
- * @svm: the manager
- * @start: first address, page aligned
- * @size: size in bytes, page aligned, not zero
- * @sum: filled as documented for &struct drm_svm_coord_attr_summary; GPU
- *	masks name attached GPUs only
- *
- * Return: 0, or -EINVAL for a malformed range (as drm_svm_coord_set_attr()).
- */
-int drm_svm_coord_get_attr_summary(struct drm_svm_coord *svm,
-				   unsigned long start, unsigned long size,
-				   struct drm_svm_coord_attr_summary *sum)
-{
-	unsigned long first, last;
-	int err;
-
-	err = drm_svm_coord_pages(svm, start, size, &first, &last);
-	if (err)
-		return err;
-
-	down_read(&svm->lock);
-	drm_svm_coord_summary_locked(svm, first, last, sum);
-	up_read(&svm->lock);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(drm_svm_coord_get_attr_summary);
-
-static bool attr_is_access(u32 type)
-{
-	return type == DRM_SVM_COORD_ATTR_ACCESS ||
-	       type == DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE ||
-	       type == DRM_SVM_COORD_ATTR_NO_ACCESS ||
-	       type == DRM_SVM_COORD_ATTR_ACCESS_DEFAULT;
-}
-
-static int drm_svm_coord_check_query(const struct drm_svm_coord_attr *attrs,
-				     unsigned int nattrs, u64 attached)
-{
-	unsigned int i;
-	int err;
-
-	if (!nattrs || !attrs)
-		return -EINVAL;
-	for (i = 0; i < nattrs; i++) {
-		if (attrs[i].type >= DRM_SVM_COORD_ATTR_NUM ||
-		    attrs[i].type == DRM_SVM_COORD_ATTR_ACCESS_MIXED)
-			return -EINVAL;
-		if (!attr_is_access(attrs[i].type))
-			continue;
-		err = drm_svm_coord_check_gpu(attrs[i].value, attached);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static u32 access_type(const struct drm_svm_coord_attr_summary *sum, u32 index)
-{
-	u64 bit = BIT_ULL(index);
-
-	if (sum->access & bit)
-		return DRM_SVM_COORD_ATTR_ACCESS;
-	if (sum->access_in_place & bit)
-		return DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE;
-	if (sum->no_access & bit)
-		return DRM_SVM_COORD_ATTR_NO_ACCESS;
-	if (sum->access_default & bit)
-		return DRM_SVM_COORD_ATTR_ACCESS_DEFAULT;
-	return DRM_SVM_COORD_ATTR_ACCESS_MIXED;
-}
-
-static void fill_query(struct drm_svm_coord_attr *attr,
-		       const struct drm_svm_coord_attr_summary *sum)
-{
-	switch (attr->type) {
-	case DRM_SVM_COORD_ATTR_PREFERRED_LOC:
-		attr->value = sum->preferred_loc;
-		break;
-	case DRM_SVM_COORD_ATTR_PREFETCH_LOC:
-		attr->value = sum->prefetch_loc;
-		break;
-	case DRM_SVM_COORD_ATTR_SET_FLAGS:
-		attr->value = sum->flags_set;
-		break;
-	case DRM_SVM_COORD_ATTR_CLR_FLAGS:
-		attr->value = sum->flags_clear;
-		break;
-	case DRM_SVM_COORD_ATTR_GRANULARITY:
-		attr->value = sum->granularity;
-		break;
-	default:	/* an access type; the value names the GPU */
-		attr->type = access_type(sum, attr->value);
-		break;
-	}
-}
-
-/**
- * drm_svm_coord_get_attr() - query attributes of a range, KFD style
- * @svm: the manager
- * @start: first address, page aligned
- * @size: size in bytes, page aligned, not zero
- * @attrs: the queries; each entry's value is replaced by the answer:
- *	the location (or %DRM_SVM_COORD_LOC_MIXED), the flags set or clear
- *	over the whole range, the smallest granularity. For an access type,
- *	the value names a GPU and the type is replaced by that GPU's access
- *	over the whole range (%DRM_SVM_COORD_ATTR_ACCESS,
- *	%DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE, %DRM_SVM_COORD_ATTR_NO_ACCESS or
- *	%DRM_SVM_COORD_ATTR_ACCESS_DEFAULT), or %DRM_SVM_COORD_ATTR_ACCESS_MIXED.
- * @nattrs: number of entries of @attrs
- *
- * Return: 0; -EINVAL for a malformed range or query; -ENODEV for a GPU
- * index that is not attached. @attrs is untouched on error.
- */
-int drm_svm_coord_get_attr(struct drm_svm_coord *svm, unsigned long start,
-			   unsigned long size, struct drm_svm_coord_attr *attrs,
-			   unsigned int nattrs)
-{
-	struct drm_svm_coord_attr_summary sum;
-	unsigned long first, last;
-	unsigned int i;
-	int err;
-
-	err = drm_svm_coord_pages(svm, start, size, &first, &last);
-	if (err)
-		return err;
-
-	down_read(&svm->lock);
-	err = drm_svm_coord_check_query(attrs, nattrs, svm->attached);
-	if (!err)
-		drm_svm_coord_summary_locked(svm, first, last, &sum);
-	up_read(&svm->lock);
-	if (err)
-		return err;
-
-	for (i = 0; i < nattrs; i++)
-		fill_query(&attrs[i], &sum);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(drm_svm_coord_get_attr);
-
-struct walk_adapter {
-	drm_svm_coord_attr_fn fn;
-	void *priv;
-};
-
-static int walk_in_bytes(void *priv, unsigned long first, unsigned long last,
-			 const struct drm_svm_coord_attrs *attrs)
-{
-	struct walk_adapter *w = priv;
-
-	return w->fn(w->priv, first << PAGE_SHIFT, (last + 1) << PAGE_SHIFT,
-		     attrs);
-}
-
-/**
- * drm_svm_coord_walk_attrs() - visit the attributes of a range
- * @svm: the manager
- * @start: first address, page aligned
- * @end: end address (exclusive), page aligned, above @start
- * @fn: called for each interval of equal attributes, in address order,
- *	addresses never set included (with the defaults), clipped to the
- *	range; called with the manager lock held for reading, so it must not
- *	call back into the manager
- * @priv: passed to @fn
- *
- * Return: 0, the first non-zero value returned by @fn, or -EINVAL for a
- * malformed range.
- */
-int drm_svm_coord_walk_attrs(struct drm_svm_coord *svm,
-			     unsigned long start, unsigned long end,
-			     drm_svm_coord_attr_fn fn, void *priv)
-{
-	struct walk_adapter w = { .fn = fn, .priv = priv };
-	unsigned long first, last;
-	int ret;
-
-	if (end <= start)
-		return -EINVAL;
-	ret = drm_svm_coord_pages(svm, start, end - start, &first, &last);
-	if (ret)
-		return ret;
-
-	down_read(&svm->lock);
-	ret = drm_svm_coord_attr_tree_walk(&svm->attrs, first, last,
-					   walk_in_bytes, &w);
-	up_read(&svm->lock);
-	return ret;
-}
-EXPORT_SYMBOL_GPL(drm_svm_coord_walk_attrs);
-
 static int managers_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "%d\n", atomic_read(&drm_svm_coord_nr_managers));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(managers);
+
+/**
+ * DOC: Counters
+ *
+ * Every manager and every attached GPU counts what it did (see
+ * &enum drm_svm_coord_stat) in atomic counters, read with
+ * drm_svm_coord_read_stats() and zeroed with drm_svm_coord_reset_stats().
+ * The debugfs file ``drm_svm_coord/stats`` lists the counters of every live
+ * manager. They make the coordinator's promise checkable: N GPUs touching
+ * one range cost one notifier, one hmm_range_fault() and, when the range
+ * is invalidated, one callback with N zaps.
+ */
+
+/**
+ * drm_svm_coord_read_stats() - read counters
+ * @svm: the manager
+ * @vm: a GPU attached to it, or NULL for the manager's own counters
+ * @stats: receives the counters
+ */
+void drm_svm_coord_read_stats(struct drm_svm_coord *svm,
+			      struct drm_svm_coord_vm *vm,
+			      struct drm_svm_coord_stats *stats)
+{
+	atomic64_t *src = vm ? vm->stats : svm->stats;
+	unsigned int i;
+
+	for (i = 0; i < DRM_SVM_COORD_STAT_NUM; i++)
+		stats->count[i] = atomic64_read(&src[i]);
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_read_stats);
+
+/**
+ * drm_svm_coord_reset_stats() - zero the counters of a manager and its GPUs
+ * @svm: the manager
+ */
+void drm_svm_coord_reset_stats(struct drm_svm_coord *svm)
+{
+	unsigned int i, d;
+
+	down_read(&svm->lock);
+	for (i = 0; i < DRM_SVM_COORD_STAT_NUM; i++) {
+		atomic64_set(&svm->stats[i], 0);
+		for (d = 0; d < DRM_SVM_COORD_MAX_VMS; d++)
+			if (svm->vms[d])
+				atomic64_set(&svm->vms[d]->stats[i], 0);
+	}
+	up_read(&svm->lock);
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_reset_stats);
 
 static const char *const drm_svm_coord_stat_names[] = {
 	[DRM_SVM_COORD_STAT_NOTIFIERS] = "notifiers",

@@ -93,15 +93,12 @@
  */
 
 /**
- * DOC: Eviction
+ * DOC: Eviction targets
  *
- * When a move into a GPU's VRAM finds no room, the coordinator evicts
- * ranges from that VRAM, least recently used first (each GPU with VRAM has
- * an LRU of the ranges whose data it holds, touched at every mapping), until
- * the allocation succeeds. Where an evicted range goes is decided by one more
- * pure function, drm_svm_coord_evict_to(), from the range's attributes, the
- * topology and the GPUs that use the range (those that map it, those the
- * user named with %DRM_SVM_COORD_ATTR_ACCESS or
+ * Where a range evicted from a full VRAM goes (see Eviction) is decided by
+ * one more pure function, drm_svm_coord_evict_to(), from the range's
+ * attributes, the topology and the GPUs that use the range (those that map
+ * it, those the user named with %DRM_SVM_COORD_ATTR_ACCESS or
  * %DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE, and the competitors of a thrash
  * episode):
  *
@@ -117,11 +114,6 @@
  * An eviction never evicts in turn: a peer without room is dropped from
  * the candidates and the function is asked again. A range pinned by thrash
  * control takes its pin along to where it was evicted.
- *
- * A GPU that detaches has its VRAM emptied to system memory first
- * (drm_svm_coord_ranges_evict_vm()): the ranges it held must stay usable
- * by the GPUs that remain, and its VRAM is not the manager's to track any
- * more.
  */
 
 /**

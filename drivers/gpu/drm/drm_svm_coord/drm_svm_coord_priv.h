@@ -15,6 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/rwsem.h>
+#include <linux/sizes.h>
 #include <linux/workqueue.h>
 
 #include <drm/drm_gpusvm.h>
@@ -168,7 +169,7 @@ struct drm_svm_coord_decision {
  * @vms: the attached GPUs by index
  * @attrs: the attribute tree of the mm
  * @dead: the mm has exited; no new attachment
- * @range_lock: protects @notifiers and the range trees of the notifiers
+ * @tree_lock: protects @notifiers and the range trees of the notifiers
  *	against concurrent changes (lookups in the notifier callback rely on
  *	the notifier lock instead, see Locking)
  * @notifiers: interval tree of &struct drm_svm_coord_notifier, in bytes
@@ -200,7 +201,7 @@ struct drm_svm_coord {
 	struct drm_svm_coord_vm *vms[DRM_SVM_COORD_MAX_VMS];
 	struct drm_svm_coord_attr_tree attrs;
 	bool dead;
-	struct mutex range_lock;	/* see Locking */
+	struct mutex tree_lock;	/* see Locking */
 	struct rb_root_cached notifiers;
 	unsigned long notifier_size;
 	struct drm_gpusvm gpusvm;
@@ -264,7 +265,7 @@ struct drm_svm_coord_notifier {
  * @notifier: the notifier whose chunk holds the range (dangling once the
  *	range is out of the tree: check @unmapped under the notifier lock)
  * @ref: references: the notifier's range tree holds one, each user one
- * @lock: serializes validation of the range: concurrent faults of several
+ * @validate_lock: serializes validation of the range: concurrent faults of several
  *	GPUs queue here and reuse the pages the first one faulted
  * @pfns: the pages of the last hmm_range_fault(), valid while
  *	@pfns_valid and @pfns_seq is the notifier's current sequence
@@ -304,8 +305,8 @@ struct drm_svm_coord_notifier {
  *	invalidated while the rest of the range was not)
  *
  * @mapped, @writable and @pages change under the notifier lock held for
- * writing, or held for reading together with @lock. @pfns*, @loc,
- * @thrash, @rule, @evictions, @moves and @history change under @lock, @lru_link under
+ * writing, or held for reading together with @validate_lock. @pfns*, @loc,
+ * @thrash, @rule, @evictions, @moves and @history change under @validate_lock,
  * &drm_svm_coord.lru_lock as well. @unmapped, @holes, @gone,
  * @dma_whole, @restore* and the links change under the notifier lock held
  * for writing.
@@ -315,7 +316,7 @@ struct drm_svm_coord_range {
 	struct drm_svm_coord *svm;
 	struct drm_svm_coord_notifier *notifier;
 	struct kref ref;
-	struct mutex lock;	/* serializes validation */
+	struct mutex validate_lock;	/* see Locking */
 	unsigned long *pfns;
 	unsigned long pfns_seq;
 	bool pfns_valid;
@@ -352,7 +353,7 @@ struct drm_svm_coord_run {
 	unsigned long count;
 };
 
-static inline struct mm_struct *svm_mm(struct drm_svm_coord *svm)
+static inline struct mm_struct *drm_svm_coord_mm(struct drm_svm_coord *svm)
 {
 	return svm->mn.mm;
 }
@@ -368,6 +369,146 @@ drm_svm_coord_range_end(const struct drm_svm_coord_range *range)
 {
 	return range->itree.last + 1;
 }
+
+/* The largest range, in bytes and pages: the bitmaps of a split fit on the stack. */
+#define DRM_SVM_COORD_RANGE_MAX		SZ_2M
+#define DRM_SVM_COORD_RANGE_MAX_PAGES	(DRM_SVM_COORD_RANGE_MAX >> PAGE_SHIFT)
+
+static inline unsigned long
+drm_svm_coord_range_npages(const struct drm_svm_coord_range *range)
+{
+	return (drm_svm_coord_range_end(range) -
+		drm_svm_coord_range_start(range)) >> PAGE_SHIFT;
+}
+
+static inline struct drm_svm_coord_range *
+drm_svm_coord_to_range(struct interval_tree_node *node)
+{
+	return node ? container_of(node, struct drm_svm_coord_range, itree) :
+		      NULL;
+}
+
+static inline struct drm_svm_coord_notifier *
+drm_svm_coord_to_notifier(struct interval_tree_node *node)
+{
+	return node ? container_of(node, struct drm_svm_coord_notifier, itree) :
+		      NULL;
+}
+
+/**
+ * struct drm_svm_coord_iter - a walk over an interval tree of the manager
+ * @next: the node the walk returns next
+ * @start: first address of the walk
+ * @last: last address of the walk (inclusive)
+ */
+struct drm_svm_coord_iter {
+	struct interval_tree_node *next;
+	unsigned long start;
+	unsigned long last;
+};
+
+static inline struct drm_svm_coord_iter
+drm_svm_coord_iter_init(struct rb_root_cached *root, unsigned long start,
+			unsigned long end)
+{
+	return (struct drm_svm_coord_iter) {
+		.next = interval_tree_iter_first(root, start, end - 1),
+		.start = start,
+		.last = end - 1,
+	};
+}
+
+/* The next node, stepping past it first: the caller may remove it. */
+static inline struct interval_tree_node *
+drm_svm_coord_iter_next(struct drm_svm_coord_iter *it)
+{
+	struct interval_tree_node *node = it->next;
+
+	if (node)
+		it->next = interval_tree_iter_next(node, it->start, it->last);
+	return node;
+}
+
+/**
+ * drm_svm_coord_for_each_notifier() - walk the notifiers over addresses
+ * @n__: the &struct drm_svm_coord_notifier cursor
+ * @svm__: the manager
+ * @start__: first address
+ * @end__: end address (exclusive)
+ *
+ * The body may remove the cursor from the tree. Under
+ * &drm_svm_coord.tree_lock.
+ */
+#define drm_svm_coord_for_each_notifier(n__, svm__, start__, end__)	\
+	for (struct drm_svm_coord_iter __nit =				\
+		drm_svm_coord_iter_init(&(svm__)->notifiers, (start__),	\
+					(end__));			\
+	     ((n__) = drm_svm_coord_to_notifier(drm_svm_coord_iter_next(&__nit)));)
+
+/**
+ * drm_svm_coord_for_each_range() - walk the ranges of a notifier
+ * @r__: the &struct drm_svm_coord_range cursor
+ * @n__: the &struct drm_svm_coord_notifier
+ * @start__: first address
+ * @end__: end address (exclusive)
+ *
+ * The body may remove the cursor from the tree. Under
+ * &drm_svm_coord.tree_lock, or the notifier lock when the tree does not
+ * change.
+ */
+#define drm_svm_coord_for_each_range(r__, n__, start__, end__)		\
+	for (struct drm_svm_coord_iter __rit =				\
+		drm_svm_coord_iter_init(&(n__)->ranges, (start__),	\
+					(end__));			\
+	     ((r__) = drm_svm_coord_to_range(drm_svm_coord_iter_next(&__rit)));)
+
+/*
+ * The notifier lock: drm_gpusvm's, taken one way everywhere. Written by the
+ * notifier callback and by everything that changes a range's GPU state;
+ * read around &drm_svm_coord_ops.map. See Locking.
+ */
+static inline void drm_svm_coord_notifier_lock(struct drm_svm_coord *svm)
+{
+	down_write(&svm->gpusvm.notifier_lock);
+}
+
+static inline void drm_svm_coord_notifier_unlock(struct drm_svm_coord *svm)
+{
+	up_write(&svm->gpusvm.notifier_lock);
+}
+
+static inline void drm_svm_coord_notifier_lock_read(struct drm_svm_coord *svm)
+{
+	down_read(&svm->gpusvm.notifier_lock);
+}
+
+static inline void drm_svm_coord_notifier_unlock_read(struct drm_svm_coord *svm)
+{
+	up_read(&svm->gpusvm.notifier_lock);
+}
+
+#define drm_svm_coord_notifier_assert_held(svm__) \
+	lockdep_assert_held(&(svm__)->gpusvm.notifier_lock)
+#define drm_svm_coord_notifier_assert_held_write(svm__) \
+	lockdep_assert_held_write(&(svm__)->gpusvm.notifier_lock)
+
+/**
+ * struct drm_svm_coord_where - what the fault path learns about an address
+ * @lo: first address a new range may hold (VMA, attributes)
+ * @hi: end of the addresses a new range may hold
+ * @max: largest range the granularity allows
+ * @vma_write: the VMA allows writes
+ * @vma_anon: the VMA is anonymous memory, which may move to VRAM
+ * @attrs: the attributes at the address
+ */
+struct drm_svm_coord_where {
+	unsigned long lo;
+	unsigned long hi;
+	unsigned long max;
+	bool vma_write;
+	bool vma_anon;
+	struct drm_svm_coord_attrs attrs;
+};
 
 static inline void drm_svm_coord_count(struct drm_svm_coord *svm,
 				       struct drm_svm_coord_vm *vm,
@@ -403,7 +544,7 @@ drm_svm_coord_thrash_migrated(struct drm_svm_coord_thrash *t,
 			      const struct drm_svm_coord_topology *topo,
 			      u64 now, unsigned int who, u32 to, u64 cost_ns);
 
-/* Attribute tree: drm_svm_coord_attr.c. Ranges are in pages, inclusive. */
+/* Attributes: drm_svm_coord_attr.c, the tree in drm_svm_coord_attr_tree.c. Pages, inclusive. */
 int drm_svm_coord_check_gpu(u32 index, u64 attached);
 void drm_svm_coord_attrs_default(struct drm_svm_coord_attrs *attrs);
 bool drm_svm_coord_attrs_equal(const struct drm_svm_coord_attrs *a,
@@ -413,6 +554,8 @@ int drm_svm_coord_attrs_validate(const struct drm_svm_coord_attr *attrs,
 void drm_svm_coord_attrs_apply(struct drm_svm_coord_attrs *attrs,
 			       const struct drm_svm_coord_attr *in,
 			       unsigned int nattrs);
+void drm_svm_coord_attrs_set_access(struct drm_svm_coord_attrs *attrs, u32 type,
+				    u32 index);
 bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
 			      const struct drm_svm_coord_attrs *new,
 			      u64 attached, u64 can_fault, bool prefetch,
@@ -445,8 +588,8 @@ int drm_svm_coord_attr_tree_walk(struct drm_svm_coord_attr_tree *tree,
 void drm_svm_coord_attr_tree_summary(struct drm_svm_coord_attr_tree *tree,
 				     unsigned long first, unsigned long last,
 				     struct drm_svm_coord_attr_summary *sum);
-void drm_svm_coord_attr_tree_forget_dev(struct drm_svm_coord_attr_tree *tree,
-					unsigned int index);
+void drm_svm_coord_attr_tree_forget_vm(struct drm_svm_coord_attr_tree *tree,
+				       unsigned int index);
 struct drm_svm_coord_attr_node *
 drm_svm_coord_attr_tree_first(struct drm_svm_coord_attr_tree *tree);
 struct drm_svm_coord_attr_node *
@@ -458,33 +601,119 @@ int drm_svm_coord_attr_tree_lookup(struct drm_svm_coord_attr_tree *tree,
 				   unsigned long *seg_last,
 				   struct drm_svm_coord_attrs *attrs);
 
-/* Ranges: drm_svm_coord_range.c. */
+/* Ranges and notifiers: drm_svm_coord_range.c. */
 unsigned long drm_svm_coord_range_chunk(unsigned long addr, unsigned long lo,
 					unsigned long hi, unsigned long max,
 					const unsigned long *chunks,
 					unsigned int nr_chunks);
+void drm_svm_coord_ranges_init(struct drm_svm_coord *svm);
+struct drm_svm_coord_range *
+drm_svm_coord_range_alloc(struct drm_svm_coord_notifier *n,
+			  unsigned long start, unsigned long end);
+void drm_svm_coord_range_put(struct drm_svm_coord_range *range);
+void drm_svm_coord_range_insert(struct drm_svm_coord *svm,
+				struct drm_svm_coord_range *range);
+void drm_svm_coord_range_remove(struct drm_svm_coord *svm,
+				struct drm_svm_coord_range *range);
+struct drm_svm_coord_range *drm_svm_coord_range_get(struct drm_svm_coord *svm,
+						    unsigned long addr);
+u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range,
+			       bool restore);
+void drm_svm_coord_notifier_prune(struct drm_svm_coord *svm,
+				  struct drm_svm_coord_notifier *n);
+int drm_svm_coord_where_is(struct drm_svm_coord *svm, unsigned long addr,
+			   struct drm_svm_coord_where *w);
+bool drm_svm_coord_range_within(const struct drm_svm_coord_range *range,
+				unsigned long lo, unsigned long hi);
+struct drm_svm_coord_range *
+drm_svm_coord_range_find_or_create(struct drm_svm_coord *svm,
+				   const struct drm_svm_coord_where *w,
+				   unsigned long addr);
+u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
+				unsigned long start, unsigned long end);
+void drm_svm_coord_ranges_forget_vm(struct drm_svm_coord *svm,
+				    struct drm_svm_coord_vm *vm);
+void drm_svm_coord_ranges_fini(struct drm_svm_coord *svm);
+unsigned int drm_svm_coord_nr_ranges(struct drm_svm_coord *svm);
+
+/* Invalidation: drm_svm_coord_notifier.c. */
+extern const struct mmu_interval_notifier_ops drm_svm_coord_notifier_ops;
+u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
+			    struct drm_svm_coord_range *range);
+void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait);
+void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
+				   struct drm_svm_coord_range *range);
+
+/* Splitting and garbage collection: drm_svm_coord_gc.c. */
 unsigned int drm_svm_coord_split_runs(const unsigned long *gone,
 				      const unsigned long *cut,
 				      unsigned long npages,
 				      struct drm_svm_coord_run *runs,
 				      unsigned int max_runs);
-void drm_svm_coord_ranges_init(struct drm_svm_coord *svm);
-u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
-				unsigned long start, unsigned long end);
+void drm_svm_coord_gc_init(struct drm_svm_coord *svm);
+void drm_svm_coord_range_collect(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range);
+
+/* Fault path: drm_svm_coord_fault.c. */
+int drm_svm_coord_range_pfns_alloc(struct drm_svm_coord_range *range);
+int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
+				    struct drm_svm_coord_range *range,
+				    void *owner, bool write,
+				    unsigned long *seq);
 int drm_svm_coord_map_span(struct drm_svm_coord_vm *vm,
 			   unsigned long start, unsigned long end);
+
+/* Placement: drm_svm_coord_place.c. */
+int drm_svm_coord_range_place(struct drm_svm_coord *svm,
+			      struct drm_svm_coord_range *range,
+			      struct drm_svm_coord_vm *vm,
+			      const struct drm_svm_coord_where *w, u32 request);
 int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end);
-void drm_svm_coord_workers_stop(struct drm_svm_coord *svm);
-void drm_svm_coord_flush_workers(struct drm_svm_coord *svm);
-void drm_svm_coord_ranges_evict_vm(struct drm_svm_coord *svm,
-				    struct drm_svm_coord_vm *vm);
-void drm_svm_coord_ranges_forget_vm(struct drm_svm_coord *svm,
-				     struct drm_svm_coord_vm *vm);
-void drm_svm_coord_ranges_fini(struct drm_svm_coord *svm);
-unsigned int drm_svm_coord_nr_ranges(struct drm_svm_coord *svm);
 
-/* Manager: drm_svm_coord_main.c. */
+/* Migration and eviction: drm_svm_coord_migrate.c. */
+void drm_svm_coord_get_topology(struct drm_svm_coord *svm,
+				struct drm_svm_coord_topology *topo);
+void drm_svm_coord_range_set_loc(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range, u32 loc);
+void drm_svm_coord_range_touch(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range);
+u32 drm_svm_coord_pfns_location(struct drm_svm_coord *svm,
+				struct drm_svm_coord_range *range);
+int drm_svm_coord_range_to_ram(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range, bool write);
+u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
+				  struct drm_svm_coord_range *range,
+				  const struct drm_svm_coord_where *w);
+void drm_svm_coord_range_moved(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range, u32 from,
+			       u32 to, unsigned int gpu, u32 rule, u64 t0,
+			       u64 now, int err);
+int drm_svm_coord_range_break_cow(struct drm_svm_coord *svm,
+				  struct drm_svm_coord_range *range,
+				  struct drm_svm_coord_vm *vm);
+int drm_svm_coord_range_move(struct drm_svm_coord *svm,
+			     struct drm_svm_coord_range *range,
+			     struct drm_svm_coord_topology *topo, u32 to,
+			     bool evict);
+void drm_svm_coord_ranges_evict_vm(struct drm_svm_coord *svm,
+				   struct drm_svm_coord_vm *vm);
+void drm_svm_coord_lru_forget_vm(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_vm *vm);
+
+/* GPUs that cannot fault: drm_svm_coord_restore.c. */
+bool drm_svm_coord_vm_can_fault(const struct drm_svm_coord_vm *vm);
+u64 drm_svm_coord_gpus_no_fault(struct drm_svm_coord *svm, u64 gpus);
+void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus);
+void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range, u64 gpus);
+void drm_svm_coord_restore_init(struct drm_svm_coord *svm);
+void drm_svm_coord_restore_forget_vm(struct drm_svm_coord *svm,
+				     struct drm_svm_coord_vm *vm);
+void drm_svm_coord_workers_stop(struct drm_svm_coord *svm);
+
+/* Manager: drm_svm_coord_main.c; drm_svm_coord_pages() in drm_svm_coord_attr.c. */
 extern atomic_t drm_svm_coord_nr_managers;
 int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
 			unsigned long size, unsigned long *first,

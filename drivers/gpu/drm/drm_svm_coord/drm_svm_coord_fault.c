@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ */
+
+#include <linux/hmm.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_pagemap.h>
+
+#include "drm_svm_coord_priv.h"
+
+/**
+ * DOC: Fault path
+ *
+ * drm_svm_coord_handle_fault() serves one GPU's fault; drm_svm_coord_map()
+ * does the same for every range of an address range, for GPUs that map
+ * ahead of use. With the manager lock held for reading:
+ *
+ * 1. The VMA is looked up under the mmap lock (bounds, writability) and
+ *    the attributes at the address are read: a GPU with
+ *    %DRM_SVM_COORD_ATTR_NO_ACCESS gets -EPERM, and so does a write to a
+ *    read-only VMA or to a range with %DRM_SVM_COORD_FLAG_GPU_RO.
+ * 2. The range is found or created, and its mutex taken. GPUs that fault
+ *    on the same range at the same time queue on that mutex.
+ * 3. When a GPU with VRAM is attached, the residency policy decides where
+ *    the data should be for this GPU, and it is moved there first (see
+ *    Migration).
+ * 4. Unless the range's pages from an earlier fault are still current
+ *    (their notifier sequence did not move), hmm_range_fault() runs once,
+ *    for writing when the VMA allows it, and the result is kept. Device
+ *    pages are handed out as they are to GPUs sharing the faulting GPU's
+ *    device-private page owner, other device pages come back to RAM. A
+ *    write fault (or a map for a GPU that cannot fault) that gets
+ *    read-only device pages breaks copy-on-write through system memory
+ *    (see Invalidation) and starts over.
+ * 4a. A range that reaches beyond the VMA of the address (the CPU unmapped,
+ *    remapped or split part of it and the notifier has not told yet, or
+ *    does not tell) is retired, GPUs that cannot fault and mapped it are
+ *    restored, and the fault starts over with a range that fits the VMA.
+ *    The same happens when hmm_range_fault() fails with -EFAULT because
+ *    the VMA changed after it was looked up.
+ * 5. The pages are DMA-mapped for the GPU (drm_gpusvm_map_pages()): one
+ *    hmm_range_fault() serves every GPU, DMA mapping stays per device.
+ * 6. The backend prepares its page tables (&drm_svm_coord_ops.prepare),
+ *    then, under the notifier lock held for reading and after checking the
+ *    notifier sequence once more, writes the entries
+ *    (&drm_svm_coord_ops.map). A race with an invalidation anywhere in
+ *    these steps restarts from step 3 (counted as a retry); the mmap lock
+ *    is never held across a backend call.
+ */
+
+int drm_svm_coord_range_pfns_alloc(struct drm_svm_coord_range *range)
+{
+	if (!range->pfns)
+		range->pfns = kvmalloc_array(drm_svm_coord_range_npages(range),
+					     sizeof(*range->pfns), GFP_KERNEL);
+	return range->pfns ? 0 : -ENOMEM;
+}
+
+/* Whether the CPU lets every page of @pfns be written. */
+static bool coord_pfns_writable(const unsigned long *pfns, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if ((pfns[i] & HMM_PFN_VALID) && !(pfns[i] & HMM_PFN_WRITE))
+			return false;
+	return true;
+}
+
+/* Step 3 of the fault path: fault the pages unless the kept ones are current. */
+int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
+				    struct drm_svm_coord_range *range, void *owner,
+			     bool write, unsigned long *seq)
+{
+	struct drm_svm_coord_notifier *n = range->notifier;
+	struct hmm_range hmm_range = {
+		.notifier = &n->mn,
+		.start = drm_svm_coord_range_start(range),
+		.end = drm_svm_coord_range_end(range),
+		.dev_private_owner = owner,
+	};
+	int err;
+
+	lockdep_assert_held(&range->validate_lock);
+
+	/* Pages in VRAM were handed out for the owner they were faulted with. */
+	if (range->pfns_valid && (range->pfns_write || !write) &&
+	    (range->pfns_owner == owner ||
+	     range->loc == DRM_SVM_COORD_LOC_SYSMEM) &&
+	    !mmu_interval_read_retry(&n->mn, range->pfns_seq)) {
+		*seq = range->pfns_seq;
+		return 0;
+	}
+
+	err = drm_svm_coord_range_pfns_alloc(range);
+	if (err)
+		return err;
+	range->pfns_valid = false;
+	hmm_range.hmm_pfns = range->pfns;
+	hmm_range.default_flags = HMM_PFN_REQ_FAULT |
+				  (write ? HMM_PFN_REQ_WRITE : 0);
+
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_HMM_FAULTS, 1);
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_HMM_PAGES,
+			    drm_svm_coord_range_npages(range));
+	err = hmm_range_fault_unlocked_timeout(&hmm_range,
+					       msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
+	if (err)
+		return err;
+
+	range->pfns_seq = hmm_range.notifier_seq;
+	/* Device pages come as they are: read-only when shared after fork(). */
+	range->pfns_write = write && coord_pfns_writable(range->pfns,
+						   drm_svm_coord_range_npages(range));
+	range->pfns_owner = owner;
+	range->pfns_valid = true;
+	*seq = range->pfns_seq;
+	return 0;
+}
+
+static struct drm_gpusvm_pages *coord_range_pages(struct drm_svm_coord *svm,
+						  struct drm_svm_coord_range *range,
+					    struct drm_svm_coord_vm *vm)
+{
+	struct drm_gpusvm_pages *pages = range->pages[vm->index];
+
+	if (pages)
+		return pages;
+	pages = kmalloc_obj(*pages);
+	if (!pages)
+		return NULL;
+	drm_gpusvm_init_pages(pages, vm->drm);
+	drm_svm_coord_notifier_lock(svm);
+	range->pages[vm->index] = pages;
+	drm_svm_coord_notifier_unlock(svm);
+	return pages;
+}
+
+/* Steps 4 and 5 of the fault path for one GPU, under @seq. */
+static int coord_range_map_dev(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range,
+			 struct drm_svm_coord_vm *vm, unsigned long seq,
+			 bool gpu_ro)
+{
+	struct drm_svm_coord_notifier *n = range->notifier;
+	unsigned long start = drm_svm_coord_range_start(range);
+	unsigned long end = drm_svm_coord_range_end(range);
+	const struct drm_gpusvm_ctx ctx = {
+		.read_only = !range->pfns_write,
+		.allow_mixed = true,
+	};
+	bool writable = range->pfns_write && !gpu_ro;
+	struct drm_svm_coord_map_args args = {
+		.start = start,
+		.end = end,
+		.flags = writable ? 0 : DRM_SVM_COORD_MAP_READ_ONLY,
+	};
+	struct drm_gpusvm_pages *pages;
+	u64 bit = BIT_ULL(vm->index);
+	bool dma_mapped;
+	int err;
+
+	lockdep_assert_held(&range->validate_lock);
+
+	pages = coord_range_pages(svm, range, vm);
+	if (!pages)
+		return -ENOMEM;
+	dma_mapped = pages->flags.has_dma_mapping;
+	err = drm_gpusvm_map_pages(&svm->gpusvm, pages, &n->mn, seq,
+				   range->pfns, start, end, &ctx);
+	if (err)
+		return err;
+	if (!dma_mapped)
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_DMA_MAPS, 1);
+
+	if (vm->ops->prepare) {
+		err = vm->ops->prepare(vm, start, end);
+		if (err)
+			return err;
+	}
+
+	drm_svm_coord_notifier_lock_read(svm);
+	if (mmu_interval_read_retry(&n->mn, seq)) {
+		err = -EAGAIN;
+	} else if (range->unmapped || range->holes) {
+		/*
+		 * Pages left the range while it was faulted: the GPUs lost
+		 * their entries for them, and this one must not get any. The
+		 * range is split (or retired) before it is mapped again.
+		 */
+		err = -EAGAIN;
+	} else if (!(range->mapped & bit) ||
+		   (writable && !(range->writable & bit))) {
+		/* The current pages, never more than the CPU allows. */
+		VM_WARN_ON_ONCE(!range->pfns_valid || range->pfns_seq != seq);
+		VM_WARN_ON_ONCE(writable &&
+				!coord_pfns_writable(range->pfns,
+						     drm_svm_coord_range_npages(range)));
+		args.dma = pages->dma_addr;
+		if (pages->flags.has_devmem_pages)
+			args.flags |= DRM_SVM_COORD_MAP_DEVMEM;
+		err = vm->ops->map(vm, &args);
+		if (!err) {
+			range->mapped |= bit;
+			if (writable)
+				range->writable |= bit;
+			drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_MAPS,
+					    1);
+			if (range->loc != DRM_SVM_COORD_LOC_SYSMEM &&
+			    range->loc != vm->index)
+				drm_svm_coord_count(svm, vm,
+						    DRM_SVM_COORD_STAT_REMOTE_MAPS,
+						    1);
+		}
+	}
+	drm_svm_coord_notifier_unlock_read(svm);
+	return err;
+}
+
+/* Make @range usable by @vm: fault once for all GPUs, map for @vm. */
+static int coord_range_validate(struct drm_svm_coord *svm,
+				struct drm_svm_coord_range *range,
+			  struct drm_svm_coord_vm *vm,
+			  const struct drm_svm_coord_where *w, bool want_write)
+{
+	u64 bit = BIT_ULL(vm->index);
+	unsigned long timeout = jiffies +
+				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	bool gpu_ro = w->attrs.flags & DRM_SVM_COORD_FLAG_GPU_RO;
+	bool write = w->vma_write && !gpu_ro;
+	unsigned long seq;
+	int err;
+
+	mutex_lock(&range->validate_lock);
+	for (;;) {
+		bool mapped;
+
+		drm_svm_coord_notifier_lock_read(svm);
+		if (range->unmapped || range->holes) {
+			drm_svm_coord_notifier_unlock_read(svm);
+			err = -EAGAIN;	/* look the range up again */
+			break;
+		}
+		/* Nothing to do when the GPU has the entries it needs. */
+		mapped = (range->mapped & bit) &&
+			 (!want_write || (range->writable & bit));
+		drm_svm_coord_notifier_unlock_read(svm);
+		if (mapped) {
+			err = 0;
+			break;
+		}
+		if (svm->vram) {
+			err = drm_svm_coord_range_place(svm, range, vm, w,
+							DRM_SVM_COORD_LOC_UNDEFINED);
+			if (err)
+				break;
+		}
+		err = drm_svm_coord_range_fault_pages(svm, range, vm->caps.pagemap_owner,
+						      write, &seq);
+		if (err == -EPERM && write) {
+			/* The range reaches into a read-only VMA. */
+			write = false;
+			continue;
+		}
+		if (!err && write && !range->pfns_write &&
+		    (want_write || !drm_svm_coord_vm_can_fault(vm))) {
+			/* Read-only device pages: see Invalidation. */
+			err = drm_svm_coord_range_break_cow(svm, range, vm);
+		} else if (!err && svm->vram) {
+			u32 loc = drm_svm_coord_pfns_location(svm, range);
+
+			/* Not where the decision assumed: decide again. */
+			if (loc != range->loc) {
+				drm_svm_coord_range_set_loc(svm, range, loc);
+				err = -EAGAIN;
+			}
+			if (loc == DRM_SVM_COORD_LOC_MIXED)
+				err = drm_svm_coord_range_to_ram(svm, range, false) ?: -EAGAIN;
+		} else if (!err && range->loc != DRM_SVM_COORD_LOC_SYSMEM) {
+			/* The GPUs with VRAM left, their data went home. */
+			drm_svm_coord_range_set_loc(svm, range, DRM_SVM_COORD_LOC_SYSMEM);
+		}
+		if (!err)
+			err = coord_range_map_dev(svm, range, vm, seq, gpu_ro);
+		if (!err)
+			drm_svm_coord_range_touch(svm, range);
+		if (err != -EAGAIN)
+			break;
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RETRIES, 1);
+		if (time_after(jiffies, timeout)) {
+			err = -EBUSY;
+			break;
+		}
+	}
+	mutex_unlock(&range->validate_lock);
+	return err;
+}
+
+/*
+ * Map the range holding @addr for @vm. Returns the end of the range in
+ * @end. Called with the manager lock held for reading and a reference on
+ * the mm.
+ */
+static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
+			 bool write, unsigned long *end)
+{
+	struct drm_svm_coord *svm = vm->svm;
+	struct drm_svm_coord_range *range;
+	struct drm_svm_coord_where w;
+	unsigned int stale = 0;
+	int err;
+
+	lockdep_assert_held(&svm->lock);
+
+	do {
+		err = drm_svm_coord_where_is(svm, addr, &w);
+		if (err)
+			return err;
+		if (w.attrs.no_access & BIT_ULL(vm->index))
+			return -EPERM;
+		if (write && (!w.vma_write ||
+			      (w.attrs.flags & DRM_SVM_COORD_FLAG_GPU_RO)))
+			return -EPERM;
+
+		mutex_lock(&svm->tree_lock);
+		range = drm_svm_coord_range_find_or_create(svm, &w, addr);
+		mutex_unlock(&svm->tree_lock);
+		if (IS_ERR(range))
+			return PTR_ERR(range);
+
+		err = coord_range_validate(svm, range, vm, &w, write);
+		*end = drm_svm_coord_range_end(range);
+		/*
+		 * The VMA changed after drm_svm_coord_where_is() (see Fault path, 4a): the
+		 * next lookup retires the range that no longer fits it.
+		 */
+		if (err == -EFAULT && stale++ < 3 && !drm_svm_coord_where_is(svm, addr, &w) &&
+		    !drm_svm_coord_range_within(range, w.lo, w.hi))
+			err = -EAGAIN;
+		drm_svm_coord_range_put(range);
+	} while (err == -EAGAIN);
+
+	return err;
+}
+
+/**
+ * drm_svm_coord_map_span() - map what a GPU may map of some addresses
+ * @vm: the GPU
+ * @start: first address, page aligned
+ * @end: end address (exclusive), page aligned
+ *
+ * Maps every range of [@start, @end) for @vm, faulting the pages in, and
+ * skips the pages that no VMA covers or the GPU may not access. Called
+ * with the manager lock held for reading and a reference on the mm.
+ *
+ * Return: 0, or the first other error of the fault path.
+ */
+int drm_svm_coord_map_span(struct drm_svm_coord_vm *vm,
+			   unsigned long start, unsigned long end)
+{
+	unsigned long addr, next;
+	int err;
+
+	lockdep_assert_held(&vm->svm->lock);
+
+	for (addr = start; addr < end; addr = next) {
+		err = coord_map_one(vm, addr, false, &next);
+		if (err == -EFAULT || err == -EPERM)
+			next = addr + PAGE_SIZE;
+		else if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Enter the fault path: pin the mm and take the manager lock. */
+static int coord_fault_enter(struct drm_svm_coord *svm)
+{
+	lockdep_assert_not_held(&drm_svm_coord_mm(svm)->mmap_lock);
+
+	if (!mmget_not_zero(drm_svm_coord_mm(svm)))
+		return -EFAULT;
+	down_read(&svm->lock);
+	if (READ_ONCE(svm->dead)) {
+		up_read(&svm->lock);
+		mmput(drm_svm_coord_mm(svm));
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static void coord_fault_exit(struct drm_svm_coord *svm)
+{
+	up_read(&svm->lock);
+	mmput(drm_svm_coord_mm(svm));
+}
+
+/**
+ * drm_svm_coord_handle_fault() - serve a GPU page fault
+ * @vm: the faulting GPU
+ * @addr: the faulting address
+ * @write: the access was a write
+ *
+ * Finds or creates the range holding @addr, faults its pages once for all
+ * GPUs unless they are current, DMA-maps them for @vm and writes its
+ * page-table entries through &drm_svm_coord_ops.map, writable when the VMA
+ * and the attributes allow it. See Fault path. Must be called without the
+ * mmap lock held, from process or worker context.
+ *
+ * Return: 0 when the GPU can retry the access; -EPERM when the attributes
+ * deny the GPU access, or for a write to a read-only VMA or range;
+ * -EFAULT when @addr is not mapped by the CPU or the mm is exiting;
+ * -EBUSY when invalidations kept racing for too long; -ENOMEM, or another
+ * error of hmm_range_fault(), the DMA mapping or the backend.
+ */
+int drm_svm_coord_handle_fault(struct drm_svm_coord_vm *vm,
+			       unsigned long addr, bool write)
+{
+	struct drm_svm_coord *svm = vm->svm;
+	unsigned long end;
+	int err;
+
+	err = coord_fault_enter(svm);
+	if (err)
+		return err;
+	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_FAULTS, 1);
+	err = coord_map_one(vm, PAGE_ALIGN_DOWN(addr), write, &end);
+	coord_fault_exit(svm);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_handle_fault);
+
+/**
+ * drm_svm_coord_map() - map addresses for a GPU ahead of use
+ * @vm: the GPU
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ *
+ * Does what drm_svm_coord_handle_fault() does, for every range of the
+ * addresses, mapping them writable where the VMA and the attributes allow.
+ * Stops at the first error; what was mapped stays mapped.
+ *
+ * Return: 0; -EINVAL for a malformed range; otherwise as
+ * drm_svm_coord_handle_fault(), where a read fault would fail.
+ */
+int drm_svm_coord_map(struct drm_svm_coord_vm *vm, unsigned long start,
+		      unsigned long size)
+{
+	struct drm_svm_coord *svm = vm->svm;
+	unsigned long addr, end, first, last;
+	int err;
+
+	err = drm_svm_coord_pages(svm, start, size, &first, &last);
+	if (err)
+		return err;
+
+	err = coord_fault_enter(svm);
+	if (err)
+		return err;
+	for (addr = start; addr < start + size; addr = end) {
+		err = coord_map_one(vm, addr, false, &end);
+		if (err)
+			break;
+	}
+	coord_fault_exit(svm);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_map);
+

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ */
+
+#include <linux/interval_tree.h>
+#include <linux/mmu_notifier.h>
+#include <linux/slab.h>
+
+#include "drm_svm_coord_priv.h"
+
+/**
+ * DOC: Invalidation
+ *
+ * One MMU interval notifier callback serves all GPUs. It uses the two-pass
+ * interface: &mmu_interval_notifier_ops.invalidate_start, under the
+ * notifier lock held for writing, calls &drm_svm_coord_ops.unmap for each
+ * GPU whose bit is set in the mapped mask of each range hit (so each GPU's
+ * zap and TLB invalidation are issued before anybody waits);
+ * &mmu_interval_notifier_ops.invalidate_finish waits once per GPU
+ * (&drm_svm_coord_ops.tlb_flush_wait) and then DMA-unmaps the pages. When
+ * the small state of the second pass cannot be allocated (GFP_NOWAIT), the
+ * first pass does everything.
+ *
+ * A range the invalidation covers whole is zapped and DMA-unmapped whatever
+ * the event: an unmap, a clear (MADV_DONTNEED), a protection change
+ * (mprotect(), fork()'s copy-on-write), soft-dirty tracking, a migration
+ * and an exclusive access all end with the range unmapped on the GPUs,
+ * which fault it back (read only if the VMA no longer allows writes). A
+ * range it covers in part loses that part only (see Splitting).
+ * MMU_NOTIFY_UNMAP and MMU_NOTIFY_RELEASE (process exit) also mark the
+ * range unmapped for good.
+ * A migration whose owner is the manager itself is not acted upon: the
+ * coordinator's own migrations remap what they move. A callback that may
+ * not block returns false, as the MMU notifier API asks.
+ *
+ * What this keeps, for every GPU at all times: an entry exists only for a
+ * page that a live range maps for that GPU, it maps the page the CPU maps
+ * there, with no more permission than the CPU's, and a range that loses
+ * pages has them zapped on every GPU, their TLB entries waited for and
+ * their DMA mappings dropped before the notifier returns, so before the
+ * pages can be freed. Entries are written only under the notifier lock,
+ * after the notifier sequence check, for a range without holes (see
+ * Splitting); write permission comes from each page
+ * (%HMM_PFN_WRITE), never from the request. hmm_range_fault() reports the
+ * device pages of the owner it is given without breaking copy-on-write,
+ * so a GPU that gets read-only device pages (VRAM shared with a child
+ * after fork()) maps them read-only for a read; for a write, or for a GPU
+ * that cannot fault and so could not ask again, they are faulted again
+ * without an owner: the CPU's fault path brings them to system memory and
+ * breaks copy-on-write there, and the residency policy decides again.
+ * With CONFIG_DEBUG_VM the map path asserts that it maps the pages of the
+ * current fault, with their permission; vsvm's DRM_IOCTL_VSVM_PT_VERIFY
+ * checks every entry of a GPU against the CPU's page table from the tests.
+ */
+
+/* Zap the GPUs mapping @range; returns the GPUs whose TLB wait is due. */
+u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
+			    struct drm_svm_coord_range *range)
+{
+	unsigned long start = drm_svm_coord_range_start(range);
+	unsigned long end = drm_svm_coord_range_end(range);
+	u64 mapped = range->mapped, wait = 0;
+	unsigned int i;
+
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	for_each_set_bit(i, (unsigned long *)&mapped, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
+
+		vm->ops->unmap(vm, start, end);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
+		if (vm->ops->tlb_flush_wait)
+			wait |= BIT_ULL(i);
+	}
+	range->mapped = 0;
+	range->writable = 0;
+	return wait;
+}
+
+/*
+ * Zap [@start, @end), part of @range, on the GPUs that map it. A GPU whose
+ * DMA mappings cannot lose the part alone loses the whole range. Returns
+ * the GPUs whose TLB wait is due.
+ */
+static u64 coord_range_zap_part(struct drm_svm_coord *svm,
+				struct drm_svm_coord_range *range,
+			  unsigned long start, unsigned long end)
+{
+	unsigned long rstart = drm_svm_coord_range_start(range);
+	unsigned long first = (start - rstart) >> PAGE_SHIFT;
+	unsigned long count = (end - start) >> PAGE_SHIFT;
+	u64 wait = 0;
+	unsigned int i;
+
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
+		struct drm_gpusvm_pages *pages = range->pages[i];
+		struct drm_svm_coord_vm *vm = svm->vms[i];
+		u64 bit = BIT_ULL(i);
+		bool part = !pages ||
+			    drm_gpusvm_pages_can_split(pages, drm_svm_coord_range_npages(range),
+						       first, count);
+
+		if (!part)
+			range->dma_whole |= bit;
+		if (!(range->mapped & bit))
+			continue;
+		if (part) {
+			vm->ops->unmap(vm, start, end);
+		} else {
+			vm->ops->unmap(vm, rstart,
+					drm_svm_coord_range_end(range));
+			range->mapped &= ~bit;
+			range->writable &= ~bit;
+		}
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
+		if (vm->ops->tlb_flush_wait)
+			wait |= bit;
+	}
+	return wait;
+}
+
+static void coord_gc_queue(struct drm_svm_coord *svm,
+			   struct drm_svm_coord_range *range)
+{
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	if (list_empty(&range->gc_link))
+		list_add_tail(&range->gc_link, &svm->gc_list);
+}
+
+void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, (unsigned long *)&wait, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
+
+		vm->ops->tlb_flush_wait(vm);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_TLB_WAITS, 1);
+	}
+}
+
+void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
+				   struct drm_svm_coord_range *range)
+{
+	const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
+	unsigned int i;
+
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
+		if (range->pages[i])
+			drm_gpusvm_unmap_pages(&svm->gpusvm, range->pages[i],
+					       drm_svm_coord_range_npages(range), &ctx);
+}
+
+/**
+ * struct drm_svm_coord_finish - state of the second notifier pass
+ * @base: what the MMU notifier core links
+ * @start: first address of the invalidation
+ * @end: its end (exclusive)
+ * @wait: GPUs whose TLB invalidation must be waited for
+ */
+struct drm_svm_coord_finish {
+	struct mmu_interval_notifier_finish base;
+	unsigned long start;
+	unsigned long end;
+	u64 wait;
+};
+
+/* Clip [@start, @end) to @range in [@a, @b); true if it covers all of it. */
+static bool coord_range_clip(const struct drm_svm_coord_range *range,
+			     unsigned long start, unsigned long end,
+		       unsigned long *a, unsigned long *b)
+{
+	*a = max(start, drm_svm_coord_range_start(range));
+	*b = min(end, drm_svm_coord_range_end(range));
+	return *a == drm_svm_coord_range_start(range) &&
+	       *b == drm_svm_coord_range_end(range);
+}
+
+/* The second pass: wait for the TLBs, then DMA-unmap. */
+static void coord_invalidate_complete(struct drm_svm_coord_notifier *n,
+				      unsigned long start, unsigned long end, u64 wait)
+{
+	struct drm_svm_coord *svm = n->svm;
+	struct drm_svm_coord_range *range;
+
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	drm_svm_coord_tlb_wait(svm, wait);
+	drm_svm_coord_for_each_range(range, n, start, end) {
+		unsigned long rstart = drm_svm_coord_range_start(range);
+		unsigned long a, b;
+		unsigned int i;
+
+		if (coord_range_clip(range, start, end, &a, &b)) {
+			drm_svm_coord_range_dma_unmap(svm, range);
+			continue;
+		}
+		for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
+			struct drm_gpusvm_pages *pages = range->pages[i];
+			const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
+
+			if (!pages)
+				continue;
+			if (range->dma_whole & BIT_ULL(i))
+				drm_gpusvm_unmap_pages(&svm->gpusvm, pages,
+						       drm_svm_coord_range_npages(range),
+						       &ctx);
+			else
+				drm_gpusvm_unmap_pages_part(&svm->gpusvm, pages,
+							    drm_svm_coord_range_npages(range),
+							    (a - rstart) >> PAGE_SHIFT,
+							    (b - a) >> PAGE_SHIFT);
+		}
+		range->dma_whole = 0;
+	}
+}
+
+/* Whether a GPU has entries or DMA mappings of @range's pages. */
+static bool coord_range_has_gpu_state(const struct drm_svm_coord_range *range)
+{
+	unsigned int i;
+
+	drm_svm_coord_notifier_assert_held(range->svm);
+
+	if (range->mapped)
+		return true;
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
+		if (range->pages[i] && range->pages[i]->flags.has_dma_mapping)
+			return true;
+	return false;
+}
+
+static bool coord_event_is_own(struct drm_svm_coord *svm,
+			       const struct mmu_notifier_range *mrange)
+{
+	/* The coordinator's migrations name the manager as their owner. */
+	return mrange->event == MMU_NOTIFY_MIGRATE && mrange->owner == svm;
+}
+
+static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
+					   const struct mmu_notifier_range *mrange,
+					   unsigned long cur_seq,
+					   struct mmu_interval_notifier_finish **finish)
+{
+	struct drm_svm_coord_notifier *n = container_of(mni, typeof(*n), mn);
+	struct drm_svm_coord *svm = n->svm;
+	unsigned long start = max(mrange->start, n->itree.start);
+	unsigned long end = min(mrange->end, n->itree.last + 1);
+	struct drm_svm_coord_range *range;
+	struct drm_svm_coord_finish *f;
+	bool gone = mrange->event == MMU_NOTIFY_UNMAP ||
+		    mrange->event == MMU_NOTIFY_RELEASE;
+	bool hit = false, collect = false;
+	u64 wait = 0;
+
+	if (!mmu_notifier_range_blockable(mrange))
+		return false;
+
+	drm_svm_coord_notifier_lock(svm);
+	mmu_interval_set_seq(mni, cur_seq);
+	if (coord_event_is_own(svm, mrange))
+		goto out_unlock;
+
+	drm_svm_coord_for_each_range(range, n, start, end) {
+		unsigned long rstart = drm_svm_coord_range_start(range);
+		u64 lost = drm_svm_coord_gpus_no_fault(svm, range->mapped);
+		unsigned long a, b;
+
+		hit = true;
+		if (!gone && lost) {
+			/* Stop them before their mappings go, restore later. */
+			drm_svm_coord_quiesce(svm, lost);
+			drm_svm_coord_restore_queue(svm, range, lost);
+		}
+		if (coord_range_clip(range, start, end, &a, &b)) {
+			wait |= drm_svm_coord_range_zap(svm, range);
+			if (gone) {
+				range->unmapped = true;
+				coord_gc_queue(svm, range);
+				collect = true;
+			}
+			continue;
+		}
+		/*
+		 * Part of the range, which keeps its pages: with nothing
+		 * mapped or DMA-mapped for any GPU there is nothing to take
+		 * back, the new notifier sequence is all it takes. This is
+		 * what a fault sees when it breaks copy-on-write page by page.
+		 */
+		if (!gone && !coord_range_has_gpu_state(range))
+			continue;
+		/* Zap that part on the GPUs, split the range later. */
+		wait |= coord_range_zap_part(svm, range, a, b);
+		bitmap_set(range->gone, (a - rstart) >> PAGE_SHIFT,
+			   (b - a) >> PAGE_SHIFT);
+		range->holes = true;
+		coord_gc_queue(svm, range);
+		collect = true;
+	}
+	if (!hit)
+		goto out_unlock;
+	/* Once per callback: one run of the collector takes every range. */
+	if (collect)
+		queue_work(system_dfl_wq, &svm->gc_work);
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_INVALIDATIONS, 1);
+
+	/* Two passes: every GPU's zap is in flight before anyone waits. */
+	f = kmalloc_obj(*f, GFP_NOWAIT);
+	if (f) {
+		f->start = start;
+		f->end = end;
+		f->wait = wait;
+		*finish = &f->base;
+	} else {
+		coord_invalidate_complete(n, start, end, wait);
+	}
+
+out_unlock:
+	drm_svm_coord_notifier_unlock(svm);
+	return true;
+}
+
+static void drm_svm_coord_invalidate_finish(struct mmu_interval_notifier_finish *finish)
+{
+	struct drm_svm_coord_finish *f = container_of(finish, typeof(*f), base);
+	struct drm_svm_coord_notifier *n =
+		container_of(finish->notifier, typeof(*n), mn);
+
+	drm_svm_coord_notifier_lock(n->svm);
+	coord_invalidate_complete(n, f->start, f->end, f->wait);
+	drm_svm_coord_notifier_unlock(n->svm);
+	kfree(f);
+}
+
+const struct mmu_interval_notifier_ops drm_svm_coord_notifier_ops = {
+	.invalidate_start = drm_svm_coord_invalidate_start,
+	.invalidate_finish = drm_svm_coord_invalidate_finish,
+};
+

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ */
+
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_print.h>
+
+#include "drm_svm_coord_priv.h"
+
+/**
+ * DOC: Restore
+ *
+ * A GPU attached without %DRM_SVM_COORD_VM_CAN_FAULT cannot take a page
+ * fault: its mappings are made ahead of use, by drm_svm_coord_map() and
+ * by drm_svm_coord_set_attr() granting it access (which faults the
+ * interval's pages in: every page a VMA covers is mapped, populated or
+ * not, so that the GPU never meets a hole the process has memory for;
+ * addresses without VMA are skipped), and restored after invalidations.
+ *
+ * When an invalidation other than an unmap hits a range such a GPU maps,
+ * the notifier quiesces the GPU (&drm_svm_coord_ops.quiesce) before zapping
+ * it, unless it is already quiesced, records the GPU in the range's
+ * restore mask and queues the range for the manager's restore worker
+ * (&drm_svm_coord.restore_work). GPUs that can fault are only zapped, and
+ * never quiesced. An unmap quiesces nobody: the memory is gone, there is
+ * nothing to restore.
+ *
+ * The restore worker, one per manager, runs shortly after the first event
+ * of a batch (1 ms), so that the events of one mprotect() or fork() cost
+ * one run. For every queued range it maps the range's addresses again for
+ * each GPU of the mask, through the fault path, so that GPUs restoring the
+ * same range share one hmm_range_fault(). Then it resumes every GPU it
+ * quiesced that has no range left to restore. A range that fails to
+ * restore is retried with exponential backoff (10 ms doubling, up to
+ * ``restore_retries`` attempts, a module parameter) without holding back
+ * the others or the GPUs that do not map it; each failure is counted
+ * (%DRM_SVM_COORD_STAT_RESTORE_FAILURES) and the last one reported in the
+ * kernel log, after which its GPU is resumed without the range.
+ */
+
+static unsigned int restore_retries = 8;
+module_param(restore_retries, uint, 0644);
+MODULE_PARM_DESC(restore_retries,
+		 "Attempts to restore a range for GPUs that cannot fault before giving up (default 8)");
+
+#define RESTORE_DELAY_MS	1
+#define RESTORE_BACKOFF_MS	10
+
+bool drm_svm_coord_vm_can_fault(const struct drm_svm_coord_vm *vm)
+{
+	return vm->caps.flags & DRM_SVM_COORD_VM_CAN_FAULT;
+}
+
+/* The GPUs of @gpus that cannot fault. */
+u64 drm_svm_coord_gpus_no_fault(struct drm_svm_coord *svm, u64 gpus)
+{
+	u64 out = 0;
+	unsigned int i;
+
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS)
+		if (!drm_svm_coord_vm_can_fault(svm->vms[i]))
+			out |= BIT_ULL(i);
+	return out;
+}
+
+/* Stop the queues of @gpus, unless the coordinator already did. */
+void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus)
+{
+	unsigned int i;
+
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	gpus &= ~svm->quiesced;
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
+
+		vm->ops->quiesce(vm);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_QUIESCES, 1);
+	}
+	svm->quiesced |= gpus;
+}
+
+void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range, u64 gpus)
+{
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	range->restore |= gpus;
+	if (list_empty(&range->restore_link)) {
+		kref_get(&range->ref);
+		range->restore_tries = 0;
+		range->restore_at = jiffies;
+		list_add_tail(&range->restore_link, &svm->restore_list);
+	}
+	queue_delayed_work(system_dfl_wq, &svm->restore_work,
+			   msecs_to_jiffies(RESTORE_DELAY_MS));
+}
+
+/* Map @range's addresses again for @gpus; returns the GPUs that failed. */
+static u64 coord_restore_range(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range, u64 gpus)
+{
+	unsigned long start = drm_svm_coord_range_start(range);
+	unsigned long end = drm_svm_coord_range_end(range);
+	u64 failed = 0;
+	unsigned int i;
+	int err;
+
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
+
+		err = drm_svm_coord_map_span(vm, start, end);
+		if (!err)
+			continue;
+		failed |= BIT_ULL(i);
+		drm_svm_coord_count(svm, vm,
+				    DRM_SVM_COORD_STAT_RESTORE_FAILURES, 1);
+		if (range->restore_tries + 1 >= READ_ONCE(restore_retries))
+			drm_warn(vm->drm,
+				 "svm: gave up restoring [0x%lx-0x%lx) after %u attempts: %d\n",
+				 start, end, range->restore_tries + 1, err);
+	}
+	return failed;
+}
+
+/* Resume the GPUs quiesced by the coordinator that have nothing to wait for. */
+static void coord_resume(struct drm_svm_coord *svm)
+{
+	struct drm_svm_coord_range *range;
+	u64 pending = 0, resume;
+	unsigned int i;
+
+	lockdep_assert_held(&svm->lock);
+
+	drm_svm_coord_notifier_lock(svm);
+	list_for_each_entry(range, &svm->restore_list, restore_link)
+		pending |= range->restore;
+	resume = svm->quiesced & ~pending;
+	svm->quiesced &= ~resume;
+	drm_svm_coord_notifier_unlock(svm);
+
+	/* A new quiesce may come before these: the backend counts them. */
+	for_each_set_bit(i, (unsigned long *)&resume, DRM_SVM_COORD_MAX_VMS) {
+		struct drm_svm_coord_vm *vm = svm->vms[i];
+
+		vm->ops->resume(vm);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RESUMES, 1);
+	}
+}
+
+static void coord_restore_work(struct work_struct *work)
+{
+	struct drm_svm_coord *svm = container_of(to_delayed_work(work),
+						 typeof(*svm), restore_work);
+	struct drm_svm_coord_range *range, *tmp;
+	unsigned long now = jiffies, next = 0;
+	bool alive, later = false;
+	LIST_HEAD(todo);
+
+	/* Detach holds the lock for writing while it cancels this work. */
+	if (!down_read_trylock(&svm->lock)) {
+		queue_delayed_work(system_dfl_wq, &svm->restore_work,
+				   msecs_to_jiffies(RESTORE_DELAY_MS));
+		return;
+	}
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RESTORE_RUNS, 1);
+	alive = !READ_ONCE(svm->dead) && mmget_not_zero(drm_svm_coord_mm(svm));
+
+	drm_svm_coord_notifier_lock(svm);
+	list_for_each_entry_safe(range, tmp, &svm->restore_list, restore_link) {
+		if (alive && time_before(now, range->restore_at))
+			continue;
+		list_move_tail(&range->restore_link, &todo);
+		svm->restoring++;
+	}
+	drm_svm_coord_notifier_unlock(svm);
+
+	list_for_each_entry_safe(range, tmp, &todo, restore_link) {
+		u64 gpus, failed = 0;
+
+		drm_svm_coord_notifier_lock(svm);
+		gpus = range->restore & svm->attached;
+		range->restore = 0;
+		list_del_init(&range->restore_link);
+		drm_svm_coord_notifier_unlock(svm);
+
+		if (alive)
+			failed = coord_restore_range(svm, range, gpus);
+
+		drm_svm_coord_notifier_lock(svm);
+		if (failed && ++range->restore_tries < READ_ONCE(restore_retries)) {
+			/* Back off; the others go on. */
+			range->restore |= failed;
+			range->restore_at = jiffies +
+				msecs_to_jiffies(RESTORE_BACKOFF_MS <<
+						 min(range->restore_tries - 1, 10u));
+			if (list_empty(&range->restore_link)) {
+				kref_get(&range->ref);
+				list_add_tail(&range->restore_link,
+					      &svm->restore_list);
+			}
+		}
+		svm->restoring--;
+		drm_svm_coord_notifier_unlock(svm);
+		drm_svm_coord_range_put(range);
+	}
+
+	coord_resume(svm);
+
+	drm_svm_coord_notifier_lock(svm);
+	list_for_each_entry(range, &svm->restore_list, restore_link) {
+		if (!later || time_before(range->restore_at, next))
+			next = range->restore_at;
+		later = true;
+	}
+	drm_svm_coord_notifier_unlock(svm);
+	if (later)
+		queue_delayed_work(system_dfl_wq, &svm->restore_work,
+				   time_after(next, jiffies) ? next - jiffies : 0);
+	if (alive)
+		mmput(drm_svm_coord_mm(svm));
+	up_read(&svm->lock);
+}
+
+/**
+ * drm_svm_coord_flush() - wait for the manager's workers
+ * @svm: the manager
+ *
+ * Waits until the garbage collector has handled the ranges the notifier
+ * left behind and the restore worker has restored every range queued so
+ * far, retries included, for callers that need a settled state: tests,
+ * statistics, suspend. Must be called without the manager lock held.
+ */
+void drm_svm_coord_flush(struct drm_svm_coord *svm)
+{
+	bool pending;
+
+	lockdep_assert_not_held(&svm->lock);
+
+	do {
+		flush_work(&svm->gc_work);
+		flush_delayed_work(&svm->restore_work);
+		drm_svm_coord_notifier_lock_read(svm);
+		pending = !list_empty(&svm->restore_list) || svm->restoring ||
+			  !list_empty(&svm->gc_list);
+		drm_svm_coord_notifier_unlock_read(svm);
+	} while (pending);
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
+
+/**
+ * drm_svm_coord_workers_stop() - stop the workers of a manager
+ * @svm: the manager, whose ranges are all gone (last detach)
+ *
+ * Called with the manager lock held for writing: the restore worker backs
+ * off from it, the garbage collector does not take it.
+ */
+void drm_svm_coord_workers_stop(struct drm_svm_coord *svm)
+{
+	lockdep_assert_held_write(&svm->lock);
+
+	cancel_work_sync(&svm->gc_work);
+	cancel_delayed_work_sync(&svm->restore_work);
+
+	/* Nobody is left to restore for: drop what was queued. */
+	for (;;) {
+		struct drm_svm_coord_range *range;
+
+		drm_svm_coord_notifier_lock(svm);
+		range = list_first_entry_or_null(&svm->restore_list,
+						 typeof(*range), restore_link);
+		if (range)
+			list_del_init(&range->restore_link);
+		drm_svm_coord_notifier_unlock(svm);
+		if (!range)
+			break;
+		drm_svm_coord_range_put(range);
+	}
+}
+
+/**
+ * drm_svm_coord_restore_init() - set up the restore worker of a new manager
+ * @svm: the manager, being created
+ */
+void drm_svm_coord_restore_init(struct drm_svm_coord *svm)
+{
+	INIT_LIST_HEAD(&svm->restore_list);
+	INIT_DELAYED_WORK(&svm->restore_work, coord_restore_work);
+}
+
+/**
+ * drm_svm_coord_restore_forget_vm() - nothing to restore for a detaching GPU
+ * @svm: the manager
+ * @vm: the GPU, detaching, whose mappings are gone
+ *
+ * Takes @vm out of the restore masks and ends the quiesce the coordinator
+ * may have it in. Called with the manager lock held for writing.
+ */
+void drm_svm_coord_restore_forget_vm(struct drm_svm_coord *svm,
+				     struct drm_svm_coord_vm *vm)
+{
+	u64 bit = BIT_ULL(vm->index);
+	struct drm_svm_coord_range *range;
+	u64 quiesced;
+
+	lockdep_assert_held_write(&svm->lock);
+
+	drm_svm_coord_notifier_lock(svm);
+	list_for_each_entry(range, &svm->restore_list, restore_link)
+		range->restore &= ~bit;
+	quiesced = svm->quiesced & bit;
+	svm->quiesced &= ~bit;
+	drm_svm_coord_notifier_unlock(svm);
+	if (quiesced) {
+		vm->ops->resume(vm);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RESUMES, 1);
+	}
+}
