@@ -21,6 +21,394 @@ struct mm_struct;
 #define DRM_SVM_COORD_MAX_VMS		64
 
 /**
+ * DOC: Attachments
+ *
+ * A GPU VM joins a manager through a &struct drm_svm_coord_vm that the
+ * coordinator allocates in drm_svm_coord_attach() and frees at the end of
+ * drm_svm_coord_detach(). The driver holds an opaque pointer: its own data
+ * hangs off it (the last argument of drm_svm_coord_attach(), given back by
+ * drm_svm_coord_vm_priv()), and drm_svm_coord_vm_manager() and
+ * drm_svm_coord_vm_index() give the manager and the GPU's index. This is
+ * unlike &struct drm_gpusvm and &struct drm_gpuvm, which a driver embeds in
+ * its own VM structure. The reasons lie in who uses the attachment and in
+ * when it may go.
+ *
+ * The attachment is not the driver's alone. Beside the operations table
+ * and a copy of the capabilities, it holds the GPU's index, its reference
+ * on the manager and its counters. The manager lists it in a table of GPUs
+ * by index (&drm_svm_coord.vms) and reaches it from there, in contexts the
+ * driver neither sees nor orders:
+ *
+ * - the MMU notifier callback, for each GPU set in the mapped mask of a
+ *   range it invalidates (unmap, TLB wait, quiesce), under the notifier
+ *   lock alone;
+ * - the garbage collector, which zaps the ranges it destroys under the
+ *   tree lock and the notifier lock, without the manager lock;
+ * - the restore worker, which maps and resumes GPUs that cannot fault,
+ *   under the manager lock held for reading;
+ * - the faults, maps and prefetches of the other GPUs, which read its
+ *   capabilities to know which VRAMs exist and who reaches them, and call
+ *   its &drm_svm_coord_ops.devmem_alloc to move or evict data into its
+ *   VRAM;
+ * - drm_svm_coord_reset_stats(), called for the manager, which zeroes the
+ *   counters of every GPU in the table.
+ *
+ * So detaching is more than unlinking, and the coordinator decides when
+ * the memory may go. drm_svm_coord_detach() takes the manager lock for
+ * writing, so that no fault, map, attribute change or restore of any GPU
+ * runs meanwhile. Unless the process is exiting, it moves the process's
+ * data out of the GPU's VRAM. Then, range by range under the range's
+ * mutex, it zaps the GPU's entries, waits for its TLB and frees its DMA
+ * mappings; waits on every notifier for invalidations in flight, which may
+ * still be about to call the GPU's operations; forgets the GPU in its
+ * VRAM's LRU, the restore list and the attributes; resumes the GPU if the
+ * coordinator had quiesced it; clears its bits and its slot in the table;
+ * and, for the last GPU, destroys every range and notifier and stops the
+ * workers. Only then, after dropping the GPU's reference on the manager,
+ * does it free the attachment. Were the attachment embedded in the
+ * driver's VM, the manager's table would point into the driver's memory:
+ * a VM freed before that sequence ended, or without it on an error path,
+ * would have the next invalidation of a range the GPU maps read the
+ * operations table, the index and the counters from freed memory, and
+ * drm_svm_coord_reset_stats() write into it.
+ *
+ * The opaque form does not make such a driver correct: the operations look
+ * the driver's data up through the attachment, so the data behind
+ * drm_svm_coord_vm_priv(), the page tables the operations write, the
+ * &struct drm_device the DMA mappings are made for and the GPU's
+ * &struct drm_pagemap must stay until drm_svm_coord_detach() returns, and
+ * a driver that frees them early is still broken. What it gives is that
+ * the coordinator's own state never lives in memory the driver frees, that
+ * detaching and freeing are one call whose order the coordinator controls,
+ * and that the layout stays private to the coordinator, which can change
+ * it without touching drivers.
+ *
+ * Embedding is possible. A driver would embed &struct drm_svm_coord_vm in
+ * its VM and call drm_svm_coord_vm_init(vm, mm, drm, ops, caps) and
+ * drm_svm_coord_vm_fini(vm), doing what attach and detach do without the
+ * allocation and the free; drm_svm_coord_vm_priv() would give way to
+ * container_of(). It would require moving the structure to this public
+ * header, its fields documented as private but
+ * compiled into every driver; the rule that drm_svm_coord_vm_fini() has
+ * returned before the containing structure is freed, on the error paths
+ * of VM creation and in reference-counted release paths as well, from a
+ * context that may sleep, take the manager lock for writing and take the
+ * mmap lock (detach moves data out of VRAM through hmm_range_fault()); and
+ * a check that catches a structure freed while still in a manager's table.
+ * The opaque form is kept for this version: it costs one allocation per
+ * GPU VM and one pointer load per operation, and it keeps the lifetime
+ * rules of the attachment in one place.
+ */
+
+/**
+ * DOC: Examples
+ *
+ * This section shows the five things a driver writes to use the
+ * coordinator: its backend operations, the attachment of a GPU VM, the GPU
+ * page-fault handler, mapping ahead of use for a GPU that cannot fault, and
+ * the page-table updates behind &drm_svm_coord_ops.map and
+ * &drm_svm_coord_ops.unmap. Unlike with &struct drm_gpusvm, there is no
+ * notifier callback, garbage collector, range tree or migration policy to
+ * write: the manager keeps them once for every GPU of the process. The
+ * shapes follow vsvm (drivers/gpu/drm/vsvm/), the coordinator's first user;
+ * the functions whose names start with ``driver`` stand for the driver's
+ * own code.
+ *
+ * 1) Backend operations
+ *
+ * &drm_svm_coord_ops.map and &drm_svm_coord_ops.unmap are mandatory. A GPU
+ * attached without %DRM_SVM_COORD_VM_CAN_FAULT also needs
+ * &drm_svm_coord_ops.quiesce and &drm_svm_coord_ops.resume, and a GPU with
+ * VRAM needs &drm_svm_coord_ops.devmem_alloc and a device-private page
+ * owner: drm_svm_coord_attach() refuses a table without them.
+ * &drm_svm_coord_ops.prepare and &drm_svm_coord_ops.tlb_flush_wait are
+ * optional. The table is kept by reference. Every operation gets the
+ * attachment, and drm_svm_coord_vm_priv() gives back the driver's data.
+ *
+ * .. code-block:: c
+ *
+ *	struct driver_vm {
+ *		struct drm_svm_coord_vm *coord;	// the attachment
+ *		struct driver_gpu *gpu;
+ *		struct driver_pt pt;		// the GPU page table
+ *		spinlock_t pt_lock;		// protects its entries
+ *		struct mutex queue_lock;	// protects quiesced
+ *		unsigned int quiesced;		// quiesce nesting
+ *		u64 tlb_seqno;			// last TLB invalidation
+ *	};
+ *
+ *	static struct driver_vm *to_driver_vm(struct drm_svm_coord_vm *coord)
+ *	{
+ *		return drm_svm_coord_vm_priv(coord);
+ *	}
+ *
+ *	static const struct drm_svm_coord_ops driver_svm_ops = {
+ *		.prepare	= driver_svm_prepare,		// optional
+ *		.map		= driver_svm_map,
+ *		.unmap		= driver_svm_unmap,
+ *		.tlb_flush_wait	= driver_svm_tlb_flush_wait,	// optional
+ *		.quiesce	= driver_svm_quiesce,		// cannot fault
+ *		.resume		= driver_svm_resume,		// cannot fault
+ *		.devmem_alloc	= driver_svm_devmem_alloc,	// VRAM
+ *	};
+ *
+ * &drm_svm_coord_ops.devmem_alloc returns device memory of this GPU's VRAM,
+ * set up with drm_pagemap_devmem_init(), for a range the coordinator is
+ * about to move there with drm_pagemap_migrate_to_devmem(). It may be
+ * called from another GPU's fault (a move into a peer's VRAM), with the
+ * manager lock and the range's mutex held, so it may sleep but must not
+ * call back into the coordinator. It returns ERR_PTR(-ENOMEM), having
+ * moved nothing, when the VRAM has no room: that is what makes the
+ * coordinator evict from it and ask again (see Eviction).
+ *
+ * .. code-block:: c
+ *
+ *	static struct drm_pagemap_devmem *
+ *	driver_svm_devmem_alloc(struct drm_svm_coord_vm *coord,
+ *				struct mm_struct *mm, unsigned long size)
+ *	{
+ *		struct driver_gpu *gpu = to_driver_vm(coord)->gpu;
+ *		struct driver_vram_block *blk;
+ *
+ *		blk = driver_vram_alloc(gpu, size);
+ *		if (!blk)
+ *			return ERR_PTR(-ENOMEM);	// full: evict, retry
+ *		drm_pagemap_devmem_init(&blk->devmem, gpu->drm.dev, mm,
+ *					&driver_devmem_ops, gpu->dpagemap,
+ *					size, NULL);
+ *		return &blk->devmem;
+ *	}
+ *
+ * &drm_svm_coord_ops.quiesce runs from the MMU notifier, in reclaim
+ * context, before the entries of a GPU that cannot fault are cleared;
+ * &drm_svm_coord_ops.resume runs from the manager's restore worker once
+ * the GPU has its entries back (see Restore). A quiesce may come before
+ * the resume of the previous one, so the driver counts them.
+ *
+ * .. code-block:: c
+ *
+ *	static void driver_svm_quiesce(struct drm_svm_coord_vm *coord)
+ *	{
+ *		struct driver_vm *vm = to_driver_vm(coord);
+ *
+ *		mutex_lock(&vm->queue_lock);	// never held to allocate
+ *		if (!vm->quiesced++)
+ *			driver_queues_stop(vm);	// allocates nothing
+ *		mutex_unlock(&vm->queue_lock);
+ *	}
+ *
+ *	static void driver_svm_resume(struct drm_svm_coord_vm *coord)
+ *	{
+ *		struct driver_vm *vm = to_driver_vm(coord);
+ *
+ *		mutex_lock(&vm->queue_lock);
+ *		if (!--vm->quiesced)
+ *			driver_queues_start(vm);
+ *		mutex_unlock(&vm->queue_lock);
+ *	}
+ *
+ * 2) Attaching and detaching a GPU VM
+ *
+ * A GPU VM that mirrors the process's address space attaches when it is
+ * created, from process context, without the mmap lock held. The
+ * capabilities are copied; the last argument is the driver's data.
+ * drm_svm_coord_attach() fails with -EINVAL for a table or capabilities it
+ * refuses, -ENOSPC when %DRM_SVM_COORD_MAX_VMS GPU VMs are attached to the
+ * process, -ESRCH when the process is exiting, or -ENOMEM.
+ *
+ * .. code-block:: c
+ *
+ *	int driver_vm_init_svm(struct driver_vm *vm)
+ *	{
+ *		struct drm_svm_coord_vm_caps caps = {
+ *			.flags = vm->gpu->can_fault ?
+ *				 DRM_SVM_COORD_VM_CAN_FAULT : 0,
+ *			.dpagemap = vm->gpu->dpagemap,	// NULL: no VRAM
+ *			.pagemap_owner = vm->gpu->pagemap_owner,
+ *		};
+ *		struct drm_svm_coord_vm *coord;
+ *
+ *		coord = drm_svm_coord_attach(current->mm, &vm->gpu->drm,
+ *					     &driver_svm_ops, &caps, vm);
+ *		if (IS_ERR(coord))
+ *			return PTR_ERR(coord);
+ *		vm->coord = coord;
+ *		return 0;
+ *	}
+ *
+ *	void driver_vm_fini_svm(struct driver_vm *vm)
+ *	{
+ *		// First: operations run until it returns, and it moves
+ *		// the process's data out of this GPU's VRAM.
+ *		drm_svm_coord_detach(vm->coord);
+ *		vm->coord = NULL;
+ *	}
+ *
+ * drm_svm_coord_detach() may sleep and must be called without the mmap
+ * lock held. It zaps the GPU's entries, frees its DMA mappings and waits
+ * for the invalidations in flight: once it returns, no operation is called
+ * for the GPU any more, and the coordinator needs neither the page table,
+ * nor the driver's data, nor the &struct drm_device, nor the GPU's
+ * &struct drm_pagemap. Unless the process is exiting, it first moves the
+ * data the process keeps in the GPU's VRAM to system memory.
+ *
+ * 3) GPU page-fault handler
+ *
+ * A GPU attached with %DRM_SVM_COORD_VM_CAN_FAULT is mapped on demand. Its
+ * fault handler runs in process or worker context, without the mmap lock
+ * and without any lock its operations take, since the coordinator calls
+ * them from within drm_svm_coord_handle_fault(). One call serves the range
+ * holding the address: it finds or creates the range, places its data,
+ * faults its pages once for all GPUs unless they are current, DMA-maps them
+ * for this GPU and writes its entries through &drm_svm_coord_ops.map.
+ * Handlers of several GPUs may run at once; the coordinator serializes
+ * those that meet on one range.
+ *
+ * .. code-block:: c
+ *
+ *	void driver_gpu_fault_work(struct work_struct *work)
+ *	{
+ *		struct driver_fault *f = container_of(work, typeof(*f), work);
+ *		int err;
+ *
+ *		err = drm_svm_coord_handle_fault(f->vm->coord, f->addr,
+ *						 f->write);
+ *		if (!err)		// entries written, or already there
+ *			driver_fault_replay(f);
+ *		else if (err == -EBUSY && f->retries++ < DRIVER_FAULT_RETRIES)
+ *			queue_work(f->vm->fault_wq, &f->work);	// raced
+ *		else			// -EPERM, -EFAULT, -ENOMEM, ...
+ *			driver_fault_cancel(f, err);	// a bad access
+ *	}
+ *
+ * 0 means the GPU has entries for the address, writable if the access was
+ * a write; the access can be replayed. -EPERM means the attributes deny
+ * this GPU the address (%DRM_SVM_COORD_ATTR_NO_ACCESS), or the access was
+ * a write to a read-only VMA or to a range with
+ * %DRM_SVM_COORD_FLAG_GPU_RO; -EFAULT, that the CPU maps nothing there or
+ * the process is exiting: both are the GPU's equivalent of a segmentation
+ * fault. -EBUSY means that invalidations kept racing with the fault for
+ * %HMM_RANGE_DEFAULT_TIMEOUT; the fault may be tried again. Anything else
+ * (-ENOMEM, -EINTR on a fatal signal, an error of the DMA mapping or of
+ * the driver's operations) fails the access. -EAGAIN is never returned:
+ * the coordinator retries races itself.
+ *
+ * 4) A GPU that cannot fault
+ *
+ * A GPU attached without %DRM_SVM_COORD_VM_CAN_FAULT must find its entries
+ * in place before it runs. Granting it access with drm_svm_coord_set_attr()
+ * maps it at once wherever its access changed: every page of the interval
+ * that a VMA covers, populated or not, skipping addresses without a VMA or
+ * that the GPU may not access. drm_svm_coord_map() maps an interval
+ * without touching the attributes, and stops at the first address it
+ * cannot map (-EFAULT where no VMA is); what it mapped stays mapped. Both
+ * fault the pages in, so both are called without the mmap lock held.
+ *
+ * .. code-block:: c
+ *
+ *	int driver_svm_bind(struct driver_vm *vm, unsigned long start,
+ *			    unsigned long size)
+ *	{
+ *		struct drm_svm_coord *svm = drm_svm_coord_vm_manager(vm->coord);
+ *		struct drm_svm_coord_attr attr = {
+ *			.type = DRM_SVM_COORD_ATTR_ACCESS,
+ *			.value = drm_svm_coord_vm_index(vm->coord),
+ *		};
+ *
+ *		// Maps [start, start + size) now if access was not granted.
+ *		return drm_svm_coord_set_attr(svm, start, size, &attr, 1,
+ *					      NULL);
+ *	}
+ *
+ *	// Or, to map it without changing the attributes:
+ *	err = drm_svm_coord_map(vm->coord, start, size);
+ *
+ * From then on the coordinator keeps the entries: an invalidation other
+ * than an unmap quiesces the GPU before its entries go, and the restore
+ * worker maps the range again and resumes the GPU. After munmap() there is
+ * nothing to restore; memory mapped at those addresses later is mapped for
+ * the GPU by a new drm_svm_coord_map(). The driver runs the GPU's queues
+ * only while its quiesce count is zero.
+ *
+ * 5) Writing and zapping page-table entries
+ *
+ * &drm_svm_coord_ops.prepare runs first, with neither the notifier lock
+ * nor the mmap lock held: it allocates the page-table levels of the range
+ * with GFP_KERNEL. &drm_svm_coord_ops.map then runs under the notifier lock
+ * held for reading, after the coordinator checked the notifier sequence:
+ * the pages cannot be invalidated before it returns, but it must not
+ * allocate memory that can enter reclaim nor wait for the GPU. It writes
+ * the entries from &drm_svm_coord_map_args.dma, one address per 1 << order
+ * pages, writable unless %DRM_SVM_COORD_MAP_READ_ONLY is set; new entries
+ * need no TLB invalidation. It may be called again over read-only entries
+ * to make them writable. If it fails, the coordinator does not count the
+ * GPU as mapping the range and will not zap it there, so it must leave no
+ * entry behind.
+ *
+ * .. code-block:: c
+ *
+ *	static int driver_svm_prepare(struct drm_svm_coord_vm *coord,
+ *				      unsigned long start, unsigned long end)
+ *	{
+ *		return driver_pt_alloc(&to_driver_vm(coord)->pt, start, end,
+ *				       GFP_KERNEL);
+ *	}
+ *
+ *	static int driver_svm_map(struct drm_svm_coord_vm *coord,
+ *				  const struct drm_svm_coord_map_args *args)
+ *	{
+ *		struct driver_vm *vm = to_driver_vm(coord);
+ *		const struct drm_pagemap_addr *dma = args->dma;
+ *		u64 pte = DRIVER_PTE_VALID;
+ *		unsigned long addr;
+ *
+ *		if (!(args->flags & DRM_SVM_COORD_MAP_READ_ONLY))
+ *			pte |= DRIVER_PTE_WRITE;
+ *		if (args->flags & DRM_SVM_COORD_MAP_DEVMEM)
+ *			pte |= DRIVER_PTE_DEVMEM;
+ *		spin_lock(&vm->pt_lock);
+ *		for (addr = args->start; addr < args->end; dma++) {
+ *			driver_pt_set(&vm->pt, addr, dma->addr, dma->order,
+ *				      pte);
+ *			addr += PAGE_SIZE << dma->order;
+ *		}
+ *		spin_unlock(&vm->pt_lock);
+ *		return 0;	// prepare allocated every level
+ *	}
+ *
+ * &drm_svm_coord_ops.unmap runs from the MMU notifier, in reclaim context
+ * with the notifier lock held for writing, and from teardown. It may be
+ * asked for any page-aligned part of what was mapped. It clears the
+ * entries and issues the TLB invalidation without waiting for it;
+ * &drm_svm_coord_ops.tlb_flush_wait waits, once per GPU, after every GPU's
+ * unmap was issued. Neither may allocate memory that can enter reclaim. A
+ * backend whose unmap completes the invalidation itself leaves
+ * tlb_flush_wait NULL, as vsvm does. The page-table lock nests inside the
+ * coordinator's notifier lock: the driver must not call into the
+ * coordinator while holding it.
+ *
+ * .. code-block:: c
+ *
+ *	static void driver_svm_unmap(struct drm_svm_coord_vm *coord,
+ *				     unsigned long start, unsigned long end)
+ *	{
+ *		struct driver_vm *vm = to_driver_vm(coord);
+ *
+ *		spin_lock(&vm->pt_lock);
+ *		driver_pt_clear(&vm->pt, start, end);
+ *		spin_unlock(&vm->pt_lock);
+ *		vm->tlb_seqno = driver_tlb_inval(vm->gpu, start, end);
+ *	}
+ *
+ *	static void driver_svm_tlb_flush_wait(struct drm_svm_coord_vm *coord)
+ *	{
+ *		struct driver_vm *vm = to_driver_vm(coord);
+ *
+ *		driver_tlb_inval_wait(vm->gpu, vm->tlb_seqno);
+ *	}
+ */
+
+/**
  * DOC: Locations
  *
  * A location names where the pages of a range should live or be fetched
