@@ -149,6 +149,15 @@ static int write_str(const char *path, const char *v)
 	return err;
 }
 
+/* A location as the drm_svm_coord tracepoints print it. */
+static const char *trace_loc(unsigned int loc, char buf[16])
+{
+	if (loc == DRM_VSVM_LOC_SYSMEM)
+		return "sysmem";
+	snprintf(buf, 16, "%u", loc);
+	return buf;
+}
+
 /* Lines of the trace buffer that contain @what. */
 static int trace_count(const char *what)
 {
@@ -557,7 +566,7 @@ TEST_F(vram, history_and_trace)
 		{ 3, 2, 3 },			/* peer to peer */
 	};
 	struct drm_vsvm_range_info r;
-	char what[128];
+	char what[128], from[16], to[16];
 	unsigned int i;
 
 	if (access(TRACING "/events/drm_svm_coord/enable", W_OK))
@@ -579,10 +588,11 @@ TEST_F(vram, history_and_trace)
 				    DRM_VSVM_RULE_LOCAL));
 		if (i)
 			ASSERT_GT(m->time_ns, r.history[i - 1].time_ns);
+		/* Locations and rules by name (__print_symbolic). */
 		snprintf(what, sizeof(what),
-			 "from=0x%x to=0x%x gpu=%d rule=%d evicted=0",
-			 moves[i].from, moves[i].to, moves[i].gpu,
-			 DRM_VSVM_RULE_LOCAL);
+			 "from=%s to=%s gpu=%d rule=local evicted=0",
+			 trace_loc(moves[i].from, from), trace_loc(moves[i].to, to),
+			 moves[i].gpu);
 		ASSERT_EQ(trace_count(what), 1) TH_LOG("no trace line with %s", what);
 	}
 	ASSERT_EQ(trace_count("drm_svm_coord_move:"), 3);

@@ -16,6 +16,35 @@
 #include <linux/tracepoint.h>
 #include <linux/types.h>
 
+#include <drm/drm_svm_coord.h>
+
+#include "drm_svm_coord_priv.h"
+
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_NO_ACCESS);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_PREFETCH);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_IN_PLACE);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_PINNED);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_PREFERRED);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_THROTTLED);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_LOCAL);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_STAY);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_UNREACHABLE);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_NUM);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_THRASH_NORMAL);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_THRASH_THROTTLED);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_THRASH_PINNED);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_MAP);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_MIGRATE);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_REFUSE);
+
+/* A location: a GPU's VRAM by index, or one of these. */
+#define drm_svm_coord_show_loc(loc)					\
+	__print_symbolic(loc, { DRM_SVM_COORD_LOC_SYSMEM, "sysmem" },	\
+			 { DRM_SVM_COORD_LOC_UNDEFINED, "undefined" },	\
+			 { DRM_SVM_COORD_LOC_MIXED, "mixed" },		\
+			 { 0, "0" }, { 1, "1" }, { 2, "2" }, { 3, "3" },	\
+			 { 4, "4" }, { 5, "5" }, { 6, "6" }, { 7, "7" })
+
 TRACE_EVENT(drm_svm_coord_decide,
 	    TP_PROTO(unsigned int svm, unsigned long start, unsigned long end,
 		     unsigned int gpu, u32 cur, u32 request, u32 thrash,
@@ -41,10 +70,30 @@ TRACE_EVENT(drm_svm_coord_decide,
 			   __entry->action = action;
 			   __entry->loc = loc;
 			   __entry->rule = rule;),
-	    TP_printk("svm=%u range=0x%lx-0x%lx gpu=%u cur=0x%x request=0x%x thrash=%u action=%u loc=0x%x rule=%u",
+	    TP_printk("svm=%u range=0x%lx-0x%lx gpu=%u cur=%s request=%s thrash=%s action=%s loc=%s rule=%s",
 		      __entry->svm, __entry->start, __entry->end, __entry->gpu,
-		      __entry->cur, __entry->request, __entry->thrash,
-		      __entry->action, __entry->loc, __entry->rule)
+		      drm_svm_coord_show_loc(__entry->cur),
+		      drm_svm_coord_show_loc(__entry->request),
+		      __print_symbolic(__entry->thrash,
+				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
+				 { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
+				 { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
+		      __print_symbolic(__entry->action,
+				       { DRM_SVM_COORD_MAP, "map" },
+				 { DRM_SVM_COORD_MIGRATE, "migrate" },
+				 { DRM_SVM_COORD_REFUSE, "refuse" }),
+		      drm_svm_coord_show_loc(__entry->loc),
+		      __print_symbolic(__entry->rule,
+				       { DRM_SVM_COORD_RULE_NO_ACCESS, "no_access" },
+				 { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },
+				 { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },
+				 { DRM_SVM_COORD_RULE_PINNED, "pinned" },
+				 { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },
+				 { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },
+				 { DRM_SVM_COORD_RULE_LOCAL, "local" },
+				 { DRM_SVM_COORD_RULE_STAY, "stay" },
+				 { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },
+				 { DRM_SVM_COORD_RULE_NUM, "evict" }))
 );
 
 TRACE_EVENT(drm_svm_coord_move,
@@ -72,10 +121,22 @@ TRACE_EVENT(drm_svm_coord_move,
 			   __entry->evicted = evicted;
 			   __entry->cost_ns = cost_ns;
 			   __entry->err = err;),
-	    TP_printk("svm=%u range=0x%lx-0x%lx from=0x%x to=0x%x gpu=%u rule=%u evicted=%u cost_ns=%llu err=%d",
-		      __entry->svm, __entry->start, __entry->end, __entry->from,
-		      __entry->to, __entry->gpu, __entry->rule, __entry->evicted,
-		      __entry->cost_ns, __entry->err)
+	    TP_printk("svm=%u range=0x%lx-0x%lx from=%s to=%s gpu=%u rule=%s evicted=%u cost_ns=%llu err=%d",
+		      __entry->svm, __entry->start, __entry->end,
+		      drm_svm_coord_show_loc(__entry->from),
+		      drm_svm_coord_show_loc(__entry->to), __entry->gpu,
+		      __print_symbolic(__entry->rule,
+				       { DRM_SVM_COORD_RULE_NO_ACCESS, "no_access" },
+				 { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },
+				 { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },
+				 { DRM_SVM_COORD_RULE_PINNED, "pinned" },
+				 { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },
+				 { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },
+				 { DRM_SVM_COORD_RULE_LOCAL, "local" },
+				 { DRM_SVM_COORD_RULE_STAY, "stay" },
+				 { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },
+				 { DRM_SVM_COORD_RULE_NUM, "evict" }),
+		      __entry->evicted, __entry->cost_ns, __entry->err)
 );
 
 TRACE_EVENT(drm_svm_coord_thrash,
@@ -96,9 +157,17 @@ TRACE_EVENT(drm_svm_coord_thrash,
 			   __entry->state = state;
 			   __entry->pin_loc = pin_loc;
 			   __entry->window_ns = window_ns;),
-	    TP_printk("svm=%u range=0x%lx-0x%lx state=%u->%u pin_loc=0x%x window_ns=%llu",
-		      __entry->svm, __entry->start, __entry->end, __entry->old,
-		      __entry->state, __entry->pin_loc, __entry->window_ns)
+	    TP_printk("svm=%u range=0x%lx-0x%lx state=%s->%s pin_loc=%s window_ns=%llu",
+		      __entry->svm, __entry->start, __entry->end,
+		      __print_symbolic(__entry->old,
+				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
+				 { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
+				 { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
+		      __print_symbolic(__entry->state,
+				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
+				 { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
+				 { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
+		      drm_svm_coord_show_loc(__entry->pin_loc), __entry->window_ns)
 );
 
 #endif /* __DRM_SVM_COORD_TRACE_H__ */
