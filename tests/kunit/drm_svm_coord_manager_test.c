@@ -69,13 +69,16 @@ static void mgr_exit(struct kunit *test)
 {
 	struct mgr_fixture *fx = test->priv;
 
+	/* The set-up failed before it counted: nothing to compare. */
+	if (!fx)
+		return;
 	mmu_notifier_synchronize();
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&drm_svm_coord_nr_managers),
 			    fx->managers_before, "managers leaked or freed twice");
 }
 
 static struct drm_svm_coord_vm *attach(struct kunit *test, struct mm_struct *mm,
-					const struct drm_svm_coord_vm_caps *caps)
+				       const struct drm_svm_coord_vm_caps *caps)
 {
 	struct mgr_fixture *fx = test->priv;
 	struct drm_svm_coord_vm *vm;

@@ -335,6 +335,16 @@ struct range_fixture {
 	unsigned long base;	/* 2 MiB aligned, inside a 6 MiB VMA */
 };
 
+static void range_detach_action(void *vm)
+{
+	drm_svm_coord_detach(vm);
+}
+
+/*
+ * Every attachment made here is detached by a deferred action, so that a
+ * failed assertion in the middle of the set-up leaves nothing behind and
+ * no .exit runs on a half-built fixture.
+ */
 static int range_init(struct kunit *test)
 {
 	const struct drm_svm_coord_vm_caps caps = {
@@ -361,31 +371,28 @@ static int range_init(struct kunit *test)
 	for (i = 0; i < NR_GPUS; i++) {
 		fx->gpu[i] = (struct rec_gpu) { .rec = &fx->rec, .id = i };
 		fx->vm[i] = drm_svm_coord_attach(current->mm,
-						  svm_test_drm_device(test, i),
+						 svm_test_drm_device(test, i),
 						  &rec_ops,
 						  i < NR_FAULTING ? &caps :
 						  &nofault_caps, &fx->gpu[i]);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fx->vm[i]);
+		KUNIT_ASSERT_EQ(test,
+				kunit_add_action_or_reset(test,
+							  range_detach_action,
+							  fx->vm[i]), 0);
 	}
 	fx->svm = drm_svm_coord_vm_manager(fx->vm[0]);
 	test->priv = fx;
 	return 0;
 }
 
-static void detach_all(struct range_fixture *fx)
+/* Detach GPU @i now rather than at the end of the test. */
+static void detach_now(struct kunit *test, struct range_fixture *fx,
+		       unsigned int i)
 {
-	unsigned int i;
-
-	for (i = 0; i < NR_GPUS; i++) {
-		if (fx->vm[i])
-			drm_svm_coord_detach(fx->vm[i]);
-		fx->vm[i] = NULL;
-	}
-}
-
-static void range_exit(struct kunit *test)
-{
-	detach_all(test->priv);
+	if (fx->vm[i])
+		kunit_release_action(test, range_detach_action, fx->vm[i]);
+	fx->vm[i] = NULL;
 }
 
 static u64 stat(struct range_fixture *fx, int gpu, enum drm_svm_coord_stat s)
@@ -830,14 +837,14 @@ static void detach_cleans_up(struct kunit *test)
 						SZ_4K), 0);
 	rec_reset(fx);
 
-	drm_svm_coord_detach(fx->vm[1]);
-	fx->vm[1] = NULL;
+	detach_now(test, fx, 1);
 	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_UNMAP, 1), 1);
 	KUNIT_EXPECT_EQ(test, count_ops(fx, REC_WAIT, 1), 1);
 	KUNIT_EXPECT_EQ(test, fx->rec.count, 2);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(svm), 2);
 
-	detach_all(fx);
+	for (i = 0; i < NR_GPUS; i++)
+		detach_now(test, fx, i);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(svm), 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&svm->stats[DRM_SVM_COORD_STAT_NOTIFIERS_REMOVED]),
 			1);
@@ -877,7 +884,6 @@ static struct kunit_case range_cases[] = {
 static struct kunit_suite range_suite = {
 	.name = "drm_svm_coord_ranges",
 	.init = range_init,
-	.exit = range_exit,
 	.test_cases = range_cases,
 };
 
