@@ -149,6 +149,20 @@ static int write_str(const char *path, const char *v)
 	return err;
 }
 
+/* Print the lines of the trace buffer that contain @what. */
+static void trace_dump(struct __test_metadata *_metadata, const char *what)
+{
+	FILE *f = fopen(TRACING "/trace", "r");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, what))
+			TH_LOG("%s", line);
+	fclose(f);
+}
+
 /* A location as the drm_svm_coord tracepoints print it. */
 static const char *trace_loc(unsigned int loc, char buf[16])
 {
@@ -593,6 +607,8 @@ TEST_F(vram, history_and_trace)
 			 "from=%s to=%s gpu=%d rule=local evicted=0",
 			 trace_loc(moves[i].from, from), trace_loc(moves[i].to, to),
 			 moves[i].gpu);
+		if (trace_count(what) != 1)
+			trace_dump(_metadata, "drm_svm_coord_move:");
 		ASSERT_EQ(trace_count(what), 1) TH_LOG("no trace line with %s", what);
 	}
 	ASSERT_EQ(trace_count("drm_svm_coord_move:"), 3);
