@@ -589,7 +589,7 @@ static void test_64_gpus(struct kunit *test)
 	drm_svm_coord_attr_tree_fini(&tree);
 }
 
-static void test_forget_dev_merges(struct kunit *test)
+static void test_forget_vm_merges(struct kunit *test)
 {
 	const struct drm_svm_coord_attr gpu2 = { DRM_SVM_COORD_ATTR_ACCESS, 2 };
 	const struct drm_svm_coord_attr sys = { DRM_SVM_COORD_ATTR_PREFERRED_LOC, SYS };
@@ -751,7 +751,7 @@ static struct kunit_case drm_svm_coord_attr_cases[] = {
 	KUNIT_CASE(test_split_and_merge),
 	KUNIT_CASE(test_maximal_pages),
 	KUNIT_CASE(test_64_gpus),
-	KUNIT_CASE(test_forget_dev_merges),
+	KUNIT_CASE(test_forget_vm_merges),
 	KUNIT_CASE(test_invalid_requests_change_nothing),
 	KUNIT_CASE(test_diff_exhaustive),
 	{}

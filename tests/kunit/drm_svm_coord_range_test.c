@@ -672,7 +672,7 @@ static void nofault_restore(struct kunit *test)
 							 true), 0);
 	rec_reset(fx);
 
-	/* Hold the range lock: the restore waits until both ranges are hit. */
+	/* Hold the tree lock: the restore waits until both ranges are hit. */
 	mutex_lock(&fx->svm->tree_lock);
 	KUNIT_EXPECT_EQ(test, do_madvise(current->mm, fx->base, SZ_4M,
 					 MADV_DONTNEED), 0);

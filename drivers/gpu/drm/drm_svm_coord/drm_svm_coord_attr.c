@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/export.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -91,14 +92,14 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_equal);
  * Return: 0, -EINVAL for an index no GPU can have, -ENODEV for an index
  * that is not attached.
  */
-int drm_svm_coord_check_gpu(u32 index, u64 attached)
+static int drm_svm_coord_check_gpu(u32 index, u64 attached)
 {
 	if (index >= DRM_SVM_COORD_MAX_VMS)
 		return -EINVAL;
 	return attached & BIT_ULL(index) ? 0 : -ENODEV;
 }
 
-static int validate_loc(u32 loc, u64 attached)
+static int coord_validate_loc(u32 loc, u64 attached)
 {
 	if (loc == DRM_SVM_COORD_LOC_UNDEFINED || loc == DRM_SVM_COORD_LOC_SYSMEM)
 		return 0;
@@ -132,7 +133,7 @@ int drm_svm_coord_attrs_validate(const struct drm_svm_coord_attr *attrs,
 		switch (attrs[i].type) {
 		case DRM_SVM_COORD_ATTR_PREFERRED_LOC:
 		case DRM_SVM_COORD_ATTR_PREFETCH_LOC:
-			err = validate_loc(value, attached);
+			err = coord_validate_loc(value, attached);
 			break;
 		case DRM_SVM_COORD_ATTR_ACCESS:
 		case DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE:
@@ -162,6 +163,15 @@ int drm_svm_coord_attrs_validate(const struct drm_svm_coord_attr *attrs,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_validate);
 
+/**
+ * drm_svm_coord_attrs_set_access() - set one GPU's access attribute
+ * @attrs: the attributes
+ * @type: %DRM_SVM_COORD_ATTR_ACCESS, _ACCESS_IN_PLACE, _NO_ACCESS or
+ *	_ACCESS_DEFAULT
+ * @index: the GPU
+ *
+ * Setting one replaces the others.
+ */
 void drm_svm_coord_attrs_set_access(struct drm_svm_coord_attrs *attrs, u32 type,
 				    u32 index)
 {
@@ -220,8 +230,8 @@ void drm_svm_coord_attrs_apply(struct drm_svm_coord_attrs *attrs,
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_apply);
 
 /* GPUs allowed to map: granted access, or default policy and can fault. */
-static u64 may_map(const struct drm_svm_coord_attrs *attrs, u64 attached,
-		   u64 can_fault)
+static u64 coord_may_map(const struct drm_svm_coord_attrs *attrs, u64 attached,
+			 u64 can_fault)
 {
 	u64 dflt = attached & ~(attrs->access | attrs->access_in_place |
 				attrs->no_access);
@@ -253,8 +263,8 @@ bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
 			      u64 attached, u64 can_fault, bool prefetch,
 			      struct drm_svm_coord_change *change)
 {
-	u64 before = may_map(old, attached, can_fault);
-	u64 after = may_map(new, attached, can_fault);
+	u64 before = coord_may_map(old, attached, can_fault);
+	u64 after = coord_may_map(new, attached, can_fault);
 	u64 kind = (old->access ^ new->access) |
 		   (old->access_in_place ^ new->access_in_place) |
 		   (old->no_access ^ new->no_access);
@@ -275,7 +285,16 @@ bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_diff);
 
-/* Bytes [start, start + size) to pages [*first, *last] of the mm. */
+/**
+ * drm_svm_coord_pages() - turn bytes into pages of the manager's mm
+ * @svm: the manager
+ * @start: first address, page aligned
+ * @size: size in bytes, page aligned, not zero
+ * @first: out: first page
+ * @last: out: last page (inclusive)
+ *
+ * Return: 0, or -EINVAL for a malformed range or one beyond the mm.
+ */
 int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
 			unsigned long size, unsigned long *first,
 			unsigned long *last)
@@ -295,8 +314,8 @@ int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
  * fault and either were granted access or lost their mappings when the
  * ranges were retired.
  */
-static int set_attr_map(struct drm_svm_coord *svm,
-			const struct drm_svm_coord_change *change, u64 lost)
+static int coord_set_attr_map(struct drm_svm_coord *svm,
+			      const struct drm_svm_coord_change *change, u64 lost)
 {
 	u64 gpus = (change->remap | lost) & ~change->unmap & svm->attached &
 		   ~svm->can_fault;
@@ -327,9 +346,10 @@ static int set_attr_map(struct drm_svm_coord *svm,
  * Transactional: on any error nothing changes. See Attributes for the
  * semantics and &struct drm_svm_coord_change for what @changes reports.
  * The ranges over the intervals that changed are retired: the GPUs able
- * to fault take them back on their next fault, under the new attributes; the GPUs that cannot
- * fault and were granted access, or had mappings there, are mapped at once
- * wherever a VMA covers the interval and they may access it (see Restore).
+ * to fault take them back on their next fault, under the new attributes;
+ * the GPUs that cannot fault and were granted access, or had mappings
+ * there, are mapped at once wherever a VMA covers the interval and they
+ * may access it (see Restore).
  *
  * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
  * overflowing, beyond the mm's task size) or request (see
@@ -380,7 +400,7 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 							  change->end);
 		/* GPUs that cannot fault get their mappings now. */
 		if (alive && !err)
-			err = set_attr_map(svm, change, lost);
+			err = coord_set_attr_map(svm, change, lost);
 	}
 	if (alive)
 		mmput(drm_svm_coord_mm(svm));
@@ -442,7 +462,7 @@ int drm_svm_coord_get_attr_summary(struct drm_svm_coord *svm,
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_get_attr_summary);
 
-static bool attr_is_access(u32 type)
+static bool coord_attr_is_access(u32 type)
 {
 	return type == DRM_SVM_COORD_ATTR_ACCESS ||
 	       type == DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE ||
@@ -462,7 +482,7 @@ static int drm_svm_coord_check_query(const struct drm_svm_coord_attr *attrs,
 		if (attrs[i].type >= DRM_SVM_COORD_ATTR_NUM ||
 		    attrs[i].type == DRM_SVM_COORD_ATTR_ACCESS_MIXED)
 			return -EINVAL;
-		if (!attr_is_access(attrs[i].type))
+		if (!coord_attr_is_access(attrs[i].type))
 			continue;
 		err = drm_svm_coord_check_gpu(attrs[i].value, attached);
 		if (err)
@@ -471,7 +491,7 @@ static int drm_svm_coord_check_query(const struct drm_svm_coord_attr *attrs,
 	return 0;
 }
 
-static u32 access_type(const struct drm_svm_coord_attr_summary *sum, u32 index)
+static u32 coord_access_type(const struct drm_svm_coord_attr_summary *sum, u32 index)
 {
 	u64 bit = BIT_ULL(index);
 
@@ -486,8 +506,8 @@ static u32 access_type(const struct drm_svm_coord_attr_summary *sum, u32 index)
 	return DRM_SVM_COORD_ATTR_ACCESS_MIXED;
 }
 
-static void fill_query(struct drm_svm_coord_attr *attr,
-		       const struct drm_svm_coord_attr_summary *sum)
+static void coord_fill_query(struct drm_svm_coord_attr *attr,
+			     const struct drm_svm_coord_attr_summary *sum)
 {
 	switch (attr->type) {
 	case DRM_SVM_COORD_ATTR_PREFERRED_LOC:
@@ -506,7 +526,7 @@ static void fill_query(struct drm_svm_coord_attr *attr,
 		attr->value = sum->granularity;
 		break;
 	default:	/* an access type; the value names the GPU */
-		attr->type = access_type(sum, attr->value);
+		attr->type = coord_access_type(sum, attr->value);
 		break;
 	}
 }
@@ -522,7 +542,8 @@ static void fill_query(struct drm_svm_coord_attr *attr,
  *	the value names a GPU and the type is replaced by that GPU's access
  *	over the whole range (%DRM_SVM_COORD_ATTR_ACCESS,
  *	%DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE, %DRM_SVM_COORD_ATTR_NO_ACCESS or
- *	%DRM_SVM_COORD_ATTR_ACCESS_DEFAULT), or %DRM_SVM_COORD_ATTR_ACCESS_MIXED.
+ *	%DRM_SVM_COORD_ATTR_ACCESS_DEFAULT), or
+ *	%DRM_SVM_COORD_ATTR_ACCESS_MIXED.
  * @nattrs: number of entries of @attrs
  *
  * Return: 0; -EINVAL for a malformed range or query; -ENODEV for a GPU
@@ -550,20 +571,20 @@ int drm_svm_coord_get_attr(struct drm_svm_coord *svm, unsigned long start,
 		return err;
 
 	for (i = 0; i < nattrs; i++)
-		fill_query(&attrs[i], &sum);
+		coord_fill_query(&attrs[i], &sum);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_get_attr);
 
-struct walk_adapter {
+struct coord_walk_adapter {
 	drm_svm_coord_attr_fn fn;
 	void *priv;
 };
 
-static int walk_in_bytes(void *priv, unsigned long first, unsigned long last,
-			 const struct drm_svm_coord_attrs *attrs)
+static int coord_walk_in_bytes(void *priv, unsigned long first, unsigned long last,
+			       const struct drm_svm_coord_attrs *attrs)
 {
-	struct walk_adapter *w = priv;
+	struct coord_walk_adapter *w = priv;
 
 	return w->fn(w->priv, first << PAGE_SHIFT, (last + 1) << PAGE_SHIFT,
 		     attrs);
@@ -587,7 +608,7 @@ int drm_svm_coord_walk_attrs(struct drm_svm_coord *svm,
 			     unsigned long start, unsigned long end,
 			     drm_svm_coord_attr_fn fn, void *priv)
 {
-	struct walk_adapter w = { .fn = fn, .priv = priv };
+	struct coord_walk_adapter w = { .fn = fn, .priv = priv };
 	unsigned long first, last;
 	int ret;
 
@@ -599,7 +620,7 @@ int drm_svm_coord_walk_attrs(struct drm_svm_coord *svm,
 
 	down_read(&svm->lock);
 	ret = drm_svm_coord_attr_tree_walk(&svm->attrs, first, last,
-					   walk_in_bytes, &w);
+					   coord_walk_in_bytes, &w);
 	up_read(&svm->lock);
 	return ret;
 }

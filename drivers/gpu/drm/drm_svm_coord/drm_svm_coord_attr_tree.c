@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/export.h>
 #include <linux/interval_tree_generic.h>
 #include <linux/slab.h>
 
@@ -35,7 +36,7 @@
 INTERVAL_TREE_DEFINE(struct drm_svm_coord_attr_node, rb, unsigned long,
 		     __subtree_last, ATTR_START, ATTR_LAST, static, attr_it)
 
-static bool attrs_are_default(const struct drm_svm_coord_attrs *attrs)
+static bool coord_attrs_are_default(const struct drm_svm_coord_attrs *attrs)
 {
 	struct drm_svm_coord_attrs def;
 
@@ -80,15 +81,15 @@ drm_svm_coord_attr_tree_next(struct drm_svm_coord_attr_node *node)
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_next);
 
-static void tree_remove(struct drm_svm_coord_attr_tree *tree,
-			struct drm_svm_coord_attr_node *node)
+static void coord_tree_remove(struct drm_svm_coord_attr_tree *tree,
+			      struct drm_svm_coord_attr_node *node)
 {
 	attr_it_remove(node, &tree->root);
 	tree->count--;
 }
 
-static void tree_insert(struct drm_svm_coord_attr_tree *tree,
-			struct drm_svm_coord_attr_node *node)
+static void coord_tree_insert(struct drm_svm_coord_attr_tree *tree,
+			      struct drm_svm_coord_attr_node *node)
 {
 	attr_it_insert(node, &tree->root);
 	tree->count++;
@@ -105,7 +106,7 @@ void drm_svm_coord_attr_tree_fini(struct drm_svm_coord_attr_tree *tree)
 	struct drm_svm_coord_attr_node *node;
 
 	while ((node = drm_svm_coord_attr_tree_first(tree))) {
-		tree_remove(tree, node);
+		coord_tree_remove(tree, node);
 		kfree(node);
 	}
 }
@@ -150,17 +151,17 @@ int drm_svm_coord_attr_tree_walk(struct drm_svm_coord_attr_tree *tree,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_walk);
 
-struct lookup_ctx {
+struct coord_lookup_ctx {
 	unsigned long page;
 	unsigned long first;
 	unsigned long last;
 	struct drm_svm_coord_attrs *attrs;
 };
 
-static int lookup_seg(void *priv, unsigned long first, unsigned long last,
-		      const struct drm_svm_coord_attrs *attrs)
+static int coord_lookup_seg(void *priv, unsigned long first, unsigned long last,
+			    const struct drm_svm_coord_attrs *attrs)
 {
-	struct lookup_ctx *ctx = priv;
+	struct coord_lookup_ctx *ctx = priv;
 
 	if (last < ctx->page)
 		return 0;
@@ -189,26 +190,26 @@ int drm_svm_coord_attr_tree_lookup(struct drm_svm_coord_attr_tree *tree,
 				   unsigned long *seg_last,
 				   struct drm_svm_coord_attrs *attrs)
 {
-	struct lookup_ctx ctx = { .page = page, .attrs = attrs };
+	struct coord_lookup_ctx ctx = { .page = page, .attrs = attrs };
 
 	if (page < first || page > last)
 		return -EINVAL;
-	drm_svm_coord_attr_tree_walk(tree, first, last, lookup_seg, &ctx);
+	drm_svm_coord_attr_tree_walk(tree, first, last, coord_lookup_seg, &ctx);
 	*seg_first = ctx.first;
 	*seg_last = ctx.last;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_lookup);
 
-struct summary_ctx {
+struct coord_summary_ctx {
 	struct drm_svm_coord_attr_summary *sum;
 	bool started;
 };
 
-static int summary_seg(void *priv, unsigned long first, unsigned long last,
-		       const struct drm_svm_coord_attrs *attrs)
+static int coord_summary_seg(void *priv, unsigned long first, unsigned long last,
+			     const struct drm_svm_coord_attrs *attrs)
 {
-	struct summary_ctx *ctx = priv;
+	struct coord_summary_ctx *ctx = priv;
 	struct drm_svm_coord_attr_summary *sum = ctx->sum;
 	u64 explicit = attrs->access | attrs->access_in_place | attrs->no_access;
 
@@ -243,7 +244,7 @@ void drm_svm_coord_attr_tree_summary(struct drm_svm_coord_attr_tree *tree,
 				     unsigned long first, unsigned long last,
 				     struct drm_svm_coord_attr_summary *sum)
 {
-	struct summary_ctx ctx = { .sum = sum };
+	struct coord_summary_ctx ctx = { .sum = sum };
 
 	*sum = (struct drm_svm_coord_attr_summary) {
 		.access = ~0ull,
@@ -254,7 +255,7 @@ void drm_svm_coord_attr_tree_summary(struct drm_svm_coord_attr_tree *tree,
 		.flags_clear = DRM_SVM_COORD_FLAGS_ALL,
 		.granularity = U8_MAX,
 	};
-	drm_svm_coord_attr_tree_walk(tree, first, last, summary_seg, &ctx);
+	drm_svm_coord_attr_tree_walk(tree, first, last, coord_summary_seg, &ctx);
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_summary);
 
@@ -270,24 +271,24 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_summary);
  * reused for them, and only the missing ones are allocated, all before the
  * tree changes.
  */
-struct attr_seg {
+struct coord_attr_seg {
 	unsigned long start;
 	unsigned long last;
 	struct drm_svm_coord_attrs old;
 	struct drm_svm_coord_attrs new;
 };
 
-struct attr_plan {
+struct coord_attr_plan {
 	unsigned long first;
 	unsigned long last;
-	struct attr_seg *segs;
+	struct coord_attr_seg *segs;
 	unsigned int nsegs;
 };
 
-static void plan_push(struct attr_plan *plan, unsigned long start,
-		      unsigned long last, const struct drm_svm_coord_attrs *old)
+static void coord_plan_push(struct coord_attr_plan *plan, unsigned long start,
+			    unsigned long last, const struct drm_svm_coord_attrs *old)
 {
-	struct attr_seg *seg = &plan->segs[plan->nsegs++];
+	struct coord_attr_seg *seg = &plan->segs[plan->nsegs++];
 
 	seg->start = start;
 	seg->last = last;
@@ -296,22 +297,22 @@ static void plan_push(struct attr_plan *plan, unsigned long start,
 }
 
 /* Push [start, last] as up to three segments cut at first and last + 1. */
-static void plan_add(struct attr_plan *plan, unsigned long start,
-		     unsigned long last, const struct drm_svm_coord_attrs *old)
+static void coord_plan_add(struct coord_attr_plan *plan, unsigned long start,
+			   unsigned long last, const struct drm_svm_coord_attrs *old)
 {
 	if (start < plan->first && last >= plan->first) {
-		plan_push(plan, start, plan->first - 1, old);
+		coord_plan_push(plan, start, plan->first - 1, old);
 		start = plan->first;
 	}
 	if (start <= plan->last && last > plan->last) {
-		plan_push(plan, start, plan->last, old);
+		coord_plan_push(plan, start, plan->last, old);
 		start = plan->last + 1;
 	}
-	plan_push(plan, start, last, old);
+	coord_plan_push(plan, start, last, old);
 }
 
-static unsigned int span_count(struct drm_svm_coord_attr_tree *tree,
-			       unsigned long lo, unsigned long hi)
+static unsigned int coord_span_count(struct drm_svm_coord_attr_tree *tree,
+				     unsigned long lo, unsigned long hi)
 {
 	struct drm_svm_coord_attr_node *node;
 	unsigned int n = 0;
@@ -323,9 +324,9 @@ static unsigned int span_count(struct drm_svm_coord_attr_tree *tree,
 }
 
 /* Cut the span into segments of old attributes. */
-static void plan_build(struct attr_plan *plan,
-		       struct drm_svm_coord_attr_tree *tree,
-		       unsigned long lo, unsigned long hi)
+static void coord_plan_build(struct coord_attr_plan *plan,
+			     struct drm_svm_coord_attr_tree *tree,
+			     unsigned long lo, unsigned long hi)
 {
 	struct drm_svm_coord_attr_node *node;
 	struct drm_svm_coord_attrs def;
@@ -339,27 +340,27 @@ static void plan_build(struct attr_plan *plan,
 			pos = node->start;
 		first_node = false;
 		if (node->start > pos)
-			plan_add(plan, pos, node->start - 1, &def);
-		plan_add(plan, node->start, node->last, &node->attrs);
+			coord_plan_add(plan, pos, node->start - 1, &def);
+		coord_plan_add(plan, node->start, node->last, &node->attrs);
 		covered = node->last >= plan->last;
 		if (node->last == ULONG_MAX)
 			return;
 		pos = node->last + 1;
 	}
 	if (!covered)
-		plan_add(plan, pos, plan->last, &def);
+		coord_plan_add(plan, pos, plan->last, &def);
 }
 
 /* Merge equal neighbours and drop default segments, in place. */
-static unsigned int plan_coalesce(struct attr_plan *plan,
-				  struct attr_seg *out)
+static unsigned int coord_plan_coalesce(struct coord_attr_plan *plan,
+					struct coord_attr_seg *out)
 {
 	unsigned int i, n = 0;
 
 	for (i = 0; i < plan->nsegs; i++) {
-		const struct attr_seg *seg = &plan->segs[i];
+		const struct coord_attr_seg *seg = &plan->segs[i];
 
-		if (attrs_are_default(&seg->new))
+		if (coord_attrs_are_default(&seg->new))
 			continue;
 		if (n && out[n - 1].last + 1 == seg->start &&
 		    drm_svm_coord_attrs_equal(&out[n - 1].new, &seg->new)) {
@@ -371,9 +372,9 @@ static unsigned int plan_coalesce(struct attr_plan *plan,
 	return n;
 }
 
-static void changes_add(struct drm_svm_coord_changes *changes,
-			unsigned long start, unsigned long last,
-			const struct drm_svm_coord_change *c)
+static void coord_changes_add(struct drm_svm_coord_changes *changes,
+			      unsigned long start, unsigned long last,
+			      const struct drm_svm_coord_change *c)
 {
 	struct drm_svm_coord_change *prev = changes->count ?
 		&changes->items[changes->count - 1] : NULL;
@@ -390,8 +391,8 @@ static void changes_add(struct drm_svm_coord_changes *changes,
 	};
 }
 
-static bool request_prefetches(const struct drm_svm_coord_attr *attrs,
-			       unsigned int nattrs)
+static bool coord_request_prefetches(const struct drm_svm_coord_attr *attrs,
+				     unsigned int nattrs)
 {
 	bool prefetch = false;
 	unsigned int i;
@@ -403,16 +404,16 @@ static bool request_prefetches(const struct drm_svm_coord_attr *attrs,
 }
 
 /* Apply the request to the segments inside [first, last]; count changes. */
-static unsigned int plan_apply(struct attr_plan *plan,
-			       const struct drm_svm_coord_attr *attrs,
-			       unsigned int nattrs, u64 attached, u64 can_fault,
-			       struct drm_svm_coord_change *diffs)
+static unsigned int coord_plan_apply(struct coord_attr_plan *plan,
+				     const struct drm_svm_coord_attr *attrs,
+				     unsigned int nattrs, u64 attached, u64 can_fault,
+				     struct drm_svm_coord_change *diffs)
 {
-	bool prefetch = request_prefetches(attrs, nattrs);
+	bool prefetch = coord_request_prefetches(attrs, nattrs);
 	unsigned int i, nchanges = 0;
 
 	for (i = 0; i < plan->nsegs; i++) {
-		struct attr_seg *seg = &plan->segs[i];
+		struct coord_attr_seg *seg = &plan->segs[i];
 
 		if (seg->last < plan->first || seg->start > plan->last) {
 			diffs[i] = (struct drm_svm_coord_change) {};
@@ -431,17 +432,17 @@ static unsigned int plan_apply(struct attr_plan *plan,
  * span's nodes, followed by the nodes allocated beforehand. Cannot fail.
  * Return: the number of pool entries used; the others are to be freed.
  */
-static unsigned int plan_commit(struct drm_svm_coord_attr_tree *tree,
-				unsigned long lo, unsigned long hi,
-				const struct attr_seg *kept, unsigned int nkept,
-				struct drm_svm_coord_attr_node **pool)
+static unsigned int coord_plan_commit(struct drm_svm_coord_attr_tree *tree,
+				      unsigned long lo, unsigned long hi,
+				      const struct coord_attr_seg *kept, unsigned int nkept,
+				      struct drm_svm_coord_attr_node **pool)
 {
 	struct drm_svm_coord_attr_node *node, *next;
 	unsigned int i = 0;
 
 	for (node = attr_it_iter_first(&tree->root, lo, hi); node; node = next) {
 		next = attr_it_iter_next(node, lo, hi);
-		tree_remove(tree, node);
+		coord_tree_remove(tree, node);
 		pool[i++] = node;
 	}
 
@@ -449,7 +450,7 @@ static unsigned int plan_commit(struct drm_svm_coord_attr_tree *tree,
 		pool[i]->start = kept[i].start;
 		pool[i]->last = kept[i].last;
 		pool[i]->attrs = kept[i].new;
-		tree_insert(tree, pool[i]);
+		coord_tree_insert(tree, pool[i]);
 	}
 	return nkept;
 }
@@ -483,9 +484,9 @@ int drm_svm_coord_attr_tree_set(struct drm_svm_coord_attr_tree *tree,
 	struct drm_svm_coord_attr_node **pool = NULL;
 	struct drm_svm_coord_change *diffs = NULL;
 	struct drm_svm_coord_changes out = {};
-	struct attr_plan plan = { .first = first, .last = last };
+	struct coord_attr_plan plan = { .first = first, .last = last };
 	unsigned int n, nkept, nchanges, npool = 0, used = 0, i;
-	struct attr_seg *kept = NULL;
+	struct coord_attr_seg *kept = NULL;
 	int err;
 
 	if (last < first)
@@ -495,7 +496,7 @@ int drm_svm_coord_attr_tree_set(struct drm_svm_coord_attr_tree *tree,
 		return err;
 
 	/* n nodes and the gaps between them, cut twice more. */
-	n = span_count(tree, lo, hi);
+	n = coord_span_count(tree, lo, hi);
 	err = -ENOMEM;
 	plan.segs = kmalloc_objs(*plan.segs, 2 * n + 3);
 	kept = kmalloc_objs(*kept, 2 * n + 3);
@@ -503,9 +504,9 @@ int drm_svm_coord_attr_tree_set(struct drm_svm_coord_attr_tree *tree,
 	if (!plan.segs || !kept || !diffs)
 		goto out;
 
-	plan_build(&plan, tree, lo, hi);
-	nchanges = plan_apply(&plan, attrs, nattrs, attached, can_fault, diffs);
-	nkept = plan_coalesce(&plan, kept);
+	coord_plan_build(&plan, tree, lo, hi);
+	nchanges = coord_plan_apply(&plan, attrs, nattrs, attached, can_fault, diffs);
+	nkept = coord_plan_coalesce(&plan, kept);
 
 	/* The span's nodes are reused; allocate only what is missing. */
 	pool = kcalloc(max(n, nkept), sizeof(*pool), GFP_KERNEL);
@@ -523,11 +524,11 @@ int drm_svm_coord_attr_tree_set(struct drm_svm_coord_attr_tree *tree,
 	}
 
 	/* Point of no return. */
-	used = plan_commit(tree, lo, hi, kept, nkept, pool);
+	used = coord_plan_commit(tree, lo, hi, kept, nkept, pool);
 	for (i = 0; changes && i < plan.nsegs; i++)
 		if (diffs[i].remap || diffs[i].unmap || diffs[i].triggers)
-			changes_add(&out, plan.segs[i].start, plan.segs[i].last,
-				    &diffs[i]);
+			coord_changes_add(&out, plan.segs[i].start, plan.segs[i].last,
+					  &diffs[i]);
 	if (changes)
 		*changes = out;
 	err = 0;
@@ -573,17 +574,20 @@ void drm_svm_coord_attr_tree_forget_vm(struct drm_svm_coord_attr_tree *tree,
 		if (a->prefetch_loc == index)
 			a->prefetch_loc = DRM_SVM_COORD_LOC_UNDEFINED;
 
-		if (attrs_are_default(a)) {
-			tree_remove(tree, node);
+		if (coord_attrs_are_default(a)) {
+			coord_tree_remove(tree, node);
 			kfree(node);
 		} else if (prev && prev->last + 1 == node->start &&
 			   drm_svm_coord_attrs_equal(&prev->attrs, a)) {
-			/* Grow prev: remove and reinsert keeps the augmented data right. */
-			tree_remove(tree, prev);
+			/*
+			 * Grow prev: remove and reinsert keeps the
+			 * augmented data right.
+			 */
+			coord_tree_remove(tree, prev);
 			prev->last = node->last;
-			tree_remove(tree, node);
+			coord_tree_remove(tree, node);
 			kfree(node);
-			tree_insert(tree, prev);
+			coord_tree_insert(tree, prev);
 		} else {
 			prev = node;
 		}

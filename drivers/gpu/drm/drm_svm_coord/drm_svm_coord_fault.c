@@ -3,12 +3,11 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/export.h>
 #include <linux/hmm.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
-
-#include <drm/drm_pagemap.h>
 
 #include "drm_svm_coord_priv.h"
 
@@ -27,7 +26,7 @@
  *    on the same range at the same time queue on that mutex.
  * 3. When a GPU with VRAM is attached, the residency policy decides where
  *    the data should be for this GPU, and it is moved there first (see
- *    Migration).
+ *    Placement and Migration).
  * 4. Unless the range's pages from an earlier fault are still current
  *    (their notifier sequence did not move), hmm_range_fault() runs once,
  *    for writing when the VMA allows it, and the result is kept. Device
@@ -52,6 +51,12 @@
  *    is never held across a backend call.
  */
 
+/**
+ * drm_svm_coord_range_pfns_alloc() - give a range its array of pfns
+ * @range: the range
+ *
+ * Return: 0, or -ENOMEM.
+ */
 int drm_svm_coord_range_pfns_alloc(struct drm_svm_coord_range *range)
 {
 	if (!range->pfns)
@@ -71,10 +76,24 @@ static bool coord_pfns_writable(const unsigned long *pfns, unsigned long npages)
 	return true;
 }
 
-/* Step 3 of the fault path: fault the pages unless the kept ones are current. */
+/**
+ * drm_svm_coord_range_fault_pages() - fault a range's pages for all GPUs
+ * @svm: the manager
+ * @range: the range
+ * @owner: the device-private page owner to fault with, or NULL to bring
+ *	device pages to system memory
+ * @write: fault for writing
+ * @seq: out: the notifier sequence the pages are current for
+ *
+ * Step 4 of the fault path: runs hmm_range_fault() unless the pages kept
+ * from an earlier fault are current for @owner and @write. Under @range's
+ * validate_lock.
+ *
+ * Return: 0, or an error of hmm_range_fault().
+ */
 int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
 				    struct drm_svm_coord_range *range, void *owner,
-			     bool write, unsigned long *seq)
+				    bool write, unsigned long *seq)
 {
 	struct drm_svm_coord_notifier *n = range->notifier;
 	struct hmm_range hmm_range = {
@@ -87,7 +106,7 @@ int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
 
 	lockdep_assert_held(&range->validate_lock);
 
-	/* Pages in VRAM were handed out for the owner they were faulted with. */
+	/* Pages in VRAM were handed out for the owner they were faulted for. */
 	if (range->pfns_valid && (range->pfns_write || !write) &&
 	    (range->pfns_owner == owner ||
 	     range->loc == DRM_SVM_COORD_LOC_SYSMEM) &&
@@ -115,7 +134,7 @@ int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
 	range->pfns_seq = hmm_range.notifier_seq;
 	/* Device pages come as they are: read-only when shared after fork(). */
 	range->pfns_write = write && coord_pfns_writable(range->pfns,
-						   drm_svm_coord_range_npages(range));
+							 drm_svm_coord_range_npages(range));
 	range->pfns_owner = owner;
 	range->pfns_valid = true;
 	*seq = range->pfns_seq;
@@ -124,7 +143,7 @@ int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
 
 static struct drm_gpusvm_pages *coord_range_pages(struct drm_svm_coord *svm,
 						  struct drm_svm_coord_range *range,
-					    struct drm_svm_coord_vm *vm)
+						  struct drm_svm_coord_vm *vm)
 {
 	struct drm_gpusvm_pages *pages = range->pages[vm->index];
 
@@ -134,17 +153,17 @@ static struct drm_gpusvm_pages *coord_range_pages(struct drm_svm_coord *svm,
 	if (!pages)
 		return NULL;
 	drm_gpusvm_init_pages(pages, vm->drm);
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	range->pages[vm->index] = pages;
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 	return pages;
 }
 
-/* Steps 4 and 5 of the fault path for one GPU, under @seq. */
-static int coord_range_map_dev(struct drm_svm_coord *svm,
-			       struct drm_svm_coord_range *range,
-			 struct drm_svm_coord_vm *vm, unsigned long seq,
-			 bool gpu_ro)
+/* Steps 5 and 6 of the fault path for one GPU, under @seq. */
+static int coord_range_map_vm(struct drm_svm_coord *svm,
+			      struct drm_svm_coord_range *range,
+			      struct drm_svm_coord_vm *vm, unsigned long seq,
+			      bool gpu_ro)
 {
 	struct drm_svm_coord_notifier *n = range->notifier;
 	unsigned long start = drm_svm_coord_range_start(range);
@@ -224,8 +243,8 @@ static int coord_range_map_dev(struct drm_svm_coord *svm,
 /* Make @range usable by @vm: fault once for all GPUs, map for @vm. */
 static int coord_range_validate(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range,
-			  struct drm_svm_coord_vm *vm,
-			  const struct drm_svm_coord_where *w, bool want_write)
+				struct drm_svm_coord_vm *vm,
+				const struct drm_svm_coord_where *w, bool want_write)
 {
 	u64 bit = BIT_ULL(vm->index);
 	unsigned long timeout = jiffies +
@@ -285,7 +304,7 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 			drm_svm_coord_range_set_loc(svm, range, DRM_SVM_COORD_LOC_SYSMEM);
 		}
 		if (!err)
-			err = coord_range_map_dev(svm, range, vm, seq, gpu_ro);
+			err = coord_range_map_vm(svm, range, vm, seq, gpu_ro);
 		if (!err)
 			drm_svm_coord_range_touch(svm, range);
 		if (err != -EAGAIN)

@@ -4,6 +4,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/export.h>
 #include <linux/interval_tree.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -202,10 +203,10 @@ again:
 		goto unlock_retire;
 	}
 
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	if (!bitmap_equal(gone, range->gone, npages) || range->unmapped) {
 		/* More pages left meanwhile: plan again. */
-		drm_svm_coord_notifier_unlock(svm);
+		drm_svm_coord_notifier_unlock_write(svm);
 		coord_split_free(st);
 		if (range->unmapped)
 			goto unlock_retire;
@@ -239,7 +240,7 @@ again:
 	range->writable = 0;
 	for (k = 0; k < st->nr; k++)
 		drm_svm_coord_range_insert(svm, st->pieces[k]);
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&range->validate_lock);
 
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_SPLITS, 1);
@@ -256,7 +257,13 @@ retire:
 	drm_svm_coord_range_retire(svm, range, false);
 }
 
-/* Destroy or split a range the notifier left behind. */
+/**
+ * drm_svm_coord_range_collect() - destroy or split a range the notifier left
+ * @svm: the manager
+ * @range: a range marked unmapped or with holes
+ *
+ * Under &drm_svm_coord.tree_lock.
+ */
 void drm_svm_coord_range_collect(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range)
 {
@@ -286,12 +293,12 @@ static void coord_gc_work(struct work_struct *work)
 	mutex_lock(&svm->tree_lock);
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_GC_RUNS, 1);
 	for (;;) {
-		drm_svm_coord_notifier_lock(svm);
+		drm_svm_coord_notifier_lock_write(svm);
 		range = list_first_entry_or_null(&svm->gc_list, typeof(*range),
 						 gc_link);
 		if (range)
 			list_del_init(&range->gc_link);
-		drm_svm_coord_notifier_unlock(svm);
+		drm_svm_coord_notifier_unlock_write(svm);
 		if (!range)
 			break;
 		/* Still in its tree, which holds a reference. */
@@ -309,4 +316,18 @@ void drm_svm_coord_gc_init(struct drm_svm_coord *svm)
 {
 	INIT_LIST_HEAD(&svm->gc_list);
 	INIT_WORK(&svm->gc_work, coord_gc_work);
+}
+
+/**
+ * drm_svm_coord_gc_stop() - stop the garbage collector
+ * @svm: the manager, whose ranges are all gone (last detach)
+ *
+ * Called with the manager lock held for writing; the collector does not
+ * take it.
+ */
+void drm_svm_coord_gc_stop(struct drm_svm_coord *svm)
+{
+	lockdep_assert_held_write(&svm->lock);
+
+	cancel_work_sync(&svm->gc_work);
 }

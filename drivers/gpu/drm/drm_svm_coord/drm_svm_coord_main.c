@@ -4,6 +4,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/export.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -120,8 +121,8 @@
  * @resume, so that a new @quiesce may come before it (the backend counts
  * them).
  *
- * Eviction takes the &drm_svm_coord_range.validate_lock of a victim range while it
- * holds the one of the range it places, so it only ever tries
+ * Eviction takes the &drm_svm_coord_range.validate_lock of a victim range
+ * while it holds the one of the range it places, so it only ever tries
  * (mutex_trylock()) and skips a victim it cannot lock: two GPUs evicting
  * each other's ranges cannot deadlock. &drm_svm_coord.lru_lock (spinlock)
  * protects the per-GPU LRU lists; it is innermost, and a victim is taken
@@ -283,6 +284,39 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
 }
 
 /**
+ * drm_svm_coord_flush() - wait for the manager's workers
+ * @svm: the manager
+ *
+ * Waits until the garbage collector has handled the ranges the notifier
+ * left behind and the restore worker has restored every range queued so
+ * far, retries included, for callers that need a settled state: tests,
+ * statistics, suspend. Must be called without the manager lock held.
+ */
+void drm_svm_coord_flush(struct drm_svm_coord *svm)
+{
+	bool pending;
+
+	lockdep_assert_not_held(&svm->lock);
+
+	do {
+		flush_work(&svm->gc_work);
+		flush_delayed_work(&svm->restore_work);
+		drm_svm_coord_notifier_lock_read(svm);
+		pending = !list_empty(&svm->restore_list) || svm->restoring ||
+			  !list_empty(&svm->gc_list);
+		drm_svm_coord_notifier_unlock_read(svm);
+	} while (pending);
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
+
+/* Stop the workers of a manager whose ranges are all gone (last detach). */
+static void coord_workers_stop(struct drm_svm_coord *svm)
+{
+	drm_svm_coord_gc_stop(svm);
+	drm_svm_coord_restore_stop(svm);
+}
+
+/**
  * drm_svm_coord_attach() - attach a GPU to the manager of an address space
  * @mm: the address space the GPU mirrors, alive
  * @drm: the GPU's DRM device
@@ -383,7 +417,7 @@ void drm_svm_coord_detach(struct drm_svm_coord_vm *vm)
 	svm->vms[vm->index] = NULL;
 	if (!svm->attached) {
 		drm_svm_coord_ranges_fini(svm);
-		drm_svm_coord_workers_stop(svm);
+		coord_workers_stop(svm);
 	}
 	up_write(&svm->lock);
 
@@ -428,12 +462,12 @@ void *drm_svm_coord_vm_priv(struct drm_svm_coord_vm *vm)
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_vm_priv);
 
-static int managers_show(struct seq_file *m, void *unused)
+static int coord_managers_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "%d\n", atomic_read(&drm_svm_coord_nr_managers));
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(managers);
+DEFINE_SHOW_ATTRIBUTE(coord_managers);
 
 /**
  * DOC: Counters
@@ -516,7 +550,7 @@ static const char *const drm_svm_coord_stat_names[] = {
 
 static_assert(ARRAY_SIZE(drm_svm_coord_stat_names) == DRM_SVM_COORD_STAT_NUM);
 
-static int stats_show(struct seq_file *m, void *unused)
+static int coord_stats_show(struct seq_file *m, void *unused)
 {
 	struct drm_svm_coord *svm;
 	unsigned int i;
@@ -532,15 +566,15 @@ static int stats_show(struct seq_file *m, void *unused)
 	spin_unlock_bh(&drm_svm_coord_list_lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(stats);
+DEFINE_SHOW_ATTRIBUTE(coord_stats);
 
 static int __init drm_svm_coord_init(void)
 {
 	drm_svm_coord_debugfs = debugfs_create_dir("drm_svm_coord", NULL);
 	debugfs_create_file("managers", 0444, drm_svm_coord_debugfs, NULL,
-			    &managers_fops);
+			    &coord_managers_fops);
 	debugfs_create_file("stats", 0444, drm_svm_coord_debugfs, NULL,
-			    &stats_fops);
+			    &coord_stats_fops);
 	return 0;
 }
 

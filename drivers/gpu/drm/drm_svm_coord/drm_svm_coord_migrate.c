@@ -79,7 +79,11 @@ void drm_svm_coord_range_set_loc(struct drm_svm_coord *svm,
 	spin_unlock(&svm->lru_lock);
 }
 
-/* @range was just used: the last of its VRAM's ranges to evict. */
+/**
+ * drm_svm_coord_range_touch() - mark a range as just used
+ * @svm: the manager
+ * @range: the range, moved to the tail of its VRAM's LRU: the last to evict
+ */
 void drm_svm_coord_range_touch(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range)
 {
@@ -89,7 +93,14 @@ void drm_svm_coord_range_touch(struct drm_svm_coord *svm,
 	spin_unlock(&svm->lru_lock);
 }
 
-/* The GPUs as the residency policy sees them. Under the manager lock. */
+/**
+ * drm_svm_coord_get_topology() - the GPUs as the residency policy sees them
+ * @svm: the manager
+ * @topo: out: the GPUs with VRAM, those assumed to have room, and who
+ *	reaches whose VRAM
+ *
+ * Under the manager lock.
+ */
 void drm_svm_coord_get_topology(struct drm_svm_coord *svm,
 				struct drm_svm_coord_topology *topo)
 {
@@ -196,7 +207,7 @@ int drm_svm_coord_range_to_ram(struct drm_svm_coord *svm,
  */
 u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
 				  struct drm_svm_coord_range *range,
-			   const struct drm_svm_coord_where *w)
+				  const struct drm_svm_coord_where *w)
 {
 	u64 vram = svm->vram, seen = 0;
 	u32 loc = DRM_SVM_COORD_LOC_SYSMEM;
@@ -245,7 +256,7 @@ u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
  */
 void drm_svm_coord_range_moved(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, u32 from, u32 to,
-			unsigned int gpu, u32 rule, u64 t0, u64 now, int err)
+			       unsigned int gpu, u32 rule, u64 t0, u64 now, int err)
 {
 	struct drm_svm_coord_move *m;
 
@@ -282,7 +293,7 @@ void drm_svm_coord_range_moved(struct drm_svm_coord *svm,
  */
 int drm_svm_coord_range_break_cow(struct drm_svm_coord *svm,
 				  struct drm_svm_coord_range *range,
-			   struct drm_svm_coord_vm *vm)
+				  struct drm_svm_coord_vm *vm)
 {
 	u32 from = range->loc;
 	u64 t0 = ktime_get_ns();
@@ -299,7 +310,7 @@ int drm_svm_coord_range_break_cow(struct drm_svm_coord *svm,
 
 static int coord_range_evict(struct drm_svm_coord *svm,
 			     struct drm_svm_coord_range *victim, unsigned int from,
-		       struct drm_svm_coord_topology *topo);
+			     struct drm_svm_coord_topology *topo);
 
 /*
  * Evict one range from the VRAM of GPU @from, least recently used first,
@@ -309,7 +320,7 @@ static int coord_range_evict(struct drm_svm_coord *svm,
  */
 static bool coord_vram_evict_one(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, unsigned int from,
-			   struct drm_svm_coord_topology *topo)
+				 struct drm_svm_coord_topology *topo)
 {
 	unsigned int tries;
 
@@ -366,7 +377,7 @@ coord_devmem_alloc(struct drm_svm_coord *svm, struct drm_svm_coord_range *range,
  */
 int drm_svm_coord_range_move(struct drm_svm_coord *svm,
 			     struct drm_svm_coord_range *range,
-		      struct drm_svm_coord_topology *topo, u32 to, bool evict)
+			     struct drm_svm_coord_topology *topo, u32 to, bool evict)
 {
 	const struct drm_pagemap_migrate_details details = {
 		.can_migrate_same_pagemap = 1,
@@ -401,12 +412,12 @@ int drm_svm_coord_range_move(struct drm_svm_coord *svm,
 
 /*
  * Evict @victim, whose data is in the VRAM of GPU @from, to where
- * drm_svm_coord_evict_to() says. Under @victim's lock, and the manager
- * lock. See Eviction.
+ * drm_svm_coord_evict_to() says. Under @victim's validate_lock and the
+ * manager lock. See Eviction.
  */
 static int coord_range_evict(struct drm_svm_coord *svm,
 			     struct drm_svm_coord_range *victim, unsigned int from,
-		       struct drm_svm_coord_topology *topo)
+			     struct drm_svm_coord_topology *topo)
 {
 	unsigned long page = drm_svm_coord_range_start(victim) >> PAGE_SHIFT;
 	struct drm_svm_coord_attrs attrs;

@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/bitmap.h>
 #include <linux/interval_tree.h>
 #include <linux/mmu_notifier.h>
 #include <linux/slab.h>
@@ -54,7 +55,17 @@
  * checks every entry of a GPU against the CPU's page table from the tests.
  */
 
-/* Zap the GPUs mapping @range; returns the GPUs whose TLB wait is due. */
+/**
+ * drm_svm_coord_range_zap() - zap the GPUs that map a range
+ * @svm: the manager
+ * @range: the range, whose mapped and writable masks are cleared
+ *
+ * Issues &drm_svm_coord_ops.unmap for every GPU that maps @range, without
+ * waiting. Under the notifier lock held for writing.
+ *
+ * Return: the GPUs whose TLB invalidation must be waited for, see
+ * drm_svm_coord_tlb_wait().
+ */
 u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 			    struct drm_svm_coord_range *range)
 {
@@ -85,7 +96,7 @@ u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
  */
 static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range,
-			  unsigned long start, unsigned long end)
+				unsigned long start, unsigned long end)
 {
 	unsigned long rstart = drm_svm_coord_range_start(range);
 	unsigned long first = (start - rstart) >> PAGE_SHIFT;
@@ -111,7 +122,7 @@ static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 			vm->ops->unmap(vm, start, end);
 		} else {
 			vm->ops->unmap(vm, rstart,
-					drm_svm_coord_range_end(range));
+				       drm_svm_coord_range_end(range));
 			range->mapped &= ~bit;
 			range->writable &= ~bit;
 		}
@@ -131,6 +142,11 @@ static void coord_gc_queue(struct drm_svm_coord *svm,
 		list_add_tail(&range->gc_link, &svm->gc_list);
 }
 
+/**
+ * drm_svm_coord_tlb_wait() - wait for TLB invalidations
+ * @svm: the manager
+ * @wait: the GPUs to wait for, as drm_svm_coord_range_zap() returns them
+ */
 void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait)
 {
 	unsigned int i;
@@ -143,6 +159,13 @@ void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait)
 	}
 }
 
+/**
+ * drm_svm_coord_range_dma_unmap() - drop every GPU's DMA mappings of a range
+ * @svm: the manager
+ * @range: the range
+ *
+ * Under the notifier lock held for writing, after the TLB wait.
+ */
 void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
 				   struct drm_svm_coord_range *range)
 {
@@ -174,7 +197,7 @@ struct drm_svm_coord_finish {
 /* Clip [@start, @end) to @range in [@a, @b); true if it covers all of it. */
 static bool coord_range_clip(const struct drm_svm_coord_range *range,
 			     unsigned long start, unsigned long end,
-		       unsigned long *a, unsigned long *b)
+			     unsigned long *a, unsigned long *b)
 {
 	*a = max(start, drm_svm_coord_range_start(range));
 	*b = min(end, drm_svm_coord_range_end(range));
@@ -262,7 +285,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	if (!mmu_notifier_range_blockable(mrange))
 		return false;
 
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	mmu_interval_set_seq(mni, cur_seq);
 	if (coord_event_is_own(svm, mrange))
 		goto out_unlock;
@@ -322,7 +345,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	}
 
 out_unlock:
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 	return true;
 }
 
@@ -332,9 +355,9 @@ static void drm_svm_coord_invalidate_finish(struct mmu_interval_notifier_finish 
 	struct drm_svm_coord_notifier *n =
 		container_of(finish->notifier, typeof(*n), mn);
 
-	drm_svm_coord_notifier_lock(n->svm);
+	drm_svm_coord_notifier_lock_write(n->svm);
 	coord_invalidate_complete(n, f->start, f->end, f->wait);
-	drm_svm_coord_notifier_unlock(n->svm);
+	drm_svm_coord_notifier_unlock_write(n->svm);
 	kfree(f);
 }
 

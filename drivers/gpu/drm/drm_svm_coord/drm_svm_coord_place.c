@@ -3,7 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
-#include <linux/hmm.h>
+#include <linux/export.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 
@@ -11,6 +11,9 @@
 
 #define CREATE_TRACE_POINTS
 #include "drm_svm_coord_trace.h"
+
+/* drm_svm_coord_show_loc() names this many GPUs. */
+static_assert(DRM_SVM_COORD_MAX_VMS == 64);
 
 /**
  * DOC: Placement
@@ -105,11 +108,11 @@ static void coord_thrash_changed(struct drm_svm_coord *svm,
 							       &params));
 }
 
-/* Move @range's data to @to for @vm (NULL: a prefetch). See Migration. */
+/* Move @range's data to @to for @vm (NULL: a prefetch). See Placement. */
 static int coord_range_migrate(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range,
-			 struct drm_svm_coord_vm *vm,
-			 struct drm_svm_coord_topology *topo, u32 to)
+			       struct drm_svm_coord_vm *vm,
+			       struct drm_svm_coord_topology *topo, u32 to)
 {
 	unsigned int gpu = vm ? vm->index : DRM_SVM_COORD_MAX_VMS;
 	struct drm_svm_coord_thrash_params params;
@@ -141,14 +144,14 @@ static int coord_range_migrate(struct drm_svm_coord *svm,
 /*
  * Decide where @range's data should be for @vm (or, for a prefetch with
  * @vm NULL, at @request) and move it there. A failed move leaves the data
- * where it is, to be mapped there. See Migration.
+ * where it is, to be mapped there. See Placement.
  *
  * Return: 0, or -EPERM when the GPU must not map the range.
  */
 int drm_svm_coord_range_place(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_range *range,
-		       struct drm_svm_coord_vm *vm,
-		       const struct drm_svm_coord_where *w, u32 request)
+			      struct drm_svm_coord_vm *vm,
+			      const struct drm_svm_coord_where *w, u32 request)
 {
 	const struct drm_svm_coord_attrs *attrs = &w->attrs;
 	struct drm_svm_coord_thrash_params params;
@@ -288,7 +291,7 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	unsigned int i, n;
 
 	down_read(&svm->lock);
-	range = drm_svm_coord_range_get(svm, addr);
+	range = drm_svm_coord_range_lookup(svm, addr);
 	up_read(&svm->lock);
 	if (!range)
 		return -ENOENT;

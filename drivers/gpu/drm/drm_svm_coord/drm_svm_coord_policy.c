@@ -20,8 +20,9 @@
  * GPUs and the range's thrash state) and returns a decision: map the data
  * where it is (locally, or remotely from a peer's VRAM or from system
  * memory), migrate it first, or refuse. It takes no lock and touches no
- * mm; the fault path acts on its answer under the range's lock, so two
- * GPUs faulting on one range get one decision each, one after the other.
+ * mm; the fault path acts on its answer under the range's validate_lock,
+ * so two GPUs faulting on one range get one decision each, one after the
+ * other.
  *
  * A GPU *reaches* system memory always, and the VRAM of the GPUs in its
  * reach mask (itself and the peers that share its device-private page
@@ -136,7 +137,7 @@ bool drm_svm_coord_reaches(const struct drm_svm_coord_topology *topo,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_reaches);
 
-static bool can_take(const struct drm_svm_coord_topology *topo, u32 loc)
+static bool coord_can_take(const struct drm_svm_coord_topology *topo, u32 loc)
 {
 	if (loc == DRM_SVM_COORD_LOC_SYSMEM)
 		return true;
@@ -145,8 +146,8 @@ static bool can_take(const struct drm_svm_coord_topology *topo, u32 loc)
 }
 
 static struct drm_svm_coord_decision
-decided(const struct drm_svm_coord_policy_in *in, u32 loc,
-	enum drm_svm_coord_rule rule)
+coord_decided(const struct drm_svm_coord_policy_in *in, u32 loc,
+	      enum drm_svm_coord_rule rule)
 {
 	struct drm_svm_coord_decision d = {
 		.action = loc == in->cur ? DRM_SVM_COORD_MAP :
@@ -192,44 +193,44 @@ drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in)
 	/* 2. An explicit prefetch moves the data if the target can take it. */
 	if (in->request != DRM_SVM_COORD_LOC_UNDEFINED) {
 		loc = in->request;
-		if (!can_take(topo, loc))
+		if (!coord_can_take(topo, loc))
 			loc = in->cur;
-		return decided(in, loc, DRM_SVM_COORD_RULE_PREFETCH);
+		return coord_decided(in, loc, DRM_SVM_COORD_RULE_PREFETCH);
 	}
 
 	/* 3. Map in place when possible, else where every GPU reaches. */
 	if (attrs->access_in_place & bit)
-		return decided(in, reach_cur ? in->cur : DRM_SVM_COORD_LOC_SYSMEM,
+		return coord_decided(in, reach_cur ? in->cur : DRM_SVM_COORD_LOC_SYSMEM,
 			  DRM_SVM_COORD_RULE_IN_PLACE);
 
 	/* 4. Thrash control pinned the range. */
 	if (in->thrash == DRM_SVM_COORD_THRASH_PINNED) {
 		loc = in->pin_loc;
 		if (!drm_svm_coord_reaches(topo, g, loc) ||
-		    (loc != in->cur && !can_take(topo, loc)))
+		    (loc != in->cur && !coord_can_take(topo, loc)))
 			loc = DRM_SVM_COORD_LOC_SYSMEM;
-		return decided(in, loc, DRM_SVM_COORD_RULE_PINNED);
+		return coord_decided(in, loc, DRM_SVM_COORD_RULE_PINNED);
 	}
 
 	/* 5. The preferred location, when this GPU reaches it. */
 	loc = attrs->preferred_loc;
 	if (loc == DRM_SVM_COORD_LOC_SYSMEM)
-		return decided(in, loc, DRM_SVM_COORD_RULE_PREFERRED);
+		return coord_decided(in, loc, DRM_SVM_COORD_RULE_PREFERRED);
 	if (loc != DRM_SVM_COORD_LOC_UNDEFINED &&
 	    drm_svm_coord_reaches(topo, g, loc) &&
-	    (loc == in->cur || can_take(topo, loc)))
-		return decided(in, loc, DRM_SVM_COORD_RULE_PREFERRED);
+	    (loc == in->cur || coord_can_take(topo, loc)))
+		return coord_decided(in, loc, DRM_SVM_COORD_RULE_PREFERRED);
 
 	/* 6. Throttled: no migration for GPUs that reach the data. */
 	if (in->thrash == DRM_SVM_COORD_THRASH_THROTTLED && reach_cur)
-		return decided(in, in->cur, DRM_SVM_COORD_RULE_THROTTLED);
+		return coord_decided(in, in->cur, DRM_SVM_COORD_RULE_THROTTLED);
 
 	/* 7. The faulting GPU's VRAM, else where the data is, else sysmem. */
-	if (g == in->cur || ((topo->vram & bit) && can_take(topo, g)))
-		return decided(in, g, DRM_SVM_COORD_RULE_LOCAL);
+	if (g == in->cur || ((topo->vram & bit) && coord_can_take(topo, g)))
+		return coord_decided(in, g, DRM_SVM_COORD_RULE_LOCAL);
 	if (reach_cur)
-		return decided(in, in->cur, DRM_SVM_COORD_RULE_STAY);
-	return decided(in, DRM_SVM_COORD_LOC_SYSMEM,
+		return coord_decided(in, in->cur, DRM_SVM_COORD_RULE_STAY);
+	return coord_decided(in, DRM_SVM_COORD_LOC_SYSMEM,
 		       DRM_SVM_COORD_RULE_UNREACHABLE);
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_decide);
@@ -428,7 +429,7 @@ drm_svm_coord_thrash_migrated(struct drm_svm_coord_thrash *t,
 		}
 		break;
 	case DRM_SVM_COORD_THRASH_PINNED:
-		/* Moved to the pin, or off it for a GPU that cannot reach it. */
+		/* Moved to the pin, or off it for a GPU that cannot reach it */
 		t->competitors |= BIT_ULL(who);
 		t->mark_ns = now;
 		t->pin_loc = to;

@@ -265,8 +265,8 @@ struct drm_svm_coord_notifier {
  * @notifier: the notifier whose chunk holds the range (dangling once the
  *	range is out of the tree: check @unmapped under the notifier lock)
  * @ref: references: the notifier's range tree holds one, each user one
- * @validate_lock: serializes validation of the range: concurrent faults of several
- *	GPUs queue here and reuse the pages the first one faulted
+ * @validate_lock: serializes validation of the range: concurrent faults
+ *	of several GPUs queue here and reuse the pages the first one faulted
  * @pfns: the pages of the last hmm_range_fault(), valid while
  *	@pfns_valid and @pfns_seq is the notifier's current sequence
  * @pfns_seq: the notifier sequence @pfns were faulted under
@@ -306,8 +306,9 @@ struct drm_svm_coord_notifier {
  *
  * @mapped, @writable and @pages change under the notifier lock held for
  * writing, or held for reading together with @validate_lock. @pfns*, @loc,
- * @thrash, @rule, @evictions, @moves and @history change under @validate_lock,
- * &drm_svm_coord.lru_lock as well. @unmapped, @holes, @gone,
+ * @thrash, @rule, @evictions, @moves and @history change under
+ * @validate_lock, @lru_link under &drm_svm_coord.lru_lock as well.
+ * @unmapped, @holes, @gone,
  * @dma_whole, @restore* and the links change under the notifier lock held
  * for writing.
  */
@@ -370,7 +371,7 @@ drm_svm_coord_range_end(const struct drm_svm_coord_range *range)
 	return range->itree.last + 1;
 }
 
-/* The largest range, in bytes and pages: the bitmaps of a split fit on the stack. */
+/* The largest range, in bytes and pages: a split's bitmaps fit on the stack. */
 #define DRM_SVM_COORD_RANGE_MAX		SZ_2M
 #define DRM_SVM_COORD_RANGE_MAX_PAGES	(DRM_SVM_COORD_RANGE_MAX >> PAGE_SHIFT)
 
@@ -436,8 +437,9 @@ drm_svm_coord_iter_next(struct drm_svm_coord_iter *it)
  * @start__: first address
  * @end__: end address (exclusive)
  *
- * The body may remove the cursor from the tree. Under
- * &drm_svm_coord.tree_lock.
+ * The body may remove the cursor from the tree, and nothing else; a node
+ * it inserts may or may not be visited. @end__ must be above @start__.
+ * Under &drm_svm_coord.tree_lock.
  */
 #define drm_svm_coord_for_each_notifier(n__, svm__, start__, end__)	\
 	for (struct drm_svm_coord_iter __nit =				\
@@ -452,9 +454,10 @@ drm_svm_coord_iter_next(struct drm_svm_coord_iter *it)
  * @start__: first address
  * @end__: end address (exclusive)
  *
- * The body may remove the cursor from the tree. Under
- * &drm_svm_coord.tree_lock, or the notifier lock when the tree does not
- * change.
+ * The body may remove the cursor from the tree, and nothing else; a node
+ * it inserts may or may not be visited. @end__ must be above @start__.
+ * Under &drm_svm_coord.tree_lock, or the notifier lock when the tree does
+ * not change.
  */
 #define drm_svm_coord_for_each_range(r__, n__, start__, end__)		\
 	for (struct drm_svm_coord_iter __rit =				\
@@ -467,12 +470,12 @@ drm_svm_coord_iter_next(struct drm_svm_coord_iter *it)
  * notifier callback and by everything that changes a range's GPU state;
  * read around &drm_svm_coord_ops.map. See Locking.
  */
-static inline void drm_svm_coord_notifier_lock(struct drm_svm_coord *svm)
+static inline void drm_svm_coord_notifier_lock_write(struct drm_svm_coord *svm)
 {
 	down_write(&svm->gpusvm.notifier_lock);
 }
 
-static inline void drm_svm_coord_notifier_unlock(struct drm_svm_coord *svm)
+static inline void drm_svm_coord_notifier_unlock_write(struct drm_svm_coord *svm)
 {
 	up_write(&svm->gpusvm.notifier_lock);
 }
@@ -510,6 +513,12 @@ struct drm_svm_coord_where {
 	struct drm_svm_coord_attrs attrs;
 };
 
+static inline bool
+drm_svm_coord_vm_can_fault(const struct drm_svm_coord_vm *vm)
+{
+	return vm->caps.flags & DRM_SVM_COORD_VM_CAN_FAULT;
+}
+
 static inline void drm_svm_coord_count(struct drm_svm_coord *svm,
 				       struct drm_svm_coord_vm *vm,
 				       enum drm_svm_coord_stat stat, u64 n)
@@ -544,8 +553,7 @@ drm_svm_coord_thrash_migrated(struct drm_svm_coord_thrash *t,
 			      const struct drm_svm_coord_topology *topo,
 			      u64 now, unsigned int who, u32 to, u64 cost_ns);
 
-/* Attributes: drm_svm_coord_attr.c, the tree in drm_svm_coord_attr_tree.c. Pages, inclusive. */
-int drm_svm_coord_check_gpu(u32 index, u64 attached);
+/* Attributes: _attr.c, the tree in _attr_tree.c. In pages, inclusive. */
 void drm_svm_coord_attrs_default(struct drm_svm_coord_attrs *attrs);
 bool drm_svm_coord_attrs_equal(const struct drm_svm_coord_attrs *a,
 			       const struct drm_svm_coord_attrs *b);
@@ -570,7 +578,7 @@ int drm_svm_coord_attr_tree_set(struct drm_svm_coord_attr_tree *tree,
 				u64 can_fault,
 				struct drm_svm_coord_changes *changes);
 /**
- * typedef drm_svm_coord_attr_seg_fn - callback of drm_svm_coord_attr_tree_walk()
+ * typedef drm_svm_coord_attr_seg_fn - drm_svm_coord_attr_tree_walk() callback
  * @priv: the caller's data
  * @first: first page of the segment
  * @last: last page of the segment (inclusive)
@@ -615,8 +623,8 @@ void drm_svm_coord_range_insert(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range);
 void drm_svm_coord_range_remove(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range);
-struct drm_svm_coord_range *drm_svm_coord_range_get(struct drm_svm_coord *svm,
-						    unsigned long addr);
+struct drm_svm_coord_range *drm_svm_coord_range_lookup(struct drm_svm_coord *svm,
+						       unsigned long addr);
 u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range,
 			       bool restore);
@@ -652,6 +660,7 @@ unsigned int drm_svm_coord_split_runs(const unsigned long *gone,
 				      struct drm_svm_coord_run *runs,
 				      unsigned int max_runs);
 void drm_svm_coord_gc_init(struct drm_svm_coord *svm);
+void drm_svm_coord_gc_stop(struct drm_svm_coord *svm);
 void drm_svm_coord_range_collect(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range);
 
@@ -703,7 +712,6 @@ void drm_svm_coord_lru_forget_vm(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_vm *vm);
 
 /* GPUs that cannot fault: drm_svm_coord_restore.c. */
-bool drm_svm_coord_vm_can_fault(const struct drm_svm_coord_vm *vm);
 u64 drm_svm_coord_gpus_no_fault(struct drm_svm_coord *svm, u64 gpus);
 void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus);
 void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
@@ -711,10 +719,12 @@ void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
 void drm_svm_coord_restore_init(struct drm_svm_coord *svm);
 void drm_svm_coord_restore_forget_vm(struct drm_svm_coord *svm,
 				     struct drm_svm_coord_vm *vm);
-void drm_svm_coord_workers_stop(struct drm_svm_coord *svm);
+void drm_svm_coord_restore_stop(struct drm_svm_coord *svm);
 
-/* Manager: drm_svm_coord_main.c; drm_svm_coord_pages() in drm_svm_coord_attr.c. */
+/* Manager: drm_svm_coord_main.c. */
 extern atomic_t drm_svm_coord_nr_managers;
+
+/* The attribute API: drm_svm_coord_attr.c. */
 int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
 			unsigned long size, unsigned long *first,
 			unsigned long *last);

@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/export.h>
 #include <linux/interval_tree.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -112,14 +113,17 @@ coord_notifier_find(struct drm_svm_coord *svm, unsigned long addr)
 }
 
 /**
- * drm_svm_coord_range_get() - the live range holding an address
+ * drm_svm_coord_range_lookup() - the range holding an address
  * @svm: the manager
  * @addr: the address
  *
+ * The range may be marked unmapped or have holes: the notifier marks
+ * ranges and the garbage collector removes them later.
+ *
  * Return: a reference on the range, or NULL when no range holds @addr.
  */
-struct drm_svm_coord_range *drm_svm_coord_range_get(struct drm_svm_coord *svm,
-						    unsigned long addr)
+struct drm_svm_coord_range *drm_svm_coord_range_lookup(struct drm_svm_coord *svm,
+						       unsigned long addr)
 {
 	struct drm_svm_coord_range *range = NULL;
 	struct drm_svm_coord_notifier *n;
@@ -142,8 +146,6 @@ coord_notifier_find_or_insert(struct drm_svm_coord *svm, unsigned long addr)
 	unsigned long start = ALIGN_DOWN(addr, svm->notifier_size);
 	struct drm_svm_coord_notifier *n;
 	int err;
-
-	lockdep_assert_held(&svm->tree_lock);
 
 	n = coord_notifier_find(svm, addr);
 	if (n)
@@ -201,6 +203,12 @@ static void coord_range_release(struct kref *ref)
 	kfree(range);
 }
 
+/**
+ * drm_svm_coord_range_put() - drop a reference on a range
+ * @range: the range
+ *
+ * The last reference frees the range, its pfns and its DMA mappings.
+ */
 void drm_svm_coord_range_put(struct drm_svm_coord_range *range)
 {
 	kref_put(&range->ref, coord_range_release);
@@ -232,6 +240,14 @@ drm_svm_coord_range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
 	return range;
 }
 
+/**
+ * drm_svm_coord_range_insert() - add a new range to its notifier's tree
+ * @svm: the manager
+ * @range: the range, from drm_svm_coord_range_alloc()
+ *
+ * The tree takes over the reference of drm_svm_coord_range_alloc(). Under
+ * &drm_svm_coord.tree_lock and the notifier lock held for writing.
+ */
 void drm_svm_coord_range_insert(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range)
 {
@@ -243,7 +259,14 @@ void drm_svm_coord_range_insert(struct drm_svm_coord *svm,
 	n->nr_ranges++;
 }
 
-/* Take @range out of its tree; the caller drops the tree's reference. */
+/**
+ * drm_svm_coord_range_remove() - take a range out of its tree
+ * @svm: the manager
+ * @range: the range
+ *
+ * Marks it unmapped; the caller drops the tree's reference. Under
+ * &drm_svm_coord.tree_lock and the notifier lock held for writing.
+ */
 void drm_svm_coord_range_remove(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range)
 {
@@ -257,7 +280,13 @@ void drm_svm_coord_range_remove(struct drm_svm_coord *svm,
 	n->nr_ranges--;
 }
 
-/* Remove a notifier that holds no range any more. */
+/**
+ * drm_svm_coord_notifier_prune() - remove a notifier left without ranges
+ * @svm: the manager
+ * @n: the notifier, removed and freed if it holds no range
+ *
+ * Under &drm_svm_coord.tree_lock.
+ */
 void drm_svm_coord_notifier_prune(struct drm_svm_coord *svm,
 				  struct drm_svm_coord_notifier *n)
 {
@@ -279,7 +308,7 @@ u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
 	lockdep_assert_held(&svm->tree_lock);
 
 	mutex_lock(&range->validate_lock);
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	mapped = range->mapped;
 	lost = restore ? drm_svm_coord_gpus_no_fault(svm, mapped) : 0;
 	if (lost) {
@@ -290,7 +319,7 @@ u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
 	drm_svm_coord_range_remove(svm, range);
 	drm_svm_coord_tlb_wait(svm, wait);
 	drm_svm_coord_range_dma_unmap(svm, range);
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&range->validate_lock);
 
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RANGES_DESTROYED, 1);
@@ -339,7 +368,7 @@ static void coord_range_forget_vm(struct drm_svm_coord *svm,
 	bool zapped = false;
 
 	mutex_lock(&range->validate_lock);
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	if (range->mapped & bit) {
 		vm->ops->unmap(vm, drm_svm_coord_range_start(range),
 			       drm_svm_coord_range_end(range));
@@ -350,7 +379,7 @@ static void coord_range_forget_vm(struct drm_svm_coord *svm,
 	range->writable &= ~bit;
 	pages = range->pages[vm->index];
 	range->pages[vm->index] = NULL;
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 
 	if (zapped && vm->ops->tlb_flush_wait)
 		vm->ops->tlb_flush_wait(vm);
@@ -417,6 +446,17 @@ unsigned int drm_svm_coord_nr_ranges(struct drm_svm_coord *svm)
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_nr_ranges);
 
+/**
+ * drm_svm_coord_where_is() - what the fault path learns about an address
+ * @svm: the manager
+ * @addr: the address
+ * @w: out: the bounds a range holding @addr may have, the VMA's
+ *	permissions and the attributes at @addr
+ *
+ * Takes the mmap lock for reading. Under the manager lock.
+ *
+ * Return: 0, or -EFAULT when no VMA covers @addr.
+ */
 int drm_svm_coord_where_is(struct drm_svm_coord *svm, unsigned long addr,
 			   struct drm_svm_coord_where *w)
 {
@@ -449,6 +489,14 @@ int drm_svm_coord_where_is(struct drm_svm_coord *svm, unsigned long addr,
 	return 0;
 }
 
+/**
+ * drm_svm_coord_range_within() - whether a range fits in bounds
+ * @range: the range
+ * @lo: first address it may hold
+ * @hi: end of the addresses it may hold (exclusive)
+ *
+ * Return: true when @range lies within [@lo, @hi).
+ */
 bool drm_svm_coord_range_within(const struct drm_svm_coord_range *range,
 				unsigned long lo, unsigned long hi)
 {
@@ -518,9 +566,9 @@ again:
 		return ERR_PTR(-ENOMEM);
 	}
 
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	drm_svm_coord_range_insert(svm, range);
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RANGES, 1);
 
 	kref_get(&range->ref);

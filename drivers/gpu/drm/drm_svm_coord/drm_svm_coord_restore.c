@@ -51,12 +51,13 @@ MODULE_PARM_DESC(restore_retries,
 #define RESTORE_DELAY_MS	1
 #define RESTORE_BACKOFF_MS	10
 
-bool drm_svm_coord_vm_can_fault(const struct drm_svm_coord_vm *vm)
-{
-	return vm->caps.flags & DRM_SVM_COORD_VM_CAN_FAULT;
-}
-
-/* The GPUs of @gpus that cannot fault. */
+/**
+ * drm_svm_coord_gpus_no_fault() - the GPUs of a mask that cannot fault
+ * @svm: the manager
+ * @gpus: a mask of attached GPUs
+ *
+ * Return: the GPUs of @gpus attached without %DRM_SVM_COORD_VM_CAN_FAULT.
+ */
 u64 drm_svm_coord_gpus_no_fault(struct drm_svm_coord *svm, u64 gpus)
 {
 	u64 out = 0;
@@ -68,7 +69,14 @@ u64 drm_svm_coord_gpus_no_fault(struct drm_svm_coord *svm, u64 gpus)
 	return out;
 }
 
-/* Stop the queues of @gpus, unless the coordinator already did. */
+/**
+ * drm_svm_coord_quiesce() - stop the queues of GPUs that cannot fault
+ * @svm: the manager
+ * @gpus: the GPUs; those the coordinator already quiesced are skipped
+ *
+ * The restore worker resumes them. Under the notifier lock held for
+ * writing.
+ */
 void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus)
 {
 	unsigned int i;
@@ -85,6 +93,14 @@ void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus)
 	svm->quiesced |= gpus;
 }
 
+/**
+ * drm_svm_coord_restore_queue() - ask the restore worker to map a range again
+ * @svm: the manager
+ * @range: the range, referenced while queued
+ * @gpus: the GPUs that lost their mappings of it
+ *
+ * Under the notifier lock held for writing.
+ */
 void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, u64 gpus)
 {
@@ -137,12 +153,12 @@ static void coord_resume(struct drm_svm_coord *svm)
 
 	lockdep_assert_held(&svm->lock);
 
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	list_for_each_entry(range, &svm->restore_list, restore_link)
 		pending |= range->restore;
 	resume = svm->quiesced & ~pending;
 	svm->quiesced &= ~resume;
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 
 	/* A new quiesce may come before these: the backend counts them. */
 	for_each_set_bit(i, (unsigned long *)&resume, DRM_SVM_COORD_MAX_VMS) {
@@ -171,28 +187,28 @@ static void coord_restore_work(struct work_struct *work)
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RESTORE_RUNS, 1);
 	alive = !READ_ONCE(svm->dead) && mmget_not_zero(drm_svm_coord_mm(svm));
 
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	list_for_each_entry_safe(range, tmp, &svm->restore_list, restore_link) {
 		if (alive && time_before(now, range->restore_at))
 			continue;
 		list_move_tail(&range->restore_link, &todo);
 		svm->restoring++;
 	}
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 
 	list_for_each_entry_safe(range, tmp, &todo, restore_link) {
 		u64 gpus, failed = 0;
 
-		drm_svm_coord_notifier_lock(svm);
+		drm_svm_coord_notifier_lock_write(svm);
 		gpus = range->restore & svm->attached;
 		range->restore = 0;
 		list_del_init(&range->restore_link);
-		drm_svm_coord_notifier_unlock(svm);
+		drm_svm_coord_notifier_unlock_write(svm);
 
 		if (alive)
 			failed = coord_restore_range(svm, range, gpus);
 
-		drm_svm_coord_notifier_lock(svm);
+		drm_svm_coord_notifier_lock_write(svm);
 		if (failed && ++range->restore_tries < READ_ONCE(restore_retries)) {
 			/* Back off; the others go on. */
 			range->restore |= failed;
@@ -206,19 +222,19 @@ static void coord_restore_work(struct work_struct *work)
 			}
 		}
 		svm->restoring--;
-		drm_svm_coord_notifier_unlock(svm);
+		drm_svm_coord_notifier_unlock_write(svm);
 		drm_svm_coord_range_put(range);
 	}
 
 	coord_resume(svm);
 
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	list_for_each_entry(range, &svm->restore_list, restore_link) {
 		if (!later || time_before(range->restore_at, next))
 			next = range->restore_at;
 		later = true;
 	}
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 	if (later)
 		queue_delayed_work(system_dfl_wq, &svm->restore_work,
 				   time_after(next, jiffies) ? next - jiffies : 0);
@@ -228,55 +244,26 @@ static void coord_restore_work(struct work_struct *work)
 }
 
 /**
- * drm_svm_coord_flush() - wait for the manager's workers
- * @svm: the manager
- *
- * Waits until the garbage collector has handled the ranges the notifier
- * left behind and the restore worker has restored every range queued so
- * far, retries included, for callers that need a settled state: tests,
- * statistics, suspend. Must be called without the manager lock held.
- */
-void drm_svm_coord_flush(struct drm_svm_coord *svm)
-{
-	bool pending;
-
-	lockdep_assert_not_held(&svm->lock);
-
-	do {
-		flush_work(&svm->gc_work);
-		flush_delayed_work(&svm->restore_work);
-		drm_svm_coord_notifier_lock_read(svm);
-		pending = !list_empty(&svm->restore_list) || svm->restoring ||
-			  !list_empty(&svm->gc_list);
-		drm_svm_coord_notifier_unlock_read(svm);
-	} while (pending);
-}
-EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
-
-/**
- * drm_svm_coord_workers_stop() - stop the workers of a manager
+ * drm_svm_coord_restore_stop() - stop the restore worker
  * @svm: the manager, whose ranges are all gone (last detach)
  *
- * Called with the manager lock held for writing: the restore worker backs
- * off from it, the garbage collector does not take it.
+ * Called with the manager lock held for writing, which the worker backs
+ * off from. Drops the ranges still queued: nobody is left to restore for.
  */
-void drm_svm_coord_workers_stop(struct drm_svm_coord *svm)
+void drm_svm_coord_restore_stop(struct drm_svm_coord *svm)
 {
 	lockdep_assert_held_write(&svm->lock);
 
-	cancel_work_sync(&svm->gc_work);
 	cancel_delayed_work_sync(&svm->restore_work);
-
-	/* Nobody is left to restore for: drop what was queued. */
 	for (;;) {
 		struct drm_svm_coord_range *range;
 
-		drm_svm_coord_notifier_lock(svm);
+		drm_svm_coord_notifier_lock_write(svm);
 		range = list_first_entry_or_null(&svm->restore_list,
 						 typeof(*range), restore_link);
 		if (range)
 			list_del_init(&range->restore_link);
-		drm_svm_coord_notifier_unlock(svm);
+		drm_svm_coord_notifier_unlock_write(svm);
 		if (!range)
 			break;
 		drm_svm_coord_range_put(range);
@@ -310,12 +297,12 @@ void drm_svm_coord_restore_forget_vm(struct drm_svm_coord *svm,
 
 	lockdep_assert_held_write(&svm->lock);
 
-	drm_svm_coord_notifier_lock(svm);
+	drm_svm_coord_notifier_lock_write(svm);
 	list_for_each_entry(range, &svm->restore_list, restore_link)
 		range->restore &= ~bit;
 	quiesced = svm->quiesced & bit;
 	svm->quiesced &= ~bit;
-	drm_svm_coord_notifier_unlock(svm);
+	drm_svm_coord_notifier_unlock_write(svm);
 	if (quiesced) {
 		vm->ops->resume(vm);
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RESUMES, 1);

@@ -43,7 +43,21 @@ TRACE_DEFINE_ENUM(DRM_SVM_COORD_REFUSE);
 			 { DRM_SVM_COORD_LOC_UNDEFINED, "undefined" },	\
 			 { DRM_SVM_COORD_LOC_MIXED, "mixed" },		\
 			 { 0, "0" }, { 1, "1" }, { 2, "2" }, { 3, "3" },	\
-			 { 4, "4" }, { 5, "5" }, { 6, "6" }, { 7, "7" })
+			 { 4, "4" }, { 5, "5" }, { 6, "6" }, { 7, "7" },	\
+			 { 8, "8" }, { 9, "9" }, { 10, "10" }, { 11, "11" },	\
+			 { 12, "12" }, { 13, "13" }, { 14, "14" }, { 15, "15" },	\
+			 { 16, "16" }, { 17, "17" }, { 18, "18" }, { 19, "19" },	\
+			 { 20, "20" }, { 21, "21" }, { 22, "22" }, { 23, "23" },	\
+			 { 24, "24" }, { 25, "25" }, { 26, "26" }, { 27, "27" },	\
+			 { 28, "28" }, { 29, "29" }, { 30, "30" }, { 31, "31" },	\
+			 { 32, "32" }, { 33, "33" }, { 34, "34" }, { 35, "35" },	\
+			 { 36, "36" }, { 37, "37" }, { 38, "38" }, { 39, "39" },	\
+			 { 40, "40" }, { 41, "41" }, { 42, "42" }, { 43, "43" },	\
+			 { 44, "44" }, { 45, "45" }, { 46, "46" }, { 47, "47" },	\
+			 { 48, "48" }, { 49, "49" }, { 50, "50" }, { 51, "51" },	\
+			 { 52, "52" }, { 53, "53" }, { 54, "54" }, { 55, "55" },	\
+			 { 56, "56" }, { 57, "57" }, { 58, "58" }, { 59, "59" },	\
+			 { 60, "60" }, { 61, "61" }, { 62, "62" }, { 63, "63" })
 
 TRACE_EVENT(drm_svm_coord_decide,
 	    TP_PROTO(unsigned int svm, unsigned long start, unsigned long end,
@@ -76,24 +90,24 @@ TRACE_EVENT(drm_svm_coord_decide,
 		      drm_svm_coord_show_loc(__entry->request),
 		      __print_symbolic(__entry->thrash,
 				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
-				 { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
-				 { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
+				       { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
+				       { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
 		      __print_symbolic(__entry->action,
 				       { DRM_SVM_COORD_MAP, "map" },
-				 { DRM_SVM_COORD_MIGRATE, "migrate" },
-				 { DRM_SVM_COORD_REFUSE, "refuse" }),
+				       { DRM_SVM_COORD_MIGRATE, "migrate" },
+				       { DRM_SVM_COORD_REFUSE, "refuse" }),
 		      drm_svm_coord_show_loc(__entry->loc),
 		      __print_symbolic(__entry->rule,
 				       { DRM_SVM_COORD_RULE_NO_ACCESS, "no_access" },
-				 { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },
-				 { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },
-				 { DRM_SVM_COORD_RULE_PINNED, "pinned" },
-				 { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },
-				 { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },
-				 { DRM_SVM_COORD_RULE_LOCAL, "local" },
-				 { DRM_SVM_COORD_RULE_STAY, "stay" },
-				 { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },
-				 { DRM_SVM_COORD_RULE_NUM, "evict" }))
+				       { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },
+				       { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },
+				       { DRM_SVM_COORD_RULE_PINNED, "pinned" },
+				       { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },
+				       { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },
+				       { DRM_SVM_COORD_RULE_LOCAL, "local" },
+				       { DRM_SVM_COORD_RULE_STAY, "stay" },
+				       { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },
+				       { DRM_SVM_COORD_RULE_NUM, "evict" }))
 );
 
 TRACE_EVENT(drm_svm_coord_move,
@@ -127,15 +141,15 @@ TRACE_EVENT(drm_svm_coord_move,
 		      drm_svm_coord_show_loc(__entry->to), __entry->gpu,
 		      __print_symbolic(__entry->rule,
 				       { DRM_SVM_COORD_RULE_NO_ACCESS, "no_access" },
-				 { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },
-				 { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },
-				 { DRM_SVM_COORD_RULE_PINNED, "pinned" },
-				 { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },
-				 { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },
-				 { DRM_SVM_COORD_RULE_LOCAL, "local" },
-				 { DRM_SVM_COORD_RULE_STAY, "stay" },
-				 { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },
-				 { DRM_SVM_COORD_RULE_NUM, "evict" }),
+				       { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },
+				       { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },
+				       { DRM_SVM_COORD_RULE_PINNED, "pinned" },
+				       { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },
+				       { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },
+				       { DRM_SVM_COORD_RULE_LOCAL, "local" },
+				       { DRM_SVM_COORD_RULE_STAY, "stay" },
+				       { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },
+				       { DRM_SVM_COORD_RULE_NUM, "evict" }),
 		      __entry->evicted, __entry->cost_ns, __entry->err)
 );
 
@@ -161,12 +175,12 @@ TRACE_EVENT(drm_svm_coord_thrash,
 		      __entry->svm, __entry->start, __entry->end,
 		      __print_symbolic(__entry->old,
 				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
-				 { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
-				 { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
+				       { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
+				       { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
 		      __print_symbolic(__entry->state,
 				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
-				 { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
-				 { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
+				       { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
+				       { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
 		      drm_svm_coord_show_loc(__entry->pin_loc), __entry->window_ns)
 );
 
