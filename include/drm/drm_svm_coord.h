@@ -920,6 +920,7 @@ void drm_svm_coord_detach(struct drm_svm_coord_vm *vm);
 
 struct drm_svm_coord *drm_svm_coord_vm_manager(struct drm_svm_coord_vm *vm);
 unsigned int drm_svm_coord_vm_index(struct drm_svm_coord_vm *vm);
+unsigned int drm_svm_coord_id(struct drm_svm_coord *svm);
 void *drm_svm_coord_vm_priv(struct drm_svm_coord_vm *vm);
 
 int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,

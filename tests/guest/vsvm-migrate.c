@@ -26,7 +26,7 @@
 #include "vsvm-lib.h"
 
 #define NGPUS		4
-#define THRESHOLD	"/sys/module/drm_svm_coord/parameters/thrash_threshold"
+#define DEBUGFS		"/sys/kernel/debug/drm_svm_coord"
 #define TRACING		"/sys/kernel/tracing"
 
 static struct drm_vsvm_stats stats(int fd)
@@ -193,6 +193,16 @@ static int write_param(const char *path, unsigned int v)
 
 	snprintf(buf, sizeof(buf), "%u\n", v);
 	return write_str(path, buf);
+}
+
+/* Set the thrash threshold of the manager of this process (DOC: Settings). */
+static int set_threshold(int fd, unsigned int v)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), DEBUGFS "/%llu/thrash_threshold",
+		 (unsigned long long)stats(fd).manager);
+	return write_param(path, v);
 }
 
 FIXTURE(vram) {
@@ -473,10 +483,10 @@ TEST_F_TIMEOUT(vram, ping_pong_naive, 900)
 	long n, remote;
 	int err;
 
-	ASSERT_EQ(write_param(THRESHOLD, 0), 0);
+	ASSERT_EQ(set_threshold(self->fd[0], 0), 0);
 	n = ping_pong(_metadata, self->fd[0], self->fd[1], self->buf, 1000,
 		      &remote);
-	err = write_param(THRESHOLD, 3);
+	err = set_threshold(self->fd[0], 3);
 	ASSERT_EQ(n, 1000);
 	ASSERT_EQ(remote, 0);
 	ASSERT_EQ(err, 0);
@@ -653,14 +663,14 @@ TEST_F_TIMEOUT(vram, cpu_gpu_race, 300)
 	int err;
 
 	s0 = stats(self->fd[0]);
-	ASSERT_EQ(write_param(THRESHOLD, 0), 0);
+	ASSERT_EQ(set_threshold(self->fd[0], 0), 0);
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(pthread_create(&t[i], NULL, gpu_racer, &r[i]), 0);
 	for (i = 0; i < 80; i++)
 		cpu_bad += check(self->buf, SZ_2M, 1) != -1;
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
-	err = write_param(THRESHOLD, 3);
+	err = set_threshold(self->fd[0], 3);
 	s1 = stats(self->fd[0]);
 	to_ram = vram(self->fd[0]).to_ram + vram(self->fd[2]).to_ram - to_ram;
 	TH_LOG("%llu migrations, %llu MiB back to RAM, %llu retries",

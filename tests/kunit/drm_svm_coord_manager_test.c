@@ -8,6 +8,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/dcache.h>
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
@@ -448,7 +449,52 @@ static void test_attributes_stick(struct kunit *test)
 	drm_svm_coord_detach(a);
 }
 
+/*
+ * Settings belong to a manager (DOC: Settings): each starts from the same
+ * defaults, a change to one is not seen by another, and the debugfs
+ * directory that holds them lives from the first attachment to the last
+ * detach, under the manager's number.
+ */
+static void test_settings_per_manager(struct kunit *test)
+{
+	struct drm_svm_coord *sa, *sb;
+	struct drm_svm_coord_vm *a, *b;
+	struct mm_struct *mm2;
+	char name[16];
+
+	mm2 = mm_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, mm2);
+	mm2->task_size = TASK_SIZE;
+
+	a = attach(test, current->mm, &can_fault);
+	b = attach(test, mm2, &can_fault);
+	sa = drm_svm_coord_vm_manager(a);
+	sb = drm_svm_coord_vm_manager(b);
+	KUNIT_EXPECT_NE(test, drm_svm_coord_id(sa), drm_svm_coord_id(sb));
+	KUNIT_EXPECT_MEMEQ(test, &sa->settings, &sb->settings,
+			   sizeof(sa->settings));
+	KUNIT_EXPECT_NE(test, sa->settings.thrash_threshold, 0u);
+	KUNIT_EXPECT_NE(test, sa->settings.restore_retries, 0u);
+
+	WRITE_ONCE(sa->settings.thrash_threshold, 0);
+	KUNIT_EXPECT_NE(test, READ_ONCE(sb->settings.thrash_threshold), 0u);
+
+	if (IS_ENABLED(CONFIG_DEBUG_FS)) {
+		snprintf(name, sizeof(name), "%u", drm_svm_coord_id(sa));
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sa->debugfs);
+		KUNIT_EXPECT_STREQ(test, sa->debugfs->d_name.name, name);
+	}
+	drm_svm_coord_get(current->mm);	/* keep it to look at it */
+	drm_svm_coord_detach(a);
+	KUNIT_EXPECT_NULL(test, sa->debugfs);
+	drm_svm_coord_put(sa);
+
+	drm_svm_coord_detach(b);
+	mmput(mm2);
+}
+
 static struct kunit_case drm_svm_coord_manager_cases[] = {
+	KUNIT_CASE(test_settings_per_manager),
 	KUNIT_CASE(test_two_gpus_share_one_manager),
 	KUNIT_CASE(test_get_put),
 	KUNIT_CASE(test_other_mm_other_manager),

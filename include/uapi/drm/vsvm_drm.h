@@ -190,7 +190,9 @@ struct drm_vsvm_access {
  * @gpu: out: this GPU's counters (DRM_VSVM_STAT_*)
  * @fatal_faults: out: accesses this GPU failed for want of a mapping it
  *	could not fault in
- * @pad2: must be zero
+ * @manager: in: must be zero; out: the number of the coordinator's manager
+ *	of the process, its directory in debugfs (drm_svm_coord/<manager>/,
+ *	the manager's settings); 0 in baseline mode
  */
 struct drm_vsvm_stats {
 	__u32 flags;
@@ -198,7 +200,7 @@ struct drm_vsvm_stats {
 	__u64 mgr[DRM_VSVM_STAT_MAX];
 	__u64 gpu[DRM_VSVM_STAT_MAX];
 	__u64 fatal_faults;
-	__u64 pad2;
+	__u64 manager;
 };
 
 #define DRM_VSVM_STATS_RESET	(1 << 0)

@@ -140,6 +140,41 @@ static LIST_HEAD(drm_svm_coord_list);
 static DEFINE_SPINLOCK(drm_svm_coord_list_lock);
 static atomic_t drm_svm_coord_next_id = ATOMIC_INIT(0);
 
+/**
+ * DOC: Settings
+ *
+ * The policy knobs are settings of each manager, so that tuning one
+ * process changes no other. A manager starts from the defaults below;
+ * while a GPU is attached, its settings are files of its debugfs
+ * directory, ``drm_svm_coord/<id>/``, where <id> is the manager's number
+ * (drm_svm_coord_id(), also listed in ``drm_svm_coord/stats``). A value
+ * written there is used from the next decision on.
+ *
+ * - ``thrash_threshold`` (3): migrations in a row, each within the window
+ *   of the last, that throttle a range; 0 disables thrash control;
+ * - ``thrash_lapse_us`` (500): floor of the thrash window;
+ * - ``thrash_cost_mult`` (16): the window in migration costs of the range;
+ * - ``thrash_pin_after`` (2): migrations while throttled that pin a range;
+ * - ``thrash_quiet_ms`` (1000): floor of the quiet period that ends an
+ *   episode;
+ * - ``thrash_quiet_mult`` (256): the quiet period in migration costs;
+ * - ``restore_retries`` (8): attempts to restore a range for GPUs that
+ *   cannot fault before giving up.
+ *
+ * See Thrash control for why these defaults. The size of a notifier's
+ * chunk of addresses is fixed when the module loads: the read-only module
+ * parameter ``notifier_size_mb`` (512 MiB).
+ */
+static const struct drm_svm_coord_settings drm_svm_coord_defaults = {
+	.thrash_threshold = 3,
+	.thrash_lapse_us = 500,
+	.thrash_cost_mult = 16,
+	.thrash_pin_after = 2,
+	.thrash_quiet_ms = 1000,
+	.thrash_quiet_mult = 256,
+	.restore_retries = 8,
+};
+
 /* Live managers, for debugfs and for the tests' leak checks. */
 atomic_t drm_svm_coord_nr_managers = ATOMIC_INIT(0);
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_nr_managers);
@@ -154,6 +189,7 @@ static struct mmu_notifier *drm_svm_coord_alloc_notifier(struct mm_struct *mm)
 		return ERR_PTR(-ENOMEM);
 
 	init_rwsem(&svm->lock);
+	svm->settings = drm_svm_coord_defaults;
 	drm_svm_coord_attr_tree_init(&svm->attrs);
 	drm_svm_coord_ranges_init(svm);
 	drm_svm_coord_gc_init(svm);
@@ -316,6 +352,39 @@ static void coord_workers_stop(struct drm_svm_coord *svm)
 	drm_svm_coord_restore_stop(svm);
 }
 
+/* The manager's settings in debugfs, from its first attachment on. */
+static void coord_debugfs_add(struct drm_svm_coord *svm)
+{
+	struct drm_svm_coord_settings *s = &svm->settings;
+	struct dentry *dir;
+	char name[16];
+
+	lockdep_assert_held_write(&svm->lock);
+
+	if (svm->debugfs)
+		return;
+	snprintf(name, sizeof(name), "%u", svm->id);
+	dir = debugfs_create_dir(name, drm_svm_coord_debugfs);
+	debugfs_create_u32("thrash_threshold", 0644, dir, &s->thrash_threshold);
+	debugfs_create_u32("thrash_lapse_us", 0644, dir, &s->thrash_lapse_us);
+	debugfs_create_u32("thrash_cost_mult", 0644, dir, &s->thrash_cost_mult);
+	debugfs_create_u32("thrash_pin_after", 0644, dir, &s->thrash_pin_after);
+	debugfs_create_u32("thrash_quiet_ms", 0644, dir, &s->thrash_quiet_ms);
+	debugfs_create_u32("thrash_quiet_mult", 0644, dir,
+			   &s->thrash_quiet_mult);
+	debugfs_create_u32("restore_retries", 0644, dir, &s->restore_retries);
+	svm->debugfs = dir;
+}
+
+/* Gone with the last attachment: the manager may be freed from SRCU. */
+static void coord_debugfs_remove(struct drm_svm_coord *svm)
+{
+	lockdep_assert_held_write(&svm->lock);
+
+	debugfs_remove_recursive(svm->debugfs);
+	svm->debugfs = NULL;
+}
+
 /**
  * drm_svm_coord_attach() - attach a GPU to the manager of an address space
  * @mm: the address space the GPU mirrors, alive
@@ -381,6 +450,7 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 	if (caps->dpagemap)
 		svm->vram |= BIT_ULL(vm->index);
 	svm->vms[vm->index] = vm;
+	coord_debugfs_add(svm);
 	up_write(&svm->lock);
 
 	return vm;
@@ -418,6 +488,7 @@ void drm_svm_coord_detach(struct drm_svm_coord_vm *vm)
 	if (!svm->attached) {
 		drm_svm_coord_ranges_fini(svm);
 		coord_workers_stop(svm);
+		coord_debugfs_remove(svm);
 	}
 	up_write(&svm->lock);
 
@@ -437,6 +508,19 @@ struct drm_svm_coord *drm_svm_coord_vm_manager(struct drm_svm_coord_vm *vm)
 	return vm->svm;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_vm_manager);
+
+/**
+ * drm_svm_coord_id() - the number of a manager
+ * @svm: the manager
+ *
+ * Return: the manager's number: its directory in debugfs (see Settings)
+ * and its entry in ``drm_svm_coord/stats``.
+ */
+unsigned int drm_svm_coord_id(struct drm_svm_coord *svm)
+{
+	return svm->id;
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_id);
 
 /**
  * drm_svm_coord_vm_index() - the index of an attached GPU

@@ -41,7 +41,8 @@ static_assert(DRM_SVM_COORD_MAX_VMS == 64);
  * even so, a race) leaves the data where it is: with no room, the policy
  * is asked again without that GPU, otherwise the GPU maps the data where
  * it is. The time each move takes feeds the range's thrash control (see
- * Thrash control), whose knobs are the ``thrash_*`` module parameters.
+ * Thrash control), whose knobs are settings of the manager (see
+ * Settings).
  *
  * Why a range's data is where it is can be seen two ways.
  * drm_svm_coord_range_info() reports the range's location, the rule of its
@@ -53,37 +54,19 @@ static_assert(DRM_SVM_COORD_MAX_VMS == 64);
  * of thrash state with the window in force (drm_svm_coord_thrash).
  */
 
-static unsigned int thrash_threshold = 3;
-module_param(thrash_threshold, uint, 0644);
-MODULE_PARM_DESC(thrash_threshold,
-		 "Migrations in a row that throttle a range, 0: no thrash control (default 3)");
-static unsigned int thrash_lapse_us = 500;
-module_param(thrash_lapse_us, uint, 0644);
-MODULE_PARM_DESC(thrash_lapse_us, "Floor of the thrash window in µs (default 500)");
-static unsigned int thrash_cost_mult = 16;
-module_param(thrash_cost_mult, uint, 0644);
-MODULE_PARM_DESC(thrash_cost_mult,
-		 "Thrash window in migration costs of the range (default 16)");
-static unsigned int thrash_pin_after = 2;
-module_param(thrash_pin_after, uint, 0644);
-MODULE_PARM_DESC(thrash_pin_after, "Migrations while throttled that pin a range (default 2)");
-static unsigned int thrash_quiet_ms = 1000;
-module_param(thrash_quiet_ms, uint, 0644);
-MODULE_PARM_DESC(thrash_quiet_ms, "Floor of the quiet period that ends thrashing in ms (default 1000)");
-static unsigned int thrash_quiet_mult = 256;
-module_param(thrash_quiet_mult, uint, 0644);
-MODULE_PARM_DESC(thrash_quiet_mult,
-		 "Quiet period in migration costs of the range (default 256)");
-
-static void coord_thrash_params(struct drm_svm_coord_thrash_params *p)
+/* The thrash control knobs of @svm, as drm_svm_coord_policy.c takes them. */
+static void coord_thrash_params(struct drm_svm_coord *svm,
+				struct drm_svm_coord_thrash_params *p)
 {
+	const struct drm_svm_coord_settings *s = &svm->settings;
+
 	*p = (struct drm_svm_coord_thrash_params) {
-		.threshold = READ_ONCE(thrash_threshold),
-		.lapse_ns = (u64)READ_ONCE(thrash_lapse_us) * NSEC_PER_USEC,
-		.cost_mult = READ_ONCE(thrash_cost_mult),
-		.pin_after = max(READ_ONCE(thrash_pin_after), 1u),
-		.quiet_ns = (u64)READ_ONCE(thrash_quiet_ms) * NSEC_PER_MSEC,
-		.quiet_mult = READ_ONCE(thrash_quiet_mult),
+		.threshold = READ_ONCE(s->thrash_threshold),
+		.lapse_ns = (u64)READ_ONCE(s->thrash_lapse_us) * NSEC_PER_USEC,
+		.cost_mult = READ_ONCE(s->thrash_cost_mult),
+		.pin_after = max(READ_ONCE(s->thrash_pin_after), 1u),
+		.quiet_ns = (u64)READ_ONCE(s->thrash_quiet_ms) * NSEC_PER_MSEC,
+		.quiet_mult = READ_ONCE(s->thrash_quiet_mult),
 	};
 }
 
@@ -100,7 +83,7 @@ static void coord_thrash_changed(struct drm_svm_coord *svm,
 				    DRM_SVM_COORD_STAT_THRASH_THROTTLES, 1);
 	if (range->thrash.state == DRM_SVM_COORD_THRASH_PINNED)
 		drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_THRASH_PINS, 1);
-	coord_thrash_params(&params);
+	coord_thrash_params(svm, &params);
 	trace_drm_svm_coord_thrash(svm->id, drm_svm_coord_range_start(range),
 				   drm_svm_coord_range_end(range), old,
 				   range->thrash.state, range->thrash.pin_loc,
@@ -133,7 +116,7 @@ static int coord_range_migrate(struct drm_svm_coord *svm,
 	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_MIGRATIONS, 1);
 	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_MIGRATED_PAGES,
 			    drm_svm_coord_range_npages(range));
-	coord_thrash_params(&params);
+	coord_thrash_params(svm, &params);
 	drm_svm_coord_thrash_migrated(&range->thrash, &params, topo, now,
 				      vm ? vm->index : 0, to, now - t0);
 	drm_svm_coord_range_moved(svm, range, from, to, gpu, range->rule, t0, now, 0);
@@ -174,7 +157,7 @@ int drm_svm_coord_range_place(struct drm_svm_coord *svm,
 	/* Device-private pages replace anonymous memory only. */
 	if (!w->vma_anon)
 		topo.room = 0;
-	coord_thrash_params(&params);
+	coord_thrash_params(svm, &params);
 	for (tries = 0; tries < 3; tries++) {
 		struct drm_svm_coord_decision d, naive;
 		u32 old = range->thrash.state;
@@ -296,7 +279,7 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	if (!range)
 		return -ENOENT;
 
-	coord_thrash_params(&params);
+	coord_thrash_params(svm, &params);
 	mutex_lock(&range->validate_lock);
 	n = min(range->moves, DRM_SVM_COORD_HISTORY);
 	*info = (struct drm_svm_coord_range_info) {

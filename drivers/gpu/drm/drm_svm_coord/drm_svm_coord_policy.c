@@ -86,7 +86,7 @@
  * is only the floor for ranges too cheap to measure. The quiet period is
  * max(&drm_svm_coord_thrash_params.quiet_ns, quiet_mult × cost), so an
  * expensive range stays pinned longer before it may move again. The
- * defaults (module parameters of drm_svm_coord) are: threshold 3 and a
+ * defaults (settings of each manager, see Settings) are: threshold 3 and a
  * 500 µs floor, as UVM; cost_mult 16, the point where copies take at most
  * 1/16 of the time; pin_after 2; a quiet period of 1 s (UVM's epoch) or
  * 256 copies. A threshold of 0 disables thrash control: every fault

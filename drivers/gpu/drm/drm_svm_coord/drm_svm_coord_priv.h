@@ -85,6 +85,30 @@ struct drm_svm_coord_thrash_params {
 };
 
 /**
+ * struct drm_svm_coord_settings - the policy knobs of one manager
+ * @thrash_threshold: see &drm_svm_coord_thrash_params.threshold
+ * @thrash_lapse_us: &drm_svm_coord_thrash_params.lapse_ns, in µs
+ * @thrash_cost_mult: see &drm_svm_coord_thrash_params.cost_mult
+ * @thrash_pin_after: see &drm_svm_coord_thrash_params.pin_after (at least 1)
+ * @thrash_quiet_ms: &drm_svm_coord_thrash_params.quiet_ns, in ms
+ * @thrash_quiet_mult: see &drm_svm_coord_thrash_params.quiet_mult
+ * @restore_retries: attempts to restore a range for GPUs that cannot fault
+ *	before giving up (see Restore)
+ *
+ * Read with READ_ONCE() where used; written through debugfs (see
+ * Settings).
+ */
+struct drm_svm_coord_settings {
+	u32 thrash_threshold;
+	u32 thrash_lapse_us;
+	u32 thrash_cost_mult;
+	u32 thrash_pin_after;
+	u32 thrash_quiet_ms;
+	u32 thrash_quiet_mult;
+	u32 restore_retries;
+};
+
+/**
  * struct drm_svm_coord_thrash - thrash control state of a range
  * @state: an &enum drm_svm_coord_thrash_state
  * @pin_loc: the pinned location while PINNED
@@ -190,6 +214,8 @@ struct drm_svm_coord_decision {
  *	used first (see Eviction)
  * @id: number of the manager in debugfs
  * @link: entry in the list of managers, for debugfs
+ * @settings: the policy knobs, see Settings
+ * @debugfs: the manager's debugfs directory while a GPU is attached
  * @stats: counters, see &enum drm_svm_coord_stat
  */
 struct drm_svm_coord {
@@ -215,6 +241,8 @@ struct drm_svm_coord {
 	struct list_head lru[DRM_SVM_COORD_MAX_VMS];
 	unsigned int id;
 	struct list_head link;
+	struct drm_svm_coord_settings settings;
+	struct dentry *debugfs;
 	atomic64_t stats[DRM_SVM_COORD_STAT_NUM];
 };
 

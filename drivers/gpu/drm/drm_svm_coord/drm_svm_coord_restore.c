@@ -37,16 +37,11 @@
  * same range share one hmm_range_fault(). Then it resumes every GPU it
  * quiesced that has no range left to restore. A range that fails to
  * restore is retried with exponential backoff (10 ms doubling, up to
- * ``restore_retries`` attempts, a module parameter) without holding back
- * the others or the GPUs that do not map it; each failure is counted
+ * ``restore_retries`` attempts, a setting of the manager) without holding
+ * back the others or the GPUs that do not map it; each failure is counted
  * (%DRM_SVM_COORD_STAT_RESTORE_FAILURES) and the last one reported in the
  * kernel log, after which its GPU is resumed without the range.
  */
-
-static unsigned int restore_retries = 8;
-module_param(restore_retries, uint, 0644);
-MODULE_PARM_DESC(restore_retries,
-		 "Attempts to restore a range for GPUs that cannot fault before giving up (default 8)");
 
 #define RESTORE_DELAY_MS	1
 #define RESTORE_BACKOFF_MS	10
@@ -136,7 +131,8 @@ static u64 coord_restore_range(struct drm_svm_coord *svm,
 		failed |= BIT_ULL(i);
 		drm_svm_coord_count(svm, vm,
 				    DRM_SVM_COORD_STAT_RESTORE_FAILURES, 1);
-		if (range->restore_tries + 1 >= READ_ONCE(restore_retries))
+		if (range->restore_tries + 1 >=
+		    READ_ONCE(svm->settings.restore_retries))
 			drm_warn(vm->drm,
 				 "svm: gave up restoring [0x%lx-0x%lx) after %u attempts: %d\n",
 				 start, end, range->restore_tries + 1, err);
@@ -209,7 +205,8 @@ static void coord_restore_work(struct work_struct *work)
 			failed = coord_restore_range(svm, range, gpus);
 
 		drm_svm_coord_notifier_lock_write(svm);
-		if (failed && ++range->restore_tries < READ_ONCE(restore_retries)) {
+		if (failed && ++range->restore_tries <
+			      READ_ONCE(svm->settings.restore_retries)) {
 			/* Back off; the others go on. */
 			range->restore |= failed;
 			range->restore_at = jiffies +

@@ -470,7 +470,7 @@ static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
 	int err;
 
 	if (args->flags & ~(DRM_VSVM_STATS_RESET | DRM_VSVM_STATS_FLUSH) ||
-	    args->pad || args->pad2)
+	    args->pad || args->manager)
 		return -EINVAL;
 	err = vsvm_check_attached(vf);
 	if (err)
@@ -484,6 +484,7 @@ static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
 		goto out;
 	}
 	svm = drm_svm_coord_vm_manager(vf->coord);
+	args->manager = drm_svm_coord_id(svm);
 	if (args->flags & DRM_VSVM_STATS_FLUSH)
 		drm_svm_coord_flush(svm);
 	memset(args->mgr, 0, sizeof(args->mgr));
