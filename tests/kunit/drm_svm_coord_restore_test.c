@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Copyright © 2026 The drm_svm_coord authors
+ *
+ * The restore of GPUs that cannot fault, on a real user address space
+ * against the recording backend: one quiesce and one resume per batch,
+ * one hmm_range_fault() per range for all of them, and a failing GPU not
+ * holding back the others.
+ */
+
+#include <kunit/test.h>
+#include <linux/mman.h>
+#include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+
+#include "../drm_svm_coord_priv.h"
+#include "drm_svm_coord_test_rec.h"
+
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+
+/*
+ * GPUs that cannot fault: access granted maps at once; an invalidation
+ * quiesces them once for the whole batch and only them; the restore
+ * worker maps them again with one hmm_range_fault() per range for both,
+ * then resumes each once. The GPU that can fault is only zapped.
+ */
+static void nofault_restore(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct drm_svm_coord_attr a[] = {
+		{ DRM_SVM_COORD_ATTR_ACCESS, 3 },
+		{ DRM_SVM_COORD_ATTR_ACCESS, 4 },
+	};
+	unsigned int g;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm, fx->base, SZ_4M,
+						     a, 2, NULL), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 3), 2);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 4), 2);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_FAULTS), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 2);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 true), 0);
+	drm_svm_coord_test_rec_reset(fx);
+
+	/* Hold the tree lock: the restore waits until both ranges are hit. */
+	mutex_lock(&fx->svm->tree_lock);
+	KUNIT_EXPECT_EQ(test, do_madvise(current->mm, fx->base, SZ_4M,
+					 MADV_DONTNEED), 0);
+	mutex_unlock(&fx->svm->tree_lock);
+	drm_svm_coord_flush(fx->svm);
+
+	for (g = 3; g <= 4; g++) {
+		KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_QUIESCE, g), 1,
+				    "GPU %u quiesced %u times for one event", g,
+				    drm_svm_coord_test_count_ops(fx, REC_QUIESCE, g));
+		KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_RESUME, g), 1);
+		KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, g), 2);
+		KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, g), 2);
+	}
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_QUIESCE, 0), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 0), 1);
+	KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 0), 0,
+			    "the GPU that can fault was restored");
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 2);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_RESTORE_RUNS), 1);
+	/* Every map came before the resumes. */
+	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 1].op, REC_RESUME);
+	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 2].op, REC_RESUME);
+
+	/* An unmap quiesces nobody and leaves the rest mapped. */
+	drm_svm_coord_test_rec_reset(fx);
+	KUNIT_ASSERT_EQ(test, vm_munmap(fx->base + SZ_2M, PAGE_SIZE), 0);
+	drm_svm_coord_flush(fx->svm);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_QUIESCE, -1), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, -1), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 3), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_SPLITS), 1);
+}
+
+/*
+ * A range that fails to restore for one GPU does not hold back another
+ * GPU's restore: that one resumes first; the failing one is retried with
+ * backoff, then given up, counted and resumed.
+ */
+static void nofault_restore_failure(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct drm_svm_coord_attr a3 = { DRM_SVM_COORD_ATTR_ACCESS, 3 };
+	struct drm_svm_coord_attr a4 = { DRM_SVM_COORD_ATTR_ACCESS, 4 };
+	unsigned int i, resume4 = UINT_MAX, last_map3 = 0;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm, fx->base, SZ_2M,
+						     &a3, 1, NULL), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm,
+						     fx->base + SZ_2M, SZ_2M,
+						     &a4, 1, NULL), 0);
+	drm_svm_coord_test_rec_reset(fx);
+	fx->gpu[3].fail_map = true;
+
+	KUNIT_EXPECT_EQ(test, do_madvise(current->mm, fx->base, SZ_4M,
+					 MADV_DONTNEED), 0);
+	drm_svm_coord_flush(fx->svm);
+	fx->gpu[3].fail_map = false;
+
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_RESUME, 4), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_RESUME, 3), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 3, DRM_SVM_COORD_STAT_RESTORE_FAILURES),
+			8);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 4, DRM_SVM_COORD_STAT_RESTORE_FAILURES),
+			0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 3), 8);
+	for (i = 0; i < min(fx->rec.count, REC_MAX); i++) {
+		if (fx->rec.ev[i].op == REC_RESUME && fx->rec.ev[i].gpu == 4)
+			resume4 = min(resume4, i);
+		if (fx->rec.ev[i].op == REC_MAP && fx->rec.ev[i].gpu == 3)
+			last_map3 = i;
+	}
+	KUNIT_EXPECT_LT_MSG(test, resume4, last_map3,
+			    "GPU 4 waited for GPU 3's failing restore");
+}
+
+static struct kunit_case drm_svm_coord_restore_cases[] = {
+	KUNIT_CASE(nofault_restore),
+	KUNIT_CASE(nofault_restore_failure),
+	{}
+};
+
+static struct kunit_suite drm_svm_coord_restore_suite = {
+	.name = "drm_svm_coord_restore",
+	.init = drm_svm_coord_test_rec_init,
+	.test_cases = drm_svm_coord_restore_cases,
+};
+
+kunit_test_suite(drm_svm_coord_restore_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the drm_svm_coord restore worker");
+MODULE_LICENSE("Dual MIT/GPL");
