@@ -8,7 +8,10 @@
 #                 against one drm_gpusvm per GPU, side by side
 #   make bench    the full benchmark (N = 1, 2, 4, 8): table, CSV and plot
 #   make lint     checkpatch --strict, kernel-doc -Wall, sparse
-#   make patches  the project as a git format-patch series against the base
+#   make patches  the project as a git format-patch series against the base,
+#                 in the order of patches/series.plan
+#   make patches-build  build the kernel at every patch of that series (slow,
+#                 not part of check; FROM=n TO=m for a part)
 #
 # Variables: KDIR=<kernel tree> (default: Debian linux-source-7.3, fetched),
 # CACHE=<dir> (default ~/.cache/drm-svm-coord), JOBS=<n>, GUEST_ACCEL=tcg|kvm.
@@ -16,7 +19,7 @@
 H := harness
 SHELL := /bin/bash
 
-.PHONY: check run bench lint patches deps fetch overlay build kunit guest
+.PHONY: check run bench lint patches patches-build deps fetch overlay build kunit guest
 
 check: deps fetch overlay
 	@$(H)/check.sh
@@ -34,6 +37,10 @@ lint: fetch overlay
 
 patches: fetch overlay
 	@$(H)/patches.sh $(OUT)
+
+# Takes /tmp/kbuild.lock, changes the tree itself and runs overlay at the end.
+patches-build: deps fetch
+	@$(H)/patches-build.sh
 
 deps:
 	@$(H)/deps.sh
