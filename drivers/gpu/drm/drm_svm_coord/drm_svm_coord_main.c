@@ -3,7 +3,6 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
-#include <linux/debugfs.h>
 #include <linux/export.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
@@ -133,47 +132,7 @@
  * with bottom halves disabled, as managers leave it from an SRCU callback.
  */
 
-static struct dentry *drm_svm_coord_debugfs;
-
-/* Live managers, for debugfs; freed from SRCU callbacks, hence a spinlock. */
-static LIST_HEAD(drm_svm_coord_list);
-static DEFINE_SPINLOCK(drm_svm_coord_list_lock);
 static atomic_t drm_svm_coord_next_id = ATOMIC_INIT(0);
-
-/**
- * DOC: Settings
- *
- * The policy knobs are settings of each manager, so that tuning one
- * process changes no other. A manager starts from the defaults below;
- * while a GPU is attached, its settings are files of its debugfs
- * directory, ``drm_svm_coord/<id>/``, where <id> is the manager's number
- * (drm_svm_coord_id(), also listed in ``drm_svm_coord/stats``). A value
- * written there is used from the next decision on.
- *
- * - ``thrash_threshold`` (3): migrations in a row, each within the window
- *   of the last, that throttle a range; 0 disables thrash control;
- * - ``thrash_lapse_us`` (500): floor of the thrash window;
- * - ``thrash_cost_mult`` (16): the window in migration costs of the range;
- * - ``thrash_pin_after`` (2): migrations while throttled that pin a range;
- * - ``thrash_quiet_ms`` (1000): floor of the quiet period that ends an
- *   episode;
- * - ``thrash_quiet_mult`` (256): the quiet period in migration costs;
- * - ``restore_retries`` (8): attempts to restore a range for GPUs that
- *   cannot fault before giving up.
- *
- * See Thrash control for why these defaults. The size of a notifier's
- * chunk of addresses is fixed when the module loads: the read-only module
- * parameter ``notifier_size_mb`` (512 MiB).
- */
-static const struct drm_svm_coord_settings drm_svm_coord_defaults = {
-	.thrash_threshold = 3,
-	.thrash_lapse_us = 500,
-	.thrash_cost_mult = 16,
-	.thrash_pin_after = 2,
-	.thrash_quiet_ms = 1000,
-	.thrash_quiet_mult = 256,
-	.restore_retries = 8,
-};
 
 /* Live managers, for debugfs and for the tests' leak checks. */
 atomic_t drm_svm_coord_nr_managers = ATOMIC_INIT(0);
@@ -189,15 +148,13 @@ static struct mmu_notifier *drm_svm_coord_alloc_notifier(struct mm_struct *mm)
 		return ERR_PTR(-ENOMEM);
 
 	init_rwsem(&svm->lock);
-	svm->settings = drm_svm_coord_defaults;
+	drm_svm_coord_settings_init(&svm->settings);
 	drm_svm_coord_attr_tree_init(&svm->attrs);
 	drm_svm_coord_ranges_init(svm);
 	drm_svm_coord_gc_init(svm);
 	drm_svm_coord_restore_init(svm);
 	svm->id = atomic_inc_return(&drm_svm_coord_next_id);
-	spin_lock_bh(&drm_svm_coord_list_lock);
-	list_add_tail(&svm->link, &drm_svm_coord_list);
-	spin_unlock_bh(&drm_svm_coord_list_lock);
+	drm_svm_coord_debugfs_register(svm);
 	atomic_inc(&drm_svm_coord_nr_managers);
 	return &svm->mn;
 }
@@ -216,9 +173,7 @@ static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
 	WARN_ON(!list_empty(&svm->gc_list) || !list_empty(&svm->restore_list));
 	WARN_ON(work_pending(&svm->gc_work) ||
 		delayed_work_pending(&svm->restore_work));
-	spin_lock_bh(&drm_svm_coord_list_lock);
-	list_del(&svm->link);
-	spin_unlock_bh(&drm_svm_coord_list_lock);
+	drm_svm_coord_debugfs_unregister(svm);
 	drm_gpusvm_fini(&svm->gpusvm);
 	mutex_destroy(&svm->tree_lock);
 	drm_svm_coord_attr_tree_fini(&svm->attrs);
@@ -352,39 +307,6 @@ static void coord_workers_stop(struct drm_svm_coord *svm)
 	drm_svm_coord_restore_stop(svm);
 }
 
-/* The manager's settings in debugfs, from its first attachment on. */
-static void coord_debugfs_add(struct drm_svm_coord *svm)
-{
-	struct drm_svm_coord_settings *s = &svm->settings;
-	struct dentry *dir;
-	char name[16];
-
-	lockdep_assert_held_write(&svm->lock);
-
-	if (svm->debugfs)
-		return;
-	snprintf(name, sizeof(name), "%u", svm->id);
-	dir = debugfs_create_dir(name, drm_svm_coord_debugfs);
-	debugfs_create_u32("thrash_threshold", 0644, dir, &s->thrash_threshold);
-	debugfs_create_u32("thrash_lapse_us", 0644, dir, &s->thrash_lapse_us);
-	debugfs_create_u32("thrash_cost_mult", 0644, dir, &s->thrash_cost_mult);
-	debugfs_create_u32("thrash_pin_after", 0644, dir, &s->thrash_pin_after);
-	debugfs_create_u32("thrash_quiet_ms", 0644, dir, &s->thrash_quiet_ms);
-	debugfs_create_u32("thrash_quiet_mult", 0644, dir,
-			   &s->thrash_quiet_mult);
-	debugfs_create_u32("restore_retries", 0644, dir, &s->restore_retries);
-	svm->debugfs = dir;
-}
-
-/* Gone with the last attachment: the manager may be freed from SRCU. */
-static void coord_debugfs_remove(struct drm_svm_coord *svm)
-{
-	lockdep_assert_held_write(&svm->lock);
-
-	debugfs_remove_recursive(svm->debugfs);
-	svm->debugfs = NULL;
-}
-
 /**
  * drm_svm_coord_attach() - attach a GPU to the manager of an address space
  * @mm: the address space the GPU mirrors, alive
@@ -450,7 +372,7 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 	if (caps->dpagemap)
 		svm->vram |= BIT_ULL(vm->index);
 	svm->vms[vm->index] = vm;
-	coord_debugfs_add(svm);
+	drm_svm_coord_debugfs_add(svm);
 	up_write(&svm->lock);
 
 	return vm;
@@ -488,7 +410,7 @@ void drm_svm_coord_detach(struct drm_svm_coord_vm *vm)
 	if (!svm->attached) {
 		drm_svm_coord_ranges_fini(svm);
 		coord_workers_stop(svm);
-		coord_debugfs_remove(svm);
+		drm_svm_coord_debugfs_remove(svm);
 	}
 	up_write(&svm->lock);
 
@@ -546,125 +468,15 @@ void *drm_svm_coord_vm_priv(struct drm_svm_coord_vm *vm)
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_vm_priv);
 
-static int coord_managers_show(struct seq_file *m, void *unused)
-{
-	seq_printf(m, "%d\n", atomic_read(&drm_svm_coord_nr_managers));
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(coord_managers);
-
-/**
- * DOC: Counters
- *
- * Every manager and every attached GPU counts what it did (see
- * &enum drm_svm_coord_stat) in atomic counters, read with
- * drm_svm_coord_read_stats() and zeroed with drm_svm_coord_reset_stats().
- * The debugfs file ``drm_svm_coord/stats`` lists the counters of every live
- * manager. They make the coordinator's promise checkable: N GPUs touching
- * one range cost one notifier, one hmm_range_fault() and, when the range
- * is invalidated, one callback with N zaps.
- */
-
-/**
- * drm_svm_coord_read_stats() - read counters
- * @svm: the manager
- * @vm: a GPU attached to it, or NULL for the manager's own counters
- * @stats: receives the counters
- */
-void drm_svm_coord_read_stats(struct drm_svm_coord *svm,
-			      struct drm_svm_coord_vm *vm,
-			      struct drm_svm_coord_stats *stats)
-{
-	atomic64_t *src = vm ? vm->stats : svm->stats;
-	unsigned int i;
-
-	for (i = 0; i < DRM_SVM_COORD_STAT_NUM; i++)
-		stats->count[i] = atomic64_read(&src[i]);
-}
-EXPORT_SYMBOL_GPL(drm_svm_coord_read_stats);
-
-/**
- * drm_svm_coord_reset_stats() - zero the counters of a manager and its GPUs
- * @svm: the manager
- */
-void drm_svm_coord_reset_stats(struct drm_svm_coord *svm)
-{
-	unsigned int i, d;
-
-	down_read(&svm->lock);
-	for (i = 0; i < DRM_SVM_COORD_STAT_NUM; i++) {
-		atomic64_set(&svm->stats[i], 0);
-		for (d = 0; d < DRM_SVM_COORD_MAX_VMS; d++)
-			if (svm->vms[d])
-				atomic64_set(&svm->vms[d]->stats[i], 0);
-	}
-	up_read(&svm->lock);
-}
-EXPORT_SYMBOL_GPL(drm_svm_coord_reset_stats);
-
-static const char *const drm_svm_coord_stat_names[] = {
-	[DRM_SVM_COORD_STAT_NOTIFIERS] = "notifiers",
-	[DRM_SVM_COORD_STAT_NOTIFIERS_REMOVED] = "notifiers_removed",
-	[DRM_SVM_COORD_STAT_RANGES] = "ranges",
-	[DRM_SVM_COORD_STAT_RANGES_DESTROYED] = "ranges_destroyed",
-	[DRM_SVM_COORD_STAT_HMM_FAULTS] = "hmm_faults",
-	[DRM_SVM_COORD_STAT_HMM_PAGES] = "hmm_pages",
-	[DRM_SVM_COORD_STAT_INVALIDATIONS] = "invalidations",
-	[DRM_SVM_COORD_STAT_ZAPS] = "zaps",
-	[DRM_SVM_COORD_STAT_TLB_WAITS] = "tlb_waits",
-	[DRM_SVM_COORD_STAT_FAULTS] = "faults",
-	[DRM_SVM_COORD_STAT_MAPS] = "maps",
-	[DRM_SVM_COORD_STAT_DMA_MAPS] = "dma_maps",
-	[DRM_SVM_COORD_STAT_RETRIES] = "retries",
-	[DRM_SVM_COORD_STAT_GC_RUNS] = "gc_runs",
-	[DRM_SVM_COORD_STAT_RESTORE_RUNS] = "restore_runs",
-	[DRM_SVM_COORD_STAT_SPLITS] = "splits",
-	[DRM_SVM_COORD_STAT_QUIESCES] = "quiesces",
-	[DRM_SVM_COORD_STAT_RESUMES] = "resumes",
-	[DRM_SVM_COORD_STAT_RESTORE_FAILURES] = "restore_failures",
-	[DRM_SVM_COORD_STAT_MIGRATIONS] = "migrations",
-	[DRM_SVM_COORD_STAT_MIGRATED_PAGES] = "migrated_pages",
-	[DRM_SVM_COORD_STAT_MIGRATION_FAILURES] = "migration_failures",
-	[DRM_SVM_COORD_STAT_REMOTE_MAPS] = "remote_maps",
-	[DRM_SVM_COORD_STAT_THRASH_THROTTLES] = "thrash_throttles",
-	[DRM_SVM_COORD_STAT_THRASH_PINS] = "thrash_pins",
-	[DRM_SVM_COORD_STAT_EVICTIONS_PEER] = "evictions_peer",
-	[DRM_SVM_COORD_STAT_EVICTIONS_RAM] = "evictions_ram",
-};
-
-static_assert(ARRAY_SIZE(drm_svm_coord_stat_names) == DRM_SVM_COORD_STAT_NUM);
-
-static int coord_stats_show(struct seq_file *m, void *unused)
-{
-	struct drm_svm_coord *svm;
-	unsigned int i;
-
-	spin_lock_bh(&drm_svm_coord_list_lock);
-	list_for_each_entry(svm, &drm_svm_coord_list, link) {
-		seq_printf(m, "manager %u gpus %#llx\n", svm->id,
-			   READ_ONCE(svm->attached));
-		for (i = 0; i < DRM_SVM_COORD_STAT_NUM; i++)
-			seq_printf(m, "  %s %lld\n", drm_svm_coord_stat_names[i],
-				   atomic64_read(&svm->stats[i]));
-	}
-	spin_unlock_bh(&drm_svm_coord_list_lock);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(coord_stats);
-
 static int __init drm_svm_coord_init(void)
 {
-	drm_svm_coord_debugfs = debugfs_create_dir("drm_svm_coord", NULL);
-	debugfs_create_file("managers", 0444, drm_svm_coord_debugfs, NULL,
-			    &coord_managers_fops);
-	debugfs_create_file("stats", 0444, drm_svm_coord_debugfs, NULL,
-			    &coord_stats_fops);
+	drm_svm_coord_debugfs_init();
 	return 0;
 }
 
 static void __exit drm_svm_coord_exit(void)
 {
-	debugfs_remove_recursive(drm_svm_coord_debugfs);
+	drm_svm_coord_debugfs_fini();
 	/* Managers are freed from SRCU callbacks: wait for them. */
 	mmu_notifier_synchronize();
 }

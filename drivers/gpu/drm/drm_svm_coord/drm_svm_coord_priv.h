@@ -752,6 +752,15 @@ void drm_svm_coord_restore_stop(struct drm_svm_coord *svm);
 /* Manager: drm_svm_coord_main.c. */
 extern atomic_t drm_svm_coord_nr_managers;
 
+/* Counters, settings and debugfs: drm_svm_coord_debugfs.c. */
+void drm_svm_coord_settings_init(struct drm_svm_coord_settings *s);
+void drm_svm_coord_debugfs_register(struct drm_svm_coord *svm);
+void drm_svm_coord_debugfs_unregister(struct drm_svm_coord *svm);
+void drm_svm_coord_debugfs_add(struct drm_svm_coord *svm);
+void drm_svm_coord_debugfs_remove(struct drm_svm_coord *svm);
+void drm_svm_coord_debugfs_init(void);
+void drm_svm_coord_debugfs_fini(void);
+
 /* The attribute API: drm_svm_coord_attr.c. */
 int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
 			unsigned long size, unsigned long *first,
