@@ -30,9 +30,11 @@
  * which fault it back (read only if the VMA no longer allows writes). A
  * range it covers in part loses that part only (see Splitting).
  * MMU_NOTIFY_UNMAP and MMU_NOTIFY_RELEASE (process exit) also mark the
- * range unmapped for good.
- * A migration whose owner is the manager itself is not acted upon: the
- * coordinator's own migrations remap what they move. A callback that may
+ * range unmapped for good. The coordinator's own migrations are no
+ * exception: drm_pagemap names the page owner, not the manager, as the
+ * migration's owner, and the pages a move replaces are freed when it
+ * ends, so every GPU loses its entries of them here like after any other
+ * migration, and the faulting GPU maps the new pages. A callback that may
  * not block returns false, as the MMU notifier API asks.
  *
  * What this keeps, for every GPU at all times: an entry exists only for a
@@ -259,13 +261,6 @@ static bool coord_range_has_gpu_state(const struct drm_svm_coord_range *range)
 	return false;
 }
 
-static bool coord_event_is_own(struct drm_svm_coord *svm,
-			       const struct mmu_notifier_range *mrange)
-{
-	/* The coordinator's migrations name the manager as their owner. */
-	return mrange->event == MMU_NOTIFY_MIGRATE && mrange->owner == svm;
-}
-
 static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 					   const struct mmu_notifier_range *mrange,
 					   unsigned long cur_seq,
@@ -287,9 +282,6 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 
 	drm_svm_coord_notifier_lock_write(svm);
 	mmu_interval_set_seq(mni, cur_seq);
-	if (coord_event_is_own(svm, mrange))
-		goto out_unlock;
-
 	drm_svm_coord_for_each_range(range, n, start, end) {
 		unsigned long rstart = drm_svm_coord_range_start(range);
 		u64 lost = drm_svm_coord_gpus_no_fault(svm, range->mapped);
