@@ -654,7 +654,10 @@ struct drm_svm_coord_ops {
 	 *
 	 * Called in the second pass of the two-pass MMU notifier, after
 	 * every GPU's @unmap was issued, or right after @unmap when the
-	 * notifier runs in one pass. Reclaim context.
+	 * notifier runs in one pass, under the notifier lock: reclaim
+	 * context. At detach it is also called for the detaching GPU after
+	 * its last @unmap of each range, with the manager lock and the
+	 * range's mutex held but not the notifier lock.
 	 */
 	void (*tlb_flush_wait)(struct drm_svm_coord_vm *vm);
 
@@ -689,7 +692,9 @@ struct drm_svm_coord_ops {
 	 * &drm_svm_coord_vm_caps.dpagemap, initialized with
 	 * drm_pagemap_devmem_init() for @mm, which the coordinator hands to
 	 * drm_pagemap_migrate_to_devmem(). Called from process context with
-	 * no lock of the coordinator's held but the range's.
+	 * the manager lock held (for reading in a fault, for writing in an
+	 * attribute change or a detach) and the validation mutex of the
+	 * range being moved; never under the notifier lock or the mmap lock.
 	 *
 	 * Return: the allocation, ERR_PTR(-ENOMEM) when the VRAM is full,
 	 * or another ERR_PTR().

@@ -95,9 +95,11 @@
  * maps.
  *
  * The order is therefore: &drm_svm_coord.lock, tree lock,
- * &drm_svm_coord_range.validate_lock, mmap lock, notifier lock. The backend's
- * @unmap and @tlb_flush_wait run under the notifier lock; @map under it
- * for reading; @prepare under the range's mutex only.
+ * &drm_svm_coord_range.validate_lock, mmap lock, notifier lock. The
+ * backend's @unmap runs under the notifier lock; @tlb_flush_wait too,
+ * except for a detaching GPU's own wait after its last zap of a range;
+ * @map under it for reading; @prepare and @devmem_alloc under the
+ * manager lock and the range's mutex only.
  *
  * A GPU's bit in a range's mapped mask keeps &drm_svm_coord.vms of that
  * GPU valid for the notifier callbacks: detach clears the GPU's bits under
