@@ -489,4 +489,3 @@ int drm_svm_coord_map(struct drm_svm_coord_vm *vm, unsigned long start,
 	return err;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_map);
-

@@ -357,4 +357,3 @@ const struct mmu_interval_notifier_ops drm_svm_coord_notifier_ops = {
 	.invalidate_start = drm_svm_coord_invalidate_start,
 	.invalidate_finish = drm_svm_coord_invalidate_finish,
 };
-

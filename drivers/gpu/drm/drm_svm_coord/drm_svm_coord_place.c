@@ -307,4 +307,3 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_range_info);
-

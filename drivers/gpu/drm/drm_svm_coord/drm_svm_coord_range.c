@@ -574,4 +574,3 @@ again:
 	kref_get(&range->ref);
 	return range;
 }
-
