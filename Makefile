@@ -38,7 +38,8 @@ lint: fetch overlay
 patches: fetch overlay
 	@$(H)/patches.sh $(OUT)
 
-# Takes /tmp/kbuild.lock, changes the tree itself and runs overlay at the end.
+# Holds the tree lock (other harness targets wait), changes the cached tree
+# itself and puts the working tree back at the end.
 patches-build: deps fetch
 	@$(H)/patches-build.sh
 

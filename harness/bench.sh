@@ -11,6 +11,7 @@
 # log without booting.
 . "$(dirname "$0")/lib.sh"
 resolve_tree
+tree_lock
 
 mode=${1:-demo}
 case $mode in

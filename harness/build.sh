@@ -5,6 +5,7 @@
 # compiler warns about any file of the project.
 . "$(dirname "$0")/lib.sh"
 resolve_tree
+tree_lock
 
 # Write the fragment as .config and let Kconfig complete it, as kunit.py
 # does. kbuild tracks each symbol, so an unchanged result rebuilds nothing.

@@ -4,6 +4,7 @@
 # the patch series; a stage's failure does not hide the others' results.
 . "$(dirname "$0")/lib.sh"
 resolve_tree
+tree_lock
 
 rm -f "$RESULTS"/{build,kunit,guest,lint,patches}
 H=$REPO/harness

@@ -7,6 +7,7 @@
 # Usage: guest.sh [--verbose]   (--verbose echoes the guest console)
 . "$(dirname "$0")/lib.sh"
 resolve_tree
+tree_lock
 
 verbose=0
 [ "${1:-}" = --verbose ] && verbose=1

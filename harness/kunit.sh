@@ -10,6 +10,7 @@
 # Results are counted with the kernel's own KTAP parser (kunit-count.py).
 . "$(dirname "$0")/lib.sh"
 resolve_tree
+tree_lock
 
 mapfile -t suites < <(sed -n 's/^[[:space:]]*\.name = "\([a-z0-9_]*\)",.*/\1/p' "$REPO"/tests/kunit/*.c)
 for s in "${suites[@]}"; do

@@ -50,6 +50,18 @@ resolve_tree() {
 	mkdir -p "$STATE" "$BUILD" "$GUEST" "$RESULTS"
 }
 
+# tree_lock: one harness run at a time writes a cached tree (its sources,
+# .config and build directory). The scripts a run starts inherit the lock.
+tree_lock() {
+	[ "${DRM_SVM_COORD_TREE_LOCK:-}" = "$STATE" ] && return 0
+	exec 8>> "$STATE/tree.lock"
+	if ! flock -n 8; then
+		msg "waiting for another harness run on $SRC ($STATE/tree.lock)"
+		flock 8
+	fi
+	export DRM_SVM_COORD_TREE_LOCK=$STATE
+}
+
 # The overlay: repo path -> kernel path. KUnit suites live in tests/kunit/
 # and are built from drivers/gpu/drm/drm_svm_coord/tests/.
 kernel_path() {

@@ -6,6 +6,7 @@
 # Each check counts as one test in the summary.
 . "$(dirname "$0")/lib.sh"
 resolve_tree
+tree_lock
 
 pass=0 fail=0 skip=0
 out=$RESULTS/lint-logs

@@ -6,6 +6,7 @@
 # change touched; files that left the project are restored or removed.
 . "$(dirname "$0")/lib.sh"
 resolve_tree
+tree_lock
 
 overlay_files() {
 	(cd "$REPO" && find drivers include Documentation tests/kunit \

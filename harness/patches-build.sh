@@ -21,8 +21,10 @@
 #     (as build.sh: DRM compiles with W=1).
 # Modules are not built: the test configuration builds everything in.
 #
-# The whole run holds /tmp/kbuild.lock (KBUILD_LOCK=), which the other users
-# of the cached tree take around their builds. At the end, or when stopped,
+# The whole run holds the tree lock (tree_lock in lib.sh), which every
+# harness script that writes the cached tree takes: make check, make build
+# or make overlay started meanwhile wait for it. At the end, or when
+# stopped by a signal (Ctrl-C, or a TERM to the process group),
 # the files it replaced are put back, `make overlay` runs again (so the
 # tree is the working tree's, HEAD plus uncommitted work, as before) and
 # the build configuration is restored; the next make build rebuilds what
@@ -34,7 +36,6 @@
 . "$(dirname "$0")/lib.sh"
 resolve_tree
 
-LOCK=${KBUILD_LOCK:-/tmp/kbuild.lock}
 LOGS=$CACHE/patches-build/$TAG
 work=$(mktemp -d)
 restored=1
@@ -53,7 +54,8 @@ install_if_changed() {
 restore() {
 	local f
 	[ $restored = 1 ] && return 0
-	restored=1
+	# A second signal must not stop the restore half way.
+	trap '' INT TERM HUP
 	msg "restoring $SRC"
 	for f in "${files[@]}"; do
 		if [ -e "$work/backup/$f" ]; then
@@ -64,16 +66,13 @@ restore() {
 	done
 	"$REPO/harness/overlay.sh" || msg "WARNING: make overlay failed: run it again"
 	[ -e "$work/backup.config" ] && install_if_changed "$work/backup.config" "$BUILD/.config"
+	restored=1
 	return 0
 }
 trap 'restore; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 
-exec 9>> "$LOCK"
-if ! flock -n 9; then
-	msg "waiting for $LOCK"
-	flock 9
-fi
+tree_lock
 
 msg "writing the series"
 PATCHES_NO_CHECK=1 SERIES_REPO=$work/series "$REPO/harness/patches.sh" "$work/out" \
@@ -143,7 +142,9 @@ for ((i = FROM; i <= TO; i++)); do
 	done
 	if grep -E "($ours)[^ :]*:[0-9]+(:[0-9]+)?: warning:" "$log" > "$work/warnings"; then
 		ok=0
-		grep -oE '(^|/)(drivers|mm|include|lib|kernel)/[^ :]*\.c:' "$work/warnings" |
+		# A warning in a header names no object: || true, not set -e.
+		{ grep -oE '(^|/)(drivers|mm|include|lib|kernel)/[^ :]*\.c:' \
+			"$work/warnings" || true; } |
 		sed -e 's|^/||' -e 's|:$||' | sort -u |
 		while read -r c; do
 			rm -f "$BUILD/${c%.c}.o"

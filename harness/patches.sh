@@ -311,6 +311,8 @@ done
 # of the patches by section, each with what it adds.
 cover=$OUT/0000-cover-letter.patch
 subject=$(head -n 1 "$REPO/patches/cover-letter")
+# As a sed replacement: \, & and the | delimiter stand for themselves.
+subject=$(printf '%s' "$subject" | sed -e 's/[\\&|]/\\&/g')
 {
 	tail -n +3 "$REPO/patches/cover-letter"
 	echo
