@@ -59,6 +59,27 @@ TRACE_DEFINE_ENUM(DRM_SVM_COORD_REFUSE);
 			 { 56, "56" }, { 57, "57" }, { 58, "58" }, { 59, "59" },	\
 			 { 60, "60" }, { 61, "61" }, { 62, "62" }, { 63, "63" })
 
+/* A rule of the residency policy; evictions carry DRM_SVM_COORD_RULE_NUM. */
+#define drm_svm_coord_show_rule(rule)					\
+	__print_symbolic(rule,						\
+			 { DRM_SVM_COORD_RULE_NO_ACCESS, "no_access" },	\
+			 { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },	\
+			 { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },	\
+			 { DRM_SVM_COORD_RULE_PINNED, "pinned" },	\
+			 { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },	\
+			 { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },	\
+			 { DRM_SVM_COORD_RULE_LOCAL, "local" },		\
+			 { DRM_SVM_COORD_RULE_STAY, "stay" },		\
+			 { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },	\
+			 { DRM_SVM_COORD_RULE_NUM, "evict" })
+
+/* A thrash control state. */
+#define drm_svm_coord_show_thrash(state)				\
+	__print_symbolic(state,						\
+			 { DRM_SVM_COORD_THRASH_NORMAL, "normal" },	\
+			 { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },	\
+			 { DRM_SVM_COORD_THRASH_PINNED, "pinned" })
+
 TRACE_EVENT(drm_svm_coord_decide,
 	    TP_PROTO(unsigned int svm, unsigned long start, unsigned long end,
 		     unsigned int gpu, u32 cur, u32 request, u32 thrash,
@@ -88,26 +109,13 @@ TRACE_EVENT(drm_svm_coord_decide,
 		      __entry->svm, __entry->start, __entry->end, __entry->gpu,
 		      drm_svm_coord_show_loc(__entry->cur),
 		      drm_svm_coord_show_loc(__entry->request),
-		      __print_symbolic(__entry->thrash,
-				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
-				       { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
-				       { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
+		      drm_svm_coord_show_thrash(__entry->thrash),
 		      __print_symbolic(__entry->action,
 				       { DRM_SVM_COORD_MAP, "map" },
 				       { DRM_SVM_COORD_MIGRATE, "migrate" },
 				       { DRM_SVM_COORD_REFUSE, "refuse" }),
 		      drm_svm_coord_show_loc(__entry->loc),
-		      __print_symbolic(__entry->rule,
-				       { DRM_SVM_COORD_RULE_NO_ACCESS, "no_access" },
-				       { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },
-				       { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },
-				       { DRM_SVM_COORD_RULE_PINNED, "pinned" },
-				       { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },
-				       { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },
-				       { DRM_SVM_COORD_RULE_LOCAL, "local" },
-				       { DRM_SVM_COORD_RULE_STAY, "stay" },
-				       { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },
-				       { DRM_SVM_COORD_RULE_NUM, "evict" }))
+		      drm_svm_coord_show_rule(__entry->rule))
 );
 
 TRACE_EVENT(drm_svm_coord_move,
@@ -139,17 +147,7 @@ TRACE_EVENT(drm_svm_coord_move,
 		      __entry->svm, __entry->start, __entry->end,
 		      drm_svm_coord_show_loc(__entry->from),
 		      drm_svm_coord_show_loc(__entry->to), __entry->gpu,
-		      __print_symbolic(__entry->rule,
-				       { DRM_SVM_COORD_RULE_NO_ACCESS, "no_access" },
-				       { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },
-				       { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },
-				       { DRM_SVM_COORD_RULE_PINNED, "pinned" },
-				       { DRM_SVM_COORD_RULE_PREFERRED, "preferred" },
-				       { DRM_SVM_COORD_RULE_THROTTLED, "throttled" },
-				       { DRM_SVM_COORD_RULE_LOCAL, "local" },
-				       { DRM_SVM_COORD_RULE_STAY, "stay" },
-				       { DRM_SVM_COORD_RULE_UNREACHABLE, "unreachable" },
-				       { DRM_SVM_COORD_RULE_NUM, "evict" }),
+		      drm_svm_coord_show_rule(__entry->rule),
 		      __entry->evicted, __entry->cost_ns, __entry->err)
 );
 
@@ -173,14 +171,8 @@ TRACE_EVENT(drm_svm_coord_thrash,
 			   __entry->window_ns = window_ns;),
 	    TP_printk("svm=%u range=0x%lx-0x%lx state=%s->%s pin_loc=%s window_ns=%llu",
 		      __entry->svm, __entry->start, __entry->end,
-		      __print_symbolic(__entry->old,
-				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
-				       { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
-				       { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
-		      __print_symbolic(__entry->state,
-				       { DRM_SVM_COORD_THRASH_NORMAL, "normal" },
-				       { DRM_SVM_COORD_THRASH_THROTTLED, "throttled" },
-				       { DRM_SVM_COORD_THRASH_PINNED, "pinned" }),
+		      drm_svm_coord_show_thrash(__entry->old),
+		      drm_svm_coord_show_thrash(__entry->state),
 		      drm_svm_coord_show_loc(__entry->pin_loc), __entry->window_ns)
 );
 
