@@ -149,20 +149,6 @@ static int write_str(const char *path, const char *v)
 	return err;
 }
 
-/* Print the lines of the trace buffer that contain @what. */
-static void trace_dump(struct __test_metadata *_metadata, const char *what)
-{
-	FILE *f = fopen(TRACING "/trace", "r");
-	char line[512];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, what))
-			TH_LOG("%s", line);
-	fclose(f);
-}
-
 /* A location as the drm_svm_coord tracepoints print it. */
 static const char *trace_loc(unsigned int loc, char buf[16])
 {
@@ -172,8 +158,9 @@ static const char *trace_loc(unsigned int loc, char buf[16])
 	return buf;
 }
 
-/* Lines of the trace buffer that contain @what. */
-static int trace_count(const char *what)
+/* Lines of the trace buffer that contain @what, printed with @show. */
+static int trace_count(struct __test_metadata *_metadata, const char *what,
+		       bool show)
 {
 	FILE *f = fopen(TRACING "/trace", "r");
 	char line[512];
@@ -181,8 +168,13 @@ static int trace_count(const char *what)
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		n += !!strstr(line, what);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, what))
+			continue;
+		n++;
+		if (show)
+			TH_LOG("%s", line);
+	}
 	fclose(f);
 	return n;
 }
@@ -592,6 +584,7 @@ TEST_F(vram, history_and_trace)
 	struct drm_vsvm_range_info r;
 	char what[128], from[16], to[16];
 	unsigned int i;
+	int n;
 
 	if (access(TRACING "/events/drm_svm_coord/enable", W_OK))
 		SKIP(return, "no tracefs or no drm_svm_coord events");
@@ -617,13 +610,14 @@ TEST_F(vram, history_and_trace)
 			 "from=%s to=%s gpu=%d rule=local evicted=0",
 			 trace_loc(moves[i].from, from), trace_loc(moves[i].to, to),
 			 moves[i].gpu);
-		if (trace_count(what) != 1)
-			trace_dump(_metadata, "drm_svm_coord_move:");
-		ASSERT_EQ(trace_count(what), 1) TH_LOG("no trace line with %s", what);
+		n = trace_count(_metadata, what, false);
+		if (n != 1)
+			trace_count(_metadata, "drm_svm_coord_move:", true);
+		ASSERT_EQ(n, 1) TH_LOG("no trace line with %s", what);
 	}
-	ASSERT_EQ(trace_count("drm_svm_coord_move:"), 3);
+	ASSERT_EQ(trace_count(_metadata, "drm_svm_coord_move:", false), 3);
 	/* Each move was decided once; maps decide too. */
-	ASSERT_GE(trace_count("drm_svm_coord_decide:"), 3);
+	ASSERT_GE(trace_count(_metadata, "drm_svm_coord_decide:", false), 3);
 	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
 }
 
