@@ -54,10 +54,12 @@ resolve_tree() {
 # .config and build directory). The scripts a run starts inherit the lock.
 tree_lock() {
 	[ "${DRM_SVM_COORD_TREE_LOCK:-}" = "$STATE" ] && return 0
-	exec 8>> "$STATE/tree.lock"
-	if ! flock -n 8; then
+	# A descriptor bash picks (10 or above): a fixed one could be one that
+	# make handed down for its jobserver.
+	exec {TREE_LOCK_FD}>> "$STATE/tree.lock"
+	if ! flock -n "$TREE_LOCK_FD"; then
 		msg "waiting for another harness run on $SRC ($STATE/tree.lock)"
-		flock 8
+		flock "$TREE_LOCK_FD"
 	fi
 	export DRM_SVM_COORD_TREE_LOCK=$STATE
 }
