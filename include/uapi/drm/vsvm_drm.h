@@ -193,6 +193,13 @@ struct drm_vsvm_access {
  * @manager: in: must be zero; out: the number of the coordinator's manager
  *	of the process, its directory in debugfs (drm_svm_coord/<manager>/,
  *	the manager's settings); 0 in baseline mode
+ * @tlb_stale_hits: out: accesses of this file served by a GPU TLB entry
+ *	that the page table no longer held (an invalidation in flight)
+ * @iommu_faults: out: accesses of this GPU, by any file or its copy
+ *	engine, to a DMA address that did not translate, since boot; never
+ *	reset
+ * @iommu: out: 1 when this GPU's DMA goes through a translating IOMMU
+ * @pad2: out: zero
  */
 struct drm_vsvm_stats {
 	__u32 flags;
@@ -201,6 +208,10 @@ struct drm_vsvm_stats {
 	__u64 gpu[DRM_VSVM_STAT_MAX];
 	__u64 fatal_faults;
 	__u64 manager;
+	__u64 tlb_stale_hits;
+	__u64 iommu_faults;
+	__u32 iommu;
+	__u32 pad2;
 };
 
 #define DRM_VSVM_STATS_RESET	(1 << 0)

@@ -182,6 +182,7 @@ static void bl_invalidate(struct drm_gpusvm *gpusvm,
 	struct vsvm_baseline *bl = to_bl(gpusvm);
 	unsigned long start, end;
 	struct drm_gpusvm_range *r, *first;
+	bool zapped = false;
 
 	lockdep_assert_held_write(&gpusvm->notifier_lock);
 
@@ -194,9 +195,9 @@ static void bl_invalidate(struct drm_gpusvm *gpusvm,
 	bl_count(bl, DRM_SVM_COORD_STAT_INVALIDATIONS, 1);
 
 	/*
-	 * Zap the whole of every bound range. vsvm_pt_clear() is also the
-	 * TLB invalidation: no TLB wait is counted, as the coordinator counts
-	 * none for vsvm, which has no &drm_svm_coord_ops.tlb_flush_wait.
+	 * Zap the whole of every bound range, then wait for the TLB once
+	 * before any DMA unmap, as xe_svm_invalidate() waits for its TLB
+	 * invalidation fences.
 	 */
 	r = first;
 	drm_gpusvm_for_each_range(r, notifier, start, end) {
@@ -208,6 +209,11 @@ static void bl_invalidate(struct drm_gpusvm *gpusvm,
 			      drm_gpusvm_range_end(r));
 		WRITE_ONCE(range->bound, false);
 		bl_count(bl, DRM_SVM_COORD_STAT_ZAPS, 1);
+		zapped = true;
+	}
+	if (zapped) {
+		vsvm_pt_tlb_wait(bl->vf);
+		bl_count(bl, DRM_SVM_COORD_STAT_TLB_WAITS, 1);
 	}
 
 	r = first;
@@ -254,6 +260,7 @@ static void bl_collect(struct vsvm_baseline *bl)
 				      drm_gpusvm_range_start(&range->base),
 				      drm_gpusvm_range_end(&range->base));
 			WRITE_ONCE(range->bound, false);
+			vsvm_pt_tlb_wait(bl->vf);
 		}
 		drm_gpusvm_unmap_pages(&bl->gpusvm, &range->pages,
 				       bl_range_npages(&range->base), &ctx);

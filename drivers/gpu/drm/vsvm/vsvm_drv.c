@@ -4,10 +4,11 @@
  */
 
 #include <linux/device/faux.h>
-#include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
+#include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -31,6 +32,14 @@
  * spirit of lib/test_hmm.c: ``vsvm.num_gpus`` (default 4, up to 64) DRM
  * devices with render nodes, each a software GPU. ``vsvm.no_fault`` is a
  * mask of the GPUs that cannot recover from page faults.
+ *
+ * Each GPU sits on a faux device by default, whose DMA mappings are the
+ * direct mapping. With ``vsvm.pci=1`` each GPU is instead a PCI function,
+ * QEMU's ``edu`` device (1234:11e8), of which vsvm drives nothing but the
+ * DMA: behind a translating IOMMU (a guest with ``intel-iommu``), every DMA
+ * mapping of the coordinator and drm_gpusvm is an IOVA of that function,
+ * and the GPU reaches memory only through it (see vsvm_pt.c). The GPUs are
+ * numbered in probe order; ``vsvm.num_gpus`` is ignored.
  *
  * Each open file of a GPU is one GPU address space. DRM_IOCTL_VSVM_ATTACH
  * attaches it to the coordinator of the caller's mm; from then on the GPU
@@ -68,6 +77,10 @@ MODULE_PARM_DESC(num_gpus, "Number of virtual GPUs, 1 to 64 (default 4)");
 static unsigned long no_fault;
 module_param(no_fault, ulong, 0444);
 MODULE_PARM_DESC(no_fault, "Mask of the GPUs that cannot fault (default 0)");
+
+static bool pci;
+module_param(pci, bool, 0444);
+MODULE_PARM_DESC(pci, "One GPU per QEMU edu PCI function instead of faux devices (default false)");
 
 static struct vsvm_gpu *vsvm_gpus[VSVM_MAX_GPUS];
 
@@ -117,6 +130,11 @@ static void vsvm_unmap(struct drm_svm_coord_vm *dev, unsigned long start,
 	vsvm_pt_clear(to_vsvm_file(dev), start, end);
 }
 
+static void vsvm_tlb_flush_wait(struct drm_svm_coord_vm *dev)
+{
+	vsvm_pt_tlb_wait(to_vsvm_file(dev));
+}
+
 static struct drm_pagemap_devmem *
 vsvm_devmem_alloc(struct drm_svm_coord_vm *dev, struct mm_struct *mm,
 		  unsigned long size)
@@ -155,6 +173,7 @@ static const struct drm_svm_coord_ops vsvm_coord_ops = {
 	.prepare = vsvm_prepare,
 	.map = vsvm_map,
 	.unmap = vsvm_unmap,
+	.tlb_flush_wait = vsvm_tlb_flush_wait,
 	.quiesce = vsvm_quiesce,
 	.resume = vsvm_resume,
 	.devmem_alloc = vsvm_devmem_alloc,
@@ -391,8 +410,8 @@ static int vsvm_access_page(struct vsvm_file *vf,
 				return err;
 		}
 		err = vsvm_pt_access(vf, addr, buf, len, args->op, args->value);
-		if (!err)
-			return 0;
+		if (!err || err == -EIO)	/* done, or an IOMMU fault */
+			return err;
 		/* Stalled: the queue was quiesced before its entry went. */
 		if (err == -EBUSY && ++retries <= VSVM_FAULT_RETRIES)
 			continue;
@@ -497,8 +516,14 @@ static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
 		drm_svm_coord_reset_stats(svm);
 out:
 	args->fatal_faults = atomic64_read(&vf->fatal_faults);
-	if (args->flags & DRM_VSVM_STATS_RESET)
+	args->tlb_stale_hits = atomic64_read(&vf->tlb_stale_hits);
+	args->iommu_faults = atomic64_read(&vf->gpu->iommu_faults);
+	args->iommu = vsvm_gpu_behind_iommu(vf->gpu);
+	args->pad2 = 0;
+	if (args->flags & DRM_VSVM_STATS_RESET) {
 		atomic64_set(&vf->fatal_faults, 0);
+		atomic64_set(&vf->tlb_stale_hits, 0);
+	}
 	return 0;
 }
 
@@ -661,39 +686,33 @@ static const struct drm_driver vsvm_driver = {
 static void vsvm_gpu_destroy(struct vsvm_gpu *gpu)
 {
 	struct faux_device *fdev = gpu->fdev;
+	struct device *parent = gpu->drm.dev;
 
 	drm_dev_unregister(&gpu->drm);
 	vsvm_vram_destroy(gpu);
-	devres_release_group(&fdev->dev, NULL);
-	faux_device_destroy(fdev);
+	devres_release_group(parent, NULL);
+	if (fdev)
+		faux_device_destroy(fdev);
 }
 
-static int vsvm_gpu_create(unsigned int id)
+/* The GPU @id on @parent, a faux device or a PCI function. */
+static int vsvm_gpu_create(struct device *parent, unsigned int id,
+			   struct vsvm_gpu **out)
 {
-	struct faux_device *fdev;
 	struct vsvm_gpu *gpu;
-	char name[16];
 	int err;
 
-	snprintf(name, sizeof(name), "vsvm%u", id);
-	fdev = faux_device_create(name, NULL, NULL);
-	if (!fdev)
-		return -ENODEV;
-	if (!devres_open_group(&fdev->dev, NULL, GFP_KERNEL)) {
-		err = -ENOMEM;
-		goto err_destroy;
-	}
-	err = dma_coerce_mask_and_coherent(&fdev->dev, DMA_BIT_MASK(64));
+	if (!devres_open_group(parent, NULL, GFP_KERNEL))
+		return -ENOMEM;
+	err = dma_coerce_mask_and_coherent(parent, DMA_BIT_MASK(64));
 	if (err)
 		goto err_release;
 
-	gpu = devm_drm_dev_alloc(&fdev->dev, &vsvm_driver, struct vsvm_gpu,
-				 drm);
+	gpu = devm_drm_dev_alloc(parent, &vsvm_driver, struct vsvm_gpu, drm);
 	if (IS_ERR(gpu)) {
 		err = PTR_ERR(gpu);
 		goto err_release;
 	}
-	gpu->fdev = fdev;
 	gpu->id = id;
 	gpu->can_fault = !(no_fault & BIT(id));
 	vsvm_gpus[id] = gpu;
@@ -704,17 +723,111 @@ static int vsvm_gpu_create(unsigned int id)
 	err = drm_dev_register(&gpu->drm, 0);
 	if (err)
 		goto err_vram;
+	*out = gpu;
 	return 0;
 
 err_vram:
 	vsvm_vram_destroy(gpu);
 err_release:
 	vsvm_gpus[id] = NULL;
-	devres_release_group(&fdev->dev, NULL);
-err_destroy:
-	faux_device_destroy(fdev);
+	devres_release_group(parent, NULL);
 	return err;
 }
+
+static int vsvm_faux_gpu_create(unsigned int id)
+{
+	struct faux_device *fdev;
+	struct vsvm_gpu *gpu;
+	char name[16];
+	int err;
+
+	snprintf(name, sizeof(name), "vsvm%u", id);
+	fdev = faux_device_create(name, NULL, NULL);
+	if (!fdev)
+		return -ENODEV;
+	err = vsvm_gpu_create(&fdev->dev, id, &gpu);
+	if (err) {
+		faux_device_destroy(fdev);
+		return err;
+	}
+	gpu->fdev = fdev;
+	return 0;
+}
+
+/**
+ * vsvm_gpu_behind_iommu() - whether a GPU's DMA addresses are translated
+ * @gpu: the GPU
+ *
+ * Return: true when the device's DMA goes through a translating IOMMU
+ * domain, as vsvm_dma_page() resolves it.
+ */
+bool vsvm_gpu_behind_iommu(struct vsvm_gpu *gpu)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(gpu->drm.dev);
+
+	return domain && iommu_is_dma_domain(domain);
+}
+
+/* QEMU's educational device (hw/misc/edu.c): a PCI function doing DMA. */
+#define VSVM_PCI_VENDOR_QEMU	0x1234
+#define VSVM_PCI_DEVICE_EDU	0x11e8
+
+/* Serializes the numbering of PCI GPUs. */
+static DEFINE_MUTEX(vsvm_pci_lock);
+
+static int vsvm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
+{
+	struct vsvm_gpu *gpu;
+	unsigned int id;
+	int err;
+
+	err = pcim_enable_device(pdev);
+	if (err)
+		return err;
+	pci_set_master(pdev);	/* the GPU's accesses are the function's DMA */
+
+	mutex_lock(&vsvm_pci_lock);
+	for (id = 0; id < VSVM_MAX_GPUS && vsvm_gpus[id]; id++)
+		;
+	err = -ENOSPC;
+	if (id < VSVM_MAX_GPUS)
+		err = vsvm_gpu_create(&pdev->dev, id, &gpu);
+	if (!err) {
+		gpu->pdev = pdev;
+		pci_set_drvdata(pdev, gpu);
+		num_gpus = max(num_gpus, id + 1);
+	}
+	mutex_unlock(&vsvm_pci_lock);
+	if (!err)
+		drm_info(&gpu->drm, "GPU %u on %s, DMA %s\n", id,
+			 pci_name(pdev),
+			 vsvm_gpu_behind_iommu(gpu) ? "through the IOMMU" :
+						      "direct");
+	return err;
+}
+
+static void vsvm_pci_remove(struct pci_dev *pdev)
+{
+	struct vsvm_gpu *gpu = pci_get_drvdata(pdev);
+	unsigned int id = gpu->id;
+
+	vsvm_gpu_destroy(gpu);
+	mutex_lock(&vsvm_pci_lock);
+	vsvm_gpus[id] = NULL;
+	mutex_unlock(&vsvm_pci_lock);
+}
+
+static const struct pci_device_id vsvm_pci_ids[] = {
+	{ PCI_DEVICE(VSVM_PCI_VENDOR_QEMU, VSVM_PCI_DEVICE_EDU) },
+	{ }
+};
+
+static struct pci_driver vsvm_pci_driver = {
+	.name = DRIVER_NAME,
+	.id_table = vsvm_pci_ids,
+	.probe = vsvm_pci_probe,
+	.remove = vsvm_pci_remove,
+};
 
 static int __init vsvm_init(void)
 {
@@ -726,9 +839,19 @@ static int __init vsvm_init(void)
 	err = vsvm_vram_check_params();
 	if (err)
 		return err;
+	err = vsvm_pt_module_init();
+	if (err)
+		return err;
 
+	if (pci) {
+		num_gpus = 0;	/* counted by the probes */
+		err = pci_register_driver(&vsvm_pci_driver);
+		if (err)
+			goto err_pt;
+		return 0;
+	}
 	for (i = 0; i < num_gpus; i++) {
-		err = vsvm_gpu_create(i);
+		err = vsvm_faux_gpu_create(i);
 		if (err)
 			goto err_destroy;
 	}
@@ -737,6 +860,8 @@ static int __init vsvm_init(void)
 err_destroy:
 	while (i--)
 		vsvm_gpu_destroy(vsvm_gpus[i]);
+err_pt:
+	vsvm_pt_module_exit();
 	return err;
 }
 
@@ -744,8 +869,13 @@ static void __exit vsvm_exit(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < num_gpus; i++)
-		vsvm_gpu_destroy(vsvm_gpus[i]);
+	if (pci) {
+		pci_unregister_driver(&vsvm_pci_driver);
+	} else {
+		for (i = 0; i < num_gpus; i++)
+			vsvm_gpu_destroy(vsvm_gpus[i]);
+	}
+	vsvm_pt_module_exit();
 }
 
 module_init(vsvm_init);

@@ -12,6 +12,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_device.h>
@@ -20,6 +21,7 @@
 
 #define VSVM_PTE_VALID		BIT_ULL(0)
 #define VSVM_PTE_WRITE		BIT_ULL(1)
+#define VSVM_PTE_SYSTEM		BIT_ULL(2)
 #define VSVM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
 
 struct drm_pagemap_addr;
@@ -31,23 +33,41 @@ struct drm_vsvm_vram;
 struct faux_device;
 struct mm_struct;
 struct page;
+struct pci_dev;
 struct vsvm_baseline;
 struct vsvm_vram;
 
 /**
  * struct vsvm_gpu - a virtual GPU
  * @drm: its DRM device
- * @fdev: the faux device under it
+ * @fdev: the faux device under it, or NULL for a PCI function
+ * @pdev: the PCI function under it, or NULL for a faux device
  * @id: its number
  * @can_fault: it recovers from page faults
  * @vram: its device memory, or NULL (see vsvm_vram.c)
+ * @iommu_faults: accesses of the GPU or its copy engine to a DMA address
+ *	that did not translate
  */
 struct vsvm_gpu {
 	struct drm_device drm;
 	struct faux_device *fdev;
+	struct pci_dev *pdev;
 	unsigned int id;
 	bool can_fault;
 	struct vsvm_vram *vram;
+	atomic64_t iommu_faults;
+};
+
+#define VSVM_TLB_ENTRIES	256
+
+/**
+ * struct vsvm_tlb_entry - a cached translation of the GPU
+ * @vpn: the page number of the GPU virtual address
+ * @entry: the page-table entry cached for it; 0 for an empty slot
+ */
+struct vsvm_tlb_entry {
+	u64 vpn;
+	u64 entry;
 };
 
 /**
@@ -60,14 +80,21 @@ struct vsvm_gpu {
  * @baseline: the file's own drm_gpusvm when attached in baseline mode, or
  *	NULL; at most one of @coord and @baseline is set
  * @mm: the mm attached to, only compared with the caller's
- * @pt_lock: protects the entries of the leaves; held by the GPU across
- *	each page it touches
+ * @pt_lock: protects the entries of the leaves, @tlb, @tlb_issued and
+ *	@tlb_done; held by the GPU across each page it touches
  * @leaves: &struct vsvm_leaf by address >> %VSVM_LEAF_SHIFT; leaves are
  *	allocated by vsvm_pt_prepare() and freed with the file
  * @quiesced: the coordinator stopped the GPU's queues (nesting count)
  * @resume_wq: accesses waiting for @quiesced to drop to zero
  * @fatal_faults: accesses failed for want of a mapping the GPU could not
  *	fault in
+ * @tlb: the GPU's TLB for this address space (see vsvm_pt.c)
+ * @tlb_issued: TLB invalidations issued
+ * @tlb_done: TLB invalidations completed
+ * @tlb_wq: waiters for @tlb_done
+ * @tlb_work: completes the TLB invalidations issued
+ * @tlb_stale_hits: accesses served by a TLB entry the page table no longer
+ *	held
  */
 struct vsvm_file {
 	struct vsvm_gpu *gpu;
@@ -81,8 +108,16 @@ struct vsvm_file {
 	atomic_t quiesced;
 	wait_queue_head_t resume_wq;
 	atomic64_t fatal_faults;
+	struct vsvm_tlb_entry tlb[VSVM_TLB_ENTRIES];
+	u64 tlb_issued;
+	u64 tlb_done;
+	wait_queue_head_t tlb_wq;
+	struct delayed_work tlb_work;
+	atomic64_t tlb_stale_hits;
 };
 
+int vsvm_pt_module_init(void);
+void vsvm_pt_module_exit(void);
 void vsvm_pt_init(struct vsvm_file *vf);
 void vsvm_pt_fini(struct vsvm_file *vf);
 int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
@@ -92,6 +127,9 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 		  bool writable);
 void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end);
+void vsvm_pt_tlb_wait(struct vsvm_file *vf);
+struct page *vsvm_dma_page(struct vsvm_gpu *gpu, dma_addr_t addr);
+void vsvm_iommu_fault(struct vsvm_gpu *gpu, dma_addr_t addr, unsigned long va);
 void vsvm_pt_read(struct vsvm_file *vf, unsigned long start,
 		  unsigned long npages, u64 *out);
 int vsvm_pt_access(struct vsvm_file *vf, unsigned long addr, void *buf,
@@ -101,6 +139,7 @@ void vsvm_pt_snapshot(struct vsvm_file *vf, unsigned long start,
 int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args);
 
 unsigned int vsvm_num_gpus(void);
+bool vsvm_gpu_behind_iommu(struct vsvm_gpu *gpu);
 struct vsvm_gpu *vsvm_gpu_by_id(unsigned int id);
 
 int vsvm_vram_check_params(void);

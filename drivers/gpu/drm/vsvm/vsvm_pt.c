@@ -3,14 +3,20 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/dma-direct.h>
 #include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_pagemap.h>
+#include <drm/drm_print.h>
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
@@ -22,24 +28,65 @@
  * address space (&struct vsvm_file). The table has two levels: an xarray
  * indexed by address >> %VSVM_LEAF_SHIFT, whose leaves (&struct vsvm_leaf)
  * hold one u64 entry for each page of 2 MiB of addresses. An entry holds
- * %VSVM_PTE_VALID, %VSVM_PTE_WRITE and, in %VSVM_PTE_ADDR, the address the
- * GPU was given for the page: a DMA address of system memory, or the
- * address of a VRAM page on the interconnect.
+ * %VSVM_PTE_VALID, %VSVM_PTE_WRITE, %VSVM_PTE_SYSTEM and, in
+ * %VSVM_PTE_ADDR, the address the GPU was given for the page: with
+ * %VSVM_PTE_SYSTEM a DMA address of system memory, otherwise the address of
+ * a VRAM page on the interconnect, as a real GPU's PTE tells system memory
+ * from VRAM.
  *
  * vsvm_pt_prepare() allocates the leaves of a range, and may sleep, before
  * vsvm_pt_write() fills their entries. Leaves are freed only with the
  * file, so neither vsvm_pt_write() nor vsvm_pt_clear() allocates or frees.
- *
- * An access, vsvm_pt_access(), walks the table one page at a time: a
- * missing leaf, an entry without %VSVM_PTE_VALID, or one without
- * %VSVM_PTE_WRITE for a write or an atomic add, is a GPU page fault.
- * Otherwise vsvm_vram_page() gives the page that holds the data, system
- * memory or the page behind a VRAM page, and the GPU copies to or from it.
- *
- * Entries are read and cleared under a spinlock held across the copy of
- * each page, so an entry cleared by the notifier is never used afterwards:
- * this GPU's TLB invalidation completes within &drm_svm_coord_ops.unmap.
  */
+
+/**
+ * DOC: Virtual GPU TLB and IOMMU
+ *
+ * The GPU model fails the way hardware fails when the coordinator gets the
+ * order of an invalidation wrong.
+ *
+ * TLB. An access, vsvm_pt_access(), looks its page up in the GPU's TLB
+ * first (%VSVM_TLB_ENTRIES entries, direct mapped by page number), and only
+ * on a miss walks the page table and fills the TLB. vsvm_pt_clear(), the
+ * backend's &drm_svm_coord_ops.unmap, clears the entries and issues a TLB
+ * invalidation that completes later, from a worker, ``vsvm.tlb_delay_us``
+ * microseconds later (0: as soon as the worker runs): until then accesses
+ * still hit the entries the page table no longer has, as a GPU's do.
+ * vsvm_pt_tlb_wait(), the backend's &drm_svm_coord_ops.tlb_flush_wait,
+ * waits for every invalidation issued before the call. An access served by
+ * a TLB entry that the page table no longer holds is counted
+ * (&struct drm_vsvm_stats.tlb_stale_hits): tests use it to show that the
+ * window exists.
+ *
+ * IOMMU. A system-memory entry holds a DMA address. The GPU resolves it as
+ * its PCI function's accesses would be: through the IOMMU domain of the
+ * device when it translates (iommu_iova_to_phys()), through the direct
+ * mapping otherwise (dma_to_phys()). An address that does not translate is
+ * an IOMMU fault: the access fails with -EIO, the fault is counted for the
+ * GPU (&struct drm_vsvm_stats.iommu_faults) and logged. Behind an IOMMU in
+ * strict mode, an IOVA is unmapped when the coordinator DMA-unmaps it, so a
+ * stale TLB entry used after the DMA unmap faults; without an IOMMU the
+ * access reaches whatever the page became, which the tests' checksums see.
+ *
+ * ``vsvm.tlb_wait_broken`` makes vsvm_pt_tlb_wait() return without
+ * waiting: the bug a backend would have with a fire-and-forget TLB flush.
+ * It is there to show that the tests catch it.
+ *
+ * Entries are read, cleared and cached under one spinlock, held by an
+ * access across the copy of its page.
+ */
+
+static unsigned int tlb_delay_us;
+module_param(tlb_delay_us, uint, 0644);
+MODULE_PARM_DESC(tlb_delay_us,
+		 "Delay of a GPU TLB invalidation, in microseconds (default 0: next worker run)");
+
+static bool tlb_wait_broken;
+module_param(tlb_wait_broken, bool, 0644);
+MODULE_PARM_DESC(tlb_wait_broken,
+		 "Return from the TLB flush wait without waiting, to show tests catch it (default false)");
+
+static struct workqueue_struct *vsvm_tlb_wq;
 
 #define VSVM_LEAF_SHIFT		21	/* one leaf maps 2 MiB */
 #define VSVM_LEAF_ENTRIES	(1u << (VSVM_LEAF_SHIFT - PAGE_SHIFT))
@@ -62,6 +109,40 @@ static u64 *vsvm_pte(struct vsvm_file *vf, unsigned long addr)
 	return &leaf->pte[(addr >> PAGE_SHIFT) & (VSVM_LEAF_ENTRIES - 1)];
 }
 
+/* Complete the TLB invalidations issued so far: drop every cached entry. */
+static void vsvm_tlb_flush_work(struct work_struct *work)
+{
+	struct vsvm_file *vf = container_of(to_delayed_work(work),
+					    struct vsvm_file, tlb_work);
+
+	spin_lock(&vf->pt_lock);
+	memset(vf->tlb, 0, sizeof(vf->tlb));
+	vf->tlb_done = vf->tlb_issued;
+	spin_unlock(&vf->pt_lock);
+	wake_up_all(&vf->tlb_wq);
+}
+
+/**
+ * vsvm_pt_module_init() - create the workqueue of the TLB invalidations
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int vsvm_pt_module_init(void)
+{
+	/* Invalidations run from reclaim: they must make progress there. */
+	vsvm_tlb_wq = alloc_workqueue("vsvm_tlb", WQ_UNBOUND | WQ_MEM_RECLAIM |
+				      WQ_HIGHPRI, 0);
+	return vsvm_tlb_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * vsvm_pt_module_exit() - destroy the workqueue of the TLB invalidations
+ */
+void vsvm_pt_module_exit(void)
+{
+	destroy_workqueue(vsvm_tlb_wq);
+}
+
 /**
  * vsvm_pt_init() - set up the empty page table of a GPU address space
  * @vf: the GPU address space
@@ -71,6 +152,11 @@ void vsvm_pt_init(struct vsvm_file *vf)
 	mutex_init(&vf->leaf_lock);
 	spin_lock_init(&vf->pt_lock);
 	xa_init(&vf->leaves);
+	memset(vf->tlb, 0, sizeof(vf->tlb));
+	vf->tlb_issued = 0;
+	vf->tlb_done = 0;
+	init_waitqueue_head(&vf->tlb_wq);
+	INIT_DELAYED_WORK(&vf->tlb_work, vsvm_tlb_flush_work);
 }
 
 /**
@@ -82,6 +168,8 @@ void vsvm_pt_fini(struct vsvm_file *vf)
 	struct vsvm_leaf *leaf;
 	unsigned long idx;
 
+	/* The last invalidation completes; its worker touches @vf. */
+	flush_delayed_work(&vf->tlb_work);
 	xa_for_each(&vf->leaves, idx, leaf)
 		kfree(leaf);
 	xa_destroy(&vf->leaves);
@@ -133,33 +221,44 @@ int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
  *	&drm_gpusvm_pages.dma_addr holds them
  * @writable: the GPU may write
  *
- * The leaves must have been allocated by vsvm_pt_prepare().
+ * The leaves must have been allocated by vsvm_pt_prepare(). An entry of a
+ * page of %DRM_INTERCONNECT_SYSTEM gets %VSVM_PTE_SYSTEM.
  *
- * Return: 0, or -ENOMEM when a leaf is missing.
+ * Return: 0, or -ENOMEM when a leaf is missing; the entries written before
+ * the missing one are cleared again.
  */
 int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 		  unsigned long end, const struct drm_pagemap_addr *dma,
 		  bool writable)
 {
 	u64 perm = VSVM_PTE_VALID | (writable ? VSVM_PTE_WRITE : 0);
-	unsigned long addr = start;
+	unsigned long addr = start, undo;
 	unsigned int j, k;
 	int err = 0;
 
 	spin_lock(&vf->pt_lock);
 	for (j = 0; addr < end; j++) {
+		u64 target = dma[j].proto == DRM_INTERCONNECT_SYSTEM ?
+			     VSVM_PTE_SYSTEM : 0;
+
 		for (k = 0; k < (1u << dma[j].order); k++, addr += PAGE_SIZE) {
 			u64 *pte = vsvm_pte(vf, addr);
 
 			if (WARN_ON_ONCE(!pte)) {	/* not prepared */
 				err = -ENOMEM;
-				goto out;
+				goto undo;
 			}
 			*pte = ((dma[j].addr + k * PAGE_SIZE) & VSVM_PTE_ADDR) |
-			       perm;
+			       target | perm;
 		}
 	}
-out:
+	spin_unlock(&vf->pt_lock);
+	return 0;
+
+undo:
+	/* Nothing was cached from them: no access ran under the lock. */
+	for (undo = start; undo < addr; undo += PAGE_SIZE)
+		*vsvm_pte(vf, undo) = 0;
 	spin_unlock(&vf->pt_lock);
 	return err;
 }
@@ -191,8 +290,9 @@ void vsvm_pt_read(struct vsvm_file *vf, unsigned long start,
  * @start: first address
  * @end: end of the addresses (exclusive)
  *
- * The GPU touches no page of the range after this returns: it is this
- * GPU's TLB invalidation.
+ * Clears the entries and issues a TLB invalidation, which completes later:
+ * the GPU may still reach the pages of the range through its TLB until
+ * vsvm_pt_tlb_wait() returns.
  */
 void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end)
@@ -206,7 +306,111 @@ void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		if (pte)
 			*pte = 0;
 	}
+	vf->tlb_issued++;
 	spin_unlock(&vf->pt_lock);
+	/* A pending invalidation runs after this one was issued: it covers it. */
+	queue_delayed_work(vsvm_tlb_wq, &vf->tlb_work,
+			   usecs_to_jiffies(READ_ONCE(tlb_delay_us)));
+}
+
+static bool vsvm_tlb_done(struct vsvm_file *vf, u64 seq)
+{
+	bool done;
+
+	spin_lock(&vf->pt_lock);
+	done = vf->tlb_done >= seq;
+	spin_unlock(&vf->pt_lock);
+	return done;
+}
+
+/**
+ * vsvm_pt_tlb_wait() - wait for the TLB invalidations issued so far
+ * @vf: the GPU address space
+ *
+ * Once this returns, the GPU reaches no page through an entry that
+ * vsvm_pt_clear() cleared before the call. May sleep.
+ */
+void vsvm_pt_tlb_wait(struct vsvm_file *vf)
+{
+	u64 seq;
+
+	spin_lock(&vf->pt_lock);
+	seq = vf->tlb_issued;
+	spin_unlock(&vf->pt_lock);
+	if (READ_ONCE(tlb_wait_broken))
+		return;
+	wait_event(vf->tlb_wq, vsvm_tlb_done(vf, seq));
+}
+
+/*
+ * The entry the GPU uses for @addr: its TLB's, else the page table's,
+ * which then fills the TLB. A TLB entry lacking the permission of the
+ * access is no hit: the GPU walks the table again.
+ */
+static u64 vsvm_tlb_lookup(struct vsvm_file *vf, unsigned long addr,
+			   bool write)
+{
+	struct vsvm_tlb_entry *e = &vf->tlb[(addr >> PAGE_SHIFT) %
+					    VSVM_TLB_ENTRIES];
+	u64 *pte = vsvm_pte(vf, addr);
+	u64 entry = pte ? *pte : 0;
+
+	lockdep_assert_held(&vf->pt_lock);
+
+	if (e->vpn == addr >> PAGE_SHIFT && (e->entry & VSVM_PTE_VALID) &&
+	    (!write || (e->entry & VSVM_PTE_WRITE))) {
+		if (e->entry != entry)
+			atomic64_inc(&vf->tlb_stale_hits);
+		return e->entry;
+	}
+	if (entry & VSVM_PTE_VALID) {
+		e->vpn = addr >> PAGE_SHIFT;
+		e->entry = entry;
+	}
+	return entry;
+}
+
+/**
+ * vsvm_dma_page() - the system page a DMA address of a GPU reaches
+ * @gpu: the GPU
+ * @addr: a DMA address mapped for the GPU's device
+ *
+ * Resolves @addr as the device's accesses are: through the IOMMU domain
+ * of the device when it translates, through the direct mapping otherwise.
+ *
+ * Return: the page, or NULL when @addr does not translate (an IOMMU fault,
+ * which the caller reports with vsvm_iommu_fault()).
+ */
+struct page *vsvm_dma_page(struct vsvm_gpu *gpu, dma_addr_t addr)
+{
+	struct device *dev = gpu->drm.dev;
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+	phys_addr_t phys;
+
+	if (domain && iommu_is_dma_domain(domain)) {
+		phys = iommu_iova_to_phys(domain, addr);
+		if (!phys)
+			return NULL;
+	} else {
+		phys = dma_to_phys(dev, addr);
+	}
+	if (!pfn_valid(PHYS_PFN(phys)))
+		return NULL;
+	return pfn_to_page(PHYS_PFN(phys));
+}
+
+/**
+ * vsvm_iommu_fault() - count and report an access that did not translate
+ * @gpu: the GPU
+ * @addr: the DMA address
+ * @va: the GPU virtual address accessed, 0 for a copy engine's access
+ */
+void vsvm_iommu_fault(struct vsvm_gpu *gpu, dma_addr_t addr, unsigned long va)
+{
+	atomic64_inc(&gpu->iommu_faults);
+	drm_err_ratelimited(&gpu->drm,
+			    "IOMMU fault: DMA address %pad does not translate (GPU VA 0x%lx)\n",
+			    &addr, va);
 }
 
 /**
@@ -224,7 +428,8 @@ void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
  *
  * Return: 0 when done, -EAGAIN when the entry is missing or does not allow
  * the access (a GPU page fault), -EBUSY for the same while the GPU is
- * quiesced, -EFAULT when the entry points at VRAM the GPU does not reach.
+ * quiesced, -EFAULT when the entry points at VRAM the GPU does not reach,
+ * -EIO on an IOMMU fault.
  */
 int vsvm_pt_access(struct vsvm_file *vf, unsigned long addr, void *buf,
 		   size_t len, u32 op, u32 value)
@@ -234,13 +439,11 @@ int vsvm_pt_access(struct vsvm_file *vf, unsigned long addr, void *buf,
 	struct page *page;
 	void *vaddr;
 	u8 target;
-	u64 *pte;
 	u64 entry;
 	size_t i;
 
 	spin_lock(&vf->pt_lock);
-	pte = vsvm_pte(vf, addr);
-	entry = pte ? *pte : 0;
+	entry = vsvm_tlb_lookup(vf, addr, write);
 	if (!(entry & VSVM_PTE_VALID) || (write && !(entry & VSVM_PTE_WRITE))) {
 		/*
 		 * Read under the lock that @unmap and @map take: an entry
@@ -253,11 +456,20 @@ int vsvm_pt_access(struct vsvm_file *vf, unsigned long addr, void *buf,
 		return quiesced ? -EBUSY : -EAGAIN;
 	}
 
-	/* The GPU's view: a bus address, of system memory or of VRAM. */
-	page = vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target);
-	if (!page) {
-		spin_unlock(&vf->pt_lock);
-		return -EFAULT;
+	/* The GPU's view: a DMA address of system memory, or VRAM. */
+	if (entry & VSVM_PTE_SYSTEM) {
+		page = vsvm_dma_page(vf->gpu, entry & VSVM_PTE_ADDR);
+		if (!page) {
+			spin_unlock(&vf->pt_lock);
+			vsvm_iommu_fault(vf->gpu, entry & VSVM_PTE_ADDR, addr);
+			return -EIO;
+		}
+	} else {
+		page = vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target);
+		if (!page) {
+			spin_unlock(&vf->pt_lock);
+			return -EFAULT;
+		}
 	}
 	vaddr = kmap_local_page(page);
 	switch (op) {
@@ -299,7 +511,8 @@ void vsvm_pt_snapshot(struct vsvm_file *vf, unsigned long start,
 
 		if (!(entry & VSVM_PTE_VALID))
 			continue;
-		if (!vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target))
+		if (!(entry & VSVM_PTE_SYSTEM) &&
+		    !vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target))
 			continue;
 		entries[i] = DRM_VSVM_PTE_VALID | target;
 		if (entry & VSVM_PTE_WRITE)

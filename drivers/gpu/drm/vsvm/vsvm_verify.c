@@ -3,7 +3,6 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
-#include <linux/dma-direct.h>
 #include <linux/hmm.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
@@ -58,16 +57,20 @@ static const struct mmu_interval_notifier_ops vsvm_verify_ops = {
 	.invalidate = vsvm_verify_invalidate,
 };
 
-/* The page frame an entry points to, as the GPU resolves it. */
+/*
+ * The page frame an entry points to, as the GPU resolves it; 0 for a DMA
+ * address that does not translate (stale behind an IOMMU).
+ */
 static unsigned long entry_pfn(struct vsvm_file *vf, u64 entry)
 {
 	u64 addr = entry & VSVM_PTE_ADDR;
-	unsigned long pfn = PHYS_PFN(addr);
+	struct page *page;
 
 	/* A VRAM address is the device-private page's own. */
-	if (pfn_valid(pfn) && is_device_private_page(pfn_to_page(pfn)))
-		return pfn;
-	return PHYS_PFN(dma_to_phys(vf->gpu->drm.dev, addr));
+	if (!(entry & VSVM_PTE_SYSTEM))
+		return PHYS_PFN(addr);
+	page = vsvm_dma_page(vf->gpu, addr);
+	return page ? page_to_pfn(page) : 0;
 }
 
 /* Read the CPU's view and the GPU's entries with no invalidation between. */

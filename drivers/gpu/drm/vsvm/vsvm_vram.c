@@ -5,7 +5,6 @@
 
 #include <linux/bitmap.h>
 #include <linux/delay.h>
-#include <linux/dma-direct.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
 #include <linux/memremap.h>
@@ -123,13 +122,13 @@ static unsigned long vram_pfn_first(const struct vsvm_vram *vram)
 }
 
 /**
- * vsvm_vram_page() - the page behind an address the GPU was given
+ * vsvm_vram_page() - the page behind a VRAM address the GPU was given
  * @gpu: the GPU using the address
- * @addr: a DMA address of system memory, or a VRAM address (device_map)
- * @target: out: %DRM_VSVM_PTE_TARGET_SYSTEM, _VRAM or _PEER_VRAM
+ * @addr: a VRAM address (device_map)
+ * @target: out: %DRM_VSVM_PTE_TARGET_VRAM or _PEER_VRAM
  *
- * Return: the page holding the data, or NULL when @addr is in the VRAM of
- * a GPU that @gpu does not reach.
+ * Return: the page holding the data, or NULL when @addr is not in the VRAM
+ * of a GPU that @gpu reaches.
  */
 struct page *vsvm_vram_page(struct vsvm_gpu *gpu, u64 addr, u8 *target)
 {
@@ -139,10 +138,8 @@ struct page *vsvm_vram_page(struct vsvm_gpu *gpu, u64 addr, u8 *target)
 
 	/* A VRAM address is the device page's: its pagemap says whose. */
 	page = pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
-	if (!page || !is_device_private_page(page)) {
-		*target = DRM_VSVM_PTE_TARGET_SYSTEM;
-		return pfn_to_page(PHYS_PFN(dma_to_phys(gpu->drm.dev, addr)));
-	}
+	if (WARN_ON_ONCE(!page || !is_device_private_page(page)))
+		return NULL;
 	if (WARN_ON_ONCE(!gpu->vram ||
 			 page_pgmap(page)->owner != gpu->vram->peer.owner))
 		return NULL;
@@ -169,23 +166,33 @@ static struct page *backing_at(struct page *page, unsigned int j)
 	return vram->backing[page_to_pfn(page) + j - vram_pfn_first(vram)];
 }
 
-/* The system page @j pages after the DMA address @addr of @gpu. */
+/*
+ * The system page @j pages after the DMA address @addr of @gpu, as the copy
+ * engine reaches it; NULL on an IOMMU fault, which is reported.
+ */
 static struct page *sys_at(struct vsvm_gpu *gpu, dma_addr_t addr, unsigned int j)
 {
-	return pfn_to_page(PHYS_PFN(dma_to_phys(gpu->drm.dev, addr)) + j);
+	struct page *page = vsvm_dma_page(gpu, addr + ((dma_addr_t)j << PAGE_SHIFT));
+
+	if (!page)
+		vsvm_iommu_fault(gpu, addr + ((dma_addr_t)j << PAGE_SHIFT), 0);
+	return page;
 }
 
 /*
  * Copy the pages of a migration run by run: into VRAM from system memory,
  * or with @to_ram out of VRAM to system memory or to a peer's device pages.
  * An address of 0 is a page never touched: its device page is cleared on
- * the way in, and there is nothing to copy on the way out.
+ * the way in, and there is nothing to copy on the way out. An IOMMU fault
+ * stops the copy with -EIO, as a copy engine's would.
  */
-static void vsvm_copy(struct page **pages, struct drm_pagemap_addr *addr,
-		      unsigned long npages, bool to_ram)
+static int vsvm_copy(struct page **pages, struct drm_pagemap_addr *addr,
+		     unsigned long npages, bool to_ram)
 {
 	unsigned long i, bytes = 0;
 	unsigned int j, n;
+	struct page *sys;
+	int err = 0;
 
 	for (i = 0; i < npages; i += n) {
 		struct vsvm_vram *vram;
@@ -201,9 +208,14 @@ static void vsvm_copy(struct page **pages, struct drm_pagemap_addr *addr,
 		}
 		n = 1u << addr[i].order;
 		if (!to_ram) {
-			for (j = 0; j < n; j++)
-				copy_highpage(backing_at(pages[i], j),
-					      sys_at(vram->gpu, addr[i].addr, j));
+			for (j = 0; j < n; j++) {
+				sys = sys_at(vram->gpu, addr[i].addr, j);
+				if (!sys) {
+					err = -EIO;
+					goto out;
+				}
+				copy_highpage(backing_at(pages[i], j), sys);
+			}
 			atomic64_add((u64)n << PAGE_SHIFT, &vram->to_vram);
 		} else if (addr[i].proto == DRM_INTERCONNECT_DRIVER) {
 			struct page *peer = pfn_to_page(PHYS_PFN(addr[i].addr));
@@ -214,14 +226,21 @@ static void vsvm_copy(struct page **pages, struct drm_pagemap_addr *addr,
 			atomic64_add((u64)n << PAGE_SHIFT,
 				     &page_vram(peer)->from_peer);
 		} else {
-			for (j = 0; j < n; j++)
-				copy_highpage(sys_at(vram->gpu, addr[i].addr, j),
-					      backing_at(pages[i], j));
+			for (j = 0; j < n; j++) {
+				sys = sys_at(vram->gpu, addr[i].addr, j);
+				if (!sys) {
+					err = -EIO;
+					goto out;
+				}
+				copy_highpage(sys, backing_at(pages[i], j));
+			}
 			atomic64_add((u64)n << PAGE_SHIFT, &vram->to_ram);
 		}
 		bytes += (unsigned long)n << PAGE_SHIFT;
 	}
+out:
 	copy_throttle(bytes);
+	return err;
 }
 
 /* System memory → device pages. */
@@ -230,8 +249,7 @@ static int vsvm_copy_to_devmem(struct page **pages,
 			       unsigned long npages,
 			       struct dma_fence *pre_migrate_fence)
 {
-	vsvm_copy(pages, addr, npages, false);
-	return 0;
+	return vsvm_copy(pages, addr, npages, false);
 }
 
 /* Device pages → system memory, or → a peer's device pages. */
@@ -240,8 +258,7 @@ static int vsvm_copy_to_ram(struct page **pages,
 			    unsigned long npages,
 			    struct dma_fence *pre_migrate_fence)
 {
-	vsvm_copy(pages, addr, npages, true);
-	return 0;
+	return vsvm_copy(pages, addr, npages, true);
 }
 
 static void vsvm_devmem_release(struct drm_pagemap_devmem *devmem)
