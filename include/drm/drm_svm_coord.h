@@ -631,7 +631,8 @@ struct drm_svm_coord_ops {
 	 * written.
 	 *
 	 * Return: 0, or a negative errno; the range stays unmapped for this
-	 * GPU.
+	 * GPU, and the backend leaves none of the entries it wrote before
+	 * failing (the coordinator does not zap a range it never mapped).
 	 */
 	int (*map)(struct drm_svm_coord_vm *vm,
 		   const struct drm_svm_coord_map_args *args);
@@ -648,16 +649,18 @@ struct drm_svm_coord_ops {
 		      unsigned long end);
 
 	/**
-	 * @tlb_flush_wait: Wait for the TLB invalidations issued by @unmap
-	 * (optional: a backend whose @unmap completes synchronously leaves
-	 * it NULL).
+	 * @tlb_flush_wait: Wait for every TLB invalidation @unmap issued
+	 * before the call, whichever range it was for (optional: a backend
+	 * whose @unmap completes synchronously leaves it NULL).
 	 *
-	 * Called in the second pass of the two-pass MMU notifier, after
-	 * every GPU's @unmap was issued, or right after @unmap when the
-	 * notifier runs in one pass, under the notifier lock: reclaim
-	 * context. At detach it is also called for the detaching GPU after
-	 * its last @unmap of each range, with the manager lock and the
-	 * range's mutex held but not the notifier lock.
+	 * Always called under the notifier lock held for writing, before the
+	 * coordinator drops any DMA mapping of pages it zapped: in the second
+	 * pass of the two-pass MMU notifier, after every GPU's @unmap was
+	 * issued (reclaim context), and wherever ranges are destroyed, split
+	 * or forgotten (garbage collector, attribute changes, detach). The
+	 * coordinator tracks which GPUs have a flush in flight and waits for
+	 * them whoever issued it, so a backend must not assume that a call
+	 * follows its own @unmap.
 	 */
 	void (*tlb_flush_wait)(struct drm_svm_coord_vm *vm);
 

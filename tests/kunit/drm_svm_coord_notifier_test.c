@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <linux/interval_tree.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
 #include <linux/sizes.h>
 
 #include <drm/drm_pagemap.h>
@@ -140,9 +141,126 @@ static void invalidate_elsewhere(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fx->rec.count, 0);
 }
 
+/* The notifier of @addr, which a fault created. */
+static struct drm_svm_coord_notifier *notifier_of(struct drm_svm_coord_test_fixture *fx,
+						  unsigned long addr)
+{
+	struct interval_tree_node *nn;
+
+	mutex_lock(&fx->svm->tree_lock);
+	nn = interval_tree_iter_first(&fx->svm->notifiers, addr, addr);
+	mutex_unlock(&fx->svm->tree_lock);
+	return nn ? container_of(nn, struct drm_svm_coord_notifier, itree) : NULL;
+}
+
+/*
+ * The first pass of an invalidation of the 2 MiB at fx->base, as the MMU
+ * notifier core runs it: the callbacks of two invalidations that run at
+ * the same time (the core allows it: MADV_DONTNEED from two threads,
+ * reclaim, compaction) interleave between their two passes, which the
+ * tests below replay in the order that broke the coordinator.
+ */
+static struct mmu_interval_notifier_finish *
+invalidate_first_pass(struct kunit *test, struct drm_svm_coord_notifier *n,
+		      enum mmu_notifier_event event)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	const struct mmu_notifier_range r = {
+		.mm = current->mm,
+		.start = fx->base,
+		.end = fx->base + SZ_2M,
+		.event = event,
+		.flags = MMU_NOTIFIER_RANGE_BLOCKABLE,
+	};
+	/* Odd, unlike the core's sequence while no invalidation runs. */
+	unsigned long seq = (READ_ONCE(n->mn.invalidate_seq) | 1) + 2;
+	struct mmu_interval_notifier_finish *f = NULL;
+
+	KUNIT_ASSERT_TRUE(test, drm_svm_coord_notifier_ops.invalidate_start(&n->mn, &r, seq, &f));
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->notifier = &n->mn;
+	return f;
+}
+
+/*
+ * Review finding C1: invalidation A zaps GPU 0 and leaves its TLB flush in
+ * flight until its second pass; invalidation B of the same pages sees
+ * nothing mapped any more. B must still not DMA-unmap (and its caller
+ * free the pages) before GPU 0's flush is over. Before the fix, B's second
+ * pass waited for no GPU and unmapped.
+ */
+static void invalidate_concurrent_waits(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct mmu_interval_notifier_finish *a, *b;
+	struct drm_svm_coord_notifier *n;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 false), 0);
+	KUNIT_ASSERT_NE(test, dma_of(fx, 0, fx->base), 0);
+	n = notifier_of(fx, fx->base);
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	drm_svm_coord_test_rec_reset(fx);
+
+	a = invalidate_first_pass(test, n, MMU_NOTIFY_CLEAR);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 0), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_WAIT, 0), 0);
+
+	b = invalidate_first_pass(test, n, MMU_NOTIFY_CLEAR);
+	drm_svm_coord_notifier_ops.invalidate_finish(b);
+	KUNIT_EXPECT_EQ_MSG(test, dma_of(fx, 0, fx->base), 0,
+			    "the second invalidation left the DMA mapping");
+	KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_WAIT, 0), 1,
+			    "the second invalidation DMA-unmapped before GPU 0's TLB flush, issued by the first, was waited for");
+
+	drm_svm_coord_notifier_ops.invalidate_finish(a);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 0), 1);
+
+	/* The GPU faults the range back. */
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 false), 0);
+	KUNIT_EXPECT_NE(test, dma_of(fx, 0, fx->base), 0);
+}
+
+/*
+ * Review finding C2: between the two passes of an munmap, the garbage
+ * collector (queued by this invalidation before the fix, or by any other)
+ * destroys the range the first pass marked unmapped. It must not drop the
+ * DMA mappings before GPU 0's TLB flush is waited for. Before the fix the
+ * collector found nothing mapped, waited for nothing, and DMA-unmapped.
+ */
+static void invalidate_gc_between_passes(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct mmu_interval_notifier_finish *a;
+	struct drm_svm_coord_notifier *n;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 false), 0);
+	n = notifier_of(fx, fx->base);
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	drm_svm_coord_test_rec_reset(fx);
+
+	a = invalidate_first_pass(test, n, MMU_NOTIFY_UNMAP);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 0), 1);
+	KUNIT_EXPECT_FALSE_MSG(test, work_pending(&fx->svm->gc_work),
+			       "the first pass queued the garbage collector");
+
+	queue_work(system_dfl_wq, &fx->svm->gc_work);
+	flush_work(&fx->svm->gc_work);
+	KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_nr_ranges(fx->svm), 0,
+			    "the collector kept a range the CPU unmapped");
+	KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_WAIT, 0), 1,
+			    "the collector dropped the DMA mappings before GPU 0's TLB flush was waited for");
+
+	drm_svm_coord_notifier_ops.invalidate_finish(a);
+}
+
 static struct kunit_case drm_svm_coord_notifier_cases[] = {
 	KUNIT_CASE(invalidate_fan_out),
 	KUNIT_CASE(invalidate_elsewhere),
+	KUNIT_CASE(invalidate_concurrent_waits),
+	KUNIT_CASE(invalidate_gc_between_passes),
 	{}
 };
 

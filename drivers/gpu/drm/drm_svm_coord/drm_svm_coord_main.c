@@ -96,10 +96,9 @@
  *
  * The order is therefore: &drm_svm_coord.lock, tree lock,
  * &drm_svm_coord_range.validate_lock, mmap lock, notifier lock. The
- * backend's @unmap runs under the notifier lock; @tlb_flush_wait too,
- * except for a detaching GPU's own wait after its last zap of a range;
- * @map under it for reading; @prepare and @devmem_alloc under the
- * manager lock and the range's mutex only.
+ * backend's @unmap and @tlb_flush_wait run under the notifier lock held
+ * for writing; @map under it for reading; @prepare and @devmem_alloc
+ * under the manager lock and the range's mutex only.
  *
  * A GPU's bit in a range's mapped mask keeps &drm_svm_coord.vms of that
  * GPU valid for the notifier callbacks: detach clears the GPU's bits under
@@ -108,13 +107,14 @@
  *
  * The notifier lock, held for writing, also protects the lists of the two
  * workers (&drm_svm_coord.gc_list, &drm_svm_coord.restore_list), the
- * holes of the ranges and the mask of quiesced GPUs
- * (&drm_svm_coord.quiesced): the notifier fills them, the workers empty
- * them. The garbage collector takes the tree lock and never the manager
- * lock. The restore worker takes the manager lock for reading with a
- * trylock, backing off and requeueing itself when that fails, because the
- * last detach cancels it while holding that lock for writing; it then
- * follows the fault path's order. drm_svm_coord_set_attr() maps for GPUs
+ * holes of the ranges, the mask of quiesced GPUs
+ * (&drm_svm_coord.quiesced) and the mask of GPUs with a TLB flush in
+ * flight (&drm_svm_coord.tlb_pending): the notifier fills them, the
+ * workers empty them. The garbage collector takes the tree lock and never
+ * the manager lock. The restore worker takes the manager lock for reading
+ * with a trylock, backing off and requeueing itself when that fails,
+ * because the last detach cancels it while holding that lock for writing;
+ * it then follows the fault path's order. drm_svm_coord_set_attr() maps for GPUs
  * that cannot fault with the manager lock held for writing, which the
  * fault path accepts as well as a read hold. Backend @quiesce runs under
  * the notifier lock; @resume and @map from the restore worker under the

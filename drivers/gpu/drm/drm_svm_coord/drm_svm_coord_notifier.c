@@ -4,9 +4,12 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/export.h>
 #include <linux/interval_tree.h>
 #include <linux/mmu_notifier.h>
 #include <linux/slab.h>
+
+#include <kunit/visibility.h>
 
 #include "drm_svm_coord_priv.h"
 
@@ -36,6 +39,17 @@
  * ends, so every GPU loses its entries of them here like after any other
  * migration, and the faulting GPU maps the new pages. A callback that may
  * not block returns false, as the MMU notifier API asks.
+ *
+ * The order every GPU's pages go by is zap, TLB wait, DMA unmap, free. A
+ * zap's TLB invalidation may complete after @unmap returns, so the manager
+ * records each GPU zapped without a wait yet in &drm_svm_coord.tlb_pending;
+ * drm_svm_coord_tlb_wait() waits for all of them, not only for the GPUs of
+ * its own zaps, and every DMA unmap comes after one: the second pass of any
+ * invalidation (a second invalidation of pages a first one zapped sees
+ * nothing mapped, yet must not DMA-unmap before the first one's flush), and
+ * the release, retirement and split of ranges by the garbage collector,
+ * attribute changes and detach, which can run between the two passes of an
+ * invalidation. The garbage collector is queued from the second pass.
  *
  * What this keeps, for every GPU at all times: an entry exists only for a
  * page that a live range maps for that GPU, it maps the page the CPU maps
@@ -88,6 +102,7 @@ u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 	}
 	range->mapped = 0;
 	range->writable = 0;
+	svm->tlb_pending |= wait;
 	return wait;
 }
 
@@ -132,6 +147,7 @@ static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 		if (vm->ops->tlb_flush_wait)
 			wait |= bit;
 	}
+	svm->tlb_pending |= wait;
 	return wait;
 }
 
@@ -148,11 +164,21 @@ static void coord_gc_queue(struct drm_svm_coord *svm,
  * drm_svm_coord_tlb_wait() - wait for TLB invalidations
  * @svm: the manager
  * @wait: the GPUs to wait for, as drm_svm_coord_range_zap() returns them
+ *
+ * Waits for @wait and for every GPU in &drm_svm_coord.tlb_pending, whoever
+ * zapped it, and clears the pending set: after this, no GPU TLB reaches a
+ * page that no page table maps, and DMA unmapping is safe. Under the
+ * notifier lock held for writing, which keeps new zaps out until the wait
+ * is over.
  */
 void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait)
 {
 	unsigned int i;
 
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	wait |= svm->tlb_pending;
+	svm->tlb_pending = 0;
 	for_each_set_bit(i, (unsigned long *)&wait, DRM_SVM_COORD_MAX_VMS) {
 		struct drm_svm_coord_vm *vm = svm->vms[i];
 
@@ -166,7 +192,8 @@ void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait)
  * @svm: the manager
  * @range: the range
  *
- * Under the notifier lock held for writing, after the TLB wait.
+ * Under the notifier lock held for writing, after the TLB wait (see
+ * drm_svm_coord_tlb_wait()).
  */
 void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
 				   struct drm_svm_coord_range *range)
@@ -175,6 +202,7 @@ void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
 	unsigned int i;
 
 	drm_svm_coord_notifier_assert_held_write(svm);
+	WARN_ON_ONCE(svm->tlb_pending);
 
 	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
 		if (range->pages[i])
@@ -188,12 +216,14 @@ void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
  * @start: first address of the invalidation
  * @end: its end (exclusive)
  * @wait: GPUs whose TLB invalidation must be waited for
+ * @collect: ranges were queued for the garbage collector
  */
 struct drm_svm_coord_finish {
 	struct mmu_interval_notifier_finish base;
 	unsigned long start;
 	unsigned long end;
 	u64 wait;
+	bool collect;
 };
 
 /* Clip [@start, @end) to @range in [@a, @b); true if it covers all of it. */
@@ -207,9 +237,13 @@ static bool coord_range_clip(const struct drm_svm_coord_range *range,
 	       *b == drm_svm_coord_range_end(range);
 }
 
-/* The second pass: wait for the TLBs, then DMA-unmap. */
+/*
+ * The second pass: wait for the TLBs, then DMA-unmap; then, with @collect,
+ * have the garbage collector split or destroy the ranges queued.
+ */
 static void coord_invalidate_complete(struct drm_svm_coord_notifier *n,
-				      unsigned long start, unsigned long end, u64 wait)
+				      unsigned long start, unsigned long end,
+				      u64 wait, bool collect)
 {
 	struct drm_svm_coord *svm = n->svm;
 	struct drm_svm_coord_range *range;
@@ -217,6 +251,9 @@ static void coord_invalidate_complete(struct drm_svm_coord_notifier *n,
 	drm_svm_coord_notifier_assert_held_write(svm);
 
 	drm_svm_coord_tlb_wait(svm, wait);
+	/* Once per callback: one run of the collector takes every range. */
+	if (collect)
+		queue_work(system_dfl_wq, &svm->gc_work);
 	drm_svm_coord_for_each_range(range, n, start, end) {
 		unsigned long rstart = drm_svm_coord_range_start(range);
 		unsigned long a, b;
@@ -320,20 +357,18 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	}
 	if (!hit)
 		goto out_unlock;
-	/* Once per callback: one run of the collector takes every range. */
-	if (collect)
-		queue_work(system_dfl_wq, &svm->gc_work);
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_INVALIDATIONS, 1);
 
 	/* Two passes: every GPU's zap is in flight before anyone waits. */
-	f = kmalloc_obj(*f, GFP_NOWAIT);
+	f = kmalloc_obj(*f, GFP_NOWAIT | __GFP_NOWARN);
 	if (f) {
 		f->start = start;
 		f->end = end;
 		f->wait = wait;
+		f->collect = collect;
 		*finish = &f->base;
 	} else {
-		coord_invalidate_complete(n, start, end, wait);
+		coord_invalidate_complete(n, start, end, wait, collect);
 	}
 
 out_unlock:
@@ -348,7 +383,7 @@ static void drm_svm_coord_invalidate_finish(struct mmu_interval_notifier_finish 
 		container_of(finish->notifier, typeof(*n), mn);
 
 	drm_svm_coord_notifier_lock_write(n->svm);
-	coord_invalidate_complete(n, f->start, f->end, f->wait);
+	coord_invalidate_complete(n, f->start, f->end, f->wait, f->collect);
 	drm_svm_coord_notifier_unlock_write(n->svm);
 	kfree(f);
 }
@@ -357,3 +392,4 @@ const struct mmu_interval_notifier_ops drm_svm_coord_notifier_ops = {
 	.invalidate_start = drm_svm_coord_invalidate_start,
 	.invalidate_finish = drm_svm_coord_invalidate_finish,
 };
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_notifier_ops);

@@ -209,6 +209,11 @@ struct drm_svm_coord_decision {
  *	working on (notifier lock)
  * @quiesced: GPUs whose queues the coordinator stopped and the restore
  *	worker has not resumed yet (notifier lock)
+ * @restore_stopped: no GPU is attached: the restore worker has nothing to
+ *	do (manager lock)
+ * @tlb_pending: GPUs with a zap issued whose TLB invalidation nobody has
+ *	waited for yet: their TLBs may still reach pages the page tables no
+ *	longer map (notifier lock held for writing, see Invalidation)
  * @lru_lock: protects @lru and the ranges' &drm_svm_coord_range.lru_link
  * @lru: per GPU with VRAM, the ranges whose data it holds, least recently
  *	used first (see Eviction)
@@ -237,6 +242,8 @@ struct drm_svm_coord {
 	struct delayed_work restore_work;
 	unsigned int restoring;
 	u64 quiesced;
+	bool restore_stopped;
+	u64 tlb_pending;
 	spinlock_t lru_lock;	/* see Locking */
 	struct list_head lru[DRM_SVM_COORD_MAX_VMS];
 	unsigned int id;

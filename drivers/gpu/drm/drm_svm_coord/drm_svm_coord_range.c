@@ -191,6 +191,13 @@ static void coord_range_release(struct kref *ref)
 	spin_lock(&svm->lru_lock);
 	list_del(&range->lru_link);
 	spin_unlock(&svm->lru_lock);
+	/*
+	 * The range is out of the tree and zapped, but a TLB invalidation of
+	 * its pages may still be in flight (see Invalidation).
+	 */
+	drm_svm_coord_notifier_lock_write(svm);
+	drm_svm_coord_tlb_wait(svm, 0);
+	drm_svm_coord_notifier_unlock_write(svm);
 	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
 		if (!range->pages[i])
 			continue;
@@ -373,16 +380,17 @@ static void coord_range_forget_vm(struct drm_svm_coord *svm,
 		vm->ops->unmap(vm, drm_svm_coord_range_start(range),
 			       drm_svm_coord_range_end(range));
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
-		zapped = true;
+		if (vm->ops->tlb_flush_wait)
+			svm->tlb_pending |= bit;
 	}
 	range->mapped &= ~bit;
 	range->writable &= ~bit;
 	pages = range->pages[vm->index];
 	range->pages[vm->index] = NULL;
+	/* This zap's flush, and any other still in flight. */
+	drm_svm_coord_tlb_wait(svm, 0);
 	drm_svm_coord_notifier_unlock_write(svm);
 
-	if (zapped && vm->ops->tlb_flush_wait)
-		vm->ops->tlb_flush_wait(vm);
 	if (pages) {
 		drm_gpusvm_free_pages(&svm->gpusvm, pages,
 				      drm_svm_coord_range_npages(range));
