@@ -65,14 +65,16 @@
 
 /*
  * Record where @range's data is, and keep the range on the LRU of the GPU
- * whose VRAM holds it, as the most recently used there.
+ * whose VRAM holds it, as the most recently used there. Only an attached
+ * GPU with VRAM has an LRU: a range whose data is left in the VRAM of a GPU
+ * that detached is on none.
  */
 void drm_svm_coord_range_set_loc(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, u32 loc)
 {
 	range->loc = loc;
 	spin_lock(&svm->lru_lock);
-	if (loc < DRM_SVM_COORD_MAX_VMS)
+	if (loc < DRM_SVM_COORD_MAX_VMS && (READ_ONCE(svm->vram) & BIT_ULL(loc)))
 		list_move_tail(&range->lru_link, &svm->lru[loc]);
 	else
 		list_del_init(&range->lru_link);
@@ -169,9 +171,11 @@ u32 drm_svm_coord_pfns_location(struct drm_svm_coord *svm,
 	return loc;
 }
 
+/* Under the manager lock: a GPU that is not attached is in no group. */
 static bool coord_same_group(struct drm_svm_coord *svm, u32 a, u32 b)
 {
-	if (a >= DRM_SVM_COORD_MAX_VMS || b >= DRM_SVM_COORD_MAX_VMS)
+	if (a >= DRM_SVM_COORD_MAX_VMS || b >= DRM_SVM_COORD_MAX_VMS ||
+	    !svm->vms[a] || !svm->vms[b])
 		return false;
 	return svm->vms[a]->caps.pagemap_owner ==
 	       svm->vms[b]->caps.pagemap_owner;

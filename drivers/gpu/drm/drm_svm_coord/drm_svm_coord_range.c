@@ -387,6 +387,17 @@ static void coord_range_forget_vm(struct drm_svm_coord *svm,
 	range->writable &= ~bit;
 	pages = range->pages[vm->index];
 	range->pages[vm->index] = NULL;
+	/*
+	 * Nothing may name the GPU any more: data its VRAM still holds (an
+	 * eviction that could not move the range) is where the next fault
+	 * finds it, and a pin to its VRAM ends.
+	 */
+	if (range->loc == vm->index)
+		drm_svm_coord_range_set_loc(svm, range,
+					    DRM_SVM_COORD_LOC_UNDEFINED);
+	if (range->thrash.state == DRM_SVM_COORD_THRASH_PINNED &&
+	    range->thrash.pin_loc == vm->index)
+		range->thrash.state = DRM_SVM_COORD_THRASH_NORMAL;
 	/* This zap's flush, and any other still in flight. */
 	drm_svm_coord_tlb_wait(svm, 0);
 	drm_svm_coord_notifier_unlock_write(svm);
