@@ -10,6 +10,8 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include <drm/drm_pagemap.h>
+
 #include <kunit/visibility.h>
 
 #include "drm_svm_coord_priv.h"
@@ -272,6 +274,14 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
 		return -EINVAL;
 	/* VRAM needs an owner (peers) and a way to allocate from it. */
 	if (caps->dpagemap && (!caps->pagemap_owner || !ops->devmem_alloc))
+		return -EINVAL;
+	/*
+	 * hmm_range_fault() hands out the device pages of the owner it is
+	 * given: that must be the owner of the VRAM's pages, and a VRAM's
+	 * pages are told apart by their dev_pagemap.
+	 */
+	if (caps->dpagemap && (!caps->dpagemap->pagemap ||
+			       caps->dpagemap->pagemap->owner != caps->pagemap_owner))
 		return -EINVAL;
 	return 0;
 }

@@ -126,15 +126,22 @@ void drm_svm_coord_get_topology(struct drm_svm_coord *svm,
 	}
 }
 
-/* The GPU of the manager whose VRAM @page is, or DRM_SVM_COORD_LOC_MIXED. */
+/*
+ * The GPU of the manager whose VRAM @page is, or DRM_SVM_COORD_LOC_MIXED.
+ * By the page's dev_pagemap, which lives as long as the device: the
+ * page's zone-device data (drm_pagemap_page_to_dpagemap()) may be freed by
+ * a CPU fault migrating the page back as soon as hmm_range_fault() returns,
+ * and is only safe to read under the notifier lock after the sequence
+ * check.
+ */
 static u32 coord_page_location(struct drm_svm_coord *svm, struct page *page)
 {
-	struct drm_pagemap *dpagemap = drm_pagemap_page_to_dpagemap(page);
+	struct dev_pagemap *pgmap = page_pgmap(page);
 	u64 vram = svm->vram;
 	unsigned int h;
 
 	for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_VMS)
-		if (svm->vms[h]->caps.dpagemap == dpagemap)
+		if (svm->vms[h]->caps.dpagemap->pagemap == pgmap)
 			return h;
 	return DRM_SVM_COORD_LOC_MIXED;
 }
