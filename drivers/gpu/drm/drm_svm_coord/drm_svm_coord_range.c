@@ -372,7 +372,6 @@ static void coord_range_forget_vm(struct drm_svm_coord *svm,
 {
 	u64 bit = BIT_ULL(vm->index);
 	struct drm_gpusvm_pages *pages;
-	bool zapped = false;
 
 	mutex_lock(&range->validate_lock);
 	drm_svm_coord_notifier_lock_write(svm);
