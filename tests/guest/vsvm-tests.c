@@ -610,6 +610,47 @@ TEST_F(split, mremap_move)
 }
 
 /*
+ * Review finding M5: granting a GPU that cannot fault access to a huge,
+ * sparse span (1 TiB of holes around a 64 GiB PROT_NONE reservation and
+ * one 2 MiB buffer) maps what it can in a few steps. Before the fix the
+ * walk stepped through the holes page by page, taking the mmap lock each
+ * time, under the manager lock and without rescheduling: 2^28 steps, a
+ * soft lockup and the test's timeout.
+ */
+TEST(nofault_sparse_span)
+{
+	const size_t resv_size = 64ul << 30, hole = 1ul << 40;
+	int nf = open_gpu(NOFAULT_GPU);
+	char *buf = alloc_small_pages(SZ_2M);
+	char *tmp = malloc(SZ_2M);
+	char *resv, *lo;
+	struct drm_vsvm_stats s;
+
+	ASSERT_GE(nf, 0);
+	ASSERT_NE(buf, NULL);
+	ASSERT_NE(tmp, NULL);
+	resv = mmap(NULL, resv_size, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(resv, MAP_FAILED);
+	lo = (resv < buf ? resv : buf) - hole;
+	ASSERT_EQ(vsvm_attach(nf, 0), 0);
+	fill(buf, SZ_2M, 29);
+	stats(nf, 1);
+
+	ASSERT_EQ(set_attr(nf, lo, buf + SZ_2M - lo, DRM_VSVM_ATTR_ACCESS,
+			   gpu_index(nf)), 0);
+	s = stats(nf, 0);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_MAPS], 1);
+	ASSERT_EQ(gpu_read(nf, buf, tmp, SZ_2M), 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 29), -1);
+	EXPECT_EQ(stats(nf, 0).fatal_faults, 0);
+	munmap(resv, resv_size);
+	munmap(buf, SZ_2M);
+	free(tmp);
+	close(nf);
+}
+
+/*
  * A GPU that cannot fault beside one that can: access granted by SET_ATTR
  * maps it with no GPU fault; after MADV_DONTNEED and CPU writes, the
  * restore worker maps the new pages and the GPU reads them; it was

@@ -320,9 +320,11 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 }
 
 /*
- * Map the range holding @addr for @vm. Returns the end of the range in
- * @end. Called with the manager lock held for reading and a reference on
- * the mm.
+ * Map the range holding @addr for @vm. Returns in @end the end of the
+ * range, or on -EFAULT and -EPERM where a walk over a span goes on: the
+ * next VMA after a hole, the end of a VMA the GPU may not read, the end of
+ * the attribute interval the GPU may not access. Called with the manager
+ * lock held for reading and a reference on the mm.
  */
 static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 			 bool write, unsigned long *end)
@@ -336,11 +338,20 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 	lockdep_assert_held(&svm->lock);
 
 	do {
+		*end = addr + PAGE_SIZE;
 		err = drm_svm_coord_where_is(svm, addr, &w);
-		if (err)
+		if (err) {
+			*end = drm_svm_coord_next_vma(svm, addr);
 			return err;
-		if (w.attrs.no_access & BIT_ULL(vm->index))
+		}
+		if (!w.vma_read) {	/* PROT_NONE: hmm_range_fault() fails */
+			*end = w.vma_end;
 			return -EPERM;
+		}
+		if (w.attrs.no_access & BIT_ULL(vm->index)) {
+			*end = w.hi;
+			return -EPERM;
+		}
 		if (write && (!w.vma_write ||
 			      (w.attrs.flags & DRM_SVM_COORD_FLAG_GPU_RO)))
 			return -EPERM;
@@ -348,8 +359,10 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 		mutex_lock(&svm->tree_lock);
 		range = drm_svm_coord_range_find_or_create(svm, &w, addr);
 		mutex_unlock(&svm->tree_lock);
-		if (IS_ERR(range))
-			return PTR_ERR(range);
+		if (IS_ERR(range)) {
+			err = PTR_ERR(range);	/* -EAGAIN: the VMA changed */
+			continue;
+		}
 
 		err = coord_range_validate(svm, range, vm, &w, write);
 		*end = drm_svm_coord_range_end(range);
@@ -386,12 +399,11 @@ int drm_svm_coord_map_span(struct drm_svm_coord_vm *vm,
 
 	lockdep_assert_held(&vm->svm->lock);
 
-	for (addr = start; addr < end; addr = next) {
+	for (addr = start; addr < end; addr = max(next, addr + PAGE_SIZE)) {
 		err = coord_map_one(vm, addr, false, &next);
-		if (err == -EFAULT || err == -EPERM)
-			next = addr + PAGE_SIZE;
-		else if (err)
+		if (err && err != -EFAULT && err != -EPERM)
 			return err;
+		cond_resched();
 	}
 	return 0;
 }

@@ -221,16 +221,28 @@ int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 	lockdep_assert_held(&svm->lock);
 
 	for (addr = start; addr < end; addr = next) {
+		cond_resched();
 		next = addr + PAGE_SIZE;
-		if (drm_svm_coord_where_is(svm, addr, &w))
+		if (drm_svm_coord_where_is(svm, addr, &w)) {
+			/* Jump over the hole. */
+			next = drm_svm_coord_next_vma(svm, addr);
 			continue;
+		}
 		if (w.attrs.prefetch_loc == DRM_SVM_COORD_LOC_UNDEFINED) {
 			next = w.hi;
+			continue;
+		}
+		if (!w.vma_read) {
+			next = w.vma_end;
 			continue;
 		}
 		mutex_lock(&svm->tree_lock);
 		range = drm_svm_coord_range_find_or_create(svm, &w, addr);
 		mutex_unlock(&svm->tree_lock);
+		if (range == ERR_PTR(-EAGAIN)) {	/* the VMA changed */
+			next = addr;
+			continue;
+		}
 		if (IS_ERR(range))
 			return PTR_ERR(range);
 

@@ -535,6 +535,8 @@ static inline void drm_svm_coord_notifier_unlock_read(struct drm_svm_coord *svm)
  * @lo: first address a new range may hold (VMA, attributes)
  * @hi: end of the addresses a new range may hold
  * @max: largest range the granularity allows
+ * @vma_end: end of the VMA (exclusive)
+ * @vma_read: the VMA allows reads
  * @vma_write: the VMA allows writes
  * @vma_anon: the VMA is anonymous memory, which may move to VRAM
  * @attrs: the attributes at the address
@@ -543,6 +545,8 @@ struct drm_svm_coord_where {
 	unsigned long lo;
 	unsigned long hi;
 	unsigned long max;
+	unsigned long vma_end;
+	bool vma_read;
 	bool vma_write;
 	bool vma_anon;
 	struct drm_svm_coord_attrs attrs;
@@ -665,6 +669,8 @@ u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
 			       bool restore);
 void drm_svm_coord_notifier_prune(struct drm_svm_coord *svm,
 				  struct drm_svm_coord_notifier *n);
+unsigned long drm_svm_coord_next_vma(struct drm_svm_coord *svm,
+				     unsigned long addr);
 int drm_svm_coord_where_is(struct drm_svm_coord *svm, unsigned long addr,
 			   struct drm_svm_coord_where *w);
 bool drm_svm_coord_range_within(const struct drm_svm_coord_range *range,

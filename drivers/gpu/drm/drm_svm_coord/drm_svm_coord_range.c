@@ -493,6 +493,8 @@ int drm_svm_coord_where_is(struct drm_svm_coord *svm, unsigned long addr,
 	}
 	w->lo = max(vma->vm_start, window);
 	w->hi = min(vma->vm_end, window + drm_svm_coord_chunks[0]);
+	w->vma_end = vma->vm_end;
+	w->vma_read = vma->vm_flags & VM_READ;
 	w->vma_write = vma->vm_flags & VM_WRITE;
 	w->vma_anon = vma_is_anonymous(vma);
 	mmap_read_unlock(mm);
@@ -505,6 +507,32 @@ int drm_svm_coord_where_is(struct drm_svm_coord *svm, unsigned long addr,
 	w->hi = (seg_last + 1) << PAGE_SHIFT;
 	w->max = PAGE_SIZE << w->attrs.granularity;
 	return 0;
+}
+
+/**
+ * drm_svm_coord_next_vma() - where the next VMA after a hole starts
+ * @svm: the manager
+ * @addr: an address no VMA covered
+ *
+ * For walks over spans of addresses, which jump over holes instead of
+ * stepping through them page by page. Takes the mmap lock for reading.
+ *
+ * Return: the start of the first VMA above @addr, past @addr in any case
+ * (a VMA mapped at @addr meanwhile is looked at again from the next page),
+ * or ULONG_MAX when there is none.
+ */
+unsigned long drm_svm_coord_next_vma(struct drm_svm_coord *svm,
+				     unsigned long addr)
+{
+	struct mm_struct *mm = drm_svm_coord_mm(svm);
+	struct vm_area_struct *vma;
+	unsigned long next;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	next = vma ? max(vma->vm_start, addr + PAGE_SIZE) : ULONG_MAX;
+	mmap_read_unlock(mm);
+	return next;
 }
 
 /**
@@ -523,7 +551,8 @@ bool drm_svm_coord_range_within(const struct drm_svm_coord_range *range,
 }
 
 /*
- * Find the live range holding @addr, or create one; returns a reference.
+ * Find the live range holding @addr, or create one; returns a reference,
+ * or -EAGAIN when the VMA changed since @w was read (look it up again).
  * Ranges left by the notifier are collected, and ranges that reach beyond
  * the VMA and attribute interval of @w are retired (see Fault path, 4a),
  * on the way.
@@ -533,9 +562,11 @@ drm_svm_coord_range_find_or_create(struct drm_svm_coord *svm,
 				   const struct drm_svm_coord_where *w, unsigned long addr)
 {
 	unsigned long lo = w->lo, hi = w->hi, chunk;
+	struct mm_struct *mm = drm_svm_coord_mm(svm);
 	struct drm_svm_coord_notifier *n;
 	struct drm_svm_coord_range *range;
 	struct interval_tree_node *node;
+	struct vm_area_struct *vma;
 
 	lockdep_assert_held(&svm->tree_lock);
 
@@ -584,9 +615,29 @@ again:
 		return ERR_PTR(-ENOMEM);
 	}
 
+	/*
+	 * Insert under the mmap lock, after checking that the VMA @w was
+	 * read from still holds the range as it did: a VMA change between
+	 * drm_svm_coord_where_is() and here (an munmap, an mprotect of pages
+	 * never populated, which no notifier reports) would otherwise leave a
+	 * range over a hole or across permissions. Once inserted, a change
+	 * of the VMA reaches the range through the notifier or makes it stale
+	 * for the next lookup (see Fault path, 4a).
+	 */
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (!vma || drm_svm_coord_range_start(range) < vma->vm_start ||
+	    drm_svm_coord_range_end(range) > vma->vm_end ||
+	    !(vma->vm_flags & VM_WRITE) != !w->vma_write) {
+		mmap_read_unlock(mm);
+		drm_svm_coord_range_put(range);
+		drm_svm_coord_notifier_prune(svm, n);
+		return ERR_PTR(-EAGAIN);
+	}
 	drm_svm_coord_notifier_lock_write(svm);
 	drm_svm_coord_range_insert(svm, range);
 	drm_svm_coord_notifier_unlock_write(svm);
+	mmap_read_unlock(mm);
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RANGES, 1);
 
 	kref_get(&range->ref);
