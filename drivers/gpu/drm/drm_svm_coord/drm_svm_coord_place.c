@@ -5,6 +5,7 @@
 
 #include <linux/export.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 
 #include "drm_svm_coord_priv.h"
@@ -124,6 +125,16 @@ static int coord_range_migrate(struct drm_svm_coord *svm,
 	return 0;
 }
 
+/* Whether a VRAM allocation for @range suits drm_pagemap (see below). */
+static bool coord_range_fits_devmem(const struct drm_svm_coord_range *range)
+{
+	unsigned long size = drm_svm_coord_range_end(range) -
+			     drm_svm_coord_range_start(range);
+
+	return is_power_of_2(size) &&
+	       IS_ALIGNED(drm_svm_coord_range_start(range), size);
+}
+
 /*
  * Decide where @range's data should be for @vm (or, for a prefetch with
  * @vm NULL, at @request) and move it there. A failed move leaves the data
@@ -154,8 +165,14 @@ int drm_svm_coord_range_place(struct drm_svm_coord *svm,
 		drm_svm_coord_range_set_loc(svm, range,
 					    drm_svm_coord_range_find_data(svm, range, w));
 	drm_svm_coord_get_topology(svm, &topo);
-	/* Device-private pages replace anonymous memory only. */
-	if (!w->vma_anon)
+	/*
+	 * Device-private pages replace anonymous memory only. And only in a
+	 * range whose size is a power of two and whose start is aligned to
+	 * it: drm_pagemap's migrate_to_ram computes the window it brings
+	 * back to RAM with ALIGN_DOWN() and ALIGN() of the allocation's size,
+	 * which the odd-sized pieces of a split would get wrong.
+	 */
+	if (!w->vma_anon || !coord_range_fits_devmem(range))
 		topo.room = 0;
 	coord_thrash_params(svm, &params);
 	for (tries = 0; tries < 3; tries++) {
