@@ -114,11 +114,11 @@
  * flight (&drm_svm_coord.tlb_pending): the notifier fills them, the
  * workers empty them. The garbage collector takes the tree lock and never
  * the manager lock. The restore worker takes the manager lock for reading
- * with a trylock, backing off and requeueing itself when that fails,
- * because the last detach cancels it while holding that lock for writing;
- * it then follows the fault path's order. drm_svm_coord_set_attr() maps for GPUs
- * that cannot fault with the manager lock held for writing, which the
- * fault path accepts as well as a read hold. Backend @quiesce runs under
+ * and then follows the fault path's order; the last detach marks it
+ * stopped under that lock held for writing and cancels it after dropping
+ * the lock. drm_svm_coord_set_attr() maps for GPUs that cannot fault
+ * with the manager lock held for writing, which the fault path accepts as
+ * well as a read hold. Backend @quiesce runs under
  * the notifier lock; @resume and @map from the restore worker under the
  * manager lock held for reading, never under the notifier lock for
  * @resume, so that a new @quiesce may come before it (the backend counts
@@ -313,11 +313,6 @@ void drm_svm_coord_flush(struct drm_svm_coord *svm)
 EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
 
 /* Stop the workers of a manager whose ranges are all gone (last detach). */
-static void coord_workers_stop(struct drm_svm_coord *svm)
-{
-	drm_svm_coord_gc_stop(svm);
-	drm_svm_coord_restore_stop(svm);
-}
 
 /**
  * drm_svm_coord_attach() - attach a GPU to the manager of an address space
@@ -384,6 +379,7 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 	if (caps->dpagemap)
 		svm->vram |= BIT_ULL(vm->index);
 	svm->vms[vm->index] = vm;
+	svm->restore_stopped = false;
 	drm_svm_coord_debugfs_add(svm);
 	up_write(&svm->lock);
 
@@ -408,6 +404,7 @@ void drm_svm_coord_detach(struct drm_svm_coord_vm *vm)
 {
 	struct drm_svm_coord *svm = vm->svm;
 	u64 bit = BIT_ULL(vm->index);
+	bool last;
 
 	down_write(&svm->lock);
 	drm_svm_coord_ranges_evict_vm(svm, vm);
@@ -419,12 +416,17 @@ void drm_svm_coord_detach(struct drm_svm_coord_vm *vm)
 	svm->can_fault &= ~bit;
 	svm->vram &= ~bit;
 	svm->vms[vm->index] = NULL;
-	if (!svm->attached) {
+	last = !svm->attached;
+	if (last) {
 		drm_svm_coord_ranges_fini(svm);
-		coord_workers_stop(svm);
+		drm_svm_coord_gc_stop(svm);
+		svm->restore_stopped = true;
 		drm_svm_coord_debugfs_remove(svm);
 	}
 	up_write(&svm->lock);
+	/* The restore worker takes the manager lock: stop it without. */
+	if (last)
+		drm_svm_coord_restore_stop(svm);
 
 	drm_svm_coord_put(svm);
 	kfree(vm);

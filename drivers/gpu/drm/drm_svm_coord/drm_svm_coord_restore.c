@@ -174,10 +174,15 @@ static void coord_restore_work(struct work_struct *work)
 	bool alive, later = false;
 	LIST_HEAD(todo);
 
-	/* Detach holds the lock for writing while it cancels this work. */
-	if (!down_read_trylock(&svm->lock)) {
-		queue_delayed_work(system_dfl_wq, &svm->restore_work,
-				   msecs_to_jiffies(RESTORE_DELAY_MS));
+	/*
+	 * Not a trylock: faults hold the lock for reading all the time and
+	 * attribute changes queue for writing, a trylock could fail for
+	 * seconds and leave the GPUs quiesced. The last detach stops this
+	 * work after dropping the lock.
+	 */
+	down_read(&svm->lock);
+	if (svm->restore_stopped) {
+		up_read(&svm->lock);
 		return;
 	}
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RESTORE_RUNS, 1);
@@ -242,16 +247,25 @@ static void coord_restore_work(struct work_struct *work)
 
 /**
  * drm_svm_coord_restore_stop() - stop the restore worker
- * @svm: the manager, whose ranges are all gone (last detach)
+ * @svm: the manager, whose ranges are all gone (last detach), and which
+ *	the last detach marked &drm_svm_coord.restore_stopped
  *
- * Called with the manager lock held for writing, which the worker backs
- * off from. Drops the ranges still queued: nobody is left to restore for.
+ * Called without the manager lock, which the worker takes. Drops the
+ * ranges still queued, nobody being left to restore for, unless a GPU
+ * attached again meanwhile.
  */
 void drm_svm_coord_restore_stop(struct drm_svm_coord *svm)
 {
-	lockdep_assert_held_write(&svm->lock);
+	lockdep_assert_not_held(&svm->lock);
 
 	cancel_delayed_work_sync(&svm->restore_work);
+	down_read(&svm->lock);
+	if (!svm->restore_stopped) {
+		/* Attached again: the worker goes on for the new GPUs. */
+		queue_delayed_work(system_dfl_wq, &svm->restore_work, 0);
+		up_read(&svm->lock);
+		return;
+	}
 	for (;;) {
 		struct drm_svm_coord_range *range;
 
@@ -265,6 +279,7 @@ void drm_svm_coord_restore_stop(struct drm_svm_coord *svm)
 			break;
 		drm_svm_coord_range_put(range);
 	}
+	up_read(&svm->lock);
 }
 
 /**
