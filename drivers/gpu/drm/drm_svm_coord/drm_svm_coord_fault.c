@@ -344,9 +344,9 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 			*end = drm_svm_coord_next_vma(svm, addr);
 			return err;
 		}
-		if (!w.vma_read) {	/* PROT_NONE: hmm_range_fault() fails */
+		if (!w.vma_read) {	/* PROT_NONE, as hmm_range_fault() says */
 			*end = w.vma_end;
-			return -EPERM;
+			return -EFAULT;
 		}
 		if (w.attrs.no_access & BIT_ULL(vm->index)) {
 			*end = w.hi;
