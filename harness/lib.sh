@@ -93,13 +93,27 @@ record() {
 }
 
 # Patterns that make a guest log fail: kernel warnings, bugs, lockdep, oopses.
-LOG_BAD='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|UBSAN:|Call Trace:|kmemleak:.*new suspected'
+LOG_BAD='WARNING:|BUG:|Oops|Kernel panic|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|DEBUG_LOCKS_WARN_ON|UBSAN:|Call Trace:|kmemleak:.*new suspected|IOMMU fault: DMA address'
 # Crashes only: for boots whose tests trigger warnings on purpose.
 LOG_CRASH='BUG:|Oops|Kernel panic|general protection fault'
 
 # run_qemu LOG TIMEOUT CMDLINE [INITRD]: boot the test kernel (2 vCPUs).
 # TCG by default: KVM guests hang silently on the project's machines;
 # GUEST_ACCEL=kvm opts in where KVM works.
+# Extra QEMU arguments of the next boots (machine, devices), e.g. the IOMMU
+# boot's: see iommu_machine.
+QEMU_EXTRA=()
+
+# iommu_machine N: QEMU_EXTRA for a q35 machine whose Intel IOMMU translates
+# the DMA of N edu PCI functions, one virtual GPU each (vsvm.pci=1); the
+# kernel command line adds IOMMU_CMDLINE.
+IOMMU_CMDLINE="intel_iommu=on iommu.strict=1 vsvm.pci=1"
+iommu_machine() {
+	local i
+	QEMU_EXTRA=(-machine q35 -device intel-iommu,intremap=off)
+	for ((i = 0; i < $1; i++)); do QEMU_EXTRA+=(-device edu); done
+}
+
 run_qemu() {
 	local log=$1 limit=$2 cmdline=$3 initrd=${4:-} rc=0
 	local args=(-nodefaults -nographic -no-reboot -serial stdio
@@ -108,6 +122,7 @@ run_qemu() {
 		-append "console=ttyS0 panic=-1 $cmdline")
 	[ -f /usr/share/qemu/qboot.rom ] && args+=(-bios qboot.rom)
 	[ -n "$initrd" ] && args+=(-initrd "$initrd")
+	args+=("${QEMU_EXTRA[@]}")
 	timeout -k 10 "$limit" qemu-system-x86_64 "${args[@]}" \
 		< /dev/null > "$log" 2>&1 || rc=$?
 	sed -i 's/\r$//' "$log"
