@@ -824,6 +824,8 @@ static const struct pci_device_id vsvm_pci_ids[] = {
 
 static struct pci_driver vsvm_pci_driver = {
 	.name = DRIVER_NAME,
+	/* A GPU does not leave under its open files: no unbind from sysfs. */
+	.driver.suppress_bind_attrs = true,
 	.id_table = vsvm_pci_ids,
 	.probe = vsvm_pci_probe,
 	.remove = vsvm_pci_remove,

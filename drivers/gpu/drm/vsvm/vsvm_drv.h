@@ -64,10 +64,12 @@ struct vsvm_gpu {
  * struct vsvm_tlb_entry - a cached translation of the GPU
  * @vpn: the page number of the GPU virtual address
  * @entry: the page-table entry cached for it; 0 for an empty slot
+ * @page: the system page its DMA address reached when it was cached
  */
 struct vsvm_tlb_entry {
 	u64 vpn;
 	u64 entry;
+	struct page *page;
 };
 
 /**

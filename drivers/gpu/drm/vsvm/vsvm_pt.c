@@ -49,8 +49,9 @@
  * first (%VSVM_TLB_ENTRIES entries, direct mapped by page number), and only
  * on a miss walks the page table and fills the TLB. vsvm_pt_clear(), the
  * backend's &drm_svm_coord_ops.unmap, clears the entries and issues a TLB
- * invalidation that completes later, from a worker, ``vsvm.tlb_delay_us``
- * microseconds later (0: as soon as the worker runs): until then accesses
+ * invalidation that completes later, from a worker, at least
+ * ``vsvm.tlb_delay_us`` microseconds later, rounded up to a jiffy (0: as
+ * soon as the worker runs): until then accesses
  * still hit the entries the page table no longer has, as a GPU's do.
  * vsvm_pt_tlb_wait(), the backend's &drm_svm_coord_ops.tlb_flush_wait,
  * waits for every invalidation issued before the call. An access served by
@@ -63,7 +64,10 @@
  * device when it translates (iommu_iova_to_phys()), through the direct
  * mapping otherwise (dma_to_phys()). An address that does not translate is
  * an IOMMU fault: the access fails with -EIO, the fault is counted for the
- * GPU (&struct drm_vsvm_stats.iommu_faults) and logged. Behind an IOMMU in
+ * GPU (&struct drm_vsvm_stats.iommu_faults) and logged. So is an access
+ * through a TLB entry whose DMA address now reaches another page than when
+ * it was cached: in strict mode the IOVA of a DMA unmap is free at once,
+ * and the next mapping may get it. Behind an IOMMU in
  * strict mode, an IOVA is unmapped when the coordinator DMA-unmaps it, so a
  * stale TLB entry used after the DMA unmap faults; without an IOMMU the
  * access reaches whatever the page became, which the tests' checksums see.
@@ -343,12 +347,13 @@ void vsvm_pt_tlb_wait(struct vsvm_file *vf)
 }
 
 /*
- * The entry the GPU uses for @addr: its TLB's, else the page table's,
- * which then fills the TLB. A TLB entry lacking the permission of the
- * access is no hit: the GPU walks the table again.
+ * The entry the GPU uses for @addr: its TLB's (*@hit), else the page
+ * table's, which then fills the TLB slot *@slot. A TLB entry lacking the
+ * permission of the access is no hit: the GPU walks the table again. A
+ * hit on an entry whose address the page table no longer holds is stale.
  */
 static u64 vsvm_tlb_lookup(struct vsvm_file *vf, unsigned long addr,
-			   bool write)
+			   bool write, struct vsvm_tlb_entry **slot, bool *hit)
 {
 	struct vsvm_tlb_entry *e = &vf->tlb[(addr >> PAGE_SHIFT) %
 					    VSVM_TLB_ENTRIES];
@@ -357,15 +362,19 @@ static u64 vsvm_tlb_lookup(struct vsvm_file *vf, unsigned long addr,
 
 	lockdep_assert_held(&vf->pt_lock);
 
-	if (e->vpn == addr >> PAGE_SHIFT && (e->entry & VSVM_PTE_VALID) &&
-	    (!write || (e->entry & VSVM_PTE_WRITE))) {
-		if (e->entry != entry)
+	*slot = e;
+	*hit = e->vpn == addr >> PAGE_SHIFT && (e->entry & VSVM_PTE_VALID) &&
+	       (!write || (e->entry & VSVM_PTE_WRITE));
+	if (*hit) {
+		if (!(entry & VSVM_PTE_VALID) ||
+		    ((e->entry ^ entry) & (VSVM_PTE_ADDR | VSVM_PTE_SYSTEM)))
 			atomic64_inc(&vf->tlb_stale_hits);
 		return e->entry;
 	}
 	if (entry & VSVM_PTE_VALID) {
 		e->vpn = addr >> PAGE_SHIFT;
 		e->entry = entry;
+		e->page = NULL;
 	}
 	return entry;
 }
@@ -436,14 +445,16 @@ int vsvm_pt_access(struct vsvm_file *vf, unsigned long addr, void *buf,
 {
 	bool write = op != DRM_VSVM_ACCESS_READ;
 	unsigned int off = offset_in_page(addr);
+	struct vsvm_tlb_entry *slot;
 	struct page *page;
 	void *vaddr;
+	bool hit;
 	u8 target;
 	u64 entry;
 	size_t i;
 
 	spin_lock(&vf->pt_lock);
-	entry = vsvm_tlb_lookup(vf, addr, write);
+	entry = vsvm_tlb_lookup(vf, addr, write, &slot, &hit);
 	if (!(entry & VSVM_PTE_VALID) || (write && !(entry & VSVM_PTE_WRITE))) {
 		/*
 		 * Read under the lock that @unmap and @map take: an entry
@@ -459,6 +470,14 @@ int vsvm_pt_access(struct vsvm_file *vf, unsigned long addr, void *buf,
 	/* The GPU's view: a DMA address of system memory, or VRAM. */
 	if (entry & VSVM_PTE_SYSTEM) {
 		page = vsvm_dma_page(vf->gpu, entry & VSVM_PTE_ADDR);
+		/*
+		 * A stale entry whose IOVA was freed and handed out again
+		 * reaches another mapping's page: as bad as no translation.
+		 */
+		if (hit && slot->page && slot->page != page)
+			page = NULL;
+		if (!hit && slot->entry == entry)
+			slot->page = page;
 		if (!page) {
 			spin_unlock(&vf->pt_lock);
 			vsvm_iommu_fault(vf->gpu, entry & VSVM_PTE_ADDR, addr);
