@@ -594,8 +594,10 @@ struct drm_svm_coord_map_args {
  * struct drm_svm_coord_ops - backend operations of an attached GPU
  *
  * The coordinator decides; the backend touches the hardware. Every op gets
- * the &struct drm_svm_coord_vm the GPU attached with. No op is called
- * with the mmap lock held (the manager lock may be held), and the
+ * the &struct drm_svm_coord_vm the GPU attached with. Only @unmap,
+ * @tlb_flush_wait and @quiesce may be called with the mmap lock held, by
+ * the MMU notifier (munmap() and mprotect() hold it for writing); the
+ * manager lock may be held around any op, and the
  * coordinator never holds a driver lock of its own choosing across an op.
  * Ops called from the MMU notifier path run in reclaim context: they must
  * not allocate memory that can recurse into reclaim, nor wait on anything
@@ -643,7 +645,7 @@ struct drm_svm_coord_ops {
 	 * Called from the MMU notifier (reclaim context, notifier lock held
 	 * for writing) and from teardown. Clears the entries and issues the
 	 * TLB invalidation, without waiting for it: the coordinator calls
-	 * @tlb_flush_wait once for all GPUs afterwards.
+	 * @tlb_flush_wait before it drops any DMA mapping of the pages.
 	 */
 	void (*unmap)(struct drm_svm_coord_vm *vm, unsigned long start,
 		      unsigned long end);

@@ -193,11 +193,17 @@ static void coord_range_release(struct kref *ref)
 	spin_unlock(&svm->lru_lock);
 	/*
 	 * The range is out of the tree and zapped, but a TLB invalidation of
-	 * its pages may still be in flight (see Invalidation).
+	 * its pages may still be in flight (see Invalidation). Nobody maps
+	 * it any more: its flags can be read without the lock.
 	 */
-	drm_svm_coord_notifier_lock_write(svm);
-	drm_svm_coord_tlb_wait(svm, 0);
-	drm_svm_coord_notifier_unlock_write(svm);
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
+		if (range->pages[i] && range->pages[i]->flags.has_dma_mapping) {
+			drm_svm_coord_notifier_lock_write(svm);
+			drm_svm_coord_tlb_wait(svm, 0);
+			drm_svm_coord_notifier_unlock_write(svm);
+			break;
+		}
+	}
 	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
 		if (!range->pages[i])
 			continue;
