@@ -323,7 +323,8 @@ static int coord_range_validate(struct drm_svm_coord *svm,
  * Map the range holding @addr for @vm. Returns in @end the end of the
  * range, or on -EFAULT and -EPERM where a walk over a span goes on: the
  * next VMA after a hole, the end of a VMA the GPU may not read, the end of
- * the attribute interval the GPU may not access. Called with the manager
+ * the attribute interval the GPU may not access within the 2 MiB window
+ * of the address. Called with the manager
  * lock held for reading and a reference on the mm.
  */
 static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
@@ -332,7 +333,7 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 	struct drm_svm_coord *svm = vm->svm;
 	struct drm_svm_coord_range *range;
 	struct drm_svm_coord_where w;
-	unsigned int stale = 0;
+	unsigned int stale = 0, moved = 0;
 	int err;
 
 	lockdep_assert_held(&svm->lock);
@@ -360,7 +361,10 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 		range = drm_svm_coord_range_find_or_create(svm, &w, addr);
 		mutex_unlock(&svm->tree_lock);
 		if (IS_ERR(range)) {
-			err = PTR_ERR(range);	/* -EAGAIN: the VMA changed */
+			err = PTR_ERR(range);
+			/* -EAGAIN: the VMA changed; not forever. */
+			if (err == -EAGAIN && ++moved > 64)
+				return -EBUSY;
 			continue;
 		}
 
