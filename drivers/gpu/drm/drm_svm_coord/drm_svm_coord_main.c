@@ -312,8 +312,6 @@ void drm_svm_coord_flush(struct drm_svm_coord *svm)
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
 
-/* Stop the workers of a manager whose ranges are all gone (last detach). */
-
 /**
  * drm_svm_coord_attach() - attach a GPU to the manager of an address space
  * @mm: the address space the GPU mirrors, alive
