@@ -151,6 +151,29 @@ static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 	return wait;
 }
 
+/*
+ * The GPUs mapping @range whose DMA mappings cannot lose [@start, @end)
+ * alone, and so lose the whole range (see coord_range_zap_part()).
+ */
+static u64 coord_range_zap_whole(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range,
+				 unsigned long start, unsigned long end)
+{
+	unsigned long first = (start - drm_svm_coord_range_start(range)) >>
+			      PAGE_SHIFT;
+	unsigned long count = (end - start) >> PAGE_SHIFT;
+	u64 mapped = range->mapped, whole = 0;
+	unsigned int i;
+
+	for_each_set_bit(i, (unsigned long *)&mapped, DRM_SVM_COORD_MAX_VMS)
+		if (range->pages[i] &&
+		    !drm_gpusvm_pages_can_split(range->pages[i],
+						drm_svm_coord_range_npages(range),
+						first, count))
+			whole |= BIT_ULL(i);
+	return whole;
+}
+
 static void coord_gc_queue(struct drm_svm_coord *svm,
 			   struct drm_svm_coord_range *range)
 {
@@ -347,6 +370,17 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 		 */
 		if (!gone && !coord_range_has_gpu_state(range))
 			continue;
+		/*
+		 * An unmap restores nobody, but a GPU that cannot fault and
+		 * loses the whole range (behind an IOMMU, see Splitting) loses
+		 * pages that stay: stop it, and restore what stays.
+		 */
+		lost = gone ? drm_svm_coord_gpus_no_fault(svm,
+				coord_range_zap_whole(svm, range, a, b)) : 0;
+		if (lost) {
+			drm_svm_coord_quiesce(svm, lost);
+			drm_svm_coord_restore_queue(svm, range, lost);
+		}
 		/* Zap that part on the GPUs, split the range later. */
 		wait |= coord_range_zap_part(svm, range, a, b);
 		bitmap_set(range->gone, (a - rstart) >> PAGE_SHIFT,
