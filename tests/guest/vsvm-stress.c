@@ -52,8 +52,9 @@
  *   --seed N      seed of the random choices (default: from the clock),
  *                 logged, to repeat a run's choices
  *   --without=NAME[,NAME...]  leave CPU threads out (cpu-read, mprotect,
- *                 fork, migrate, mremap, churn) or the GPU that cannot
- *                 fault (nofault), to narrow a failure down
+ *                 fork, migrate, mremap, churn), the GPU that cannot
+ *                 fault (nofault) or transparent huge pages (thp), to
+ *                 narrow a failure down
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -107,8 +108,9 @@ static const char *opt_without = "";
 
 /*
  * Whether the CPU thread @name (cpu-read, mprotect, fork, migrate, mremap,
- * churn) or the GPU that cannot fault (nofault) was left out with
- * --without=NAME[,NAME...], to narrow a failure down.
+ * churn), the GPU that cannot fault (nofault) or transparent huge pages
+ * (thp) were left out with --without=NAME[,NAME...], to narrow a failure
+ * down.
  */
 static bool without(const char *name)
 {
@@ -1113,6 +1115,9 @@ FIXTURE_SETUP(stress)
 
 	s->buf = alloc_aligned(BUF_PAGES * PAGE);
 	ASSERT_NE(s->buf, NULL);
+	/* --without=thp: small pages, no huge device folios either. */
+	if (without("thp"))
+		ASSERT_EQ(madvise(s->buf, BUF_PAGES * PAGE, MADV_NOHUGEPAGE), 0);
 	b = mmap(NULL, MOVE_MAX * PAGE, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	ASSERT_NE(b, MAP_FAILED);
