@@ -50,6 +50,10 @@
  * the release, retirement and split of ranges by the garbage collector,
  * attribute changes and detach, which can run between the two passes of an
  * invalidation. The garbage collector is queued from the second pass.
+ * One mask serves the whole manager: a retirement or a release waits for
+ * every GPU with a flush in flight, not only for those that mapped its
+ * range, so one slow GPU's flush delays the others' teardown; it is
+ * correct, and cheap while flushes are short.
  *
  * What this keeps, for every GPU at all times: an entry exists only for a
  * page that a live range maps for that GPU, it maps the page the CPU maps
