@@ -111,6 +111,23 @@ u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 }
 
 /*
+ * Whether GPU @i's DMA mappings of @range can lose [@start, @end) alone;
+ * if not (behind an IOMMU, see Splitting), the GPU loses the whole range.
+ */
+static bool coord_range_part_alone(const struct drm_svm_coord_range *range,
+				   unsigned int i, unsigned long start,
+				   unsigned long end)
+{
+	unsigned long first = (start - drm_svm_coord_range_start(range)) >>
+			      PAGE_SHIFT;
+
+	return !range->pages[i] ||
+	       drm_gpusvm_pages_can_split(range->pages[i],
+					  drm_svm_coord_range_npages(range),
+					  first, (end - start) >> PAGE_SHIFT);
+}
+
+/*
  * Zap [@start, @end), part of @range, on the GPUs that map it. A GPU whose
  * DMA mappings cannot lose the part alone loses the whole range. Returns
  * the GPUs whose TLB wait is due.
@@ -120,20 +137,15 @@ static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end)
 {
 	unsigned long rstart = drm_svm_coord_range_start(range);
-	unsigned long first = (start - rstart) >> PAGE_SHIFT;
-	unsigned long count = (end - start) >> PAGE_SHIFT;
 	u64 wait = 0;
 	unsigned int i;
 
 	drm_svm_coord_notifier_assert_held_write(svm);
 
 	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
-		struct drm_gpusvm_pages *pages = range->pages[i];
 		struct drm_svm_coord_vm *vm = svm->vms[i];
 		u64 bit = BIT_ULL(i);
-		bool part = !pages ||
-			    drm_gpusvm_pages_can_split(pages, drm_svm_coord_range_npages(range),
-						       first, count);
+		bool part = coord_range_part_alone(range, i, start, end);
 
 		if (!part)
 			range->dma_whole |= bit;
@@ -156,24 +168,17 @@ static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 }
 
 /*
- * The GPUs mapping @range whose DMA mappings cannot lose [@start, @end)
- * alone, and so lose the whole range (see coord_range_zap_part()).
+ * The GPUs mapping @range that lose the whole range when [@start, @end)
+ * goes (see coord_range_zap_part()).
  */
-static u64 coord_range_zap_whole(struct drm_svm_coord *svm,
-				 struct drm_svm_coord_range *range,
+static u64 coord_range_zap_whole(struct drm_svm_coord_range *range,
 				 unsigned long start, unsigned long end)
 {
-	unsigned long first = (start - drm_svm_coord_range_start(range)) >>
-			      PAGE_SHIFT;
-	unsigned long count = (end - start) >> PAGE_SHIFT;
 	u64 mapped = range->mapped, whole = 0;
 	unsigned int i;
 
 	for_each_set_bit(i, (unsigned long *)&mapped, DRM_SVM_COORD_MAX_VMS)
-		if (range->pages[i] &&
-		    !drm_gpusvm_pages_can_split(range->pages[i],
-						drm_svm_coord_range_npages(range),
-						first, count))
+		if (!coord_range_part_alone(range, i, start, end))
 			whole |= BIT_ULL(i);
 	return whole;
 }
@@ -380,7 +385,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 		 * pages that stay: stop it, and restore what stays.
 		 */
 		lost = gone ? drm_svm_coord_gpus_no_fault(svm,
-				coord_range_zap_whole(svm, range, a, b)) : 0;
+				coord_range_zap_whole(range, a, b)) : 0;
 		if (lost) {
 			drm_svm_coord_quiesce(svm, lost);
 			drm_svm_coord_restore_queue(svm, range, lost);
