@@ -518,7 +518,7 @@ out:
 	args->fatal_faults = atomic64_read(&vf->fatal_faults);
 	args->tlb_stale_hits = atomic64_read(&vf->tlb_stale_hits);
 	args->iommu_faults = atomic64_read(&vf->gpu->iommu_faults);
-	args->iommu = vsvm_gpu_behind_iommu(vf->gpu);
+	args->iommu = !!vf->gpu->iommu;
 	args->pad2 = 0;
 	if (args->flags & DRM_VSVM_STATS_RESET) {
 		atomic64_set(&vf->fatal_faults, 0);
@@ -699,6 +699,7 @@ static void vsvm_gpu_destroy(struct vsvm_gpu *gpu)
 static int vsvm_gpu_create(struct device *parent, unsigned int id,
 			   struct vsvm_gpu **out)
 {
+	struct iommu_domain *domain;
 	struct vsvm_gpu *gpu;
 	int err;
 
@@ -715,6 +716,10 @@ static int vsvm_gpu_create(struct device *parent, unsigned int id,
 	}
 	gpu->id = id;
 	gpu->can_fault = !(no_fault & BIT(id));
+	/* The device's DMA domain stays while the driver is bound. */
+	domain = iommu_get_domain_for_dev(parent);
+	if (domain && iommu_is_dma_domain(domain))
+		gpu->iommu = domain;
 	vsvm_gpus[id] = gpu;
 
 	err = vsvm_vram_create(gpu);
@@ -754,20 +759,6 @@ static int vsvm_faux_gpu_create(unsigned int id)
 	return 0;
 }
 
-/**
- * vsvm_gpu_behind_iommu() - whether a GPU's DMA addresses are translated
- * @gpu: the GPU
- *
- * Return: true when the device's DMA goes through a translating IOMMU
- * domain, as vsvm_dma_page() resolves it.
- */
-bool vsvm_gpu_behind_iommu(struct vsvm_gpu *gpu)
-{
-	struct iommu_domain *domain = iommu_get_domain_for_dev(gpu->drm.dev);
-
-	return domain && iommu_is_dma_domain(domain);
-}
-
 /* QEMU's educational device (hw/misc/edu.c): a PCI function doing DMA. */
 #define VSVM_PCI_VENDOR_QEMU	0x1234
 #define VSVM_PCI_DEVICE_EDU	0x11e8
@@ -801,7 +792,7 @@ static int vsvm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	if (!err)
 		drm_info(&gpu->drm, "GPU %u on %s, DMA %s\n", id,
 			 pci_name(pdev),
-			 vsvm_gpu_behind_iommu(gpu) ? "through the IOMMU" :
+			 gpu->iommu ? "through the IOMMU" :
 						      "direct");
 	return err;
 }

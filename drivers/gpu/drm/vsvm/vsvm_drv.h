@@ -31,6 +31,7 @@ struct drm_svm_coord_vm_caps;
 struct drm_vsvm_pt_verify;
 struct drm_vsvm_vram;
 struct faux_device;
+struct iommu_domain;
 struct mm_struct;
 struct page;
 struct pci_dev;
@@ -45,6 +46,8 @@ struct vsvm_vram;
  * @id: its number
  * @can_fault: it recovers from page faults
  * @vram: its device memory, or NULL (see vsvm_vram.c)
+ * @iommu: the translating IOMMU domain its DMA goes through, or NULL
+ *	for the direct mapping
  * @iommu_faults: accesses of the GPU or its copy engine to a DMA address
  *	that did not translate
  */
@@ -55,6 +58,7 @@ struct vsvm_gpu {
 	unsigned int id;
 	bool can_fault;
 	struct vsvm_vram *vram;
+	struct iommu_domain *iommu;
 	atomic64_t iommu_faults;
 };
 
@@ -141,7 +145,6 @@ void vsvm_pt_snapshot(struct vsvm_file *vf, unsigned long start,
 int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args);
 
 unsigned int vsvm_num_gpus(void);
-bool vsvm_gpu_behind_iommu(struct vsvm_gpu *gpu);
 struct vsvm_gpu *vsvm_gpu_by_id(unsigned int id);
 
 int vsvm_vram_check_params(void);

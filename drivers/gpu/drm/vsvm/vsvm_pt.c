@@ -51,8 +51,8 @@
  * backend's &drm_svm_coord_ops.unmap, clears the entries and issues a TLB
  * invalidation that completes later, from a worker, at least
  * ``vsvm.tlb_delay_us`` microseconds later, rounded up to a jiffy (0: as
- * soon as the worker runs): until then accesses
- * still hit the entries the page table no longer has, as a GPU's do.
+ * soon as the worker runs): until then accesses still hit the entries the
+ * page table no longer has, as a GPU's do.
  * vsvm_pt_tlb_wait(), the backend's &drm_svm_coord_ops.tlb_flush_wait,
  * waits for every invalidation issued before the call. An access served by
  * a TLB entry that the page table no longer holds is counted
@@ -64,13 +64,13 @@
  * device when it translates (iommu_iova_to_phys()), through the direct
  * mapping otherwise (dma_to_phys()). An address that does not translate is
  * an IOMMU fault: the access fails with -EIO, the fault is counted for the
- * GPU (&struct drm_vsvm_stats.iommu_faults) and logged. So is an access
- * through a TLB entry whose DMA address now reaches another page than when
- * it was cached: in strict mode the IOVA of a DMA unmap is free at once,
- * and the next mapping may get it. Behind an IOMMU in
- * strict mode, an IOVA is unmapped when the coordinator DMA-unmaps it, so a
- * stale TLB entry used after the DMA unmap faults; without an IOMMU the
- * access reaches whatever the page became, which the tests' checksums see.
+ * GPU (&struct drm_vsvm_stats.iommu_faults) and logged. Behind an IOMMU
+ * in strict mode an IOVA is unmapped when the coordinator DMA-unmaps it,
+ * so a stale TLB entry used after the DMA unmap faults; and as the IOVA is
+ * free at once and the next mapping may get it, an access through a TLB
+ * entry whose DMA address now reaches another page than when it was cached
+ * is reported the same way. Without an IOMMU the access reaches whatever
+ * the page became, which the tests' checksums see.
  *
  * ``vsvm.tlb_wait_broken`` makes vsvm_pt_tlb_wait() return without
  * waiting: the bug a backend would have with a fire-and-forget TLB flush.
@@ -156,9 +156,6 @@ void vsvm_pt_init(struct vsvm_file *vf)
 	mutex_init(&vf->leaf_lock);
 	spin_lock_init(&vf->pt_lock);
 	xa_init(&vf->leaves);
-	memset(vf->tlb, 0, sizeof(vf->tlb));
-	vf->tlb_issued = 0;
-	vf->tlb_done = 0;
 	init_waitqueue_head(&vf->tlb_wq);
 	INIT_DELAYED_WORK(&vf->tlb_work, vsvm_tlb_flush_work);
 }
@@ -385,23 +382,22 @@ static u64 vsvm_tlb_lookup(struct vsvm_file *vf, unsigned long addr,
  * @addr: a DMA address mapped for the GPU's device
  *
  * Resolves @addr as the device's accesses are: through the IOMMU domain
- * of the device when it translates, through the direct mapping otherwise.
+ * of the device when it translates (&vsvm_gpu.iommu), through the direct
+ * mapping otherwise.
  *
  * Return: the page, or NULL when @addr does not translate (an IOMMU fault,
  * which the caller reports with vsvm_iommu_fault()).
  */
 struct page *vsvm_dma_page(struct vsvm_gpu *gpu, dma_addr_t addr)
 {
-	struct device *dev = gpu->drm.dev;
-	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
 	phys_addr_t phys;
 
-	if (domain && iommu_is_dma_domain(domain)) {
-		phys = iommu_iova_to_phys(domain, addr);
+	if (gpu->iommu) {
+		phys = iommu_iova_to_phys(gpu->iommu, addr);
 		if (!phys)
 			return NULL;
 	} else {
-		phys = dma_to_phys(dev, addr);
+		phys = dma_to_phys(gpu->drm.dev, addr);
 	}
 	if (!pfn_valid(PHYS_PFN(phys)))
 		return NULL;

@@ -172,10 +172,11 @@ static struct page *backing_at(struct page *page, unsigned int j)
  */
 static struct page *sys_at(struct vsvm_gpu *gpu, dma_addr_t addr, unsigned int j)
 {
-	struct page *page = vsvm_dma_page(gpu, addr + ((dma_addr_t)j << PAGE_SHIFT));
+	dma_addr_t at = addr + ((dma_addr_t)j << PAGE_SHIFT);
+	struct page *page = vsvm_dma_page(gpu, at);
 
 	if (!page)
-		vsvm_iommu_fault(gpu, addr + ((dma_addr_t)j << PAGE_SHIFT), 0);
+		vsvm_iommu_fault(gpu, at, 0);
 	return page;
 }
 
