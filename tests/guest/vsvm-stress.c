@@ -959,6 +959,16 @@ static void *mremap_main(void *arg)
 	return NULL;
 }
 
+/*
+ * With --without=thp, new mappings of churn pages take no huge pages either,
+ * even once they merge into a VMA that covers 2 MiB.
+ */
+static void nohuge(char *p, unsigned int n)
+{
+	if (without("thp"))
+		madvise(p, n * PAGE, MADV_NOHUGEPAGE);
+}
+
 /* Churn pages unmapped and mapped again, mapped over, dropped. */
 static void *churn_main(void *arg)
 {
@@ -986,6 +996,7 @@ static void *churn_main(void *arg)
 				     lo, lo + n - 1, strerror(errno));
 				return NULL;
 			}
+			nohuge(p, n);
 			bump(w, C_MUNMAP, 1);
 			break;
 		case 1:
@@ -996,6 +1007,7 @@ static void *churn_main(void *arg)
 				     lo, lo + n - 1, strerror(errno));
 				return NULL;
 			}
+			nohuge(p, n);
 			bump(w, C_MMAP_OVER, 1);
 			break;
 		default:
