@@ -154,21 +154,21 @@ static struct drm_svm_coord_notifier *notifier_of(struct drm_svm_coord_test_fixt
 }
 
 /*
- * The first pass of an invalidation of the 2 MiB at fx->base, as the MMU
- * notifier core runs it: the callbacks of two invalidations that run at
+ * The first pass of an invalidation of [@start, @end) (of the 2 MiB at
+ * fx->base for invalidate_first_pass()), as the MMU notifier core runs it: the callbacks of two invalidations that run at
  * the same time (the core allows it: MADV_DONTNEED from two threads,
  * reclaim, compaction) interleave between their two passes, which the
  * tests below replay in the order that broke the coordinator.
  */
 static struct mmu_interval_notifier_finish *
-invalidate_first_pass(struct kunit *test, struct drm_svm_coord_notifier *n,
-		      enum mmu_notifier_event event)
+invalidate_first_pass_of(struct kunit *test, struct drm_svm_coord_notifier *n,
+			 enum mmu_notifier_event event, unsigned long start,
+			 unsigned long end)
 {
-	struct drm_svm_coord_test_fixture *fx = test->priv;
 	const struct mmu_notifier_range r = {
 		.mm = current->mm,
-		.start = fx->base,
-		.end = fx->base + SZ_2M,
+		.start = start,
+		.end = end,
 		.event = event,
 		.flags = MMU_NOTIFIER_RANGE_BLOCKABLE,
 	};
@@ -180,6 +180,16 @@ invalidate_first_pass(struct kunit *test, struct drm_svm_coord_notifier *n,
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	f->notifier = &n->mn;
 	return f;
+}
+
+static struct mmu_interval_notifier_finish *
+invalidate_first_pass(struct kunit *test, struct drm_svm_coord_notifier *n,
+		      enum mmu_notifier_event event)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+
+	return invalidate_first_pass_of(test, n, event, fx->base,
+					fx->base + SZ_2M);
 }
 
 /*
@@ -260,11 +270,77 @@ static void invalidate_gc_between_passes(struct kunit *test)
 	drm_svm_coord_notifier_ops.invalidate_finish(a);
 }
 
+/* A reference to the range holding @addr, as a fault or the restore list holds. */
+static struct drm_svm_coord_range *range_get(struct drm_svm_coord_test_fixture *fx,
+					     unsigned long addr)
+{
+	struct drm_svm_coord_notifier *n = notifier_of(fx, addr);
+	struct drm_svm_coord_range *range = NULL;
+	struct interval_tree_node *rn;
+
+	if (!n)
+		return NULL;
+	mutex_lock(&fx->svm->tree_lock);
+	rn = interval_tree_iter_first(&n->ranges, addr, addr);
+	if (rn) {
+		range = container_of(rn, struct drm_svm_coord_range, itree);
+		kref_get(&range->ref);
+	}
+	mutex_unlock(&fx->svm->tree_lock);
+	return range;
+}
+
+/*
+ * Between the two passes of an invalidation of one page of a range, the
+ * collector (or a fault that finds the range with holes) splits it. The
+ * second pass then finds the pieces, not the range, and DMA-unmaps
+ * nothing of the page that goes; while a fault or the restore list still
+ * holds the range, its release does not either, and the CPU frees the page
+ * with a DMA mapping left to it (behind an IOMMU, every GPU's mapping of
+ * the whole range). The split must drop what the pieces did not take,
+ * after the TLB flush of the first pass. Before the fix, the page stayed
+ * DMA-mapped until the range's last reference went.
+ */
+static void invalidate_split_between_passes(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct mmu_interval_notifier_finish *a;
+	struct drm_svm_coord_range *range;
+	struct drm_svm_coord_notifier *n;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 false), 0);
+	KUNIT_ASSERT_NE(test, dma_of(fx, 0, fx->base), 0);
+	n = notifier_of(fx, fx->base);
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	range = range_get(fx, fx->base);
+	KUNIT_ASSERT_NOT_NULL(test, range);
+	drm_svm_coord_test_rec_reset(fx);
+
+	a = invalidate_first_pass_of(test, n, MMU_NOTIFY_CLEAR, fx->base,
+				     fx->base + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 0), 1);
+
+	queue_work(system_dfl_wq, &fx->svm->gc_work);
+	flush_work(&fx->svm->gc_work);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_SPLITS), 1);
+	KUNIT_EXPECT_NE_MSG(test, dma_of(fx, 0, fx->base + PAGE_SIZE), 0,
+			    "the piece lost the DMA mappings of the pages that stay");
+	KUNIT_EXPECT_FALSE_MSG(test, range->pages[0]->flags.has_dma_mapping,
+			       "the split range kept the DMA mapping of the page the CPU is freeing");
+	KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_WAIT, 0), 1,
+			    "the split dropped DMA mappings before GPU 0's TLB flush was waited for");
+
+	drm_svm_coord_notifier_ops.invalidate_finish(a);
+	drm_svm_coord_range_put(range);
+}
+
 static struct kunit_case drm_svm_coord_notifier_cases[] = {
 	KUNIT_CASE(invalidate_fan_out),
 	KUNIT_CASE(invalidate_elsewhere),
 	KUNIT_CASE(invalidate_concurrent_waits),
 	KUNIT_CASE(invalidate_gc_between_passes),
+	KUNIT_CASE(invalidate_split_between_passes),
 	{}
 };
 

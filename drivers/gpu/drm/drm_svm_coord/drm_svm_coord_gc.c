@@ -45,7 +45,10 @@
  * tree lock, so a fault never sees a range with holes): each run of pages
  * that stayed (drm_svm_coord_split_runs(), a pure function) becomes a range
  * of its own that takes over the run's DMA mappings from the old range
- * (drm_gpusvm_pages_split()) and its mapped and writable GPU masks. Pages
+ * (drm_gpusvm_pages_split()) and its mapped and writable GPU masks. What
+ * the pieces do not take is DMA-unmapped there and then, after the TLB
+ * flushes still pending: the split may come between the two passes of the
+ * invalidation, whose second pass then finds only the pieces. Pages
  * that were invalidated but are still mapped by the CPU are faulted into a
  * new range the next time a GPU needs them.
  *
@@ -240,6 +243,14 @@ again:
 	range->writable = 0;
 	for (k = 0; k < st->nr; k++)
 		drm_svm_coord_range_insert(svm, st->pieces[k]);
+	/*
+	 * What the pieces did not take goes now: the pages that left and
+	 * the mappings that cannot be split. A second notifier pass still to
+	 * come finds the pieces, not this range, and a fault or the restore
+	 * list may hold this range past it, while the CPU frees the pages.
+	 */
+	drm_svm_coord_tlb_wait(svm, 0);
+	drm_svm_coord_range_dma_unmap(svm, range);
 	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&range->validate_lock);
 
