@@ -121,9 +121,62 @@ static void nofault_restore_failure(struct kunit *test)
 			    "GPU 4 waited for GPU 3's failing restore");
 }
 
+/*
+ * Review minor 11: a range retired while it waits on the restore list (its
+ * restore failing and backing off) keeps every GPU's pages struct until
+ * the list lets it go, which may be after a GPU detached and its device
+ * went: the release would then free a pages struct naming that device.
+ * Detach takes the GPU's pages away from such ranges too. Before the fix
+ * the retired range still had GPU 0's pages after GPU 0 detached.
+ */
+static void nofault_restore_detach(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct drm_svm_coord_attr a3 = { DRM_SVM_COORD_ATTR_ACCESS, 3 };
+	struct drm_svm_coord_attr ro = {
+		DRM_SVM_COORD_ATTR_SET_FLAGS, DRM_SVM_COORD_FLAG_GPU_RO
+	};
+	struct drm_svm_coord_range *range;
+	unsigned int waiting = 0, named = 0;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm, fx->base, SZ_2M,
+						     &a3, 1, NULL), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 false), 0);
+	fx->gpu[3].fail_map = true;
+
+	/* GPU 3 is quiesced; its restore fails and backs off. */
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, fx->base, SZ_2M,
+					 MADV_DONTNEED), 0);
+	/* The attribute change retires the range waiting on the list. */
+	drm_svm_coord_set_attr(fx->svm, fx->base, SZ_2M, &ro, 1, NULL);
+	drm_svm_coord_test_detach_now(test, fx, 0);
+
+	/* The manager lock keeps the restore worker from taking ranges off. */
+	down_write(&fx->svm->lock);
+	drm_svm_coord_notifier_lock_read(fx->svm);
+	list_for_each_entry(range, &fx->svm->restore_list, restore_link) {
+		if (!range->unmapped)
+			continue;
+		waiting++;
+		if (range->pages[0])
+			named++;
+	}
+	drm_svm_coord_notifier_unlock_read(fx->svm);
+	up_write(&fx->svm->lock);
+	KUNIT_EXPECT_GT_MSG(test, waiting, 0,
+			    "no retired range waits on the restore list: the test lost its point");
+	KUNIT_EXPECT_EQ_MSG(test, named, 0,
+			    "a retired range on the restore list kept the pages of a detached GPU");
+
+	fx->gpu[3].fail_map = false;
+	drm_svm_coord_flush(fx->svm);
+}
+
 static struct kunit_case drm_svm_coord_restore_cases[] = {
 	KUNIT_CASE(nofault_restore),
 	KUNIT_CASE(nofault_restore_failure),
+	KUNIT_CASE(nofault_restore_detach),
 	{}
 };
 

@@ -415,14 +415,38 @@ static void coord_range_forget_vm(struct drm_svm_coord *svm,
 	mutex_unlock(&range->validate_lock);
 }
 
+/*
+ * A range out of the tree that the restore list still holds, with a pages
+ * struct of @vm; returns a reference.
+ */
+static struct drm_svm_coord_range *
+coord_restore_list_find(struct drm_svm_coord *svm, struct drm_svm_coord_vm *vm)
+{
+	struct drm_svm_coord_range *range, *found = NULL;
+
+	drm_svm_coord_notifier_lock_read(svm);
+	list_for_each_entry(range, &svm->restore_list, restore_link) {
+		if (range->unmapped && range->pages[vm->index]) {
+			kref_get(&range->ref);
+			found = range;
+			break;
+		}
+	}
+	drm_svm_coord_notifier_unlock_read(svm);
+	return found;
+}
+
 /**
  * drm_svm_coord_ranges_forget_vm() - drop a GPU's mappings of every range
  * @svm: the manager
  * @vm: the GPU, detaching
  *
  * Zaps the GPU's entries, waits for its TLB, frees its DMA mappings, and
- * waits for invalidations that may still name it to finish. Called with
- * the manager lock held for writing.
+ * waits for invalidations that may still name it to finish. Ranges that
+ * left the tree but wait on the restore list for a GPU that cannot fault
+ * lose their pages struct of the GPU too: their release, later, must not
+ * reach the GPU's device. Called with the manager lock held for writing,
+ * which keeps the restore worker out.
  */
 void drm_svm_coord_ranges_forget_vm(struct drm_svm_coord *svm,
 				    struct drm_svm_coord_vm *vm)
@@ -440,6 +464,11 @@ void drm_svm_coord_ranges_forget_vm(struct drm_svm_coord *svm,
 		mmu_interval_read_begin(&n->mn);
 	}
 	mutex_unlock(&svm->tree_lock);
+
+	while ((range = coord_restore_list_find(svm, vm))) {
+		coord_range_forget_vm(svm, range, vm);
+		drm_svm_coord_range_put(range);
+	}
 }
 
 /**
