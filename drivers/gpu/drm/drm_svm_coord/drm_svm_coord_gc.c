@@ -52,8 +52,9 @@
  * that were invalidated but are still mapped by the CPU are faulted into a
  * new range the next time a GPU needs them.
  *
- * A part cannot be split off when a higher-order DMA mapping straddles its
- * boundary or the mappings share one IOVA reservation
+ * Behind an IOMMU the pieces keep their pages linked into the IOVA
+ * reservation of the range, which they share. A part cannot be split off
+ * when a higher-order DMA mapping straddles its boundary
  * (drm_gpusvm_pages_can_split()); that GPU then loses the whole range, as
  * without splitting. A transparent huge page is split by the kernel with an
  * invalidation of its whole 2 MiB before any part of it goes, so a range
@@ -137,7 +138,10 @@ static void coord_split_free(struct coord_split_state *st)
 	}
 }
 
-/* Allocate the pieces, with room for the DMA addresses of each GPU. */
+/*
+ * Allocate the pieces, with room for the DMA addresses of each GPU and what
+ * sharing an IOVA reservation takes.
+ */
 static int coord_split_alloc(struct drm_svm_coord_range *range,
 			     struct coord_split_state *st)
 {
@@ -165,7 +169,8 @@ static int coord_split_alloc(struct drm_svm_coord_range *range,
 			drm_gpusvm_init_pages(pages, range->pages[i]->drm);
 			piece->pages[i] = pages;
 			pages->dma_addr = kvzalloc_objs(*pages->dma_addr, count);
-			if (!pages->dma_addr)
+			if (!pages->dma_addr ||
+			    drm_gpusvm_pages_split_prepare(pages))
 				return -ENOMEM;
 		}
 	}

@@ -112,7 +112,8 @@ u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 
 /*
  * Whether GPU @i's DMA mappings of @range can lose [@start, @end) alone;
- * if not (behind an IOMMU, see Splitting), the GPU loses the whole range.
+ * if not (a higher-order mapping straddles a boundary, see Splitting), the
+ * GPU loses the whole range.
  */
 static bool coord_range_part_alone(const struct drm_svm_coord_range *range,
 				   unsigned int i, unsigned long start,
@@ -381,7 +382,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 			continue;
 		/*
 		 * An unmap restores nobody, but a GPU that cannot fault and
-		 * loses the whole range (behind an IOMMU, see Splitting) loses
+		 * loses the whole range (a straddling mapping, see Splitting) loses
 		 * pages that stay: stop it, and restore what stays.
 		 */
 		lost = gone ? drm_svm_coord_gpus_no_fault(svm,

@@ -29,8 +29,9 @@
  * (&drm_svm_coord.restore_work). GPUs that can fault are only zapped, and
  * never quiesced. An unmap quiesces nobody: the memory is gone, there is
  * nothing to restore; except when it takes part of a range from a GPU
- * whose DMA mappings cannot lose that part alone (behind an IOMMU, see
- * Splitting): the GPU loses the whole range, and what stays is restored.
+ * whose DMA mappings cannot lose that part alone (a higher-order mapping
+ * straddles a boundary, see Splitting): the GPU loses the whole range, and
+ * what stays is restored.
  *
  * The restore worker, one per manager, runs shortly after the first event
  * of a batch (1 ms), so that the events of one mprotect() or fork() cost
