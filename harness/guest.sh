@@ -123,7 +123,7 @@ iommu_boot() {	# NAME NGPUS CMDLINE PROGRAM...
 # without VRAM, it leaves the GPU that cannot fault out; with VRAM and
 # that GPU, it keeps huge pages out.
 iommu_boot iommu 8 "vsvm.no_fault=0x80" vsvm-tests vsvm-cow \
-	"vsvm-stress --without=nofault"
+	"vsvm-stress --without=nofault" "vsvm-bench --check"
 iommu_boot iommu-vram 4 "vsvm.vram_mb=32 vsvm.topology=pairs" vsvm-migrate
 iommu_boot iommu-stress 5 \
 	"vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10" \
