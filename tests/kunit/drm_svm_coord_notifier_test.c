@@ -155,10 +155,11 @@ static struct drm_svm_coord_notifier *notifier_of(struct drm_svm_coord_test_fixt
 
 /*
  * The first pass of an invalidation of [@start, @end) (of the 2 MiB at
- * fx->base for invalidate_first_pass()), as the MMU notifier core runs it: the callbacks of two invalidations that run at
- * the same time (the core allows it: MADV_DONTNEED from two threads,
- * reclaim, compaction) interleave between their two passes, which the
- * tests below replay in the order that broke the coordinator.
+ * fx->base for invalidate_first_pass()), as the MMU notifier core runs
+ * it: the callbacks of two invalidations that run at the same time (the
+ * core allows it: MADV_DONTNEED from two threads, reclaim, compaction)
+ * interleave between their two passes, which the tests below replay in
+ * the order that broke the coordinator.
  */
 static struct mmu_interval_notifier_finish *
 invalidate_first_pass_of(struct kunit *test, struct drm_svm_coord_notifier *n,
