@@ -144,6 +144,8 @@ static void nofault_restore_detach(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
 							 false), 0);
 	fx->gpu[3].fail_map = true;
+	/* Enough tries that the range outlives the steps below. */
+	WRITE_ONCE(fx->svm->settings.restore_retries, 64);
 
 	/* GPU 3 is quiesced; its restore fails and backs off. */
 	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, fx->base, SZ_2M,
