@@ -129,6 +129,62 @@ static void detach_cleans_up(struct kunit *test)
 	drm_svm_coord_put(svm);
 }
 
+/* The range holding @addr, with a reference, or NULL. */
+static struct drm_svm_coord_range *range_at(struct drm_svm_coord *svm,
+					    unsigned long addr)
+{
+	struct drm_svm_coord_range *range = NULL;
+	struct interval_tree_node *nn, *rn = NULL;
+
+	mutex_lock(&svm->tree_lock);
+	nn = interval_tree_iter_first(&svm->notifiers, addr, addr);
+	if (nn)
+		rn = interval_tree_iter_first(&container_of(nn, struct drm_svm_coord_notifier,
+							    itree)->ranges, addr, addr);
+	if (rn) {
+		range = container_of(rn, struct drm_svm_coord_range, itree);
+		kref_get(&range->ref);
+	}
+	mutex_unlock(&svm->tree_lock);
+	return range;
+}
+
+/*
+ * Review finding M1: a range whose data a detaching GPU's VRAM still held
+ * (an eviction at detach that could not move it: a range with holes, or
+ * already unmapped) kept the GPU's index as its location and its thrash
+ * pin; the next move of the range looked the GPU up and dereferenced
+ * NULL. After a detach no range may name the GPU. The recording backend
+ * has no VRAM: the location and pin are set as such an eviction leaves
+ * them. Before the fix both stayed.
+ */
+static void detach_forgets_locations(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct drm_svm_coord_range *range;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 false), 0);
+	range = range_at(fx->svm, fx->base);
+	KUNIT_ASSERT_NOT_NULL(test, range);
+	mutex_lock(&range->validate_lock);
+	drm_svm_coord_range_set_loc(fx->svm, range, 1);
+	range->thrash.state = DRM_SVM_COORD_THRASH_PINNED;
+	range->thrash.pin_loc = 1;
+	mutex_unlock(&range->validate_lock);
+
+	drm_svm_coord_test_detach_now(test, fx, 1);
+	KUNIT_EXPECT_NE_MSG(test, range->loc, 1,
+			    "a range still places its data in the VRAM of a detached GPU");
+	KUNIT_EXPECT_FALSE_MSG(test, range->thrash.state == DRM_SVM_COORD_THRASH_PINNED &&
+			       range->thrash.pin_loc == 1,
+			       "a range is still pinned to a detached GPU");
+	/* The GPU that stays uses the range as before. */
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 true), 0);
+	drm_svm_coord_range_put(range);
+}
+
 /* Pure: no mm, no GPU. */
 static struct kunit_case drm_svm_coord_range_chunk_cases[] = {
 	KUNIT_CASE(chunk_cases),
@@ -143,6 +199,7 @@ static struct kunit_suite drm_svm_coord_range_chunk_suite = {
 
 static struct kunit_case drm_svm_coord_range_cases[] = {
 	KUNIT_CASE(detach_cleans_up),
+	KUNIT_CASE(detach_forgets_locations),
 	{}
 };
 
