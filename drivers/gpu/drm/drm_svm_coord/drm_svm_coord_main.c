@@ -65,7 +65,11 @@
  *
  * GPU faults and map requests hold &drm_svm_coord.lock for reading, so
  * attach, detach and attribute changes wait for them, and they see stable
- * attributes and GPUs.
+ * attributes and GPUs. A range that left the tree keeps the pages structs
+ * of every GPU that mapped it until its last reference goes, and detach
+ * must reach them all: references are held under the lock (or under the
+ * tree lock, by the garbage collector), except the restore list's, which
+ * detach walks.
  *
  * &drm_svm_coord.tree_lock (mutex) serializes changes to the notifiers
  * and to their range trees: creating a range or a notifier, retiring a

@@ -302,11 +302,17 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	struct drm_svm_coord_range *range;
 	unsigned int i, n;
 
+	/*
+	 * The manager lock until the reference is dropped: a GPU detaching
+	 * meanwhile would leave this range, if it left the tree, with a pages
+	 * struct of the GPU's device to free (see Locking).
+	 */
 	down_read(&svm->lock);
 	range = drm_svm_coord_range_lookup(svm, addr);
-	up_read(&svm->lock);
-	if (!range)
+	if (!range) {
+		up_read(&svm->lock);
 		return -ENOENT;
+	}
 
 	coord_thrash_params(svm, &params);
 	mutex_lock(&range->validate_lock);
@@ -333,6 +339,7 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 						  DRM_SVM_COORD_HISTORY];
 	mutex_unlock(&range->validate_lock);
 	drm_svm_coord_range_put(range);
+	up_read(&svm->lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_range_info);
