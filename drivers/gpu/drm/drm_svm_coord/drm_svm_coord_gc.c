@@ -177,24 +177,6 @@ static int coord_split_alloc(struct drm_svm_coord_range *range,
 	return 0;
 }
 
-/* Take @vm's entries of a piece that did not get its DMA mappings. */
-static void coord_piece_forget(struct drm_svm_coord *svm,
-			       struct drm_svm_coord_range *piece,
-			       struct drm_svm_coord_vm *vm)
-{
-	u64 bit = BIT_ULL(vm->index);
-
-	drm_svm_coord_notifier_assert_held_write(svm);
-
-	vm->ops->unmap(vm, drm_svm_coord_range_start(piece),
-		       drm_svm_coord_range_end(piece));
-	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
-	if (vm->ops->tlb_flush_wait)
-		svm->tlb_pending |= bit;
-	piece->mapped &= ~bit;
-	piece->writable &= ~bit;
-}
-
 /*
  * Replace a range with holes by its pieces, which keep the mappings of
  * their pages on every GPU. Falls back to retiring the range when memory
@@ -264,7 +246,8 @@ again:
 			 * with the range below.
 			 */
 			if (WARN_ON(piece->mapped & BIT_ULL(i)))
-				coord_piece_forget(svm, piece, svm->vms[i]);
+				drm_svm_coord_range_zap_vm(svm, piece,
+							   svm->vms[i]);
 		}
 	}
 	drm_svm_coord_range_remove(svm, range);

@@ -76,12 +76,44 @@
  */
 
 /**
+ * drm_svm_coord_range_zap_vm() - zap one GPU's entries of a whole range
+ * @svm: the manager
+ * @range: the range, whose mapped and writable bits of @vm are cleared
+ * @vm: the GPU
+ *
+ * Issues &drm_svm_coord_ops.unmap of all of @range if @vm maps it, without
+ * waiting; the flush is pending (&drm_svm_coord.tlb_pending) until
+ * drm_svm_coord_tlb_wait(). Under the notifier lock held for writing.
+ *
+ * Return: @vm's bit if its TLB invalidation must be waited for, else 0.
+ */
+u64 drm_svm_coord_range_zap_vm(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range,
+			       struct drm_svm_coord_vm *vm)
+{
+	u64 bit = BIT_ULL(vm->index), wait = 0;
+
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	if (range->mapped & bit) {
+		vm->ops->unmap(vm, drm_svm_coord_range_start(range),
+			       drm_svm_coord_range_end(range));
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
+		if (vm->ops->tlb_flush_wait)
+			wait = bit;
+	}
+	range->mapped &= ~bit;
+	range->writable &= ~bit;
+	svm->tlb_pending |= wait;
+	return wait;
+}
+
+/**
  * drm_svm_coord_range_zap() - zap the GPUs that map a range
  * @svm: the manager
  * @range: the range, whose mapped and writable masks are cleared
  *
- * Issues &drm_svm_coord_ops.unmap for every GPU that maps @range, without
- * waiting. Under the notifier lock held for writing.
+ * drm_svm_coord_range_zap_vm() for every GPU that maps @range.
  *
  * Return: the GPUs whose TLB invalidation must be waited for, see
  * drm_svm_coord_tlb_wait().
@@ -89,24 +121,12 @@
 u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 			    struct drm_svm_coord_range *range)
 {
-	unsigned long start = drm_svm_coord_range_start(range);
-	unsigned long end = drm_svm_coord_range_end(range);
 	u64 mapped = range->mapped, wait = 0;
 	unsigned int i;
 
-	drm_svm_coord_notifier_assert_held_write(svm);
-
-	for_each_set_bit(i, (unsigned long *)&mapped, DRM_SVM_COORD_MAX_VMS) {
-		struct drm_svm_coord_vm *vm = svm->vms[i];
-
-		vm->ops->unmap(vm, start, end);
-		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
-		if (vm->ops->tlb_flush_wait)
-			wait |= BIT_ULL(i);
-	}
-	range->mapped = 0;
+	for_each_set_bit(i, (unsigned long *)&mapped, DRM_SVM_COORD_MAX_VMS)
+		wait |= drm_svm_coord_range_zap_vm(svm, range, svm->vms[i]);
 	range->writable = 0;
-	svm->tlb_pending |= wait;
 	return wait;
 }
 
@@ -137,7 +157,6 @@ static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range,
 				unsigned long start, unsigned long end)
 {
-	unsigned long rstart = drm_svm_coord_range_start(range);
 	u64 wait = 0;
 	unsigned int i;
 
@@ -152,14 +171,11 @@ static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 			range->dma_whole |= bit;
 		if (!(range->mapped & bit))
 			continue;
-		if (part) {
-			vm->ops->unmap(vm, start, end);
-		} else {
-			vm->ops->unmap(vm, rstart,
-				       drm_svm_coord_range_end(range));
-			range->mapped &= ~bit;
-			range->writable &= ~bit;
+		if (!part) {
+			wait |= drm_svm_coord_range_zap_vm(svm, range, vm);
+			continue;
 		}
+		vm->ops->unmap(vm, start, end);
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
 		if (vm->ops->tlb_flush_wait)
 			wait |= bit;

@@ -688,6 +688,9 @@ unsigned int drm_svm_coord_nr_ranges(struct drm_svm_coord *svm);
 
 /* Invalidation: drm_svm_coord_notifier.c. */
 extern const struct mmu_interval_notifier_ops drm_svm_coord_notifier_ops;
+u64 drm_svm_coord_range_zap_vm(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range,
+			       struct drm_svm_coord_vm *vm);
 u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 			    struct drm_svm_coord_range *range);
 void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait);

@@ -376,20 +376,11 @@ static void coord_range_forget_vm(struct drm_svm_coord *svm,
 				  struct drm_svm_coord_range *range,
 				  struct drm_svm_coord_vm *vm)
 {
-	u64 bit = BIT_ULL(vm->index);
 	struct drm_gpusvm_pages *pages;
 
 	mutex_lock(&range->validate_lock);
 	drm_svm_coord_notifier_lock_write(svm);
-	if (range->mapped & bit) {
-		vm->ops->unmap(vm, drm_svm_coord_range_start(range),
-			       drm_svm_coord_range_end(range));
-		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
-		if (vm->ops->tlb_flush_wait)
-			svm->tlb_pending |= bit;
-	}
-	range->mapped &= ~bit;
-	range->writable &= ~bit;
+	drm_svm_coord_range_zap_vm(svm, range, vm);
 	pages = range->pages[vm->index];
 	range->pages[vm->index] = NULL;
 	/*
