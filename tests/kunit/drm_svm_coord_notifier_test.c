@@ -193,6 +193,20 @@ invalidate_first_pass(struct kunit *test, struct drm_svm_coord_notifier *n,
 					fx->base + SZ_2M);
 }
 
+/* GPU 0 faults the range at fx->base and DMA-maps it; its notifier. */
+static struct drm_svm_coord_notifier *fault_gpu0(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct drm_svm_coord_notifier *n;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 false), 0);
+	KUNIT_ASSERT_NE(test, dma_of(fx, 0, fx->base), 0);
+	n = notifier_of(fx, fx->base);
+	KUNIT_ASSERT_NOT_NULL(test, n);
+	return n;
+}
+
 /*
  * Review finding C1: invalidation A zaps GPU 0 and leaves its TLB flush in
  * flight until its second pass; invalidation B of the same pages sees
@@ -206,11 +220,7 @@ static void invalidate_concurrent_waits(struct kunit *test)
 	struct mmu_interval_notifier_finish *a, *b;
 	struct drm_svm_coord_notifier *n;
 
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
-							 false), 0);
-	KUNIT_ASSERT_NE(test, dma_of(fx, 0, fx->base), 0);
-	n = notifier_of(fx, fx->base);
-	KUNIT_ASSERT_NOT_NULL(test, n);
+	n = fault_gpu0(test);
 	drm_svm_coord_test_rec_reset(fx);
 
 	a = invalidate_first_pass(test, n, MMU_NOTIFY_CLEAR);
@@ -309,11 +319,7 @@ static void invalidate_split_between_passes(struct kunit *test)
 	struct drm_svm_coord_range *range;
 	struct drm_svm_coord_notifier *n;
 
-	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
-							 false), 0);
-	KUNIT_ASSERT_NE(test, dma_of(fx, 0, fx->base), 0);
-	n = notifier_of(fx, fx->base);
-	KUNIT_ASSERT_NOT_NULL(test, n);
+	n = fault_gpu0(test);
 	range = range_get(fx, fx->base);
 	KUNIT_ASSERT_NOT_NULL(test, range);
 	drm_svm_coord_test_rec_reset(fx);
