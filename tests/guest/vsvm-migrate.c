@@ -992,6 +992,49 @@ TEST_F(vram, prefetch_after_cpu_read)
 	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
 }
 
+/*
+ * Memory nobody wrote reads as zeroes wherever it lives: VRAM left over
+ * by an earlier buffer must not show through a fresh one, including the
+ * tail of a huge device folio made for a 2 MiB hole.
+ */
+TEST_F(vram, fresh_memory_reads_zero)
+{
+	char *old, *fresh, *tmp;
+	unsigned long i;
+
+	/* Leave a pattern in most of GPU 0's VRAM, then free it. */
+	old = alloc_aligned(8 * SZ_2M);
+	ASSERT_NE(old, NULL);
+	ASSERT_EQ(gpu_fill(self->fd[0], old, 8 * SZ_2M, 15), 0);
+	ASSERT_EQ(pte_target(self->fd[0], old), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(munmap(old, 8 * SZ_2M), 0);
+
+	fresh = alloc_aligned(8 * SZ_2M);
+	ASSERT_NE(fresh, NULL);
+	ASSERT_EQ(madvise(fresh, 8 * SZ_2M, MADV_HUGEPAGE), 0);
+	tmp = malloc(8 * SZ_2M);
+	ASSERT_NE(tmp, NULL);
+	memset(tmp, 0x5a, 8 * SZ_2M);
+	ASSERT_EQ(gpu_access(self->fd[0], DRM_VSVM_ACCESS_READ, fresh,
+			     8 * SZ_2M, tmp, 0), 0);
+	ASSERT_EQ(pte_target(self->fd[0], fresh), DRM_VSVM_PTE_TARGET_VRAM);
+	for (i = 0; i < 8 * SZ_2M / 8; i++)
+		if (((uint64_t *)tmp)[i])
+			break;
+	EXPECT_EQ(i, 8 * SZ_2M / 8)
+		TH_LOG("GPU 0 reads %016llx at byte %lu of memory nobody wrote",
+		       (unsigned long long)((uint64_t *)tmp)[i], i * 8);
+	/* And so does the CPU once the data comes home. */
+	for (i = 0; i < 8 * SZ_2M; i++)
+		if (fresh[i])
+			break;
+	EXPECT_EQ(i, 8 * SZ_2M)
+		TH_LOG("the CPU reads %02x at byte %lu of memory nobody wrote",
+		       fresh[i], i);
+	free(tmp);
+	munmap(fresh, 8 * SZ_2M);
+}
+
 /* A process that exits with data in VRAM gives the VRAM back. */
 TEST(exit_with_vram)
 {

@@ -183,7 +183,7 @@ static struct page *sys_at(struct vsvm_gpu *gpu, dma_addr_t addr, unsigned int j
 /*
  * Copy the pages of a migration run by run: into VRAM from system memory,
  * or with @to_ram out of VRAM to system memory or to a peer's device pages.
- * An address of 0 is a page never touched: its device page is cleared on
+ * An address of 0 is memory never touched: its device folio is cleared on
  * the way in, and there is nothing to copy on the way out. An IOMMU fault
  * stops the copy with -EIO, as a copy engine's would.
  */
@@ -203,8 +203,15 @@ static int vsvm_copy(struct page **pages, struct drm_pagemap_addr *addr,
 			continue;
 		vram = page_vram(pages[i]);
 		if (!addr[i].addr) {
-			if (!to_ram)
-				clear_highpage(backing_at(pages[i], 0));
+			/*
+			 * A hole: the whole device folio, which is huge for
+			 * a 2 MiB hole, reads as zeroes.
+			 */
+			if (!to_ram) {
+				n = folio_nr_pages(page_folio(pages[i]));
+				for (j = 0; j < n; j++)
+					clear_highpage(backing_at(pages[i], j));
+			}
 			continue;
 		}
 		n = 1u << addr[i].order;
