@@ -1035,6 +1035,156 @@ TEST_F(vram, fresh_memory_reads_zero)
 	munmap(fresh, 8 * SZ_2M);
 }
 
+#define PM_SWAP		(1ull << 62)
+#define PM_PRESENT	(1ull << 63)
+#define PM_SWAP_TYPE	0x1full
+
+/* /proc/@pid/pagemap's entry for @addr, or 0. */
+static uint64_t pagemap(pid_t pid, void *addr)
+{
+	char path[64];
+	uint64_t e = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (uintptr_t)addr / PAGE * 8) != sizeof(e))
+		e = 0;
+	close(fd);
+	return e;
+}
+
+enum huge_taker { TAKER_GPU_THROUGH_RAM, TAKER_CPU, TAKER_PEER_GPU };
+
+struct huge_take {
+	const int *fd;
+	char *buf;
+	enum huge_taker how;
+	volatile int done;
+	long bad;
+	int err;
+};
+
+/* Read the buffer through GPU @fd into @t: the first bad page, or -1. */
+static void huge_take_gpu(struct huge_take *t, int fd)
+{
+	char *tmp = malloc(SZ_2M);
+
+	t->err = tmp ? gpu_access(fd, DRM_VSVM_ACCESS_READ, t->buf, SZ_2M,
+				  tmp, 0) : -ENOMEM;
+	t->bad = t->err ? -2 : check(tmp, SZ_2M, 40);
+	free(tmp);
+}
+
+/* Take the huge device folio out of GPU 0's VRAM, as @t->how says. */
+static void *huge_take(void *arg)
+{
+	struct huge_take *t = arg;
+
+	switch (t->how) {
+	case TAKER_GPU_THROUGH_RAM:	/* GPU 2: hmm_range_fault() */
+		huge_take_gpu(t, t->fd[2]);
+		break;
+	case TAKER_CPU:			/* a CPU fault on the device entry */
+		t->bad = check(t->buf, SZ_2M, 40);
+		break;
+	case TAKER_PEER_GPU:		/* GPU 0's VRAM to GPU 1's */
+		huge_take_gpu(t, t->fd[1]);
+		break;
+	}
+	t->done = 1;
+	return NULL;
+}
+
+/*
+ * A child shares the parent's huge device folio after fork(). While the
+ * parent moves it out of GPU 0's VRAM (a copy throttled to 8 MB/s, a
+ * quarter of a second; slower, GPU 2's fault would time out),
+ * the child's entry is a migration entry, set through the reverse map;
+ * the child exits right then, zapping it. A migration entry holds no
+ * reference to the folio, so the zap must drop none: before the fix in
+ * zap_huge_pmd(), it dropped one, and the folio was freed under the
+ * move (VM_BUG_ON refcount 0 in do_huge_pmd_device_private(), or in
+ * folio_ref_unfreeze() from __folio_migrate_mapping()).
+ */
+static void huge_child_exits_during_move(struct __test_metadata *_metadata,
+					 const int *fd, char *buf,
+					 enum huge_taker how)
+{
+	struct huge_take t = { .fd = fd, .buf = buf, .how = how };
+	uint64_t e0, e = 0;
+	int die[2], status, caught = 0;
+	pthread_t thread;
+	pid_t pid;
+
+	ASSERT_EQ(madvise(buf, SZ_2M, MADV_HUGEPAGE), 0);
+	fill(buf, SZ_2M, 40);
+	ASSERT_EQ(gpu_check(fd[0], buf, SZ_2M, 40), -1);
+	ASSERT_EQ(pte_target(fd[0], buf), DRM_VSVM_PTE_TARGET_VRAM);
+	if (how == TAKER_PEER_GPU)
+		ASSERT_EQ(set_attr(fd[0], buf, SZ_2M,
+				   DRM_VSVM_ATTR_PREFERRED_LOC, 1), 0);
+	ASSERT_EQ(pipe(die), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		char c;
+
+		close(die[1]);
+		_exit(read(die[0], &c, 1) < 0);
+	}
+	close(die[0]);
+	/* The child maps the device folio: a swap-like entry. */
+	e0 = pagemap(pid, buf);
+	ASSERT_TRUE(e0 & PM_SWAP) TH_LOG("the child's entry: %016llx",
+					 (unsigned long long)e0);
+
+	ASSERT_EQ(write_str("/sys/module/vsvm/parameters/copy_mbps", "8"), 0);
+	ASSERT_EQ(pthread_create(&thread, NULL, huge_take, &t), 0);
+	/* Until the child's entry becomes a migration entry. */
+	while (!t.done) {
+		e = pagemap(pid, buf);
+		if ((e & PM_SWAP) &&
+		    (e & PM_SWAP_TYPE) != (e0 & PM_SWAP_TYPE)) {
+			caught = 1;
+			break;
+		}
+	}
+	close(die[1]);		/* the child exits mid-move */
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	pthread_join(thread, NULL);
+	write_str("/sys/module/vsvm/parameters/copy_mbps", "0");
+	EXPECT_TRUE(caught)
+		TH_LOG("the move ended before the child's entry became a migration entry (%016llx)",
+		       (unsigned long long)e);
+	EXPECT_EQ(t.err, 0) TH_LOG("the GPU access failed: %s",
+				   strerror(-t.err));
+	EXPECT_EQ(t.bad, -1) TH_LOG("the move read wrong data at page %ld",
+				    t.bad);
+	ASSERT_EQ(check(buf, SZ_2M, 40), -1);
+	ASSERT_EQ(gpu_check(fd[0], buf, SZ_2M, 40), -1);
+}
+
+TEST_F_TIMEOUT(vram, huge_child_exits_during_gpu_move, 120)
+{
+	huge_child_exits_during_move(_metadata, self->fd, self->buf,
+				     TAKER_GPU_THROUGH_RAM);
+}
+
+TEST_F_TIMEOUT(vram, huge_child_exits_during_cpu_fault, 120)
+{
+	huge_child_exits_during_move(_metadata, self->fd, self->buf,
+				     TAKER_CPU);
+}
+
+TEST_F_TIMEOUT(vram, huge_child_exits_during_peer_move, 120)
+{
+	huge_child_exits_during_move(_metadata, self->fd, self->buf,
+				     TAKER_PEER_GPU);
+}
+
 /* A process that exits with data in VRAM gives the VRAM back. */
 TEST(exit_with_vram)
 {
