@@ -1185,6 +1185,54 @@ TEST_F_TIMEOUT(vram, huge_child_exits_during_peer_move, 120)
 				     TAKER_PEER_GPU);
 }
 
+/*
+ * A huge device folio whose PMD was split (a 4 KiB MADV_DONTNEED at its
+ * end) is mapped by PTEs and still one folio. A fault on one of its tail
+ * pages splits the folio and must lock the folio that holds the faulting
+ * page, not the head: before the fix in migrate_vma_collect_pmd(), the
+ * head was migrated unlocked (VM_BUG_ON_FOLIO(!folio_test_locked) in
+ * __migrate_device_finalize()).
+ */
+static void huge_tail_fault(struct __test_metadata *_metadata, const int *fd,
+			    char *buf, int gpu)
+{
+	unsigned long i, w;
+	char *tmp;
+
+	ASSERT_EQ(madvise(buf, SZ_2M, MADV_HUGEPAGE), 0);
+	fill(buf, SZ_2M, 41);
+	ASSERT_EQ(gpu_check(fd[0], buf, SZ_2M, 41), -1);
+	ASSERT_EQ(pte_target(fd[0], buf), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(madvise(buf + SZ_2M - PAGE, PAGE, MADV_DONTNEED), 0);
+	if (gpu < 0) {
+		/* The CPU reads page 1 first: a fault on a tail page. */
+		ASSERT_EQ(((uint64_t *)(buf + PAGE))[0], word(41, 1, 0));
+		ASSERT_EQ(check(buf, SZ_2M - PAGE, 41), -1);
+	} else {
+		tmp = malloc(PAGE);
+		ASSERT_NE(tmp, NULL);
+		ASSERT_EQ(gpu_access(fd[gpu], DRM_VSVM_ACCESS_READ, buf + PAGE,
+				     PAGE, tmp, 0), 0);
+		for (w = 0; w < PAGE / 8; w++)
+			ASSERT_EQ(((uint64_t *)tmp)[w], word(41, 1, w));
+		free(tmp);
+		ASSERT_EQ(gpu_check(fd[gpu], buf, SZ_2M - PAGE, 41), -1);
+	}
+	for (i = 0; i < PAGE / 8; i++)
+		ASSERT_EQ(((uint64_t *)(buf + SZ_2M - PAGE))[i], 0);
+	ASSERT_EQ(check(buf, SZ_2M - PAGE, 41), -1);
+}
+
+TEST_F(vram, huge_tail_cpu_fault_after_pmd_split)
+{
+	huge_tail_fault(_metadata, self->fd, self->buf, -1);
+}
+
+TEST_F(vram, huge_tail_gpu_fault_after_pmd_split)
+{
+	huge_tail_fault(_metadata, self->fd, self->buf, 2);
+}
+
 /* A process that exits with data in VRAM gives the VRAM back. */
 TEST(exit_with_vram)
 {
