@@ -1035,6 +1035,123 @@ TEST_F(vram, fresh_memory_reads_zero)
 	munmap(fresh, 8 * SZ_2M);
 }
 
+/*
+ * What a child does with its copy of a huge device folio when the parent
+ * lets it go, racing the parent's GPUs and CPU.
+ * Exit status: 0 its copy intact; 1 a read saw wrong data; 2 a pipe
+ * failed; 3 munmap failed.
+ */
+static int huge_fork_child(char *buf, unsigned long seed, unsigned int how,
+			   int go)
+{
+	unsigned long i, w;
+	char c;
+
+	if (read(go, &c, 1) < 0)
+		return 2;
+	switch (how % 3) {
+	case 0:		/* read it all back from VRAM */
+		break;
+	case 1:		/* write one page: copy-on-write of a device page */
+		((uint64_t *)(buf + 100 * PAGE))[0] = ~word(seed, 100, 0);
+		if (((uint64_t *)(buf + 100 * PAGE))[0] != ~word(seed, 100, 0))
+			return 1;
+		((uint64_t *)(buf + 100 * PAGE))[0] = word(seed, 100, 0);
+		break;
+	case 2:		/* cut a page out: split the device PMD in the child */
+		if (munmap(buf + 200 * PAGE, PAGE))
+			return 3;
+		for (i = 0; i < SZ_2M / PAGE; i++)
+			for (w = 0; i != 200 && w < PAGE / 8; w++)
+				if (((uint64_t *)(buf + i * PAGE))[w] !=
+				    word(seed, i, w))
+					return 1;
+		return 0;
+	}
+	return check(buf, SZ_2M, seed) == -1 ? 0 : 1;
+}
+
+struct huge_mover {
+	const int *fd;
+	char *buf;
+	volatile int stop;
+	unsigned int moves, bad, err;
+};
+
+/*
+ * Move the buffer between system memory, GPU 0's and GPU 2's VRAM by
+ * prefetch, and read it through GPUs 1 and 3, until told to stop.
+ */
+static void *huge_mover(void *arg)
+{
+	static const unsigned int to[] = { 0, DRM_VSVM_LOC_SYSMEM, 2, 0, 2,
+					   DRM_VSVM_LOC_SYSMEM };
+	struct huge_mover *m = arg;
+	unsigned int i;
+
+	for (i = 0; !m->stop; i++) {
+		if (set_attr(m->fd[0], m->buf, SZ_2M, DRM_VSVM_ATTR_PREFETCH_LOC,
+			     to[i % 6]))
+			m->err++;
+		m->bad += gpu_check(m->fd[1 + 2 * (i & 1)], m->buf, SZ_2M,
+				    30) != -1;
+		m->moves++;
+	}
+	return NULL;
+}
+
+/*
+ * fork() while the buffer moves as a huge folio between system memory and
+ * two VRAMs out of each other's reach: the child inherits whatever the
+ * parent's page table holds at that instant (a huge device-private entry,
+ * a migration entry, a huge page) and reads it all, writes a page or cuts
+ * a page out. Every read sees the pattern, nothing splats. VSVM_ROUNDS
+ * sets the forks (20 by default).
+ */
+TEST_F_TIMEOUT(vram, huge_fork_during_moves, 900)
+{
+	const char *env = getenv("VSVM_ROUNDS");
+	unsigned int rounds = env ? strtoul(env, NULL, 0) : 20, i;
+	struct huge_mover m = { .fd = self->fd, .buf = self->buf };
+	unsigned int child_bad = 0, cpu_bad = 0;
+	pthread_t t;
+
+	ASSERT_EQ(madvise(self->buf, SZ_2M, MADV_HUGEPAGE), 0);
+	fill(self->buf, SZ_2M, 30);
+	ASSERT_EQ(set_threshold(self->fd[0], 0), 0);
+	ASSERT_EQ(pthread_create(&t, NULL, huge_mover, &m), 0);
+	for (i = 0; i < rounds; i++) {
+		int go[2], status;
+		pid_t pid;
+
+		ASSERT_EQ(pipe(go), 0);
+		pid = fork();
+		ASSERT_GE(pid, 0);
+		if (!pid) {
+			close(go[1]);
+			_exit(huge_fork_child(self->buf, 30, i, go[0]));
+		}
+		close(go[1]);
+		close(go[0]);
+		cpu_bad += check(self->buf, SZ_2M, 30) != -1;
+		ASSERT_EQ(waitpid(pid, &status, 0), pid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			TH_LOG("fork %u: the child (case %u) ended with status 0x%x",
+			       i, i % 3, status);
+			child_bad++;
+		}
+	}
+	m.stop = 1;
+	pthread_join(t, NULL);
+	TH_LOG("%u forks during %u moves", rounds, m.moves);
+	ASSERT_EQ(set_threshold(self->fd[0], 3), 0);
+	EXPECT_EQ(child_bad, 0);
+	EXPECT_EQ(m.bad, 0) TH_LOG("GPUs 1 and 3 read wrong data");
+	EXPECT_EQ(m.err, 0) TH_LOG("a prefetch failed");
+	EXPECT_EQ(cpu_bad, 0) TH_LOG("the parent's CPU read wrong data");
+	ASSERT_EQ(check(self->buf, SZ_2M, 30), -1);
+}
+
 #define PM_SWAP		(1ull << 62)
 #define PM_PRESENT	(1ull << 63)
 #define PM_SWAP_TYPE	0x1full
