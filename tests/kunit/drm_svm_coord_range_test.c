@@ -9,6 +9,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/mman.h>
 #include <linux/prandom.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
@@ -185,6 +186,87 @@ static void detach_forgets_locations(struct kunit *test)
 	drm_svm_coord_range_put(range);
 }
 
+/* What the fault path reads of @addr, under the manager lock as it is. */
+static int where_is(struct drm_svm_coord *svm, unsigned long addr,
+		    struct drm_svm_coord_where *w)
+{
+	int err;
+
+	down_read(&svm->lock);
+	err = drm_svm_coord_where_is(svm, addr, w);
+	up_read(&svm->lock);
+	return err;
+}
+
+/* The fault path's insert of a range for @addr, as @w read it; its error. */
+static int insert(struct drm_svm_coord *svm,
+		  const struct drm_svm_coord_where *w, unsigned long addr)
+{
+	struct drm_svm_coord_range *range;
+
+	down_read(&svm->lock);
+	mutex_lock(&svm->tree_lock);
+	range = drm_svm_coord_range_find_or_create(svm, w, addr);
+	mutex_unlock(&svm->tree_lock);
+	if (!IS_ERR(range))
+		drm_svm_coord_range_put(range);
+	up_read(&svm->lock);
+	return PTR_ERR_OR_ZERO(range);
+}
+
+/*
+ * Review finding M4: the fault path reads the VMA (drm_svm_coord_where_is())
+ * and inserts the range later. A VMA change in between reaches no range
+ * through the notifier, none being inserted yet: the insert must see it
+ * and ask for a new lookup, or the range lies over a hole (its every fault
+ * -EFAULT, also on the addresses still mapped) or across a VMA made
+ * read-only (pages never populated: no notifier at all; GPU writes fault
+ * forever). Without the check under the mmap lock at the insert, both
+ * ranges go in.
+ */
+static void vma_change_before_insert(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	unsigned long ro = fx->base + SZ_2M + SZ_1M;
+	struct drm_svm_coord *svm = fx->svm;
+	struct drm_svm_coord_range *range;
+	struct drm_svm_coord_where w;
+
+	/* An munmap in the window after the lookup. */
+	KUNIT_ASSERT_EQ(test, where_is(svm, fx->base, &w), 0);
+	KUNIT_ASSERT_EQ(test, w.hi - w.lo, SZ_2M);
+	KUNIT_ASSERT_EQ(test, vm_munmap(fx->base + SZ_1M, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ_MSG(test, insert(svm, &w, fx->base), -EAGAIN,
+			    "a range was inserted over a hole");
+
+	/* Never populated pages of the next window made read-only. */
+	KUNIT_ASSERT_EQ(test, where_is(svm, fx->base + SZ_2M, &w), 0);
+	KUNIT_ASSERT_TRUE(test, w.vma_write);
+	KUNIT_ASSERT_EQ(test, kunit_vm_mmap(test, NULL, ro, SZ_1M, PROT_READ,
+					    MAP_ANONYMOUS | MAP_PRIVATE |
+					    MAP_FIXED, 0), ro);
+	KUNIT_EXPECT_EQ_MSG(test, insert(svm, &w, fx->base + SZ_2M), -EAGAIN,
+			    "a range was inserted across a read-only VMA");
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(svm), 0);
+
+	/* Looked up again, faults map what the VMAs of the moment allow. */
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 true), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0],
+							 fx->base + SZ_2M,
+							 true), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], ro,
+							 false), 0);
+	range = range_at(svm, fx->base);
+	KUNIT_ASSERT_NOT_NULL(test, range);
+	KUNIT_EXPECT_LE(test, drm_svm_coord_range_end(range), fx->base + SZ_1M);
+	drm_svm_coord_range_put(range);
+	range = range_at(svm, fx->base + SZ_2M);
+	KUNIT_ASSERT_NOT_NULL(test, range);
+	KUNIT_EXPECT_LE(test, drm_svm_coord_range_end(range), ro);
+	drm_svm_coord_range_put(range);
+}
+
 /* Pure: no mm, no GPU. */
 static struct kunit_case drm_svm_coord_range_chunk_cases[] = {
 	KUNIT_CASE(chunk_cases),
@@ -200,6 +282,7 @@ static struct kunit_suite drm_svm_coord_range_chunk_suite = {
 static struct kunit_case drm_svm_coord_range_cases[] = {
 	KUNIT_CASE(detach_cleans_up),
 	KUNIT_CASE(detach_forgets_locations),
+	KUNIT_CASE(vma_change_before_insert),
 	{}
 };
 

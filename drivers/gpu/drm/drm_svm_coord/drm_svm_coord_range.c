@@ -534,6 +534,7 @@ int drm_svm_coord_where_is(struct drm_svm_coord *svm, unsigned long addr,
 	w->max = PAGE_SIZE << w->attrs.granularity;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_where_is);
 
 /**
  * drm_svm_coord_next_vma() - where the next VMA after a hole starts
@@ -576,12 +577,19 @@ bool drm_svm_coord_range_within(const struct drm_svm_coord_range *range,
 	       drm_svm_coord_range_end(range) <= hi;
 }
 
-/*
- * Find the live range holding @addr, or create one; returns a reference,
- * or -EAGAIN when the VMA changed since @w was read (look it up again).
- * Ranges left by the notifier are collected, and ranges that reach beyond
- * the VMA and attribute interval of @w are retired (see Fault path, 4a),
- * on the way.
+/**
+ * drm_svm_coord_range_find_or_create() - the range of the fault path
+ * @svm: the manager
+ * @w: what drm_svm_coord_where_is() read of @addr
+ * @addr: the address
+ *
+ * Finds the live range holding @addr, or creates one. Ranges left by the
+ * notifier are collected, and ranges that reach beyond the VMA and
+ * attribute interval of @w are retired (see Fault path, 4a), on the way.
+ * Under the manager lock and the tree lock.
+ *
+ * Return: the range, with a reference; ERR_PTR(-EAGAIN) when the VMA
+ * changed since @w was read (look it up again), or another error.
  */
 struct drm_svm_coord_range *
 drm_svm_coord_range_find_or_create(struct drm_svm_coord *svm,
@@ -669,3 +677,4 @@ again:
 	kref_get(&range->ref);
 	return range;
 }
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_range_find_or_create);
