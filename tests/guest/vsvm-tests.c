@@ -720,6 +720,89 @@ TEST(nofault_restore)
 	free(tmp);
 }
 
+struct nofault_reader {
+	int fd;
+	char *buf;
+	int stop;
+	unsigned int reads, failed, bad;
+	int err;
+};
+
+/*
+ * Read the buffer through a GPU that cannot fault, a page at a time,
+ * until told to stop.
+ */
+static void *nofault_reader(void *arg)
+{
+	struct nofault_reader *r = arg;
+	__u32 tmp[PAGE / 4];
+	unsigned long i, w;
+	int err;
+
+	for (i = 0; !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
+	     i = (i + 1) % (2 * SZ_2M / PAGE)) {
+		err = gpu_read(r->fd, r->buf + i * PAGE, tmp, PAGE);
+		if (err) {
+			r->failed++;
+			r->err = err;
+		} else {
+			for (w = 0; w < PAGE / 4; w++)
+				if (tmp[w] != 23 * 2654435761u + i * PAGE / 4 + w)
+					break;
+			r->bad += w < PAGE / 4;
+		}
+		r->reads++;
+	}
+	return NULL;
+}
+
+/*
+ * Review finding M2: an attribute change retires the ranges under it, and
+ * zapped a GPU that cannot fault without quiescing it first, remapping it
+ * only at the end of the change: an access of that GPU in between met no
+ * entry, a fatal fault. Here such a GPU reads a buffer page by page, over
+ * and over, while another thread sets and clears GPU_RO over it, each
+ * change retiring the ranges:
+ * no read may fail, every read sees the data, and the GPU was quiesced
+ * (and resumed) rather than left to fault.
+ */
+TEST(nofault_attr_change_under_use)
+{
+	int nf = open_gpu(NOFAULT_GPU);
+	char *buf = alloc_small_pages(2 * SZ_2M);
+	struct nofault_reader r = { .fd = nf, .buf = buf };
+	struct drm_vsvm_stats s;
+	unsigned int i;
+	pthread_t t;
+
+	ASSERT_GE(nf, 0);
+	ASSERT_NE(buf, NULL);
+	ASSERT_EQ(vsvm_attach(nf, 0), 0);
+	fill(buf, 2 * SZ_2M, 23);
+	ASSERT_EQ(set_attr(nf, buf, 2 * SZ_2M, DRM_VSVM_ATTR_ACCESS,
+			   gpu_index(nf)), 0);
+	stats(nf, 1);
+	ASSERT_EQ(pthread_create(&t, NULL, nofault_reader, &r), 0);
+	/* GPU_RO on and off: each change remaps the GPU, retiring the ranges. */
+	for (i = 0; i < 200; i++)
+		ASSERT_EQ(set_attr(nf, buf, 2 * SZ_2M,
+				   i & 1 ? DRM_VSVM_ATTR_CLR_FLAGS :
+					   DRM_VSVM_ATTR_SET_FLAGS,
+				   DRM_VSVM_FLAG_GPU_RO), 0);
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	s = stats_settled(nf);
+	TH_LOG("%u page reads during 200 attribute changes, %llu quiesces, %llu resumes",
+	       r.reads, s.gpu[DRM_VSVM_STAT_QUIESCES],
+	       s.gpu[DRM_VSVM_STAT_RESUMES]);
+	EXPECT_EQ(r.failed, 0) TH_LOG("a read failed: %s", strerror(-r.err));
+	EXPECT_EQ(s.fatal_faults, 0);
+	EXPECT_EQ(r.bad, 0) TH_LOG("a read saw wrong data");
+	EXPECT_GE(s.gpu[DRM_VSVM_STAT_QUIESCES], 1);
+	EXPECT_EQ(s.gpu[DRM_VSVM_STAT_RESUMES], s.gpu[DRM_VSVM_STAT_QUIESCES]);
+	close(nf);
+}
+
 struct churn {
 	int fd;
 	char *buf;

@@ -276,8 +276,9 @@ again:
 unlock_retire:
 	mutex_unlock(&range->validate_lock);
 retire:
+	/* What stays of the range is restored for GPUs that cannot fault. */
 	kfree(st);
-	drm_svm_coord_range_retire(svm, range, false);
+	drm_svm_coord_range_retire(svm, range, true);
 }
 
 /**

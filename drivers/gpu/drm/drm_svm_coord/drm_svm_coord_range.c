@@ -348,7 +348,9 @@ u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
  *
  * Called when the attributes of the addresses changed: the ranges are
  * zapped and destroyed, the GPUs fault them back under the new attributes
- * and boundaries. Takes the tree lock; the caller holds the manager lock.
+ * and boundaries. GPUs that cannot fault are quiesced before they are
+ * zapped and resumed by the restore worker once their mappings are back
+ * (see Restore). Takes the tree lock; the caller holds the manager lock.
  *
  * Return: the GPUs that had some of the ranges mapped.
  */
@@ -364,7 +366,7 @@ u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 	mutex_lock(&svm->tree_lock);
 	drm_svm_coord_for_each_notifier(n, svm, start, end) {
 		drm_svm_coord_for_each_range(range, n, start, end)
-			mapped |= drm_svm_coord_range_retire(svm, range, false);
+			mapped |= drm_svm_coord_range_retire(svm, range, true);
 		drm_svm_coord_notifier_prune(svm, n);
 	}
 	mutex_unlock(&svm->tree_lock);

@@ -31,7 +31,10 @@
  * nothing to restore; except when it takes part of a range from a GPU
  * whose DMA mappings cannot lose that part alone (a higher-order mapping
  * straddles a boundary, see Splitting): the GPU loses the whole range, and
- * what stays is restored.
+ * what stays is restored. An attribute change retires the ranges under
+ * it, and a split that cannot be made (no memory) retires the range: they
+ * quiesce and restore such GPUs the same way, so that a GPU that cannot
+ * fault never meets a missing entry for memory the process still has.
  *
  * The restore worker, one per manager, runs shortly after the first event
  * of a batch (1 ms), so that the events of one mprotect() or fork() cost
