@@ -462,8 +462,13 @@ int vsvm_vram_create(struct vsvm_gpu *gpu)
 				 GFP_KERNEL);
 	if (!vram->used_map || !vram->backing)
 		goto err_free;
+	/*
+	 * Zeroed, so that no kernel memory shows through: what one user
+	 * leaves in VRAM stays for the next, as on hardware, and a
+	 * migration must clear it (see vsvm_copy()).
+	 */
 	for (i = 0; i < vram->npages; i++) {
-		vram->backing[i] = alloc_page(GFP_KERNEL);
+		vram->backing[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!vram->backing[i])
 			goto err_free;
 	}
