@@ -28,6 +28,7 @@
 #define NGPUS		4
 #define DEBUGFS		"/sys/kernel/debug/drm_svm_coord"
 #define TRACING		"/sys/kernel/tracing"
+#define COPY_MBPS	"/sys/module/vsvm/parameters/copy_mbps"
 
 static struct drm_vsvm_stats stats(int fd)
 {
@@ -213,6 +214,8 @@ FIXTURE_SETUP(vram)
 			SKIP(return, "boot with vsvm.vram_mb and vsvm.topology=pairs");
 		ASSERT_EQ(vsvm_attach(self->fd[i], 0), 0);
 	}
+	/* Copies at full speed, whatever a test that failed left. */
+	ASSERT_EQ(write_str(COPY_MBPS, "0"), 0);
 	self->buf = alloc_aligned(SZ_2M);
 	ASSERT_NE(self->buf, NULL);
 	fill(self->buf, SZ_2M, 1);
@@ -1000,14 +1003,18 @@ TEST_F(vram, prefetch_after_cpu_read)
 TEST_F(vram, fresh_memory_reads_zero)
 {
 	char *old, *fresh, *tmp;
+	unsigned long long used;
 	unsigned long i;
 
 	/* Leave a pattern in most of GPU 0's VRAM, then free it. */
+	used = vram(self->fd[0]).used;
 	old = alloc_aligned(8 * SZ_2M);
 	ASSERT_NE(old, NULL);
 	ASSERT_EQ(gpu_fill(self->fd[0], old, 8 * SZ_2M, 15), 0);
 	ASSERT_EQ(pte_target(self->fd[0], old), DRM_VSVM_PTE_TARGET_VRAM);
 	ASSERT_EQ(munmap(old, 8 * SZ_2M), 0);
+	/* Its VRAM is free again, for the next buffer to take. */
+	ASSERT_EQ(vram(self->fd[0]).used, used);
 
 	fresh = alloc_aligned(8 * SZ_2M);
 	ASSERT_NE(fresh, NULL);
@@ -1074,7 +1081,7 @@ static int huge_fork_child(char *buf, unsigned long seed, unsigned int how,
 struct huge_mover {
 	const int *fd;
 	char *buf;
-	volatile int stop;
+	int stop;
 	unsigned int moves, bad, err;
 };
 
@@ -1089,7 +1096,7 @@ static void *huge_mover(void *arg)
 	struct huge_mover *m = arg;
 	unsigned int i;
 
-	for (i = 0; !m->stop; i++) {
+	for (i = 0; !__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE); i++) {
 		if (set_attr(m->fd[0], m->buf, SZ_2M, DRM_VSVM_ATTR_PREFETCH_LOC,
 			     to[i % 6]))
 			m->err++;
@@ -1131,7 +1138,7 @@ TEST_F_TIMEOUT(vram, huge_fork_during_moves, 900)
 			close(go[1]);
 			_exit(huge_fork_child(self->buf, 30, i, go[0]));
 		}
-		close(go[1]);
+		close(go[1]);	/* the child goes at once */
 		close(go[0]);
 		cpu_bad += check(self->buf, SZ_2M, 30) != -1;
 		ASSERT_EQ(waitpid(pid, &status, 0), pid);
@@ -1141,7 +1148,7 @@ TEST_F_TIMEOUT(vram, huge_fork_during_moves, 900)
 			child_bad++;
 		}
 	}
-	m.stop = 1;
+	__atomic_store_n(&m.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	TH_LOG("%u forks during %u moves", rounds, m.moves);
 	ASSERT_EQ(set_threshold(self->fd[0], 3), 0);
@@ -1152,15 +1159,15 @@ TEST_F_TIMEOUT(vram, huge_fork_during_moves, 900)
 	ASSERT_EQ(check(self->buf, SZ_2M, 30), -1);
 }
 
-#define PM_SWAP		(1ull << 62)
-#define PM_PRESENT	(1ull << 63)
-#define PM_SWAP_TYPE	0x1full
+#define PM_SWAP		(1ull << 62)	/* /proc/PID/pagemap: a swap-like entry */
+#define PM_SWAP_TYPE	0x1full		/* its type (with CAP_SYS_ADMIN) */
+#define PM_SWAP_OFFSET	(((1ull << 55) - 1) & ~PM_SWAP_TYPE)	/* its pfn */
 
 /* /proc/@pid/pagemap's entry for @addr, or 0. */
-static uint64_t pagemap(pid_t pid, void *addr)
+static __u64 pagemap_entry(pid_t pid, void *addr)
 {
 	char path[64];
-	uint64_t e = 0;
+	__u64 e = 0;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
@@ -1173,13 +1180,45 @@ static uint64_t pagemap(pid_t pid, void *addr)
 	return e;
 }
 
+/* kB of huge pages in the mapping of this process that holds @addr. */
+static long anon_huge_kb(void *addr)
+{
+	unsigned long lo, hi, at = (uintptr_t)addr;
+	char line[256];
+	long kb = -1;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = lo <= at && at < hi;
+		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Whether the pagemap entry @e is a migration entry of the device folio
+ * that @dev, a device-private entry, names: same pfn, another type.
+ */
+static int migrating(__u64 e, __u64 dev)
+{
+	return (e & PM_SWAP) &&
+	       (e & PM_SWAP_TYPE) != (dev & PM_SWAP_TYPE) &&
+	       (e & PM_SWAP_OFFSET) == (dev & PM_SWAP_OFFSET);
+}
+
 enum huge_taker { TAKER_GPU_THROUGH_RAM, TAKER_CPU, TAKER_PEER_GPU };
 
 struct huge_take {
 	const int *fd;
 	char *buf;
 	enum huge_taker how;
-	volatile int done;
+	int done;
 	long bad;
 	int err;
 };
@@ -1211,7 +1250,7 @@ static void *huge_take(void *arg)
 		huge_take_gpu(t, t->fd[1]);
 		break;
 	}
-	t->done = 1;
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1231,13 +1270,14 @@ static void huge_child_exits_during_move(struct __test_metadata *_metadata,
 					 enum huge_taker how)
 {
 	struct huge_take t = { .fd = fd, .buf = buf, .how = how };
-	uint64_t e0, e = 0;
-	int die[2], status, caught = 0;
+	int die[2], status, caught = 0, in_flight;
+	__u64 e0, e = 0;
 	pthread_t thread;
 	pid_t pid;
 
 	ASSERT_EQ(madvise(buf, SZ_2M, MADV_HUGEPAGE), 0);
 	fill(buf, SZ_2M, 40);
+	ASSERT_GE(anon_huge_kb(buf), 2048) TH_LOG("no huge page to move");
 	ASSERT_EQ(gpu_check(fd[0], buf, SZ_2M, 40), -1);
 	ASSERT_EQ(pte_target(fd[0], buf), DRM_VSVM_PTE_TARGET_VRAM);
 	if (how == TAKER_PEER_GPU)
@@ -1253,29 +1293,34 @@ static void huge_child_exits_during_move(struct __test_metadata *_metadata,
 		_exit(read(die[0], &c, 1) < 0);
 	}
 	close(die[0]);
-	/* The child maps the device folio: a swap-like entry. */
-	e0 = pagemap(pid, buf);
+	/* The child maps the device folio: a device-private entry. */
+	e0 = pagemap_entry(pid, buf);
 	ASSERT_TRUE(e0 & PM_SWAP) TH_LOG("the child's entry: %016llx",
 					 (unsigned long long)e0);
+	if (!(e0 & PM_SWAP_TYPE))
+		SKIP(return, "pagemap shows swap types with CAP_SYS_ADMIN only");
 
-	ASSERT_EQ(write_str("/sys/module/vsvm/parameters/copy_mbps", "8"), 0);
+	ASSERT_EQ(write_str(COPY_MBPS, "8"), 0);
 	ASSERT_EQ(pthread_create(&thread, NULL, huge_take, &t), 0);
-	/* Until the child's entry becomes a migration entry. */
-	while (!t.done) {
-		e = pagemap(pid, buf);
-		if ((e & PM_SWAP) &&
-		    (e & PM_SWAP_TYPE) != (e0 & PM_SWAP_TYPE)) {
+	/* Until the child's entry becomes a migration entry of the folio. */
+	while (!__atomic_load_n(&t.done, __ATOMIC_ACQUIRE)) {
+		e = pagemap_entry(pid, buf);
+		if (migrating(e, e0)) {
 			caught = 1;
 			break;
 		}
 	}
 	close(die[1]);		/* the child exits mid-move */
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	/* Reaped, its mm gone, while the parent's move still runs. */
+	in_flight = migrating(pagemap_entry(getpid(), buf), e0);
 	pthread_join(thread, NULL);
-	write_str("/sys/module/vsvm/parameters/copy_mbps", "0");
+	write_str(COPY_MBPS, "0");
 	EXPECT_TRUE(caught)
 		TH_LOG("the move ended before the child's entry became a migration entry (%016llx)",
 		       (unsigned long long)e);
+	EXPECT_TRUE(!caught || in_flight)
+		TH_LOG("the child was gone only after the move ended");
 	EXPECT_EQ(t.err, 0) TH_LOG("the GPU access failed: %s",
 				   strerror(-t.err));
 	EXPECT_EQ(t.bad, -1) TH_LOG("the move read wrong data at page %ld",
@@ -1318,6 +1363,7 @@ static void huge_tail_fault(struct __test_metadata *_metadata, const int *fd,
 
 	ASSERT_EQ(madvise(buf, SZ_2M, MADV_HUGEPAGE), 0);
 	fill(buf, SZ_2M, 41);
+	ASSERT_GE(anon_huge_kb(buf), 2048) TH_LOG("no huge page to move");
 	ASSERT_EQ(gpu_check(fd[0], buf, SZ_2M, 41), -1);
 	ASSERT_EQ(pte_target(fd[0], buf), DRM_VSVM_PTE_TARGET_VRAM);
 	ASSERT_EQ(madvise(buf + SZ_2M - PAGE, PAGE, MADV_DONTNEED), 0);
