@@ -1159,9 +1159,13 @@ TEST_F_TIMEOUT(vram, huge_fork_during_moves, 900)
 	ASSERT_EQ(check(self->buf, SZ_2M, 30), -1);
 }
 
-#define PM_SWAP		(1ull << 62)	/* /proc/PID/pagemap: a swap-like entry */
-#define PM_SWAP_TYPE	0x1full		/* its type (with CAP_SYS_ADMIN) */
-#define PM_SWAP_OFFSET	(((1ull << 55) - 1) & ~PM_SWAP_TYPE)	/* its pfn */
+/*
+ * A /proc/PID/pagemap entry: a swap-like entry (bit 62), its type (bits
+ * 0-4, with CAP_SYS_ADMIN only) and its offset, a pfn here (bits 5-54).
+ */
+#define PM_SWAP		0x4000000000000000ull
+#define PM_SWAP_TYPE	0x000000000000001full
+#define PM_SWAP_OFFSET	0x007fffffffffffe0ull
 
 /* /proc/@pid/pagemap's entry for @addr, or 0. */
 static __u64 pagemap_entry(pid_t pid, void *addr)
