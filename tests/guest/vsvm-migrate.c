@@ -973,6 +973,54 @@ TEST_F(vram, prefetch_shared_memory)
 }
 
 /*
+ * Review finding M8: a prefetch was an attribute change like any other
+ * and retired the ranges under it: the GPUs lost their entries and
+ * faulted them back, the range its move history and thrash state. A
+ * prefetch to where the data is moves nothing and takes nothing away; a
+ * prefetch elsewhere moves it, once, and the history goes on.
+ */
+TEST_F(vram, prefetch_in_place)
+{
+	struct drm_vsvm_range_info r0, r1;
+	struct drm_vsvm_vram v0, v1, c0, c1;
+	struct drm_vsvm_stats s0, s1;
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 16), 0);
+	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	r0 = range_info(self->fd[0], self->buf);
+	v0 = vram(self->fd[0]);
+	s0 = stats(self->fd[0]);
+	ASSERT_EQ(set_attr(self->fd[0], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_PREFETCH_LOC, 0), 0);
+	v1 = vram(self->fd[0]);
+	s1 = stats(self->fd[0]);
+	r1 = range_info(self->fd[0], self->buf);
+	EXPECT_EQ(v1.to_vram - v0.to_vram + v1.to_ram - v0.to_ram, 0)
+		TH_LOG("a prefetch in place moved data");
+	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS],
+		  s0.mgr[DRM_VSVM_STAT_MIGRATIONS]);
+	EXPECT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM)
+		TH_LOG("the prefetch took GPU 0's entries away");
+	EXPECT_EQ(r1.nr_history, r0.nr_history)
+		TH_LOG("the range lost its move history");
+	ASSERT_EQ(gpu_check(self->fd[0], self->buf, SZ_2M, 16), -1);
+	EXPECT_EQ(stats(self->fd[0]).gpu[DRM_VSVM_STAT_FAULTS],
+		  s1.gpu[DRM_VSVM_STAT_FAULTS]) TH_LOG("GPU 0 faulted again");
+
+	/* Elsewhere: one move, recorded after the first. */
+	c0 = vram(self->fd[2]);
+	ASSERT_EQ(set_attr(self->fd[0], self->buf, SZ_2M,
+			   DRM_VSVM_ATTR_PREFETCH_LOC, 2), 0);
+	c1 = vram(self->fd[2]);
+	EXPECT_EQ(c1.to_vram - c0.to_vram, SZ_2M);
+	r1 = range_info(self->fd[0], self->buf);
+	EXPECT_EQ(r1.loc, 2);
+	EXPECT_EQ(r1.nr_history, r0.nr_history + 1);
+	EXPECT_TRUE(last_move_is(self->fd[0], self->buf, 0, 2));
+	ASSERT_EQ(check(self->buf, SZ_2M, 16), -1);
+}
+
+/*
  * A CPU read brings the data home behind the range's back; a prefetch to
  * where the range last had it must move it there again, not take the old
  * location for granted.

@@ -345,7 +345,9 @@ static int coord_set_attr_map(struct drm_svm_coord *svm,
  *
  * Transactional: on any error nothing changes. See Attributes for the
  * semantics and &struct drm_svm_coord_change for what @changes reports.
- * The ranges over the intervals that changed are retired: the GPUs able
+ * The ranges over the intervals that changed are retired, unless only a
+ * prefetch was asked there (the ranges then stay, and move if they are
+ * not at the prefetch location): the GPUs able
  * to fault take them back on their next fault, under the new attributes;
  * the GPUs that cannot fault and were granted access, or had mappings
  * there, are mapped at once wherever a VMA covers the interval and they
@@ -389,8 +391,19 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 	alive = mmget_not_zero(drm_svm_coord_mm(svm));
 	for (i = 0; i < out->count; i++) {
 		const struct drm_svm_coord_change *change = &out->items[i];
-		u64 lost = drm_svm_coord_ranges_retire(svm, change->start,
-						       change->end);
+		u64 lost = 0;
+
+		/*
+		 * A prefetch alone changes nothing the ranges were built on:
+		 * they keep their pages, mappings, location and history, and
+		 * only those not at the target move. A range that straddles
+		 * the new attribute interval is retired by the prefetch's
+		 * lookup (see Fault path, 4a).
+		 */
+		if (change->remap || change->unmap ||
+		    (change->triggers & ~DRM_SVM_COORD_TRIGGER_PREFETCH))
+			lost = drm_svm_coord_ranges_retire(svm, change->start,
+							   change->end);
 
 		/* Data asked somewhere goes there before anyone maps it. */
 		if (alive && !err &&
