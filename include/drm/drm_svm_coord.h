@@ -671,10 +671,12 @@ struct drm_svm_coord_ops {
 	 * GPU attached without %DRM_SVM_COORD_VM_CAN_FAULT, unused
 	 * otherwise).
 	 *
-	 * Called from the MMU notifier before the mappings of a range the
-	 * GPU cannot fault back in are cleared, once per batch of such
-	 * events: the GPU stays quiesced until the restore worker mapped
-	 * every range it lost. Reclaim context. Calls nest: the coordinator
+	 * Called before the mappings of a range the GPU cannot fault back
+	 * in are cleared, once per batch of such events: from the MMU
+	 * notifier (reclaim context), and from an attribute change or a
+	 * split that falls back to retiring the range (process context,
+	 * notifier lock held for writing). The GPU stays quiesced until the
+	 * restore worker mapped every range it lost. Calls nest: the coordinator
 	 * pairs every @quiesce with one later @resume, and a @quiesce may
 	 * come before the @resume of the previous batch.
 	 */
