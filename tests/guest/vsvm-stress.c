@@ -18,6 +18,8 @@
  * writes nothing), fork() (the child checks its copy and writes some pages,
  * which must stay its own), prefetch and preferred-location attributes that
  * move the first 2 MiB between the VRAM of the GPUs and system memory,
+ * GPU_EXEC set and cleared over the second 2 MiB (each change retires its
+ * ranges on every GPU),
  * mremap() of a piece to a scratch address, where the CPU checks it, and
  * back, and plain CPU reads. The second 2 MiB stay in system memory: a GPU
  * that cannot fault is granted access to them and reads them, and after
@@ -87,7 +89,7 @@
 #define CHURN_MAX	16	/* pages one munmap, mmap or madvise takes */
 #define CHILD_READS	32	/* pages a forked child checks */
 #define CHILD_WRITES	8	/* pages it writes */
-#define MAX_WORKERS	(MAX_WRITERS + 7)
+#define MAX_WORKERS	(MAX_WRITERS + 8)
 #define MAX_FAILS	8
 #define PROGRESS_S	10
 #define DEFAULT_SECONDS	40
@@ -107,8 +109,8 @@ static __u64 opt_seed;
 static const char *opt_without = "";
 
 /*
- * Whether the CPU thread @name (cpu-read, mprotect, fork, migrate, mremap,
- * churn), the GPU that cannot fault (nofault) or transparent huge pages
+ * Whether the CPU thread @name (cpu-read, mprotect, fork, migrate, exec,
+ * mremap, churn), the GPU that cannot fault (nofault) or transparent huge pages
  * (thp) were left out with --without=NAME[,NAME...], to narrow a failure
  * down.
  */
@@ -277,6 +279,7 @@ enum count {
 	C_CHILD_PAGES,
 	C_PREFETCH,
 	C_PREFERRED,
+	C_EXEC,
 	C_MREMAP,
 	C_MOVED_PAGES,
 	C_MUNMAP,
@@ -303,6 +306,7 @@ static const char * const count_name[C_NUM] = {
 	[C_CHILD_PAGES] = "pages checked by children",
 	[C_PREFETCH] = "prefetch",
 	[C_PREFERRED] = "preferred location",
+	[C_EXEC] = "GPU_EXEC changes",
 	[C_MREMAP] = "mremap",
 	[C_MOVED_PAGES] = "pages moved",
 	[C_MUNMAP] = "munmap+mmap",
@@ -315,7 +319,7 @@ static const int count_lines[] = {
 	C_WRITES, C_VERIFIES, C_CHURN_WRITES, C_CHURN_READS, C_CHURN_ZEROS, -1,
 	C_NF_READS, C_CPU_READS, C_CHILD_PAGES, C_EXACT, C_LOOSE, -1,
 	C_EPERM, C_EFAULT, C_EBUSY, -1,
-	C_MPROTECT, C_FORK, C_PREFETCH, C_PREFERRED, C_MREMAP, C_MOVED_PAGES,
+	C_MPROTECT, C_FORK, C_PREFETCH, C_PREFERRED, C_EXEC, C_MREMAP, C_MOVED_PAGES,
 	C_MUNMAP, C_MMAP_OVER, C_DONTNEED, -1,
 };
 
@@ -879,6 +883,36 @@ static void *migrate_main(void *arg)
 	return NULL;
 }
 
+/*
+ * GPU_EXEC set and cleared over the pages of the GPU that cannot fault:
+ * each change retires their ranges, which zaps every GPU that maps them;
+ * the GPU that cannot fault is quiesced and restored meanwhile, never left
+ * to meet a missing entry (review finding M2).
+ */
+static void *exec_main(void *arg)
+{
+	struct worker *w = arg;
+	struct stress *s = w->s;
+	unsigned int i;
+	int err;
+
+	for (i = 0; !stopped(s); i++) {
+		err = set_attr(s->gpu[s->wr[0]].fd, stable_page(s, A_PAGES),
+			       B_PAGES * PAGE,
+			       i & 1 ? DRM_VSVM_ATTR_CLR_FLAGS :
+				       DRM_VSVM_ATTR_SET_FLAGS,
+			       DRM_VSVM_FLAG_GPU_EXEC);
+		if (err) {
+			fail(s, "SET_ATTR GPU_EXEC over the pages of the GPU that cannot fault: %s",
+			     strerror(-err));
+			break;
+		}
+		bump(w, C_EXEC, 1);
+		pace(20000);
+	}
+	return NULL;
+}
+
 /* Map stable pages [@lo, @hi) again for the GPU that cannot fault. */
 static void remap_nofault(struct stress *s, unsigned int lo, unsigned int hi)
 {
@@ -1389,6 +1423,8 @@ TEST_F_TIMEOUT(stress, shared_buffer, DEFAULT_SECONDS + TIMEOUT_MARGIN)
 		start_worker(_metadata, s, fork_main, 0, "fork");
 	if (!without("migrate"))
 		start_worker(_metadata, s, migrate_main, 0, "attributes");
+	if (!without("exec"))
+		start_worker(_metadata, s, exec_main, 0, "GPU_EXEC attribute");
 	if (!without("mremap"))
 		start_worker(_metadata, s, mremap_main, 0, "CPU read at the mremap destination");
 	if (!without("churn"))
