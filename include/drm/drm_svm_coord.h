@@ -339,9 +339,11 @@ struct mm_struct;
  * the pages cannot be invalidated before it returns, but it must not
  * allocate memory that can enter reclaim nor wait for the GPU. It writes
  * the entries from &drm_svm_coord_map_args.dma, one address per 1 << order
- * pages, writable unless %DRM_SVM_COORD_MAP_READ_ONLY is set; new entries
- * need no TLB invalidation. It may be called again over read-only entries
- * to make them writable. If it fails, the coordinator does not count the
+ * pages, writable unless %DRM_SVM_COORD_MAP_READ_ONLY is set, executable
+ * with %DRM_SVM_COORD_MAP_EXEC, of the coherent memory type with
+ * %DRM_SVM_COORD_MAP_COHERENT; new entries need no TLB invalidation. It is
+ * called again over read-only entries, with %DRM_SVM_COORD_MAP_UPGRADE, to
+ * make them writable. If it fails, the coordinator does not count the
  * GPU as mapping the range and will not zap it there, so it must leave no
  * entry behind.
  *
@@ -586,9 +588,19 @@ struct drm_svm_coord_map_args {
 	u32 flags;
 };
 
-#define DRM_SVM_COORD_MAP_READ_ONLY	BIT(0)	/* no write PTEs */
-#define DRM_SVM_COORD_MAP_EXEC		BIT(1)	/* executable */
-#define DRM_SVM_COORD_MAP_DEVMEM	BIT(2)	/* pages in VRAM */
+/*
+ * Flags of &struct drm_svm_coord_map_args. READ_ONLY: no write permission
+ * (the CPU's page is read-only, or %DRM_SVM_COORD_FLAG_GPU_RO); EXEC:
+ * executable entries (%DRM_SVM_COORD_FLAG_GPU_EXEC); DEVMEM: some pages are
+ * device memory; COHERENT: the memory type must keep the GPU coherent with
+ * the CPU (%DRM_SVM_COORD_FLAG_COHERENT, set by default); UPGRADE: the GPU
+ * maps the same pages read-only already and the call makes them writable.
+ */
+#define DRM_SVM_COORD_MAP_READ_ONLY	BIT(0)
+#define DRM_SVM_COORD_MAP_EXEC		BIT(1)
+#define DRM_SVM_COORD_MAP_DEVMEM	BIT(2)
+#define DRM_SVM_COORD_MAP_COHERENT	BIT(3)
+#define DRM_SVM_COORD_MAP_UPGRADE	BIT(4)
 
 /**
  * struct drm_svm_coord_ops - backend operations of an attached GPU
@@ -629,8 +641,12 @@ struct drm_svm_coord_ops {
 	 * the notifier sequence of the range was checked: the pages cannot
 	 * be invalidated until it returns. Must not allocate memory that
 	 * can enter reclaim (use what @prepare reserved) and must not sleep
-	 * on the GPU. TLB invalidation is not needed: only new entries are
-	 * written.
+	 * on the GPU. Entries are new, needing no TLB invalidation, except
+	 * with %DRM_SVM_COORD_MAP_UPGRADE: read-only entries of the same
+	 * pages become writable, and a GPU whose TLB may keep the read-only
+	 * entry invalidates it without waiting (the faulting access is
+	 * retried). The flags carry the range's attributes (exec,
+	 * coherence); a change of them zaps the entries first.
 	 *
 	 * Return: 0, or a negative errno; the range stays unmapped for this
 	 * GPU, and the backend leaves none of the entries it wrote before

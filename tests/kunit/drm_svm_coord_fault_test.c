@@ -47,8 +47,9 @@ static void fault_shared(struct kunit *test)
 		KUNIT_EXPECT_TRUE_MSG(test, e->dma_ok,
 				      "GPU %u mapped without a DMA address per page",
 				      e->gpu);
-		KUNIT_EXPECT_EQ_MSG(test, e->flags, 0,
-				    "GPU %u not mapped writable in a RW VMA",
+		/* Writable, coherent (the default attributes), nothing else. */
+		KUNIT_EXPECT_EQ_MSG(test, e->flags, DRM_SVM_COORD_MAP_COHERENT,
+				    "GPU %u not mapped writable and coherent in a RW VMA",
 				    e->gpu);
 		/* prepare came first for the same GPU */
 		KUNIT_EXPECT_TRUE(test, i > 0 &&
@@ -143,7 +144,7 @@ static void attrs_enforced(struct kunit *test)
 							 false), 0);
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 2), 1);
 	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 1].flags,
-			DRM_SVM_COORD_MAP_READ_ONLY);
+			DRM_SVM_COORD_MAP_READ_ONLY | DRM_SVM_COORD_MAP_COHERENT);
 }
 
 /* Granularity 0 gives 4 KiB ranges; a map request covers a whole area. */

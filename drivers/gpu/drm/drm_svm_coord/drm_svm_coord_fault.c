@@ -159,11 +159,28 @@ static struct drm_gpusvm_pages *coord_range_pages(struct drm_svm_coord *svm,
 	return pages;
 }
 
-/* Steps 5 and 6 of the fault path for one GPU, under @seq. */
+/* The map flags the attributes of a range ask for. */
+static u32 coord_map_flags(u32 attr_flags, bool writable)
+{
+	u32 flags = 0;
+
+	if (!writable)
+		flags |= DRM_SVM_COORD_MAP_READ_ONLY;
+	if (attr_flags & DRM_SVM_COORD_FLAG_GPU_EXEC)
+		flags |= DRM_SVM_COORD_MAP_EXEC;
+	if (attr_flags & DRM_SVM_COORD_FLAG_COHERENT)
+		flags |= DRM_SVM_COORD_MAP_COHERENT;
+	return flags;
+}
+
+/*
+ * Steps 5 and 6 of the fault path for one GPU, under @seq, with the
+ * attribute flags @attr_flags of the range.
+ */
 static int coord_range_map_vm(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_range *range,
 			      struct drm_svm_coord_vm *vm, unsigned long seq,
-			      bool gpu_ro)
+			      u32 attr_flags)
 {
 	struct drm_svm_coord_notifier *n = range->notifier;
 	unsigned long start = drm_svm_coord_range_start(range);
@@ -172,11 +189,12 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 		.read_only = !range->pfns_write,
 		.allow_mixed = true,
 	};
-	bool writable = range->pfns_write && !gpu_ro;
+	bool writable = range->pfns_write &&
+			!(attr_flags & DRM_SVM_COORD_FLAG_GPU_RO);
 	struct drm_svm_coord_map_args args = {
 		.start = start,
 		.end = end,
-		.flags = writable ? 0 : DRM_SVM_COORD_MAP_READ_ONLY,
+		.flags = coord_map_flags(attr_flags, writable),
 	};
 	struct drm_gpusvm_pages *pages;
 	u64 bit = BIT_ULL(vm->index);
@@ -222,6 +240,9 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 		args.dma = pages->dma_addr;
 		if (pages->flags.has_devmem_pages)
 			args.flags |= DRM_SVM_COORD_MAP_DEVMEM;
+		/* Read-only entries made writable: see DRM_SVM_COORD_MAP_UPGRADE. */
+		if (range->mapped & bit)
+			args.flags |= DRM_SVM_COORD_MAP_UPGRADE;
 		err = vm->ops->map(vm, &args);
 		if (!err) {
 			range->mapped |= bit;
@@ -304,7 +325,8 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 			drm_svm_coord_range_set_loc(svm, range, DRM_SVM_COORD_LOC_SYSMEM);
 		}
 		if (!err)
-			err = coord_range_map_vm(svm, range, vm, seq, gpu_ro);
+			err = coord_range_map_vm(svm, range, vm, seq,
+						 w->attrs.flags);
 		if (!err)
 			drm_svm_coord_range_touch(svm, range);
 		if (err != -EAGAIN)
