@@ -235,6 +235,8 @@ struct drm_vsvm_pt_snapshot {
 #define DRM_VSVM_PTE_TARGET_SYSTEM	(0 << 2)
 #define DRM_VSVM_PTE_TARGET_VRAM	(1 << 2)
 #define DRM_VSVM_PTE_TARGET_PEER_VRAM	(2 << 2)
+#define DRM_VSVM_PTE_EXEC		(1 << 4)
+#define DRM_VSVM_PTE_COHERENT		(1 << 5)
 
 /**
  * struct drm_vsvm_pt_verify - DRM_IOCTL_VSVM_PT_VERIFY: check the GPU's

@@ -296,7 +296,7 @@ static int bl_bind(struct vsvm_baseline *bl, struct vsvm_bl_range *range)
 		err = -EAGAIN;
 	} else {
 		err = vsvm_pt_write(bl->vf, start, end, range->pages.dma_addr,
-				    true);
+				    VSVM_PTE_WRITE | VSVM_PTE_COHERENT);
 		if (!err) {
 			WRITE_ONCE(range->bound, true);
 			bl_count(bl, DRM_SVM_COORD_STAT_MAPS, 1);

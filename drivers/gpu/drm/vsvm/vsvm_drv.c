@@ -119,9 +119,16 @@ static int vsvm_prepare(struct drm_svm_coord_vm *dev, unsigned long start,
 static int vsvm_map(struct drm_svm_coord_vm *dev,
 		    const struct drm_svm_coord_map_args *args)
 {
+	u64 perm = 0;
+
+	if (!(args->flags & DRM_SVM_COORD_MAP_READ_ONLY))
+		perm |= VSVM_PTE_WRITE;
+	if (args->flags & DRM_SVM_COORD_MAP_EXEC)
+		perm |= VSVM_PTE_EXEC;
+	if (args->flags & DRM_SVM_COORD_MAP_COHERENT)
+		perm |= VSVM_PTE_COHERENT;
 	return vsvm_pt_write(to_vsvm_file(dev), args->start, args->end,
-			     args->dma,
-			     !(args->flags & DRM_SVM_COORD_MAP_READ_ONLY));
+			     args->dma, perm);
 }
 
 static void vsvm_unmap(struct drm_svm_coord_vm *dev, unsigned long start,

@@ -22,6 +22,10 @@
 #define VSVM_PTE_VALID		BIT_ULL(0)
 #define VSVM_PTE_WRITE		BIT_ULL(1)
 #define VSVM_PTE_SYSTEM		BIT_ULL(2)
+#define VSVM_PTE_EXEC		BIT_ULL(3)
+#define VSVM_PTE_COHERENT	BIT_ULL(4)
+#define VSVM_PTE_PERM		(VSVM_PTE_WRITE | VSVM_PTE_EXEC | \
+				 VSVM_PTE_COHERENT)
 #define VSVM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
 
 struct drm_pagemap_addr;
@@ -130,7 +134,7 @@ int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
 		    unsigned long end);
 int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 		  unsigned long end, const struct drm_pagemap_addr *dma,
-		  bool writable);
+		  u64 perm);
 void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end);
 void vsvm_pt_tlb_wait(struct vsvm_file *vf);

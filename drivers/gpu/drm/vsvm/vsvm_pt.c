@@ -28,7 +28,8 @@
  * address space (&struct vsvm_file). The table has two levels: an xarray
  * indexed by address >> %VSVM_LEAF_SHIFT, whose leaves (&struct vsvm_leaf)
  * hold one u64 entry for each page of 2 MiB of addresses. An entry holds
- * %VSVM_PTE_VALID, %VSVM_PTE_WRITE, %VSVM_PTE_SYSTEM and, in
+ * %VSVM_PTE_VALID, %VSVM_PTE_WRITE, %VSVM_PTE_EXEC, %VSVM_PTE_COHERENT
+ * (the memory type a real GPU would pick), %VSVM_PTE_SYSTEM and, in
  * %VSVM_PTE_ADDR, the address the GPU was given for the page: with
  * %VSVM_PTE_SYSTEM a DMA address of system memory, otherwise the address of
  * a VRAM page on the interconnect, as a real GPU's PTE tells system memory
@@ -220,7 +221,8 @@ int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
  * @end: end of the addresses (exclusive)
  * @dma: the DMA addresses of the pages from @start on, as
  *	&drm_gpusvm_pages.dma_addr holds them
- * @writable: the GPU may write
+ * @perm: %VSVM_PTE_WRITE, %VSVM_PTE_EXEC, %VSVM_PTE_COHERENT: what the
+ *	entries allow and their memory type
  *
  * The leaves must have been allocated by vsvm_pt_prepare(). An entry of a
  * page of %DRM_INTERCONNECT_SYSTEM gets %VSVM_PTE_SYSTEM.
@@ -230,9 +232,8 @@ int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
  */
 int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 		  unsigned long end, const struct drm_pagemap_addr *dma,
-		  bool writable)
+		  u64 perm)
 {
-	u64 perm = VSVM_PTE_VALID | (writable ? VSVM_PTE_WRITE : 0);
 	unsigned long addr = start, undo;
 	unsigned int j, k;
 	int err = 0;
@@ -250,7 +251,7 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 				goto undo;
 			}
 			*pte = ((dma[j].addr + k * PAGE_SIZE) & VSVM_PTE_ADDR) |
-			       target | perm;
+			       target | VSVM_PTE_VALID | (perm & VSVM_PTE_PERM);
 		}
 	}
 	spin_unlock(&vf->pt_lock);
@@ -510,8 +511,9 @@ int vsvm_pt_access(struct vsvm_file *vf, unsigned long addr, void *buf,
  * @start: first address, page aligned
  * @npages: number of entries
  * @entries: @npages bytes, zeroed by the caller; the byte of a valid
- *	entry gets %DRM_VSVM_PTE_VALID, its target, and %DRM_VSVM_PTE_WRITE
- *	if writable, as DRM_IOCTL_VSVM_PT_SNAPSHOT reports them
+ *	entry gets %DRM_VSVM_PTE_VALID, its target, and %DRM_VSVM_PTE_WRITE,
+ *	%DRM_VSVM_PTE_EXEC and %DRM_VSVM_PTE_COHERENT as it has them, as
+ *	DRM_IOCTL_VSVM_PT_SNAPSHOT reports them
  */
 void vsvm_pt_snapshot(struct vsvm_file *vf, unsigned long start,
 		      unsigned long npages, u8 *entries)
@@ -532,6 +534,10 @@ void vsvm_pt_snapshot(struct vsvm_file *vf, unsigned long start,
 		entries[i] = DRM_VSVM_PTE_VALID | target;
 		if (entry & VSVM_PTE_WRITE)
 			entries[i] |= DRM_VSVM_PTE_WRITE;
+		if (entry & VSVM_PTE_EXEC)
+			entries[i] |= DRM_VSVM_PTE_EXEC;
+		if (entry & VSVM_PTE_COHERENT)
+			entries[i] |= DRM_VSVM_PTE_COHERENT;
 	}
 	spin_unlock(&vf->pt_lock);
 }
