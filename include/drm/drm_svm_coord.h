@@ -551,6 +551,9 @@ struct drm_svm_coord_attr_summary {
  * @remap: GPUs whose mappings of the interval must be (re)built: access
  *	granted, or access kind or GPU permission flags changed
  * @unmap: GPUs whose mappings of the interval must go: access revoked
+ * @rewrite: GPUs of @remap that could map the interval before and whose
+ *	entries no longer match: a flag that shapes them (GPU_RO, GPU_EXEC,
+ *	COHERENT) changed
  * @triggers: DRM_SVM_COORD_TRIGGER_*: the preferred location changed
  *	(MIGRATE), a prefetch location was requested (PREFETCH)
  */
@@ -559,6 +562,7 @@ struct drm_svm_coord_change {
 	unsigned long end;
 	u64 remap;
 	u64 unmap;
+	u64 rewrite;
 	u32 triggers;
 };
 

@@ -327,12 +327,15 @@ static void model_change(const struct drm_svm_coord_attrs *old,
 		unsigned int so = model_state(old, g), sn = model_state(new, g);
 		bool before = model_may_map(so, cf), after = model_may_map(sn, cf);
 		bool pte = (old->flags ^ new->flags) &
-			   (DRM_SVM_COORD_FLAG_GPU_RO | DRM_SVM_COORD_FLAG_GPU_EXEC);
+			   (DRM_SVM_COORD_FLAG_GPU_RO | DRM_SVM_COORD_FLAG_GPU_EXEC |
+			    DRM_SVM_COORD_FLAG_COHERENT);
 
 		if (before && !after)
 			c->unmap |= BIT_ULL(g);
 		if (after && (!before || so != sn || pte))
 			c->remap |= BIT_ULL(g);
+		if (after && before && pte)
+			c->rewrite |= BIT_ULL(g);
 	}
 	if (old->preferred_loc != new->preferred_loc &&
 	    new->preferred_loc != DRM_SVM_COORD_LOC_UNDEFINED)
@@ -362,6 +365,7 @@ static void check_changes(struct kunit *test, unsigned long first,
 			got = changes->items[i];
 		KUNIT_ASSERT_EQ_MSG(test, got.remap, want.remap, "page %lu: remap", p);
 		KUNIT_ASSERT_EQ_MSG(test, got.unmap, want.unmap, "page %lu: unmap", p);
+		KUNIT_ASSERT_EQ_MSG(test, got.rewrite, want.rewrite, "page %lu: rewrite", p);
 		KUNIT_ASSERT_EQ_MSG(test, got.triggers, want.triggers, "page %lu: triggers", p);
 	}
 }

@@ -147,6 +147,60 @@ static void attrs_enforced(struct kunit *test)
 			DRM_SVM_COORD_MAP_READ_ONLY | DRM_SVM_COORD_MAP_COHERENT);
 }
 
+/*
+ * Review finding M8: an attribute change over half of a range retired it.
+ * Now it splits the range there: GPU 1, denied the second half, is zapped
+ * there and nowhere else; GPU 0 keeps its entries in both pieces, and the
+ * pieces their pages: GPU 2 maps the first one without a new
+ * hmm_range_fault().
+ */
+static void attr_change_splits(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct drm_svm_coord_attr na = { DRM_SVM_COORD_ATTR_NO_ACCESS, 1 };
+	unsigned long half = fx->base + SZ_1M;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 true), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], fx->base,
+							 false), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 1);
+	drm_svm_coord_test_rec_reset(fx);
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm, half, SZ_1M, &na,
+						     1, NULL), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 2);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1,
+						      DRM_SVM_COORD_STAT_SPLITS), 1);
+	KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 0),
+			    0, "GPU 0's access did not change, it was zapped");
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 1), 1);
+	for (i = 0; i < min(fx->rec.count, REC_MAX); i++) {
+		if (fx->rec.ev[i].op != REC_UNMAP)
+			continue;
+		KUNIT_EXPECT_EQ(test, fx->rec.ev[i].start, half);
+		KUNIT_EXPECT_EQ(test, fx->rec.ev[i].end, fx->base + SZ_2M);
+	}
+
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 true), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], half, true),
+			0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], fx->base,
+							 false), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], half, false),
+			-EPERM);
+	KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_MAP, -1),
+			    0, "a GPU mapped a piece it kept");
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[2], fx->base,
+							 false), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 2), 1);
+	KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_stat(fx, -1,
+							  DRM_SVM_COORD_STAT_HMM_FAULTS),
+			    0, "the piece did not keep the range's pages");
+}
+
 /* Granularity 0 gives 4 KiB ranges; a map request covers a whole area. */
 static void map_ahead_granular(struct kunit *test)
 {
@@ -172,6 +226,7 @@ static struct kunit_case drm_svm_coord_fault_cases[] = {
 	KUNIT_CASE(fault_shared),
 	KUNIT_CASE(fault_breaks_cow),
 	KUNIT_CASE(attrs_enforced),
+	KUNIT_CASE(attr_change_splits),
 	KUNIT_CASE(map_ahead_granular),
 	{}
 };

@@ -150,8 +150,11 @@ static void nofault_restore_detach(struct kunit *test)
 	/* GPU 3 is quiesced; its restore fails and backs off. */
 	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, fx->base, SZ_2M,
 					 MADV_DONTNEED), 0);
-	/* The attribute change retires the range waiting on the list. */
-	drm_svm_coord_set_attr(fx->svm, fx->base, SZ_2M, &ro, 1, NULL);
+	/*
+	 * An attribute change over half of it splits it: the range waiting
+	 * on the list leaves the tree, its pieces take its place.
+	 */
+	drm_svm_coord_set_attr(fx->svm, fx->base, SZ_1M, &ro, 1, NULL);
 	drm_svm_coord_test_detach_now(test, fx, 0);
 
 	/* The manager lock keeps the restore worker from taking ranges off. */

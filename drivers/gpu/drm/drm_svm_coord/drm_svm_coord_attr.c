@@ -46,8 +46,10 @@
  * the access attributes decide who maps them there.
  */
 
-/* Flags whose change alters what a GPU page-table entry allows. */
-#define ATTR_PTE_FLAGS (DRM_SVM_COORD_FLAG_GPU_RO | DRM_SVM_COORD_FLAG_GPU_EXEC)
+/* Flags whose change alters what a GPU page-table entry allows or is. */
+#define ATTR_PTE_FLAGS (DRM_SVM_COORD_FLAG_GPU_RO | \
+			DRM_SVM_COORD_FLAG_GPU_EXEC | \
+			DRM_SVM_COORD_FLAG_COHERENT)
 
 /**
  * drm_svm_coord_attrs_default() - the attributes of addresses never set
@@ -252,7 +254,9 @@ static u64 coord_may_map(const struct drm_svm_coord_attrs *attrs, u64 attached,
  *
  * A GPU must unmap when it could map before and cannot now. It must remap
  * when it can map now and could not before, or its access kind changed, or
- * a flag that shapes its page-table entries (GPU_RO, GPU_EXEC) changed.
+ * a flag that shapes its page-table entries (GPU_RO, GPU_EXEC, COHERENT)
+ * changed; in that last case, if it could map before, its entries must be
+ * rewritten.
  * MIGRATE is triggered when the preferred location changes to a defined
  * one, PREFETCH when @prefetch names a defined location.
  *
@@ -271,8 +275,11 @@ bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
 
 	change->unmap = before & ~after;
 	change->remap = after & (~before | kind);
-	if ((old->flags ^ new->flags) & ATTR_PTE_FLAGS)
+	change->rewrite = 0;
+	if ((old->flags ^ new->flags) & ATTR_PTE_FLAGS) {
 		change->remap |= after;
+		change->rewrite = after & before;
+	}
 
 	change->triggers = 0;
 	if (old->preferred_loc != new->preferred_loc &&
@@ -311,8 +318,7 @@ int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
 
 /*
  * After a change of attributes, map the interval for the GPUs that cannot
- * fault and either were granted access or lost their mappings when the
- * ranges were retired.
+ * fault and either were granted access or lost their mappings to it.
  */
 static int coord_set_attr_map(struct drm_svm_coord *svm,
 			      const struct drm_svm_coord_change *change, u64 lost)
@@ -333,6 +339,19 @@ static int coord_set_attr_map(struct drm_svm_coord *svm,
 	return 0;
 }
 
+/* Whether the attributes of @page differ from those of the page before. */
+static bool coord_attr_boundary(struct drm_svm_coord *svm, unsigned long page)
+{
+	struct drm_svm_coord_attrs attrs;
+	unsigned long seg_first, seg_last;
+
+	if (!page || page > drm_svm_coord_mm(svm)->task_size >> PAGE_SHIFT)
+		return false;
+	drm_svm_coord_attr_tree_lookup(&svm->attrs, page, page - 1, page,
+				       &seg_first, &seg_last, &attrs);
+	return seg_first == page;
+}
+
 /**
  * drm_svm_coord_set_attr() - set attributes of a range of addresses
  * @svm: the manager
@@ -345,13 +364,16 @@ static int coord_set_attr_map(struct drm_svm_coord *svm,
  *
  * Transactional: on any error nothing changes. See Attributes for the
  * semantics and &struct drm_svm_coord_change for what @changes reports.
- * The ranges over the intervals that changed are retired, unless only a
- * prefetch was asked there (the ranges then stay, and move if they are
- * not at the prefetch location): the GPUs able
- * to fault take them back on their next fault, under the new attributes;
- * the GPUs that cannot fault and were granted access, or had mappings
- * there, are mapped at once wherever a VMA covers the interval and they
- * may access it (see Restore).
+ *
+ * Ranges are split where the attributes now change within them, so that
+ * every range keeps lying in one interval of equal attributes, the input
+ * of the residency policy (see Splitting); they keep everything that did
+ * not change (drm_svm_coord_ranges_update()). A prefetch moves the ranges
+ * that are not at the prefetch location and leaves the others alone. The
+ * GPUs able to fault take back what they lost on their next fault, under
+ * the new attributes; the GPUs that cannot fault and were granted access,
+ * or lost mappings there, are mapped at once wherever a VMA covers the
+ * interval and they may access it (see Restore).
  *
  * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
  * overflowing, beyond the mm's task size) or request (see
@@ -388,22 +410,25 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 		up_write(&svm->lock);
 		return err;
 	}
+	/* Only the bounds of the request can become attribute boundaries. */
+	if (coord_attr_boundary(svm, first))
+		drm_svm_coord_split_at(svm, start);
+	if (coord_attr_boundary(svm, last + 1))
+		drm_svm_coord_split_at(svm, start + size);
 	alive = mmget_not_zero(drm_svm_coord_mm(svm));
 	for (i = 0; i < out->count; i++) {
 		const struct drm_svm_coord_change *change = &out->items[i];
-		u64 lost = 0;
+		struct drm_svm_coord_attrs now;
+		unsigned long seg_first, seg_last;
+		u64 lost;
 
-		/*
-		 * A prefetch alone changes nothing the ranges were built on:
-		 * they keep their pages, mappings, location and history, and
-		 * only those not at the target move. A range that straddles
-		 * the new attribute interval is retired by the prefetch's
-		 * lookup (see Fault path, 4a).
-		 */
-		if (change->remap || change->unmap ||
-		    (change->triggers & ~DRM_SVM_COORD_TRIGGER_PREFETCH))
-			lost = drm_svm_coord_ranges_retire(svm, change->start,
-							   change->end);
+		drm_svm_coord_attr_tree_lookup(&svm->attrs,
+					       change->start >> PAGE_SHIFT,
+					       change->start >> PAGE_SHIFT,
+					       change->start >> PAGE_SHIFT,
+					       &seg_first, &seg_last, &now);
+		lost = drm_svm_coord_ranges_update(svm, change,
+						   now.preferred_loc);
 
 		/* Data asked somewhere goes there before anyone maps it. */
 		if (alive && !err &&

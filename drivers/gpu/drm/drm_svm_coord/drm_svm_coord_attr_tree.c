@@ -381,13 +381,14 @@ static void coord_changes_add(struct drm_svm_coord_changes *changes,
 	unsigned long s = start << PAGE_SHIFT, e = (last + 1) << PAGE_SHIFT;
 
 	if (prev && prev->end == s && prev->remap == c->remap &&
-	    prev->unmap == c->unmap && prev->triggers == c->triggers) {
+	    prev->unmap == c->unmap && prev->rewrite == c->rewrite &&
+	    prev->triggers == c->triggers) {
 		prev->end = e;
 		return;
 	}
 	changes->items[changes->count++] = (struct drm_svm_coord_change) {
 		.start = s, .end = e, .remap = c->remap, .unmap = c->unmap,
-		.triggers = c->triggers,
+		.rewrite = c->rewrite, .triggers = c->triggers,
 	};
 }
 

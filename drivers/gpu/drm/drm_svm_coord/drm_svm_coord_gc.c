@@ -58,9 +58,20 @@
  * (drm_gpusvm_pages_can_split()); that GPU then loses the whole range, as
  * without splitting. A transparent huge page is split by the kernel with an
  * invalidation of its whole 2 MiB before any part of it goes, so a range
- * backed by one loses all its mappings, as the kernel asks. Attribute
- * changes retire the ranges under the changed interval (see
- * drm_svm_coord_set_attr()).
+ * backed by one loses all its mappings, as the kernel asks.
+ *
+ * An attribute change splits ranges too (drm_svm_coord_split_at()): a
+ * range must lie in one interval of equal attributes, which the residency
+ * policy and the fault path read as the range's, and only the bounds of a
+ * request can become new boundaries. The range that crosses one is cut
+ * there, with no page gone; its pieces keep everything the range had: the
+ * GPUs' entries and DMA addresses, its pages (the pfns and their notifier
+ * sequence), its location, its place in its VRAM's LRU, its thrash state
+ * and its move history. Only a GPU whose DMA mappings cannot be cut there
+ * (a huge page mapped at order 9, see above) loses the range: it is zapped,
+ * and restored if it cannot fault. Then drm_svm_coord_ranges_update() acts
+ * on the pieces the change covers, for the GPUs whose access or entries
+ * changed.
  */
 
 /**
@@ -158,6 +169,8 @@ static int coord_split_alloc(struct drm_svm_coord_range *range,
 		st->pieces[k] = piece;
 		if (!piece)
 			return -ENOMEM;
+		if (range->pfns_valid && drm_svm_coord_range_pfns_alloc(piece))
+			return -ENOMEM;
 		for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
 			struct drm_gpusvm_pages *pages;
 
@@ -178,16 +191,62 @@ static int coord_split_alloc(struct drm_svm_coord_range *range,
 }
 
 /*
- * Replace a range with holes by its pieces, which keep the mappings of
- * their pages on every GPU. Falls back to retiring the range when memory
- * is short. Called with the tree lock held.
+ * The GPUs whose DMA mappings of @range cannot be handed to the pieces of
+ * @st: a higher-order mapping straddles a cut. They lose the range.
  */
-static void coord_range_split(struct drm_svm_coord *svm,
-			      struct drm_svm_coord_range *range)
+static u64 coord_split_whole(struct drm_svm_coord_range *range,
+			     const struct coord_split_state *st)
+{
+	unsigned long npages = drm_svm_coord_range_npages(range);
+	u64 whole = 0;
+	unsigned int i, k;
+
+	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
+		if (!range->pages[i])
+			continue;
+		for (k = 0; k < st->nr; k++) {
+			if (drm_gpusvm_pages_can_split(range->pages[i], npages,
+						       st->runs[k].first,
+						       st->runs[k].count))
+				continue;
+			whole |= BIT_ULL(i);
+			break;
+		}
+	}
+	return whole;
+}
+
+/* A piece takes over the place of @range in its VRAM's LRU. */
+static void coord_piece_take_loc(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *piece,
+				 struct drm_svm_coord_range *range)
+{
+	piece->loc = range->loc;
+	spin_lock(&svm->lru_lock);
+	if (!list_empty(&range->lru_link))
+		list_add_tail(&piece->lru_link, &range->lru_link);
+	spin_unlock(&svm->lru_lock);
+}
+
+/*
+ * Replace a range with holes, or one that an attribute boundary crosses
+ * (@cut, one bit per page that must start a piece, or NULL), by its
+ * pieces. They keep the mappings of their pages on every GPU, their pages
+ * and the range's location, LRU position, thrash state and history. A GPU
+ * whose DMA mappings cannot be cut there loses the range, restored if it
+ * cannot fault. Falls back to retiring the range when memory is short.
+ * Called with the tree lock held.
+ *
+ * Return: 0, or -ENOMEM when the range was retired instead.
+ */
+static int coord_range_split(struct drm_svm_coord *svm,
+			     struct drm_svm_coord_range *range,
+			     const unsigned long *cut)
 {
 	unsigned long npages = drm_svm_coord_range_npages(range);
 	DECLARE_BITMAP(gone, DRM_SVM_COORD_RANGE_MAX_PAGES);
 	struct coord_split_state *st;
+	u64 whole, lost, wait = 0;
 	unsigned int k, i;
 
 	lockdep_assert_held(&svm->tree_lock);
@@ -202,7 +261,7 @@ again:
 	bitmap_copy(gone, range->gone, npages);
 	drm_svm_coord_notifier_unlock_read(svm);
 
-	st->nr = drm_svm_coord_split_runs(gone, NULL, npages, st->runs,
+	st->nr = drm_svm_coord_split_runs(gone, cut, npages, st->runs,
 					  ARRAY_SIZE(st->runs));
 	if (!st->nr || WARN_ON(st->nr > ARRAY_SIZE(st->runs)))
 		goto unlock_retire;
@@ -220,12 +279,29 @@ again:
 			goto unlock_retire;
 		goto again;
 	}
+	/* The notifier zapped them already for a hole, not for a cut. */
+	whole = coord_split_whole(range, st) & range->mapped;
+	lost = drm_svm_coord_gpus_no_fault(svm, whole);
+	if (lost) {
+		drm_svm_coord_quiesce(svm, lost);
+		drm_svm_coord_restore_queue(svm, range, lost);
+	}
+	for_each_set_bit(i, (unsigned long *)&whole, DRM_SVM_COORD_MAX_VMS)
+		wait |= drm_svm_coord_range_zap_vm(svm, range, svm->vms[i]);
 	for (k = 0; k < st->nr; k++) {
 		struct drm_svm_coord_range *piece = st->pieces[k];
 
 		piece->mapped = range->mapped;
 		piece->writable = range->writable;
-		drm_svm_coord_range_set_loc(svm, piece, range->loc);
+		coord_piece_take_loc(svm, piece, range);
+		if (range->pfns_valid && piece->pfns) {
+			memcpy(piece->pfns, range->pfns + st->runs[k].first,
+			       st->runs[k].count * sizeof(*piece->pfns));
+			piece->pfns_seq = range->pfns_seq;
+			piece->pfns_valid = true;
+			piece->pfns_write = range->pfns_write;
+			piece->pfns_owner = range->pfns_owner;
+		}
 		piece->thrash = range->thrash;
 		piece->rule = range->rule;
 		piece->evictions = range->evictions;
@@ -261,7 +337,7 @@ again:
 	 * come finds the pieces, not this range, and a fault or the restore
 	 * list may hold this range past it, while the CPU frees the pages.
 	 */
-	drm_svm_coord_tlb_wait(svm, 0);
+	drm_svm_coord_tlb_wait(svm, wait);
 	drm_svm_coord_range_dma_unmap(svm, range);
 	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&range->validate_lock);
@@ -271,7 +347,7 @@ again:
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RANGES_DESTROYED, 1);
 	kfree(st);
 	drm_svm_coord_range_put(range);
-	return;
+	return 0;
 
 unlock_retire:
 	mutex_unlock(&range->validate_lock);
@@ -279,6 +355,45 @@ retire:
 	/* What stays of the range is restored for GPUs that cannot fault. */
 	kfree(st);
 	drm_svm_coord_range_retire(svm, range, true);
+	return -ENOMEM;
+}
+
+/**
+ * drm_svm_coord_split_at() - end the range that crosses an address there
+ * @svm: the manager
+ * @addr: a page-aligned address, a new boundary of the attributes
+ *
+ * The range holding both @addr - PAGE_SIZE and @addr, if any, is split at
+ * @addr (see Splitting); one the notifier left unmapped is retired. Under
+ * the manager lock held for writing, which keeps faults out; takes the
+ * tree lock.
+ */
+void drm_svm_coord_split_at(struct drm_svm_coord *svm, unsigned long addr)
+{
+	DECLARE_BITMAP(cut, DRM_SVM_COORD_RANGE_MAX_PAGES);
+	struct drm_svm_coord_notifier *n;
+	struct drm_svm_coord_range *range = NULL, *r;
+
+	lockdep_assert_held_write(&svm->lock);
+
+	if (!addr)
+		return;
+	mutex_lock(&svm->tree_lock);
+	/* The range of the page before @addr, if it goes on past @addr. */
+	drm_svm_coord_for_each_notifier(n, svm, addr - PAGE_SIZE, addr)
+		drm_svm_coord_for_each_range(r, n, addr - PAGE_SIZE, addr)
+			range = r;
+	if (range && addr < drm_svm_coord_range_end(range)) {
+		if (range->unmapped) {
+			drm_svm_coord_range_retire(svm, range, false);
+		} else {
+			bitmap_zero(cut, DRM_SVM_COORD_RANGE_MAX_PAGES);
+			__set_bit((addr - drm_svm_coord_range_start(range)) >>
+				  PAGE_SHIFT, cut);
+			coord_range_split(svm, range, cut);
+		}
+	}
+	mutex_unlock(&svm->tree_lock);
 }
 
 /**
@@ -296,7 +411,7 @@ void drm_svm_coord_range_collect(struct drm_svm_coord *svm,
 	if (range->unmapped)
 		drm_svm_coord_range_retire(svm, range, false);
 	else if (range->holes)
-		coord_range_split(svm, range);
+		coord_range_split(svm, range, NULL);
 }
 
 static void coord_notifiers_prune(struct drm_svm_coord *svm)

@@ -681,6 +681,9 @@ drm_svm_coord_range_find_or_create(struct drm_svm_coord *svm,
 				   unsigned long addr);
 u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end);
+u64 drm_svm_coord_ranges_update(struct drm_svm_coord *svm,
+				const struct drm_svm_coord_change *change,
+				u32 preferred_loc);
 void drm_svm_coord_ranges_forget_vm(struct drm_svm_coord *svm,
 				    struct drm_svm_coord_vm *vm);
 void drm_svm_coord_ranges_fini(struct drm_svm_coord *svm);
@@ -707,6 +710,7 @@ void drm_svm_coord_gc_init(struct drm_svm_coord *svm);
 void drm_svm_coord_gc_stop(struct drm_svm_coord *svm);
 void drm_svm_coord_range_collect(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range);
+void drm_svm_coord_split_at(struct drm_svm_coord *svm, unsigned long addr);
 
 /* Fault path: drm_svm_coord_fault.c. */
 int drm_svm_coord_range_pfns_alloc(struct drm_svm_coord_range *range);

@@ -346,11 +346,10 @@ u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
  * @start: first address
  * @end: end address (exclusive)
  *
- * Called when the attributes of the addresses changed: the ranges are
- * zapped and destroyed, the GPUs fault them back under the new attributes
- * and boundaries. GPUs that cannot fault are quiesced before they are
- * zapped and resumed by the restore worker once their mappings are back
- * (see Restore). Takes the tree lock; the caller holds the manager lock.
+ * The ranges are zapped and destroyed, the GPUs fault them back. GPUs
+ * that cannot fault are quiesced before they are zapped and resumed by the
+ * restore worker once their mappings are back (see Restore). Takes the
+ * tree lock; the caller holds the manager lock.
  *
  * Return: the GPUs that had some of the ranges mapped.
  */
@@ -371,6 +370,95 @@ u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 	}
 	mutex_unlock(&svm->tree_lock);
 	return mapped;
+}
+
+/*
+ * Act on @change in @range, which lies within the changed interval: zap
+ * the GPUs that lost access, dropping their DMA mappings, and those whose
+ * entries no longer match; with a new preferred location, every GPU if
+ * the data is elsewhere. Returns the GPUs that cannot fault and were
+ * zapped though they keep access: quiesced, and queued for restore.
+ */
+static u64 coord_range_update(struct drm_svm_coord *svm,
+			      struct drm_svm_coord_range *range,
+			      const struct drm_svm_coord_change *change,
+			      u32 preferred_loc)
+{
+	const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
+	u64 zap, lost, revoked = change->unmap, wait = 0;
+	unsigned int i;
+
+	mutex_lock(&range->validate_lock);
+	drm_svm_coord_notifier_lock_write(svm);
+	zap = change->unmap | change->rewrite;
+	if ((change->triggers & DRM_SVM_COORD_TRIGGER_MIGRATE) &&
+	    range->loc != preferred_loc)
+		zap = U64_MAX;
+	zap &= range->mapped;
+	lost = drm_svm_coord_gpus_no_fault(svm, zap & ~change->unmap);
+	if (lost) {
+		drm_svm_coord_quiesce(svm, lost);
+		drm_svm_coord_restore_queue(svm, range, lost);
+	}
+	for_each_set_bit(i, (unsigned long *)&zap, DRM_SVM_COORD_MAX_VMS)
+		wait |= drm_svm_coord_range_zap_vm(svm, range, svm->vms[i]);
+	drm_svm_coord_tlb_wait(svm, wait);
+	for_each_set_bit(i, (unsigned long *)&revoked, DRM_SVM_COORD_MAX_VMS)
+		if (range->pages[i])
+			drm_gpusvm_unmap_pages(&svm->gpusvm, range->pages[i],
+					       drm_svm_coord_range_npages(range),
+					       &ctx);
+	drm_svm_coord_notifier_unlock_write(svm);
+	mutex_unlock(&range->validate_lock);
+	return lost;
+}
+
+/**
+ * drm_svm_coord_ranges_update() - act on a change of attributes
+ * @svm: the manager
+ * @change: an interval whose attributes changed, and what that asks
+ * @preferred_loc: the interval's preferred location now
+ *
+ * The ranges under the interval stay, with their pages, DMA mappings,
+ * location, LRU position, thrash state and history; drm_svm_coord_split_at()
+ * cut those that reached across its bounds. Only the GPUs the change is
+ * about are zapped: those that lost access (their DMA mappings of the
+ * pages go as well), those whose entries no longer match the attributes
+ * (&drm_svm_coord_change.rewrite), and, when the preferred location
+ * changed, the GPUs mapping a range whose data is elsewhere, so that their
+ * next fault or restore decides again. GPUs that cannot fault and keep
+ * access are quiesced first and restored (see Restore). A range that
+ * still reaches across a bound is retired. Takes the tree lock; the
+ * caller holds the manager lock for writing.
+ *
+ * Return: the GPUs that cannot fault and lost mappings they may have back.
+ */
+u64 drm_svm_coord_ranges_update(struct drm_svm_coord *svm,
+				const struct drm_svm_coord_change *change,
+				u32 preferred_loc)
+{
+	struct drm_svm_coord_notifier *n;
+	struct drm_svm_coord_range *range;
+	u64 lost = 0;
+
+	lockdep_assert_held_write(&svm->lock);
+
+	mutex_lock(&svm->tree_lock);
+	drm_svm_coord_for_each_notifier(n, svm, change->start, change->end) {
+		drm_svm_coord_for_each_range(range, n, change->start,
+					     change->end) {
+			if (drm_svm_coord_range_within(range, change->start,
+						       change->end))
+				lost |= coord_range_update(svm, range, change,
+							   preferred_loc);
+			else
+				lost |= drm_svm_coord_range_retire(svm, range,
+								   true);
+		}
+		drm_svm_coord_notifier_prune(svm, n);
+	}
+	mutex_unlock(&svm->tree_lock);
+	return lost;
 }
 
 /* Take @vm's entries and DMA mappings of @range away. */

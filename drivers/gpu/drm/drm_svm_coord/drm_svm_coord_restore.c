@@ -31,10 +31,14 @@
  * nothing to restore; except when it takes part of a range from a GPU
  * whose DMA mappings cannot lose that part alone (a higher-order mapping
  * straddles a boundary, see Splitting): the GPU loses the whole range, and
- * what stays is restored. An attribute change retires the ranges under
- * it, and a split that cannot be made (no memory) retires the range: they
- * quiesce and restore such GPUs the same way, so that a GPU that cannot
- * fault never meets a missing entry for memory the process still has.
+ * what stays is restored. An attribute change that rewrites such a GPU's
+ * entries (a flag that shapes them, or a new preferred location for data
+ * elsewhere), a split whose DMA mappings cannot be cut at an attribute
+ * boundary, and a split that cannot be made (no memory) and retires the
+ * range quiesce and restore such GPUs the same way, so that a GPU that
+ * cannot fault never meets a missing entry for memory the process still
+ * has. A GPU that loses access is zapped without a quiesce: it may not
+ * touch the memory any more.
  *
  * The restore worker, one per manager, runs shortly after the first event
  * of a batch (1 ms), so that the events of one mprotect() or fork() cost
