@@ -897,11 +897,10 @@ static int last_move_is(int fd, void *p, unsigned int from, unsigned int to)
 }
 
 /*
- * An attribute change retires the ranges, and the new ones do not know
- * where the data is: they must find out, not assume system memory. A
- * preferred location out of reach of the VRAM holding the data goes
- * through system memory; between peers the move is direct, and the
- * history says where it came from.
+ * A new preferred location takes the data there on the next access. Out
+ * of reach of the VRAM holding the data the move goes through system
+ * memory; between peers it is direct, and the history says where the data
+ * came from.
  */
 TEST_F(vram, preferred_after_attr_change)
 {
@@ -1436,6 +1435,108 @@ TEST_F(vram, huge_tail_cpu_fault_after_pmd_split)
 TEST_F(vram, huge_tail_gpu_fault_after_pmd_split)
 {
 	huge_tail_fault(_metadata, self->fd, self->buf, 2);
+}
+
+/*
+ * Review finding M8: an attribute change over half of a range in VRAM
+ * retired it: GPU 0 lost its entries, the range its location and history,
+ * and the data in VRAM was tracked by nobody, so that detaching GPU 0 left
+ * it there. Now the range is split at the attribute boundary and both
+ * halves keep their location, history and place in GPU 0's LRU; GPU 1,
+ * allowed in place on one half, maps it in GPU 0's VRAM; detaching GPU 0
+ * evicts both halves to RAM, every byte intact.
+ *
+ * In small device pages GPU 0 keeps its entries: it reads all without a
+ * fault. A huge device folio's DMA mapping cannot be cut
+ * at 1 MiB (see Splitting): GPU 0 loses the range and faults each half
+ * back, from the middle of the folio's PMD for the second half, which
+ * hmm_range_fault() reported from the folio's first page before
+ * patches/0013.
+ */
+static void attr_split(struct __test_metadata *_metadata, int *fd, bool huge)
+{
+	char *buf = alloc_aligned(SZ_2M), *half = buf + SZ_2M / 2;
+	char *want = malloc(SZ_2M), *got = malloc(SZ_2M);
+	struct drm_vsvm_range_info r0, ra, rb;
+	struct drm_vsvm_stats s0, s1;
+	struct drm_vsvm_vram v0, v1;
+	int fd0;
+
+	ASSERT_TRUE(buf && want && got);
+	ASSERT_EQ(madvise(buf, SZ_2M, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE), 0);
+	fill(buf, SZ_2M, 17);
+	fill(want, SZ_2M, 17);
+	if (huge)
+		ASSERT_GE(anon_huge_kb(buf), 2048) TH_LOG("no huge page to move");
+	ASSERT_EQ(gpu_fill(fd[0], buf, SZ_2M, 17), 0);
+	ASSERT_EQ(pte_target(fd[0], buf), DRM_VSVM_PTE_TARGET_VRAM);
+	r0 = range_info(fd[0], buf);
+	ASSERT_EQ(r0.loc, 0);
+	ASSERT_GE(r0.nr_history, 1);
+	s0 = stats(fd[0]);
+
+	ASSERT_EQ(set_attr(fd[0], half, SZ_2M / 2,
+			   DRM_VSVM_ATTR_ACCESS_IN_PLACE, 1), 0);
+	s1 = stats(fd[0]);
+	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_SPLITS] - s0.mgr[DRM_VSVM_STAT_SPLITS], 1);
+	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_ZAPS] - s0.mgr[DRM_VSVM_STAT_ZAPS], huge);
+	ra = range_info(fd[0], buf);
+	rb = range_info(fd[0], half);
+	EXPECT_EQ(ra.start, (uintptr_t)buf);
+	EXPECT_EQ(ra.end, (uintptr_t)half);
+	EXPECT_EQ(rb.start, (uintptr_t)half);
+	EXPECT_EQ(rb.end, (uintptr_t)buf + SZ_2M);
+	EXPECT_EQ(ra.loc, 0);
+	EXPECT_EQ(rb.loc, 0);
+	EXPECT_EQ(ra.nr_history, r0.nr_history) TH_LOG("the history was lost");
+	EXPECT_EQ(rb.nr_history, r0.nr_history);
+	EXPECT_EQ(rb.migrations, r0.migrations);
+	EXPECT_EQ(pte_target(fd[0], buf), huge ? -1 : DRM_VSVM_PTE_TARGET_VRAM);
+	EXPECT_EQ(pte_target(fd[0], half), huge ? -1 : DRM_VSVM_PTE_TARGET_VRAM);
+
+	/* GPU 0 reads all from its VRAM; GPU 1 maps its half in place. */
+	ASSERT_EQ(gpu_access(fd[0], DRM_VSVM_ACCESS_READ, buf, SZ_2M, got, 0), 0);
+	EXPECT_EQ(check(got, SZ_2M, 17), -1) TH_LOG("GPU 0 read another page");
+	EXPECT_EQ(pte_target(fd[0], half), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(gpu_access(fd[1], DRM_VSVM_ACCESS_READ, half, SZ_2M / 2,
+			     got, 0), 0);
+	EXPECT_EQ(memcmp(got, want + SZ_2M / 2, SZ_2M / 2), 0)
+		TH_LOG("GPU 1 read another page");
+	EXPECT_EQ(pte_target(fd[1], half), DRM_VSVM_PTE_TARGET_PEER_VRAM);
+	s0 = stats(fd[0]);
+	EXPECT_EQ(s0.gpu[DRM_VSVM_STAT_FAULTS] - s1.gpu[DRM_VSVM_STAT_FAULTS],
+		  huge ? 2 : 0);
+	EXPECT_EQ(s0.mgr[DRM_VSVM_STAT_MIGRATIONS] -
+		  s1.mgr[DRM_VSVM_STAT_MIGRATIONS], 0);
+
+	/* Still tracked: detaching GPU 0 empties its VRAM. */
+	fd0 = open_gpu(0);
+	ASSERT_GE(fd0, 0);
+	v0 = vram(fd0);
+	ASSERT_EQ(v0.used, SZ_2M);
+	s0 = stats(fd[1]);
+	ASSERT_EQ(close(fd[0]), 0);
+	fd[0] = -1;
+	v1 = vram(fd0);
+	s1 = stats(fd[1]);
+	EXPECT_EQ(v1.used, 0) TH_LOG("VRAM nobody tracks was left behind");
+	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_EVICTIONS_RAM] -
+		  s0.mgr[DRM_VSVM_STAT_EVICTIONS_RAM], 2);
+	ASSERT_EQ(check(buf, SZ_2M, 17), -1);
+	close(fd0);
+	free(want);
+	free(got);
+	munmap(buf, SZ_2M);
+}
+
+TEST_F(vram, attr_split_keeps_vram)
+{
+	attr_split(_metadata, self->fd, false);
+}
+
+TEST_F(vram, attr_split_huge_device_folio)
+{
+	attr_split(_metadata, self->fd, true);
 }
 
 /* A process that exits with data in VRAM gives the VRAM back. */

@@ -410,8 +410,9 @@ static struct drm_vsvm_stats stats_settled(int fd)
 	return s;
 }
 
-/* Pages of [addr, addr + npages) with a valid entry in @fd's page table. */
-static long valid_ptes(int fd, void *addr, unsigned long npages)
+/* Entries of [addr, addr + npages) in @fd's page table with all of @bits. */
+static long ptes_with(int fd, void *addr, unsigned long npages,
+		      unsigned char bits)
 {
 	static unsigned char e[65536];
 	struct drm_vsvm_pt_snapshot sn = {
@@ -423,8 +424,15 @@ static long valid_ptes(int fd, void *addr, unsigned long npages)
 	if (xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &sn))
 		return -1;
 	for (i = 0; i < npages; i++)
-		n += !!(e[i] & DRM_VSVM_PTE_VALID);
+		n += (e[i] & (bits | DRM_VSVM_PTE_VALID)) ==
+		     (bits | DRM_VSVM_PTE_VALID);
 	return n;
+}
+
+/* Pages of [addr, addr + npages) with a valid entry in @fd's page table. */
+static long valid_ptes(int fd, void *addr, unsigned long npages)
+{
+	return ptes_with(fd, addr, npages, 0);
 }
 
 /* @size bytes at a 2 MiB boundary, small pages: ranges of 2 MiB. */
@@ -616,6 +624,128 @@ TEST_F(split, mremap_move)
 			TH_LOG("GPU %d did not follow the moved pages", i);
 	}
 	EXPECT_EQ(gpu_read(self->fd[0], self->buf + SZ_2M, self->tmp, PAGE), -EFAULT);
+}
+
+/*
+ * Faults a GPU of the split fixture takes to read the buffer, the data
+ * checked; -1 if the read fails.
+ */
+static long read_faults(struct __test_metadata *_metadata, int fd, char *buf,
+			char *tmp, size_t off, size_t len)
+{
+	struct drm_vsvm_access a = {
+		.addr = (uintptr_t)buf + off, .size = len, .data = (uintptr_t)tmp,
+	};
+
+	if (xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &a))
+		return -1;
+	EXPECT_EQ(memcmp(tmp, buf + off, len), 0);
+	return a.faults;
+}
+
+#define ATTR_OFF	(3 * SZ_2M / 2)	/* 3 MiB: inside the second range */
+#define ATTR_LEN	SZ_2M		/* to 5 MiB: inside the third */
+#define ATTR_PAGES	(ATTR_LEN / PAGE)
+
+/*
+ * Review finding M8: an attribute change retired every range under it.
+ * Now the two ranges an interval [3 MiB, 5 MiB) crosses are split at its
+ * bounds and nothing else happens to them: denying the last GPU access
+ * there zaps that GPU there, and only there. No page is faulted or mapped
+ * again, the other GPUs keep every entry and read all without a fault.
+ */
+TEST_F(split, attr_no_access_splits)
+{
+	int last = self->n - 1, i;
+	unsigned long npages = SPLIT_BUF / PAGE;
+	struct drm_vsvm_stats s;
+
+	ASSERT_EQ(set_attr(self->fd[0], self->buf + ATTR_OFF, ATTR_LEN,
+			   DRM_VSVM_ATTR_NO_ACCESS, gpu_index(self->fd[last])), 0);
+	s = stats_settled(self->fd[0]);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_SPLITS], 2);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_RANGES_DESTROYED], 2);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_ZAPS], 2)
+		TH_LOG("%llu zaps: GPUs whose access did not change lost entries",
+		       (unsigned long long)s.mgr[DRM_VSVM_STAT_ZAPS]);
+	EXPECT_EQ(valid_ptes(self->fd[last], self->buf, npages),
+		  (long)(npages - ATTR_PAGES));
+	EXPECT_EQ(valid_ptes(self->fd[last], self->buf + ATTR_OFF, ATTR_PAGES), 0);
+	for (i = 0; i < last; i++)
+		EXPECT_EQ(valid_ptes(self->fd[i], self->buf, npages), (long)npages)
+			TH_LOG("GPU %d lost entries", i);
+	for (i = 0; i < last; i++)
+		EXPECT_EQ(read_faults(_metadata, self->fd[i], self->buf,
+				      self->tmp, 0, SPLIT_BUF), 0);
+	EXPECT_EQ(read_faults(_metadata, self->fd[last], self->buf, self->tmp,
+			      0, ATTR_OFF), 0);
+	EXPECT_EQ(read_faults(_metadata, self->fd[last], self->buf, self->tmp,
+			      ATTR_OFF + ATTR_LEN, SPLIT_BUF - ATTR_OFF - ATTR_LEN), 0);
+	EXPECT_EQ(gpu_read(self->fd[last], self->buf + ATTR_OFF, self->tmp,
+			   PAGE), -EPERM);
+	s = stats(self->fd[0], 0);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_HMM_FAULTS], 0);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_MAPS], 0);
+	EXPECT_EQ(check(self->buf, SPLIT_BUF, 5), -1);
+}
+
+/*
+ * Flags that shape the entries reach the backend: GPU_EXEC makes them
+ * executable, COHERENT (set by default) picks their memory type, GPU_RO
+ * takes write away. A change rewrites the entries of the interval that
+ * changed on every GPU, and no other.
+ */
+TEST_F(split, attr_flags_rewrite)
+{
+	unsigned long npages = SPLIT_BUF / PAGE;
+	char *in = self->buf + ATTR_OFF;
+	struct drm_vsvm_stats s;
+	int i;
+
+	for (i = 0; i < self->n; i++) {
+		EXPECT_EQ(ptes_with(self->fd[i], self->buf, npages,
+				    DRM_VSVM_PTE_WRITE | DRM_VSVM_PTE_COHERENT),
+			  (long)npages);
+		EXPECT_EQ(ptes_with(self->fd[i], self->buf, npages,
+				    DRM_VSVM_PTE_EXEC), 0);
+	}
+	ASSERT_EQ(set_attr(self->fd[0], in, ATTR_LEN, DRM_VSVM_ATTR_SET_FLAGS,
+			   DRM_VSVM_FLAG_GPU_EXEC), 0);
+	s = stats_settled(self->fd[0]);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_SPLITS], 2);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_ZAPS], 2ull * self->n);
+	for (i = 0; i < self->n; i++) {
+		EXPECT_EQ(valid_ptes(self->fd[i], self->buf, npages),
+			  (long)(npages - ATTR_PAGES));
+		EXPECT_EQ(read_faults(_metadata, self->fd[i], self->buf,
+				      self->tmp, 0, SPLIT_BUF), 2)
+			TH_LOG("GPU %d: not one fault per changed piece", i);
+		EXPECT_EQ(ptes_with(self->fd[i], in, ATTR_PAGES,
+				    DRM_VSVM_PTE_EXEC | DRM_VSVM_PTE_WRITE |
+				    DRM_VSVM_PTE_COHERENT), (long)ATTR_PAGES);
+		EXPECT_EQ(ptes_with(self->fd[i], self->buf, npages,
+				    DRM_VSVM_PTE_EXEC), (long)ATTR_PAGES)
+			TH_LOG("GPU %d: executable entries outside GPU_EXEC", i);
+	}
+
+	/* Not coherent, then read-only: rewritten again, there only. */
+	ASSERT_EQ(set_attr(self->fd[0], in, ATTR_LEN, DRM_VSVM_ATTR_CLR_FLAGS,
+			   DRM_VSVM_FLAG_COHERENT), 0);
+	ASSERT_EQ(set_attr(self->fd[0], in, ATTR_LEN, DRM_VSVM_ATTR_SET_FLAGS,
+			   DRM_VSVM_FLAG_GPU_RO), 0);
+	for (i = 0; i < self->n; i++) {
+		EXPECT_EQ(read_faults(_metadata, self->fd[i], self->buf,
+				      self->tmp, 0, SPLIT_BUF), 2);
+		EXPECT_EQ(ptes_with(self->fd[i], in, ATTR_PAGES,
+				    DRM_VSVM_PTE_COHERENT), 0);
+		EXPECT_EQ(ptes_with(self->fd[i], in, ATTR_PAGES,
+				    DRM_VSVM_PTE_WRITE), 0);
+		EXPECT_EQ(ptes_with(self->fd[i], self->buf, npages,
+				    DRM_VSVM_PTE_WRITE | DRM_VSVM_PTE_COHERENT),
+			  (long)(npages - ATTR_PAGES));
+		EXPECT_EQ(gpu_write(self->fd[i], in, self->tmp, PAGE), -EPERM);
+	}
+	EXPECT_EQ(check(self->buf, SPLIT_BUF, 5), -1);
 }
 
 /*
