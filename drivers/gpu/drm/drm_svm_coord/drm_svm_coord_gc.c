@@ -216,16 +216,26 @@ static u64 coord_split_whole(struct drm_svm_coord_range *range,
 	return whole;
 }
 
-/* A piece takes over the place of @range in its VRAM's LRU. */
+/*
+ * A piece takes over the place of @range in its VRAM's LRU. A range off
+ * the LRU may have been taken off by an eviction that waits for its mutex,
+ * held by the split: the eviction will find the range gone, so the piece
+ * goes on its VRAM's LRU as a new range would, for the eviction's next
+ * look at the list to find it.
+ */
 static void coord_piece_take_loc(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *piece,
 				 struct drm_svm_coord_range *range)
 {
-	piece->loc = range->loc;
 	spin_lock(&svm->lru_lock);
-	if (!list_empty(&range->lru_link))
+	if (!list_empty(&range->lru_link)) {
+		piece->loc = range->loc;
 		list_add_tail(&piece->lru_link, &range->lru_link);
+		spin_unlock(&svm->lru_lock);
+		return;
+	}
 	spin_unlock(&svm->lru_lock);
+	drm_svm_coord_range_set_loc(svm, piece, range->loc);
 }
 
 /*

@@ -391,7 +391,8 @@ static u64 coord_range_update(struct drm_svm_coord *svm,
 	mutex_lock(&range->validate_lock);
 	drm_svm_coord_notifier_lock_write(svm);
 	zap = change->unmap | change->rewrite;
-	if ((change->triggers & DRM_SVM_COORD_TRIGGER_MIGRATE) &&
+	/* Without VRAM the data stays in system memory wherever preferred. */
+	if ((change->triggers & DRM_SVM_COORD_TRIGGER_MIGRATE) && svm->vram &&
 	    range->loc != preferred_loc)
 		zap = U64_MAX;
 	zap &= range->mapped;
