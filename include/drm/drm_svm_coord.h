@@ -345,7 +345,8 @@ struct mm_struct;
  * called again over read-only entries, with %DRM_SVM_COORD_MAP_UPGRADE, to
  * make them writable. If it fails, the coordinator does not count the
  * GPU as mapping the range and will not zap it there, so it must leave no
- * entry behind.
+ * entry behind; a failed upgrade may leave the read-only entries, which
+ * the coordinator then zaps.
  *
  * .. code-block:: c
  *
@@ -655,6 +656,8 @@ struct drm_svm_coord_ops {
 	 * Return: 0, or a negative errno; the range stays unmapped for this
 	 * GPU, and the backend leaves none of the entries it wrote before
 	 * failing (the coordinator does not zap a range it never mapped).
+	 * After a failed %DRM_SVM_COORD_MAP_UPGRADE the coordinator zaps the
+	 * range for the GPU, whatever the backend left.
 	 */
 	int (*map)(struct drm_svm_coord_vm *vm,
 		   const struct drm_svm_coord_map_args *args);

@@ -174,6 +174,22 @@ static u32 coord_map_flags(u32 attr_flags, bool writable)
 }
 
 /*
+ * A failed upgrade may have left the read-only entries or none: zap them,
+ * so that the GPU's entries and its mapped bit agree again.
+ */
+static void coord_range_upgrade_failed(struct drm_svm_coord *svm,
+				       struct drm_svm_coord_range *range,
+				       struct drm_svm_coord_vm *vm)
+{
+	u64 wait;
+
+	drm_svm_coord_notifier_lock_write(svm);
+	wait = drm_svm_coord_range_zap_vm(svm, range, vm);
+	drm_svm_coord_tlb_wait(svm, wait);
+	drm_svm_coord_notifier_unlock_write(svm);
+}
+
+/*
  * Steps 5 and 6 of the fault path for one GPU, under @seq, with the
  * attribute flags @attr_flags of the range.
  */
@@ -258,6 +274,8 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 		}
 	}
 	drm_svm_coord_notifier_unlock_read(svm);
+	if (err && (args.flags & DRM_SVM_COORD_MAP_UPGRADE))
+		coord_range_upgrade_failed(svm, range, vm);
 	return err;
 }
 
