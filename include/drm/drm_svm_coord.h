@@ -7,6 +7,7 @@
 #define __DRM_SVM_COORD_H__
 
 #include <linux/bits.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 struct drm_device;
@@ -19,6 +20,17 @@ struct mm_struct;
 
 /** DRM_SVM_COORD_MAX_VMS - GPU VMs one manager can serve (bits of a u64) */
 #define DRM_SVM_COORD_MAX_VMS		64
+
+/**
+ * DRM_SVM_COORD_RANGE_MAX - the largest range, in bytes
+ *
+ * No range is larger, so no &drm_svm_coord_ops.prepare, &drm_svm_coord_ops.map
+ * or &drm_svm_coord_ops.unmap call spans more, and the DMA addresses of a
+ * map (&drm_svm_coord_map_args.dma) are at most this many bytes' pages: a
+ * backend that must not allocate in &drm_svm_coord_ops.map can size its
+ * scratch space at attach time.
+ */
+#define DRM_SVM_COORD_RANGE_MAX		SZ_2M
 
 /**
  * DOC: Attachments

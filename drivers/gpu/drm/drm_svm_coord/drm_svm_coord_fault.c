@@ -231,6 +231,9 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_DMA_MAPS, 1);
 
 	if (vm->ops->prepare) {
+		/* May allocate with GFP_KERNEL: neither lock reclaim needs. */
+		lockdep_assert_not_held(&svm->gpusvm.notifier_lock);
+		lockdep_assert_not_held(&drm_svm_coord_mm(svm)->mmap_lock);
 		err = vm->ops->prepare(vm, start, end);
 		if (err)
 			return err;
@@ -259,6 +262,7 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 		/* Read-only entries made writable: see DRM_SVM_COORD_MAP_UPGRADE. */
 		if (range->mapped & bit)
 			args.flags |= DRM_SVM_COORD_MAP_UPGRADE;
+		lockdep_assert_held_read(&svm->gpusvm.notifier_lock);
 		err = vm->ops->map(vm, &args);
 		if (!err) {
 			range->mapped |= bit;
@@ -484,7 +488,11 @@ static void coord_fault_exit(struct drm_svm_coord *svm)
  * GPUs unless they are current, DMA-maps them for @vm and writes its
  * page-table entries through &drm_svm_coord_ops.map, writable when the VMA
  * and the attributes allow it. See Fault path. Must be called without the
- * mmap lock held, from process or worker context.
+ * mmap lock held, from process or worker context. @vm must stay attached
+ * until the call returns: the caller holds whatever keeps its GPU VM from
+ * being destroyed (a file reference for an ioctl, the VM's reference for a
+ * fault worker that looked it up by PASID), since drm_svm_coord_detach()
+ * frees @vm.
  *
  * Return: 0 when the GPU can retry the access; -EPERM when the attributes
  * deny the GPU access, or for a write to a read-only VMA or range;

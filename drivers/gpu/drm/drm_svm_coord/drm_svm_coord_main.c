@@ -316,6 +316,23 @@ void drm_svm_coord_flush(struct drm_svm_coord *svm)
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
 
+/* Whether a GPU of @svm was attached with @dpagemap as its VRAM. */
+static bool coord_vram_attached(struct drm_svm_coord *svm,
+				struct drm_pagemap *dpagemap)
+{
+	u64 vram = svm->vram;
+	unsigned int i;
+
+	lockdep_assert_held(&svm->lock);
+
+	if (!dpagemap)
+		return false;
+	for_each_set_bit(i, (unsigned long *)&vram, DRM_SVM_COORD_MAX_VMS)
+		if (svm->vms[i]->caps.dpagemap == dpagemap)
+			return true;
+	return false;
+}
+
 /**
  * drm_svm_coord_attach() - attach a GPU to the manager of an address space
  * @mm: the address space the GPU mirrors, alive
@@ -325,12 +342,22 @@ EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
  * @priv: the driver's data, see drm_svm_coord_vm_priv()
  *
  * Finds or creates the manager of @mm and gives the GPU the lowest free
- * index. Must be called without @mm's mmap lock held.
+ * index. Must be called without @mm's mmap lock held. @drm is the device
+ * the pages are DMA-mapped for (drm_gpusvm_map_pages()) and the one the
+ * coordinator's messages name.
+ *
+ * A VRAM belongs to one attachment per address space: the residency policy
+ * counts each VRAM once, by the GPU index that owns it, and a second
+ * attachment with the same @caps->dpagemap (two VMs of one GPU in one
+ * process) would be credited with the first one's data and room. Such a
+ * driver attaches its second VM without VRAM, or once per process.
  *
  * Return: the attachment, to be released with drm_svm_coord_detach();
  * ERR_PTR(-EINVAL) for missing mandatory ops or unknown capability flags,
- * ERR_PTR(-ENOSPC) when %DRM_SVM_COORD_MAX_VMS GPUs are attached,
- * ERR_PTR(-ESRCH) when @mm is exiting, ERR_PTR(-ENOMEM).
+ * ERR_PTR(-EEXIST) when another GPU of the manager was attached with the
+ * same &drm_svm_coord_vm_caps.dpagemap, ERR_PTR(-ENOSPC) when
+ * %DRM_SVM_COORD_MAX_VMS GPUs are attached, ERR_PTR(-ESRCH) when @mm is
+ * exiting, ERR_PTR(-ENOMEM).
  */
 struct drm_svm_coord_vm *
 drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
@@ -358,6 +385,8 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 	down_write(&svm->lock);
 	if (READ_ONCE(svm->dead))
 		err = -ESRCH;
+	else if (coord_vram_attached(svm, caps->dpagemap))
+		err = -EEXIST;
 	else if (svm->attached == ~0ull)
 		err = -ENOSPC;
 	if (err) {

@@ -374,6 +374,11 @@ coord_devmem_alloc(struct drm_svm_coord *svm, struct drm_svm_coord_range *range,
 			     drm_svm_coord_range_start(range);
 	struct drm_pagemap_devmem *devmem;
 
+	/* As &drm_svm_coord_ops.devmem_alloc says it runs. */
+	lockdep_assert_held(&svm->lock);
+	lockdep_assert_held(&range->validate_lock);
+	lockdep_assert_not_held(&svm->gpusvm.notifier_lock);
+	lockdep_assert_not_held(&drm_svm_coord_mm(svm)->mmap_lock);
 	for (;;) {
 		devmem = tvm->ops->devmem_alloc(tvm, drm_svm_coord_mm(svm), size);
 		if (!IS_ERR(devmem) || PTR_ERR(devmem) != -ENOMEM || !evict ||

@@ -406,8 +406,7 @@ drm_svm_coord_range_end(const struct drm_svm_coord_range *range)
 	return range->itree.last + 1;
 }
 
-/* The largest range, in bytes and pages: a split's bitmaps fit on the stack. */
-#define DRM_SVM_COORD_RANGE_MAX		SZ_2M
+/* The largest range in pages: a split's bitmaps fit on the stack. */
 #define DRM_SVM_COORD_RANGE_MAX_PAGES	(DRM_SVM_COORD_RANGE_MAX >> PAGE_SHIFT)
 
 static inline unsigned long
