@@ -1004,6 +1004,8 @@ int drm_svm_coord_handle_fault(struct drm_svm_coord_vm *vm,
 			       unsigned long addr, bool write);
 int drm_svm_coord_map(struct drm_svm_coord_vm *vm, unsigned long start,
 		      unsigned long size);
+void drm_svm_coord_vm_lost(struct drm_svm_coord_vm *vm, unsigned long start,
+			   unsigned long end);
 
 void drm_svm_coord_flush(struct drm_svm_coord *svm);
 

@@ -453,3 +453,55 @@ const struct mmu_interval_notifier_ops drm_svm_coord_notifier_ops = {
 	.invalidate_finish = drm_svm_coord_invalidate_finish,
 };
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_notifier_ops);
+
+/**
+ * drm_svm_coord_vm_lost() - a GPU lost page-table entries on its own
+ * @vm: the GPU
+ * @start: first address, page aligned
+ * @end: end address (exclusive), page aligned, above @start
+ *
+ * For a backend whose entries of [@start, @end) went away without
+ * &drm_svm_coord_ops.unmap: page tables evicted, a VM rebound, a GPU
+ * reset. Unless told, the coordinator still counts the GPU as mapping the
+ * ranges there, a fault finds them "already mapped", returns 0, and the
+ * GPU faults again forever. After this call the GPU maps none of the
+ * ranges that overlap the interval: a GPU that can fault takes them back
+ * on its next fault; a GPU that cannot is quiesced (if the coordinator has
+ * not quiesced it already) and the restore worker maps them again and
+ * resumes it (see Restore). The pages and their DMA mappings stay; no
+ * &drm_svm_coord_ops.unmap is issued, the backend has no entries left to
+ * clear there.
+ *
+ * Called from process or worker context, not from reclaim: it takes the
+ * tree lock, which is held while ranges are allocated. The caller holds no
+ * lock of its own that its operations take.
+ */
+void drm_svm_coord_vm_lost(struct drm_svm_coord_vm *vm, unsigned long start,
+			   unsigned long end)
+{
+	struct drm_svm_coord *svm = vm->svm;
+	struct drm_svm_coord_notifier *n;
+	struct drm_svm_coord_range *range;
+	u64 bit = BIT_ULL(vm->index);
+	bool restore = !drm_svm_coord_vm_can_fault(vm);
+
+	if (WARN_ON_ONCE(end <= start))
+		return;
+	mutex_lock(&svm->tree_lock);
+	drm_svm_coord_notifier_lock_write(svm);
+	drm_svm_coord_for_each_notifier(n, svm, start, end) {
+		drm_svm_coord_for_each_range(range, n, start, end) {
+			if (!(range->mapped & bit))
+				continue;
+			range->mapped &= ~bit;
+			range->writable &= ~bit;
+			if (restore) {
+				drm_svm_coord_quiesce(svm, bit);
+				drm_svm_coord_restore_queue(svm, range, bit);
+			}
+		}
+	}
+	drm_svm_coord_notifier_unlock_write(svm);
+	mutex_unlock(&svm->tree_lock);
+}
+EXPORT_SYMBOL_GPL(drm_svm_coord_vm_lost);
