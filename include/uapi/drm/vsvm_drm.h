@@ -27,6 +27,7 @@ extern "C" {
 #define DRM_VSVM_VRAM		0x08
 #define DRM_VSVM_RANGE_INFO	0x09
 #define DRM_VSVM_PT_VERIFY	0x0a
+#define DRM_VSVM_PT_DROP	0x0b
 
 /**
  * struct drm_vsvm_info - DRM_IOCTL_VSVM_INFO: what this GPU is
@@ -397,6 +398,28 @@ struct drm_vsvm_range_info {
 #define DRM_VSVM_RULE_UNREACHABLE	8
 #define DRM_VSVM_RULE_NONE		9	/* never decided */
 
+/**
+ * struct drm_vsvm_pt_drop - DRM_IOCTL_VSVM_PT_DROP: lose page-table entries
+ * @addr: first address, page aligned
+ * @size: bytes, page aligned, 4 KiB to 256 MiB
+ * @flags: zero
+ * @pad: zero
+ *
+ * The GPU loses its entries of the addresses behind the coordinator's
+ * back, as page tables evicted, a VM rebound or a reset would lose them:
+ * they are cleared, its TLB invalidated, and the loss reported to the
+ * coordinator (drm_svm_coord_vm_lost()), unless the module parameter
+ * ``lost_unreported`` is set, a backend that forgets to, for tests to
+ * show that they catch it. Coordinator mode only (EOPNOTSUPP in the
+ * baseline mode).
+ */
+struct drm_vsvm_pt_drop {
+	__u64 addr;
+	__u64 size;
+	__u32 flags;
+	__u32 pad;
+};
+
 #define DRM_VSVM_THRASH_NORMAL		0
 #define DRM_VSVM_THRASH_THROTTLED	1
 #define DRM_VSVM_THRASH_PINNED		2
@@ -426,6 +449,8 @@ struct drm_vsvm_range_info {
 #define DRM_IOCTL_VSVM_PT_VERIFY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_PT_VERIFY, \
 		 struct drm_vsvm_pt_verify)
+#define DRM_IOCTL_VSVM_PT_DROP \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_PT_DROP, struct drm_vsvm_pt_drop)
 
 #if defined(__cplusplus)
 }

@@ -648,6 +648,38 @@ static int vsvm_ioctl_pt_verify(struct drm_device *drm, void *data,
 	return vsvm_pt_verify(vf, args);
 }
 
+static bool lost_unreported;
+module_param(lost_unreported, bool, 0644);
+MODULE_PARM_DESC(lost_unreported,
+		 "DRM_IOCTL_VSVM_PT_DROP does not tell the coordinator, to show tests catch it (default false)");
+
+static int vsvm_ioctl_pt_drop(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct drm_vsvm_pt_drop *args = data;
+	struct drm_svm_coord_vm *coord;
+	int err;
+
+	if (args->flags || args->pad || !args->size || args->size > SZ_256M ||
+	    !PAGE_ALIGNED(args->addr) || !PAGE_ALIGNED(args->size) ||
+	    args->addr + args->size < args->addr ||
+	    args->addr + args->size > TASK_SIZE)
+		return -EINVAL;
+	err = vsvm_check_attached(vf);
+	if (err)
+		return err;
+	coord = READ_ONCE(vf->coord);
+	if (!coord)
+		return -EOPNOTSUPP;
+
+	vsvm_pt_clear(vf, args->addr, args->addr + args->size);
+	vsvm_pt_tlb_wait(vf);
+	if (!READ_ONCE(lost_unreported))
+		drm_svm_coord_vm_lost(coord, args->addr, args->addr + args->size);
+	return 0;
+}
+
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_INFO, vsvm_ioctl_info, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_ATTACH, vsvm_ioctl_attach, DRM_RENDER_ALLOW),
@@ -663,6 +695,7 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_VRAM, vsvm_ioctl_vram, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_RANGE_INFO, vsvm_ioctl_range_info,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_PT_DROP, vsvm_ioctl_pt_drop, DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vsvm_fops = {
