@@ -270,7 +270,9 @@ TEST_F(gpu, mprotect_read_only)
 	fill(self->tmp, PAGE, 3);
 	ASSERT_EQ(gpu_write(self->fd, self->buf, self->tmp, PAGE), 0);
 	ASSERT_EQ(xioctl(self->fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &snap), 0);
-	EXPECT_EQ(pte, DRM_VSVM_PTE_VALID | DRM_VSVM_PTE_WRITE);
+	/* Coherent: the default attributes. */
+	EXPECT_EQ(pte, DRM_VSVM_PTE_VALID | DRM_VSVM_PTE_WRITE |
+		       DRM_VSVM_PTE_COHERENT);
 
 	ASSERT_EQ(mprotect(self->buf, SZ_2M, PROT_READ), 0);
 	ASSERT_EQ(xioctl(self->fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &snap), 0);
@@ -283,7 +285,7 @@ TEST_F(gpu, mprotect_read_only)
 	ASSERT_EQ(gpu_read(self->fd, self->buf, self->tmp, PAGE), 0);
 	EXPECT_EQ(check(self->tmp, PAGE, 3), -1);
 	ASSERT_EQ(xioctl(self->fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &snap), 0);
-	EXPECT_EQ(pte, DRM_VSVM_PTE_VALID);
+	EXPECT_EQ(pte, DRM_VSVM_PTE_VALID | DRM_VSVM_PTE_COHERENT);
 }
 
 /* fork() with COW: the parent's GPU view follows the parent's memory. */
@@ -746,6 +748,94 @@ TEST_F(split, attr_flags_rewrite)
 		EXPECT_EQ(gpu_write(self->fd[i], in, self->tmp, PAGE), -EPERM);
 	}
 	EXPECT_EQ(check(self->buf, SPLIT_BUF, 5), -1);
+}
+
+#define LOST_UNREPORTED "/sys/module/vsvm/parameters/lost_unreported"
+
+static int write_param(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+static int pt_drop(int fd, void *addr, size_t size)
+{
+	struct drm_vsvm_pt_drop d = { .addr = (uintptr_t)addr, .size = size };
+
+	return xioctl(fd, DRM_IOCTL_VSVM_PT_DROP, &d);
+}
+
+/*
+ * A GPU that loses its entries behind the coordinator's back (page tables
+ * evicted, a VM rebound, a reset: DRM_IOCTL_VSVM_PT_DROP) and reports it
+ * (drm_svm_coord_vm_lost()) gets them back: a GPU that can fault on its
+ * next fault, a GPU that cannot from the restore worker, before it runs
+ * again. With @reported false, vsvm forgets to report (the module
+ * parameter lost_unreported): the coordinator still counts the entries,
+ * the first GPU's faults find them "already mapped" until it gives up
+ * (EBUSY), the second takes a fatal fault. The first case is the contract,
+ * the second shows the first would catch a backend that breaks it.
+ */
+static void lost_case(struct __test_metadata *_metadata, bool reported)
+{
+	int fd0 = open_gpu(0), fd7 = open_gpu(NOFAULT_GPU);
+	char *buf = alloc_2m(), *tmp = malloc(SZ_2M);
+	struct drm_vsvm_access a;
+	unsigned long npages = SZ_2M / PAGE;
+
+	ASSERT_GE(fd0, 0);
+	ASSERT_GE(fd7, 0) TH_LOG("boot with vsvm.num_gpus=8 vsvm.no_fault=0x80");
+	ASSERT_TRUE(buf && tmp);
+	ASSERT_EQ(vsvm_attach(fd0, 0), 0);
+	ASSERT_EQ(vsvm_attach(fd7, 0), 0);
+	fill(buf, SZ_2M, 21);
+	ASSERT_EQ(gpu_read(fd0, buf, tmp, SZ_2M), 0);
+	ASSERT_EQ(set_attr(fd0, buf, SZ_2M, DRM_VSVM_ATTR_ACCESS, gpu_index(fd7)), 0);
+	ASSERT_EQ(valid_ptes(fd0, buf, npages), (long)npages);
+	ASSERT_EQ(valid_ptes(fd7, buf, npages), (long)npages);
+	ASSERT_EQ(write_param(LOST_UNREPORTED, reported ? "0" : "1"), 0);
+
+	ASSERT_EQ(pt_drop(fd0, buf, SZ_2M), 0);
+	ASSERT_EQ(pt_drop(fd7, buf, SZ_2M), 0);
+	EXPECT_EQ(valid_ptes(fd0, buf, npages), 0);
+	a = (struct drm_vsvm_access) {
+		.addr = (uintptr_t)buf, .size = SZ_2M, .data = (uintptr_t)tmp,
+	};
+	if (reported) {
+		ASSERT_EQ(xioctl(fd0, DRM_IOCTL_VSVM_ACCESS, &a), 0)
+			TH_LOG("GPU 0 did not get its entries back");
+		EXPECT_EQ(a.faults, 1);
+		EXPECT_EQ(check(tmp, SZ_2M, 21), -1);
+		EXPECT_EQ(valid_ptes(fd0, buf, npages), (long)npages);
+		ASSERT_EQ(gpu_read(fd7, buf, tmp, SZ_2M), 0)
+			TH_LOG("the GPU that cannot fault met a missing entry");
+		EXPECT_EQ(check(tmp, SZ_2M, 21), -1);
+		EXPECT_EQ(stats(fd7, 0).fatal_faults, 0);
+		EXPECT_EQ(valid_ptes(fd7, buf, npages), (long)npages);
+	} else {
+		EXPECT_EQ(xioctl(fd0, DRM_IOCTL_VSVM_ACCESS, &a), -EBUSY);
+		EXPECT_EQ(gpu_read(fd7, buf, tmp, PAGE), -EFAULT);
+		EXPECT_EQ(stats(fd7, 0).fatal_faults, 1);
+	}
+	EXPECT_EQ(write_param(LOST_UNREPORTED, "0"), 0);
+	close(fd0);
+	close(fd7);
+	free(tmp);
+}
+
+TEST(lost_mappings)
+{
+	lost_case(_metadata, true);
+}
+
+TEST(lost_mappings_unreported)
+{
+	lost_case(_metadata, false);
 }
 
 /*
