@@ -477,7 +477,29 @@ enum drm_svm_coord_attr_type {
 	DRM_SVM_COORD_ATTR_NUM,
 };
 
-/* Flags of DRM_SVM_COORD_ATTR_SET_FLAGS / _CLR_FLAGS. */
+/**
+ * DOC: Flags
+ *
+ * The flags of %DRM_SVM_COORD_ATTR_SET_FLAGS and _CLR_FLAGS:
+ *
+ * - HOST_ACCESS: the CPU may access the data. Always so: data in VRAM is
+ *   moved back to system memory when the CPU touches it. Set by default;
+ *   clearing it is refused (-EINVAL).
+ * - COHERENT: GPU entries use the memory type that keeps the GPU coherent
+ *   with the CPU (%DRM_SVM_COORD_MAP_COHERENT). Set by default; a change
+ *   rewrites the entries.
+ * - GPU_RO: GPUs map the range read-only; their writes are refused.
+ * - GPU_EXEC: GPU entries are executable (%DRM_SVM_COORD_MAP_EXEC).
+ * - GPU_READ_MOSTLY: a hint to duplicate read-mostly data in several
+ *   VRAMs. Not implemented: setting it is refused (-EINVAL) rather than
+ *   ignored.
+ * - GPU_ALWAYS_MAPPED: every GPU with access is mapped ahead of use, as a
+ *   GPU that cannot fault is, and mapped again after invalidations and
+ *   migrations by the restore worker, without being quiesced (a GPU that
+ *   can fault needs no quiesce: an access that comes before the restore
+ *   faults). The restore goes through the fault path, its residency
+ *   policy and thrash control included.
+ */
 #define DRM_SVM_COORD_FLAG_HOST_ACCESS		BIT(0)
 #define DRM_SVM_COORD_FLAG_COHERENT		BIT(1)
 #define DRM_SVM_COORD_FLAG_GPU_RO		BIT(2)
@@ -490,8 +512,13 @@ enum drm_svm_coord_attr_type {
 #define DRM_SVM_COORD_FLAGS_DEFAULT \
 	(DRM_SVM_COORD_FLAG_HOST_ACCESS | DRM_SVM_COORD_FLAG_COHERENT)
 
+/*
+ * Granularity: log2 of the largest range, in pages. Ranges never exceed
+ * %DRM_SVM_COORD_RANGE_MAX, so a larger granularity would mean nothing and
+ * is refused.
+ */
 #define DRM_SVM_COORD_GRANULARITY_DEFAULT	9	/* 2 MiB with 4 KiB pages */
-#define DRM_SVM_COORD_GRANULARITY_MAX		18	/* 1 GiB with 4 KiB pages */
+#define DRM_SVM_COORD_GRANULARITY_MAX		9	/* DRM_SVM_COORD_RANGE_MAX */
 
 /**
  * struct drm_svm_coord_attr - one attribute: a type and its value

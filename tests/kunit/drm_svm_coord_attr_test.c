@@ -272,16 +272,19 @@ static void rnd_attr(struct rnd_state *rs, struct drm_svm_coord_attr *a,
 		a->value = rnd_loc(rs);
 		break;
 	case DRM_SVM_COORD_ATTR_SET_FLAGS:
-		a->value = rnd_below(rs, DRM_SVM_COORD_FLAGS_ALL + 1) & ~*clr;
+		a->value = rnd_below(rs, DRM_SVM_COORD_FLAGS_ALL + 1) & ~*clr &
+			   ~DRM_SVM_COORD_FLAG_GPU_READ_MOSTLY;
 		*set |= a->value;
 		break;
 	case DRM_SVM_COORD_ATTR_CLR_FLAGS:
-		a->value = rnd_below(rs, DRM_SVM_COORD_FLAGS_ALL + 1) & ~*set;
+		a->value = rnd_below(rs, DRM_SVM_COORD_FLAGS_ALL + 1) & ~*set &
+			   ~DRM_SVM_COORD_FLAG_HOST_ACCESS;
 		*clr |= a->value;
 		break;
 	case DRM_SVM_COORD_ATTR_GRANULARITY:
 		/* Mostly the default, so that resets to default happen. */
-		a->value = rnd_below(rs, 2) ? 9 : rnd_below(rs, 19);
+		a->value = rnd_below(rs, 2) ? 9 :
+			   rnd_below(rs, DRM_SVM_COORD_GRANULARITY_MAX + 1);
 		break;
 	default:
 		a->value = rnd_below(rs, MODEL_GPUS);
@@ -336,6 +339,9 @@ static void model_change(const struct drm_svm_coord_attrs *old,
 			c->remap |= BIT_ULL(g);
 		if (after && before && pte)
 			c->rewrite |= BIT_ULL(g);
+		if (after && ((old->flags ^ new->flags) &
+			      DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED))
+			c->remap |= BIT_ULL(g);
 	}
 	if (old->preferred_loc != new->preferred_loc &&
 	    new->preferred_loc != DRM_SVM_COORD_LOC_UNDEFINED)
@@ -661,6 +667,11 @@ static void test_invalid_requests_change_nothing(struct kunit *test)
 		{ "set and clear one flag", { A(SET_FLAGS, RO), A(CLR_FLAGS, RO | EXEC) },
 		  2, 0, 9, -EINVAL },
 		{ "granularity too large", { A(GRANULARITY, 19) }, 1, 0, 9, -EINVAL },
+		{ "granularity above 2 MiB", { A(GRANULARITY, 10) }, 1, 0, 9, -EINVAL },
+		{ "read-mostly, not implemented",
+		  { A(SET_FLAGS, DRM_SVM_COORD_FLAG_GPU_READ_MOSTLY) }, 1, 0, 9, -EINVAL },
+		{ "host access cleared",
+		  { A(CLR_FLAGS, DRM_SVM_COORD_FLAG_HOST_ACCESS) }, 1, 0, 9, -EINVAL },
 		{ "valid then invalid", { A(PREFERRED_LOC, 1),
 					  A(ACCESS, 2),
 					  A(GRANULARITY, 40) }, 3, 0, 9, -EINVAL },

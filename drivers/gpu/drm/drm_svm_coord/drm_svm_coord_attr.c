@@ -116,8 +116,9 @@ static int coord_validate_loc(u32 loc, u64 attached)
  *
  * Return: 0 when every attribute can be applied; -EINVAL for no attribute,
  * an unknown type, a malformed location or GPU index, an unknown flag, a
- * flag both set and cleared, or a granularity out of range; -ENODEV for a
- * GPU index that is not attached.
+ * flag both set and cleared, GPU_READ_MOSTLY set or HOST_ACCESS cleared
+ * (see Flags), or a granularity out of range; -ENODEV for a GPU index that
+ * is not attached.
  */
 int drm_svm_coord_attrs_validate(const struct drm_svm_coord_attr *attrs,
 				 unsigned int nattrs, u64 attached)
@@ -144,11 +145,17 @@ int drm_svm_coord_attrs_validate(const struct drm_svm_coord_attr *attrs,
 			err = drm_svm_coord_check_gpu(value, attached);
 			break;
 		case DRM_SVM_COORD_ATTR_SET_FLAGS:
-			err = value & ~DRM_SVM_COORD_FLAGS_ALL ? -EINVAL : 0;
+			/* See Flags: read duplication is not implemented. */
+			err = value & (~DRM_SVM_COORD_FLAGS_ALL |
+				       DRM_SVM_COORD_FLAG_GPU_READ_MOSTLY) ?
+			      -EINVAL : 0;
 			set |= value;
 			break;
 		case DRM_SVM_COORD_ATTR_CLR_FLAGS:
-			err = value & ~DRM_SVM_COORD_FLAGS_ALL ? -EINVAL : 0;
+			/* The CPU always reaches the data. */
+			err = value & (~DRM_SVM_COORD_FLAGS_ALL |
+				       DRM_SVM_COORD_FLAG_HOST_ACCESS) ?
+			      -EINVAL : 0;
 			clr |= value;
 			break;
 		case DRM_SVM_COORD_ATTR_GRANULARITY:
@@ -256,7 +263,8 @@ static u64 coord_may_map(const struct drm_svm_coord_attrs *attrs, u64 attached,
  * when it can map now and could not before, or its access kind changed, or
  * a flag that shapes its page-table entries (GPU_RO, GPU_EXEC, COHERENT)
  * changed; in that last case, if it could map before, its entries must be
- * rewritten.
+ * rewritten. It must remap too when GPU_ALWAYS_MAPPED changed: the
+ * interval is mapped ahead of use, or no longer.
  * MIGRATE is triggered when the preferred location changes to a defined
  * one, PREFETCH when @prefetch names a defined location.
  *
@@ -280,6 +288,9 @@ bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
 		change->remap |= after;
 		change->rewrite = after & before;
 	}
+	/* Mapped ahead of use from now on, or no longer restored. */
+	if ((old->flags ^ new->flags) & DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED)
+		change->remap |= after;
 
 	change->triggers = 0;
 	if (old->preferred_loc != new->preferred_loc &&
@@ -318,17 +329,21 @@ int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
 
 /*
  * After a change of attributes, map the interval for the GPUs that cannot
- * fault and either were granted access or lost their mappings to it.
+ * fault, or all GPUs where it is always mapped, that either were granted
+ * access or lost their mappings to it.
  */
 static int coord_set_attr_map(struct drm_svm_coord *svm,
-			      const struct drm_svm_coord_change *change, u64 lost)
+			      const struct drm_svm_coord_change *change,
+			      const struct drm_svm_coord_attrs *attrs, u64 lost)
 {
-	u64 gpus = (change->remap | lost) & ~change->unmap & svm->attached &
-		   ~svm->can_fault;
+	u64 gpus = (change->remap | lost) & ~change->unmap & svm->attached;
 	unsigned int i;
 	int err;
 
 	lockdep_assert_held(&svm->lock);
+
+	if (!(attrs->flags & DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED))
+		gpus &= ~svm->can_fault;
 
 	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
 		err = drm_svm_coord_map_span(svm->vms[i], change->start,
@@ -378,8 +393,9 @@ static bool coord_attr_boundary(struct drm_svm_coord *svm, unsigned long page)
  * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
  * overflowing, beyond the mm's task size) or request (see
  * &enum drm_svm_coord_attr_type: unknown type, malformed location or index,
- * unknown flag, a flag both set and cleared, granularity above
- * %DRM_SVM_COORD_GRANULARITY_MAX); -ENODEV for a GPU index that is not
+ * unknown flag, a flag both set and cleared, GPU_READ_MOSTLY set,
+ * HOST_ACCESS cleared, granularity above %DRM_SVM_COORD_GRANULARITY_MAX);
+ * -ENODEV for a GPU index that is not
  * attached; -ENOMEM. An error of the mapping for GPUs that cannot fault
  * (-ENOMEM, -EBUSY, a backend error) is returned after the attributes were
  * set: they stay set, and what could be mapped stays mapped.
@@ -427,8 +443,7 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 					       change->start >> PAGE_SHIFT,
 					       change->start >> PAGE_SHIFT,
 					       &seg_first, &seg_last, &now);
-		lost = drm_svm_coord_ranges_update(svm, change,
-						   now.preferred_loc);
+		lost = drm_svm_coord_ranges_update(svm, change, &now);
 
 		/* Data asked somewhere goes there before anyone maps it. */
 		if (alive && !err &&
@@ -438,7 +453,7 @@ int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 							  change->end);
 		/* GPUs that cannot fault get their mappings now. */
 		if (alive && !err)
-			err = coord_set_attr_map(svm, change, lost);
+			err = coord_set_attr_map(svm, change, &now, lost);
 	}
 	if (alive)
 		mmput(drm_svm_coord_mm(svm));

@@ -256,7 +256,7 @@ static int coord_range_split(struct drm_svm_coord *svm,
 	unsigned long npages = drm_svm_coord_range_npages(range);
 	DECLARE_BITMAP(gone, DRM_SVM_COORD_RANGE_MAX_PAGES);
 	struct coord_split_state *st;
-	u64 whole, lost, wait = 0;
+	u64 whole, wait = 0;
 	unsigned int k, i;
 
 	lockdep_assert_held(&svm->tree_lock);
@@ -291,11 +291,7 @@ again:
 	}
 	/* The notifier zapped them already for a hole, not for a cut. */
 	whole = coord_split_whole(range, st) & range->mapped;
-	lost = drm_svm_coord_gpus_no_fault(svm, whole);
-	if (lost) {
-		drm_svm_coord_quiesce(svm, lost);
-		drm_svm_coord_restore_queue(svm, range, lost);
-	}
+	drm_svm_coord_restore_lost(svm, range, whole);
 	for_each_set_bit(i, (unsigned long *)&whole, DRM_SVM_COORD_MAX_VMS)
 		wait |= drm_svm_coord_range_zap_vm(svm, range, svm->vms[i]);
 	for (k = 0; k < st->nr; k++) {
@@ -312,6 +308,7 @@ again:
 			piece->pfns_write = range->pfns_write;
 			piece->pfns_owner = range->pfns_owner;
 		}
+		piece->always_mapped = range->always_mapped;
 		piece->thrash = range->thrash;
 		piece->rule = range->rule;
 		piece->evictions = range->evictions;

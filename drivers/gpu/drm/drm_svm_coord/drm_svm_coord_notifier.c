@@ -370,15 +370,12 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	mmu_interval_set_seq(mni, cur_seq);
 	drm_svm_coord_for_each_range(range, n, start, end) {
 		unsigned long rstart = drm_svm_coord_range_start(range);
-		u64 lost = drm_svm_coord_gpus_no_fault(svm, range->mapped);
 		unsigned long a, b;
 
 		hit = true;
-		if (!gone && lost) {
-			/* Stop them before their mappings go, restore later. */
-			drm_svm_coord_quiesce(svm, lost);
-			drm_svm_coord_restore_queue(svm, range, lost);
-		}
+		/* Stop those that cannot fault before their mappings go. */
+		if (!gone)
+			drm_svm_coord_restore_lost(svm, range, range->mapped);
 		if (coord_range_clip(range, start, end, &a, &b)) {
 			wait |= drm_svm_coord_range_zap(svm, range);
 			if (gone) {
@@ -401,12 +398,9 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 		 * loses the whole range (a straddling mapping, see Splitting) loses
 		 * pages that stay: stop it, and restore what stays.
 		 */
-		lost = gone ? drm_svm_coord_gpus_no_fault(svm,
-				coord_range_zap_whole(range, a, b)) : 0;
-		if (lost) {
-			drm_svm_coord_quiesce(svm, lost);
-			drm_svm_coord_restore_queue(svm, range, lost);
-		}
+		if (gone)
+			drm_svm_coord_restore_lost(svm, range,
+						   coord_range_zap_whole(range, a, b));
 		/* Zap that part on the GPUs, split the range later. */
 		wait |= coord_range_zap_part(svm, range, a, b);
 		bitmap_set(range->gone, (a - rstart) >> PAGE_SHIFT,
@@ -483,7 +477,6 @@ void drm_svm_coord_vm_lost(struct drm_svm_coord_vm *vm, unsigned long start,
 	struct drm_svm_coord_notifier *n;
 	struct drm_svm_coord_range *range;
 	u64 bit = BIT_ULL(vm->index);
-	bool restore = !drm_svm_coord_vm_can_fault(vm);
 
 	if (WARN_ON_ONCE(end <= start))
 		return;
@@ -495,10 +488,7 @@ void drm_svm_coord_vm_lost(struct drm_svm_coord_vm *vm, unsigned long start,
 				continue;
 			range->mapped &= ~bit;
 			range->writable &= ~bit;
-			if (restore) {
-				drm_svm_coord_quiesce(svm, bit);
-				drm_svm_coord_restore_queue(svm, range, bit);
-			}
+			drm_svm_coord_restore_lost(svm, range, bit);
 		}
 	}
 	drm_svm_coord_notifier_unlock_write(svm);

@@ -314,10 +314,12 @@ struct drm_svm_coord_notifier {
  *	is never mapped again and waits to be destroyed
  * @holes: some pages left the range (see @gone): it waits to be split and
  *	is not mapped again before
+ * @always_mapped: its attributes have %DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED:
+ *	the GPUs that can fault are restored after invalidations too
  * @dma_whole: GPUs whose DMA mappings the second notifier pass must drop
  *	whole because the invalidated part could not be split off
- * @restore: GPUs that cannot fault and lost mappings of the range, for
- *	the restore worker
+ * @restore: GPUs that lost mappings of the range they must get back, for
+ *	the restore worker (see drm_svm_coord_restore_lost())
  * @restore_tries: failed restores of the range in a row
  * @restore_at: jiffies before which the restore worker leaves it alone
  * @gc_link: entry in &drm_svm_coord.gc_list
@@ -343,7 +345,7 @@ struct drm_svm_coord_notifier {
  * writing, or held for reading together with @validate_lock. @pfns*, @loc,
  * @thrash, @rule, @evictions, @moves and @history change under
  * @validate_lock, @lru_link under &drm_svm_coord.lru_lock as well.
- * @unmapped, @holes, @gone,
+ * @unmapped, @holes, @always_mapped, @gone,
  * @dma_whole, @restore* and the links change under the notifier lock held
  * for writing.
  */
@@ -361,6 +363,7 @@ struct drm_svm_coord_range {
 	u64 writable;
 	bool unmapped;
 	bool holes;
+	bool always_mapped;
 	u64 dma_whole;
 	u64 restore;
 	unsigned int restore_tries;
@@ -682,7 +685,7 @@ u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end);
 u64 drm_svm_coord_ranges_update(struct drm_svm_coord *svm,
 				const struct drm_svm_coord_change *change,
-				u32 preferred_loc);
+				const struct drm_svm_coord_attrs *attrs);
 void drm_svm_coord_ranges_forget_vm(struct drm_svm_coord *svm,
 				    struct drm_svm_coord_vm *vm);
 void drm_svm_coord_ranges_fini(struct drm_svm_coord *svm);
@@ -761,6 +764,8 @@ void drm_svm_coord_lru_forget_vm(struct drm_svm_coord *svm,
 /* GPUs that cannot fault: drm_svm_coord_restore.c. */
 u64 drm_svm_coord_gpus_no_fault(struct drm_svm_coord *svm, u64 gpus);
 void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus);
+u64 drm_svm_coord_restore_lost(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range, u64 gpus);
 void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, u64 gpus);
 void drm_svm_coord_restore_init(struct drm_svm_coord *svm);

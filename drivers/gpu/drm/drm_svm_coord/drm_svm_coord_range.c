@@ -316,18 +316,15 @@ void drm_svm_coord_notifier_prune(struct drm_svm_coord *svm,
 u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, bool restore)
 {
-	u64 wait, mapped, lost;
+	u64 wait, mapped;
 
 	lockdep_assert_held(&svm->tree_lock);
 
 	mutex_lock(&range->validate_lock);
 	drm_svm_coord_notifier_lock_write(svm);
 	mapped = range->mapped;
-	lost = restore ? drm_svm_coord_gpus_no_fault(svm, mapped) : 0;
-	if (lost) {
-		drm_svm_coord_quiesce(svm, lost);
-		drm_svm_coord_restore_queue(svm, range, lost);
-	}
+	if (restore)
+		drm_svm_coord_restore_lost(svm, range, mapped);
 	wait = drm_svm_coord_range_zap(svm, range);
 	drm_svm_coord_range_remove(svm, range);
 	drm_svm_coord_tlb_wait(svm, wait);
@@ -376,13 +373,13 @@ u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
  * Act on @change in @range, which lies within the changed interval: zap
  * the GPUs that lost access, dropping their DMA mappings, and those whose
  * entries no longer match; with a new preferred location, every GPU if
- * the data is elsewhere. Returns the GPUs that cannot fault and were
- * zapped though they keep access: quiesced, and queued for restore.
+ * the data is elsewhere. Returns the GPUs zapped though they keep access
+ * and queued for restore (see drm_svm_coord_restore_lost()).
  */
 static u64 coord_range_update(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_range *range,
 			      const struct drm_svm_coord_change *change,
-			      u32 preferred_loc)
+			      u32 preferred_loc, bool always_mapped)
 {
 	const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
 	u64 zap, lost, revoked = change->unmap, wait = 0;
@@ -396,11 +393,8 @@ static u64 coord_range_update(struct drm_svm_coord *svm,
 	    range->loc != preferred_loc)
 		zap = U64_MAX;
 	zap &= range->mapped;
-	lost = drm_svm_coord_gpus_no_fault(svm, zap & ~change->unmap);
-	if (lost) {
-		drm_svm_coord_quiesce(svm, lost);
-		drm_svm_coord_restore_queue(svm, range, lost);
-	}
+	range->always_mapped = always_mapped;
+	lost = drm_svm_coord_restore_lost(svm, range, zap & ~change->unmap);
 	for_each_set_bit(i, (unsigned long *)&zap, DRM_SVM_COORD_MAX_VMS)
 		wait |= drm_svm_coord_range_zap_vm(svm, range, svm->vms[i]);
 	drm_svm_coord_tlb_wait(svm, wait);
@@ -418,7 +412,7 @@ static u64 coord_range_update(struct drm_svm_coord *svm,
  * drm_svm_coord_ranges_update() - act on a change of attributes
  * @svm: the manager
  * @change: an interval whose attributes changed, and what that asks
- * @preferred_loc: the interval's preferred location now
+ * @attrs: the interval's attributes now
  *
  * The ranges under the interval stay, with their pages, DMA mappings,
  * location, LRU position, thrash state and history; drm_svm_coord_split_at()
@@ -432,12 +426,14 @@ static u64 coord_range_update(struct drm_svm_coord *svm,
  * still reaches across a bound is retired. Takes the tree lock; the
  * caller holds the manager lock for writing.
  *
- * Return: the GPUs that cannot fault and lost mappings they may have back.
+ * Return: the GPUs queued for restore (see drm_svm_coord_restore_lost()).
  */
 u64 drm_svm_coord_ranges_update(struct drm_svm_coord *svm,
 				const struct drm_svm_coord_change *change,
-				u32 preferred_loc)
+				const struct drm_svm_coord_attrs *attrs)
 {
+	bool always = attrs->flags & DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED;
+
 	struct drm_svm_coord_notifier *n;
 	struct drm_svm_coord_range *range;
 	u64 lost = 0;
@@ -451,7 +447,8 @@ u64 drm_svm_coord_ranges_update(struct drm_svm_coord *svm,
 			if (drm_svm_coord_range_within(range, change->start,
 						       change->end))
 				lost |= coord_range_update(svm, range, change,
-							   preferred_loc);
+							   attrs->preferred_loc,
+							   always);
 			else
 				lost |= drm_svm_coord_range_retire(svm, range,
 								   true);
@@ -739,6 +736,8 @@ again:
 		drm_svm_coord_notifier_prune(svm, n);
 		return ERR_PTR(-ENOMEM);
 	}
+	range->always_mapped = w->attrs.flags &
+			       DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED;
 
 	/*
 	 * Insert under the mmap lock, after checking that the VMA @w was

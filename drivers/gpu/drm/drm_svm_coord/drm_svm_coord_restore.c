@@ -99,6 +99,35 @@ void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus)
 }
 
 /**
+ * drm_svm_coord_restore_lost() - GPUs lose a range's entries they must get back
+ * @svm: the manager
+ * @range: the range
+ * @gpus: GPUs whose entries of @range are about to go, or went
+ *
+ * Quiesces those of @gpus that cannot fault and queues @range for the
+ * restore worker for them, and for every GPU of @gpus when @range is
+ * always mapped (%DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED): a GPU that can
+ * fault is not quiesced, it is mapped again without waiting for a fault.
+ * Under the notifier lock held for writing.
+ *
+ * Return: the GPUs queued.
+ */
+u64 drm_svm_coord_restore_lost(struct drm_svm_coord *svm,
+			       struct drm_svm_coord_range *range, u64 gpus)
+{
+	u64 nofault = drm_svm_coord_gpus_no_fault(svm, gpus);
+	u64 back = range->always_mapped ? gpus : nofault;
+
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	if (nofault)
+		drm_svm_coord_quiesce(svm, nofault);
+	if (back)
+		drm_svm_coord_restore_queue(svm, range, back);
+	return back;
+}
+
+/**
  * drm_svm_coord_restore_queue() - ask the restore worker to map a range again
  * @svm: the manager
  * @range: the range, referenced while queued
