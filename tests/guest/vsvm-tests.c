@@ -839,6 +839,58 @@ TEST(lost_mappings_unreported)
 }
 
 /*
+ * GPU_ALWAYS_MAPPED: a GPU that can fault is mapped when the flag is set,
+ * before any access, and mapped again after an invalidation (an
+ * mprotect() round trip) without faulting, as a GPU that cannot fault is
+ * restored. The same GPU on a buffer without the flag is zapped and
+ * faults.
+ */
+TEST(always_mapped)
+{
+	int fd = open_gpu(0);
+	char *buf = alloc_2m(), *plain = alloc_2m(), *tmp = malloc(SZ_2M);
+	unsigned long npages = SZ_2M / PAGE;
+	struct drm_vsvm_access a;
+
+	ASSERT_GE(fd, 0);
+	ASSERT_TRUE(buf && plain && tmp);
+	ASSERT_EQ(vsvm_attach(fd, 0), 0);
+	fill(buf, SZ_2M, 31);
+	fill(plain, SZ_2M, 32);
+	ASSERT_EQ(gpu_read(fd, plain, tmp, SZ_2M), 0);
+	stats(fd, 1);
+
+	ASSERT_EQ(set_attr(fd, buf, SZ_2M, DRM_VSVM_ATTR_SET_FLAGS,
+			   DRM_VSVM_FLAG_GPU_ALWAYS_MAPPED), 0);
+	EXPECT_EQ(valid_ptes(fd, buf, npages), (long)npages)
+		TH_LOG("not mapped when GPU_ALWAYS_MAPPED was set");
+
+	ASSERT_EQ(mprotect(buf, SZ_2M, PROT_READ), 0);
+	ASSERT_EQ(mprotect(buf, SZ_2M, PROT_READ | PROT_WRITE), 0);
+	ASSERT_EQ(mprotect(plain, SZ_2M, PROT_READ), 0);
+	ASSERT_EQ(mprotect(plain, SZ_2M, PROT_READ | PROT_WRITE), 0);
+	stats_settled(fd);	/* the restore worker is done */
+	EXPECT_EQ(valid_ptes(fd, buf, npages), (long)npages)
+		TH_LOG("not mapped again after an invalidation");
+	EXPECT_EQ(valid_ptes(fd, plain, npages), 0);
+
+	a = (struct drm_vsvm_access) {
+		.addr = (uintptr_t)buf, .size = SZ_2M, .data = (uintptr_t)tmp,
+	};
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &a), 0);
+	EXPECT_EQ(a.faults, 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 31), -1);
+	EXPECT_EQ(stats(fd, 0).gpu[DRM_VSVM_STAT_QUIESCES], 0)
+		TH_LOG("a GPU that can fault was quiesced");
+	a.addr = (uintptr_t)plain;
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &a), 0);
+	EXPECT_EQ(a.faults, 1);
+	EXPECT_EQ(check(tmp, SZ_2M, 32), -1);
+	close(fd);
+	free(tmp);
+}
+
+/*
  * Review finding M5: granting a GPU that cannot fault access to a huge,
  * sparse span (1 TiB of holes around a 64 GiB PROT_NONE reservation and
  * one 2 MiB buffer) maps what it can in a few steps. Before the fix the
@@ -1206,6 +1258,20 @@ static const struct bad_case bad_cases[] = {
 	{ "SET_ATTR of granularity 19", BAD_SET_ATTR, DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
 	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
 	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 19 } },
+	{ "SET_ATTR of granularity 10, above 2 MiB", BAD_SET_ATTR,
+	  DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_GRANULARITY, .value = 10 } },
+	{ "SET_ATTR of GPU_READ_MOSTLY, not implemented", BAD_SET_ATTR,
+	  DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_SET_FLAGS,
+		    .value = DRM_VSVM_FLAG_GPU_READ_MOSTLY } },
+	{ "SET_ATTR clearing HOST_ACCESS", BAD_SET_ATTR,
+	  DRM_IOCTL_VSVM_SET_ATTR, -EINVAL,
+	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
+	  .attr = { .type = DRM_VSVM_ATTR_CLR_FLAGS,
+		    .value = DRM_VSVM_FLAG_HOST_ACCESS } },
 	{ "SET_ATTR NO_ACCESS for GPU index 5, not attached", BAD_SET_ATTR,
 	  DRM_IOCTL_VSVM_SET_ATTR, -ENODEV,
 	  .arg.attrs = { .size = PAGE, .nattrs = 1 },
