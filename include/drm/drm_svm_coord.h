@@ -133,8 +133,8 @@ struct mm_struct;
  * &drm_svm_coord_ops.quiesce and &drm_svm_coord_ops.resume, and a GPU with
  * VRAM needs &drm_svm_coord_ops.devmem_alloc and a device-private page
  * owner: drm_svm_coord_attach() refuses a table without them.
- * &drm_svm_coord_ops.prepare and &drm_svm_coord_ops.tlb_flush_wait are
- * optional. The table is kept by reference. Every operation gets the
+ * &drm_svm_coord_ops.prepare, &drm_svm_coord_ops.map_sync and
+ * &drm_svm_coord_ops.tlb_flush_wait are optional. The table is kept by reference. Every operation gets the
  * attachment, and drm_svm_coord_vm_priv() gives back the driver's data.
  *
  * .. code-block:: c
@@ -157,6 +157,7 @@ struct mm_struct;
  *	static const struct drm_svm_coord_ops driver_svm_ops = {
  *		.prepare	= driver_svm_prepare,		// optional
  *		.map		= driver_svm_map,
+ *		.map_sync	= driver_svm_map_sync,		// optional
  *		.unmap		= driver_svm_unmap,
  *		.tlb_flush_wait	= driver_svm_tlb_flush_wait,	// optional
  *		.quiesce	= driver_svm_quiesce,		// cannot fault
@@ -727,6 +728,23 @@ struct drm_svm_coord_ops {
 	 * follows its own @unmap.
 	 */
 	void (*tlb_flush_wait)(struct drm_svm_coord_vm *vm);
+
+	/**
+	 * @map_sync: Make the entries written by @map visible to the GPU
+	 * (optional).
+	 *
+	 * For a backend whose @map only posts its page-table writes (it may
+	 * not wait on the GPU under the notifier lock): called once per batch
+	 * of maps made ahead of use, with neither the notifier lock nor the
+	 * mmap lock held, from process or worker context, so it may sleep on
+	 * the GPU. A batch is a drm_svm_coord_map(), the maps of a
+	 * drm_svm_coord_set_attr() for one GPU, and one run of the restore
+	 * worker, where it comes before @resume. Not called after a GPU
+	 * fault: the driver replays the access after
+	 * drm_svm_coord_handle_fault() returns and completes its writes
+	 * there.
+	 */
+	void (*map_sync)(struct drm_svm_coord_vm *vm);
 
 	/**
 	 * @quiesce: Stop the GPU's queues of this process (mandatory for a

@@ -65,9 +65,14 @@ static void nofault_restore(struct kunit *test)
 			    "the GPU that can fault was restored");
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_HMM_FAULTS), 2);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_RESTORE_RUNS), 1);
-	/* Every map came before the resumes. */
+	/* Every map, then one sync per GPU restored, then the resumes. */
 	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 1].op, REC_RESUME);
 	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 2].op, REC_RESUME);
+	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 3].op, REC_SYNC);
+	KUNIT_EXPECT_EQ(test, fx->rec.ev[fx->rec.count - 4].op, REC_SYNC);
+	for (g = 3; g <= 4; g++)
+		KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_SYNC, g),
+				    1, "GPU %u: not one map_sync per restore run", g);
 
 	/* An unmap quiesces nobody and leaves the rest mapped. */
 	drm_svm_coord_test_rec_reset(fx);

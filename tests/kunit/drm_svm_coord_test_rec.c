@@ -86,6 +86,11 @@ static void rec_quiesce(struct drm_svm_coord_vm *vm)
 	record(vm, REC_QUIESCE, 0, 0, 0, false);
 }
 
+static void rec_sync(struct drm_svm_coord_vm *vm)
+{
+	record(vm, REC_SYNC, 0, 0, 0, false);
+}
+
 static void rec_resume(struct drm_svm_coord_vm *vm)
 {
 	record(vm, REC_RESUME, 0, 0, 0, false);
@@ -98,6 +103,7 @@ static const struct drm_svm_coord_ops rec_ops = {
 	.tlb_flush_wait = rec_wait,
 	.quiesce = rec_quiesce,
 	.resume = rec_resume,
+	.map_sync = rec_sync,
 };
 
 static void rec_detach_action(void *vm)

@@ -21,7 +21,7 @@ struct kunit;
 
 /* A backend that records what the coordinator asks of it. */
 enum drm_svm_coord_test_rec_op { REC_PREPARE, REC_MAP, REC_UNMAP, REC_WAIT,
-				 REC_QUIESCE, REC_RESUME };
+				 REC_QUIESCE, REC_RESUME, REC_SYNC };
 
 struct drm_svm_coord_test_rec_event {
 	enum drm_svm_coord_test_rec_op op;

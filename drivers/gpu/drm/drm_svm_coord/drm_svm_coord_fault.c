@@ -549,6 +549,7 @@ int drm_svm_coord_map(struct drm_svm_coord_vm *vm, unsigned long start,
 		if (err)
 			break;
 	}
+	drm_svm_coord_map_sync(vm);
 	coord_fault_exit(svm);
 	return err;
 }

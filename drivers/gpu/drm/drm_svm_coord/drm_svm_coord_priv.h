@@ -766,6 +766,7 @@ u64 drm_svm_coord_gpus_no_fault(struct drm_svm_coord *svm, u64 gpus);
 void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus);
 u64 drm_svm_coord_restore_lost(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, u64 gpus);
+void drm_svm_coord_map_sync(struct drm_svm_coord_vm *vm);
 void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, u64 gpus);
 void drm_svm_coord_restore_init(struct drm_svm_coord *svm);

@@ -44,8 +44,9 @@
  * of a batch (1 ms), so that the events of one mprotect() or fork() cost
  * one run. For every queued range it maps the range's addresses again for
  * each GPU of the mask, through the fault path, so that GPUs restoring the
- * same range share one hmm_range_fault(). Then it resumes every GPU it
- * quiesced that has no range left to restore. A range that fails to
+ * same range share one hmm_range_fault(). Then it has each GPU it mapped
+ * complete its writes (&drm_svm_coord_ops.map_sync, once per run), and
+ * resumes every GPU it quiesced that has no range left to restore. A range that fails to
  * restore is retried with exponential backoff (10 ms doubling, up to
  * ``restore_retries`` attempts, a setting of the manager) without holding
  * back the others or the GPUs that do not map it; each failure is counted
@@ -96,6 +97,22 @@ void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus)
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_QUIESCES, 1);
 	}
 	svm->quiesced |= gpus;
+}
+
+/**
+ * drm_svm_coord_map_sync() - complete a batch of maps made ahead of use
+ * @vm: the GPU
+ *
+ * Calls &drm_svm_coord_ops.map_sync if the backend has one. Without the
+ * notifier lock or the mmap lock held.
+ */
+void drm_svm_coord_map_sync(struct drm_svm_coord_vm *vm)
+{
+	lockdep_assert_not_held(&vm->svm->gpusvm.notifier_lock);
+	lockdep_assert_not_held(&drm_svm_coord_mm(vm->svm)->mmap_lock);
+
+	if (vm->ops->map_sync)
+		vm->ops->map_sync(vm);
 }
 
 /**
@@ -211,6 +228,8 @@ static void coord_restore_work(struct work_struct *work)
 	struct drm_svm_coord_range *range, *tmp;
 	unsigned long now = jiffies, next = 0;
 	bool alive, later = false;
+	u64 mapped = 0;
+	unsigned int i;
 	LIST_HEAD(todo);
 
 	/*
@@ -247,6 +266,7 @@ static void coord_restore_work(struct work_struct *work)
 
 		if (alive)
 			failed = coord_restore_range(svm, range, gpus);
+		mapped |= gpus & ~failed;
 
 		drm_svm_coord_notifier_lock_write(svm);
 		if (failed && ++range->restore_tries <
@@ -267,6 +287,10 @@ static void coord_restore_work(struct work_struct *work)
 		drm_svm_coord_range_put(range);
 	}
 
+	/* The entries are visible before the queues run again. */
+	mapped &= svm->attached;
+	for_each_set_bit(i, (unsigned long *)&mapped, DRM_SVM_COORD_MAX_VMS)
+		drm_svm_coord_map_sync(svm->vms[i]);
 	coord_resume(svm);
 
 	drm_svm_coord_notifier_lock_write(svm);
