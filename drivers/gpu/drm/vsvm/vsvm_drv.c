@@ -116,6 +116,16 @@ static int vsvm_prepare(struct drm_svm_coord_vm *dev, unsigned long start,
 	return vsvm_pt_prepare(to_vsvm_file(dev), start, end);
 }
 
+static bool posted_maps = true;
+module_param(posted_maps, bool, 0644);
+MODULE_PARM_DESC(posted_maps,
+		 "A GPU that cannot fault sees the entries @map wrote only at @map_sync (default true)");
+
+static bool map_sync_broken;
+module_param(map_sync_broken, bool, 0644);
+MODULE_PARM_DESC(map_sync_broken,
+		 "@map_sync does nothing, to show tests catch it (default false)");
+
 static int vsvm_map(struct drm_svm_coord_vm *dev,
 		    const struct drm_svm_coord_map_args *args)
 {
@@ -127,8 +137,17 @@ static int vsvm_map(struct drm_svm_coord_vm *dev,
 		perm |= VSVM_PTE_EXEC;
 	if (args->flags & DRM_SVM_COORD_MAP_COHERENT)
 		perm |= VSVM_PTE_COHERENT;
+	/* A GPU that cannot fault sees its new entries at @map_sync. */
+	if (!to_vsvm_file(dev)->gpu->can_fault && READ_ONCE(posted_maps))
+		perm |= VSVM_PTE_POSTED;
 	return vsvm_pt_write(to_vsvm_file(dev), args->start, args->end,
 			     args->dma, perm);
+}
+
+static void vsvm_map_sync(struct drm_svm_coord_vm *dev)
+{
+	if (!READ_ONCE(map_sync_broken))
+		vsvm_pt_sync(to_vsvm_file(dev));
 }
 
 static void vsvm_unmap(struct drm_svm_coord_vm *dev, unsigned long start,
@@ -179,6 +198,7 @@ static int vsvm_wait_resumed(struct vsvm_file *vf)
 static const struct drm_svm_coord_ops vsvm_coord_ops = {
 	.prepare = vsvm_prepare,
 	.map = vsvm_map,
+	.map_sync = vsvm_map_sync,
 	.unmap = vsvm_unmap,
 	.tlb_flush_wait = vsvm_tlb_flush_wait,
 	.quiesce = vsvm_quiesce,

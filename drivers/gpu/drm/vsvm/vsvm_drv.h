@@ -24,6 +24,7 @@
 #define VSVM_PTE_SYSTEM		BIT_ULL(2)
 #define VSVM_PTE_EXEC		BIT_ULL(3)
 #define VSVM_PTE_COHERENT	BIT_ULL(4)
+#define VSVM_PTE_POSTED		BIT_ULL(5)
 #define VSVM_PTE_PERM		(VSVM_PTE_WRITE | VSVM_PTE_EXEC | \
 				 VSVM_PTE_COHERENT)
 #define VSVM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
@@ -105,6 +106,8 @@ struct vsvm_tlb_entry {
  * @tlb_work: completes the TLB invalidations issued
  * @tlb_stale_hits: accesses served by a TLB entry the page table no longer
  *	held
+ * @posted: entries were written with %VSVM_PTE_POSTED since the last
+ *	vsvm_pt_sync()
  */
 struct vsvm_file {
 	struct vsvm_gpu *gpu;
@@ -124,6 +127,7 @@ struct vsvm_file {
 	wait_queue_head_t tlb_wq;
 	struct delayed_work tlb_work;
 	atomic64_t tlb_stale_hits;
+	bool posted;
 };
 
 int vsvm_pt_module_init(void);
@@ -137,6 +141,7 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 		  u64 perm);
 void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end);
+void vsvm_pt_sync(struct vsvm_file *vf);
 void vsvm_pt_tlb_wait(struct vsvm_file *vf);
 struct page *vsvm_dma_page(struct vsvm_gpu *gpu, dma_addr_t addr);
 void vsvm_iommu_fault(struct vsvm_gpu *gpu, dma_addr_t addr, unsigned long va);

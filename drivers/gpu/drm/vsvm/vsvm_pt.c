@@ -77,6 +77,15 @@
  * waiting: the bug a backend would have with a fire-and-forget TLB flush.
  * It is there to show that the tests catch it.
  *
+ * Posted maps. A GPU that cannot fault does not see the entries that
+ * &drm_svm_coord_ops.map wrote until &drm_svm_coord_ops.map_sync
+ * (vsvm_pt_sync()), as a real GPU's page-table update queued on its copy
+ * engine is not done when the map returns (``vsvm.posted_maps``, on by
+ * default): an access finds no entry, a fatal fault. A coordinator that
+ * resumes the GPU, or returns from drm_svm_coord_map(), before the sync
+ * is caught so. ``vsvm.map_sync_broken`` makes the sync do nothing, to
+ * show that the tests catch it.
+ *
  * Entries are read, cleared and cached under one spinlock, held by an
  * access across the copy of its page.
  */
@@ -222,7 +231,8 @@ int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
  * @dma: the DMA addresses of the pages from @start on, as
  *	&drm_gpusvm_pages.dma_addr holds them
  * @perm: %VSVM_PTE_WRITE, %VSVM_PTE_EXEC, %VSVM_PTE_COHERENT: what the
- *	entries allow and their memory type
+ *	entries allow and their memory type; %VSVM_PTE_POSTED: the GPU sees
+ *	them only after vsvm_pt_sync()
  *
  * The leaves must have been allocated by vsvm_pt_prepare(). An entry of a
  * page of %DRM_INTERCONNECT_SYSTEM gets %VSVM_PTE_SYSTEM.
@@ -239,6 +249,8 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 	int err = 0;
 
 	spin_lock(&vf->pt_lock);
+	if (perm & VSVM_PTE_POSTED)
+		vf->posted = true;
 	for (j = 0; addr < end; j++) {
 		u64 target = dma[j].proto == DRM_INTERCONNECT_SYSTEM ?
 			     VSVM_PTE_SYSTEM : 0;
@@ -251,7 +263,8 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 				goto undo;
 			}
 			*pte = ((dma[j].addr + k * PAGE_SIZE) & VSVM_PTE_ADDR) |
-			       target | VSVM_PTE_VALID | (perm & VSVM_PTE_PERM);
+			       target | VSVM_PTE_VALID |
+			       (perm & (VSVM_PTE_PERM | VSVM_PTE_POSTED));
 		}
 	}
 	spin_unlock(&vf->pt_lock);
@@ -282,6 +295,31 @@ void vsvm_pt_read(struct vsvm_file *vf, unsigned long start,
 		u64 *pte = vsvm_pte(vf, start + (i << PAGE_SHIFT));
 
 		out[i] = pte ? *pte : 0;
+	}
+	spin_unlock(&vf->pt_lock);
+}
+
+/**
+ * vsvm_pt_sync() - make posted entries visible to the GPU
+ * @vf: the GPU address space
+ *
+ * The end of a batch of posted page-table writes, as a real GPU waits for
+ * the page-table update its copy engine queued: every entry written with
+ * %VSVM_PTE_POSTED becomes visible. May sleep.
+ */
+void vsvm_pt_sync(struct vsvm_file *vf)
+{
+	struct vsvm_leaf *leaf;
+	unsigned long idx;
+	unsigned int i;
+
+	might_sleep();
+	spin_lock(&vf->pt_lock);
+	if (vf->posted) {
+		xa_for_each(&vf->leaves, idx, leaf)
+			for (i = 0; i < VSVM_LEAF_ENTRIES; i++)
+				leaf->pte[i] &= ~VSVM_PTE_POSTED;
+		vf->posted = false;
 	}
 	spin_unlock(&vf->pt_lock);
 }
@@ -359,6 +397,10 @@ static u64 vsvm_tlb_lookup(struct vsvm_file *vf, unsigned long addr,
 	u64 entry = pte ? *pte : 0;
 
 	lockdep_assert_held(&vf->pt_lock);
+
+	/* A posted write the GPU does not see yet: no entry. */
+	if (entry & VSVM_PTE_POSTED)
+		entry = 0;
 
 	*slot = e;
 	*hit = e->vpn == addr >> PAGE_SHIFT && (e->entry & VSVM_PTE_VALID) &&
@@ -526,7 +568,7 @@ void vsvm_pt_snapshot(struct vsvm_file *vf, unsigned long start,
 		u64 entry = pte ? *pte : 0;
 		u8 target = DRM_VSVM_PTE_TARGET_SYSTEM;
 
-		if (!(entry & VSVM_PTE_VALID))
+		if (!(entry & VSVM_PTE_VALID) || (entry & VSVM_PTE_POSTED))
 			continue;
 		if (!(entry & VSVM_PTE_SYSTEM) &&
 		    !vsvm_vram_page(vf->gpu, entry & VSVM_PTE_ADDR, &target))
