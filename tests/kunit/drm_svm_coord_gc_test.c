@@ -167,6 +167,37 @@ static void invalidate_part_refault(struct kunit *test)
 			part + SZ_4K);
 }
 
+/*
+ * Pure: the largest entry a GPU may map a range with, which a part it
+ * loses alone must not cut (&drm_svm_coord_vm_caps.pte_sizes).
+ */
+static void pte_granule_cases(struct kunit *test)
+{
+	static const struct {
+		unsigned long sizes, start, size, want;
+	} cases[] = {
+		{ 0, SZ_2M, SZ_2M, PAGE_SIZE },			/* pages only */
+		{ SZ_4K | SZ_64K | SZ_2M, SZ_2M, SZ_2M, SZ_2M },
+		{ SZ_4K | SZ_64K, SZ_2M, SZ_2M, SZ_64K },		/* no 2 MiB entry */
+		{ SZ_4K | SZ_64K | SZ_2M, SZ_2M + SZ_64K, SZ_64K, SZ_64K },
+		{ SZ_4K | SZ_64K | SZ_2M, SZ_2M, SZ_1M, SZ_64K },	/* a piece */
+		{ SZ_2M, SZ_2M + SZ_1M, SZ_1M, PAGE_SIZE },	/* too small */
+		{ SZ_64K, SZ_2M + PAGE_SIZE, SZ_64K, PAGE_SIZE },	/* unaligned */
+		{ SZ_64K, SZ_2M + SZ_64K, 3 * SZ_64K, SZ_64K },	/* odd piece */
+	};
+	struct drm_svm_coord_range range = {};
+	struct drm_svm_coord_vm vm = {};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		vm.caps.pte_sizes = cases[i].sizes;
+		range.itree.start = cases[i].start;
+		range.itree.last = cases[i].start + cases[i].size - 1;
+		KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_pte_granule(&vm, &range),
+				    cases[i].want, "case %u", i);
+	}
+}
+
 static struct kunit_case drm_svm_coord_gc_cases[] = {
 	KUNIT_CASE(invalidate_part_refault),
 	{}
@@ -176,6 +207,7 @@ static struct kunit_case drm_svm_coord_gc_cases[] = {
 static struct kunit_case drm_svm_coord_split_runs_cases[] = {
 	KUNIT_CASE(split_cases),
 	KUNIT_CASE(split_random),
+	KUNIT_CASE(pte_granule_cases),
 	{}
 };
 

@@ -191,10 +191,13 @@ static int coord_split_alloc(struct drm_svm_coord_range *range,
 }
 
 /*
- * The GPUs whose DMA mappings of @range cannot be handed to the pieces of
- * @st: a higher-order mapping straddles a cut. They lose the range.
+ * The GPUs whose DMA mappings or page-table entries of @range cannot be
+ * handed to the pieces of @st: a higher-order mapping straddles a cut, or
+ * a cut is not a multiple of the entry size the range may be mapped with.
+ * They lose the range.
  */
-static u64 coord_split_whole(struct drm_svm_coord_range *range,
+static u64 coord_split_whole(struct drm_svm_coord *svm,
+			     struct drm_svm_coord_range *range,
 			     const struct coord_split_state *st)
 {
 	unsigned long npages = drm_svm_coord_range_npages(range);
@@ -202,10 +205,17 @@ static u64 coord_split_whole(struct drm_svm_coord_range *range,
 	unsigned int i, k;
 
 	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
+		unsigned long granule;
+
 		if (!range->pages[i])
 			continue;
+		granule = drm_svm_coord_pte_granule(svm->vms[i], range) >>
+			  PAGE_SHIFT;
 		for (k = 0; k < st->nr; k++) {
-			if (drm_gpusvm_pages_can_split(range->pages[i], npages,
+			if (IS_ALIGNED(st->runs[k].first, granule) &&
+			    IS_ALIGNED(st->runs[k].first + st->runs[k].count,
+				       granule) &&
+			    drm_gpusvm_pages_can_split(range->pages[i], npages,
 						       st->runs[k].first,
 						       st->runs[k].count))
 				continue;
@@ -290,7 +300,7 @@ again:
 		goto again;
 	}
 	/* The notifier zapped them already for a hole, not for a cut. */
-	whole = coord_split_whole(range, st) & range->mapped;
+	whole = coord_split_whole(svm, range, st) & range->mapped;
 	drm_svm_coord_restore_lost(svm, range, whole);
 	for_each_set_bit(i, (unsigned long *)&whole, DRM_SVM_COORD_MAX_VMS)
 		wait |= drm_svm_coord_range_zap_vm(svm, range, svm->vms[i]);

@@ -272,6 +272,9 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
 		return -EINVAL;
 	if (caps->flags & ~DRM_SVM_COORD_VM_CAN_FAULT)
 		return -EINVAL;
+	/* Entries of at least a page. */
+	if (caps->pte_sizes & (PAGE_SIZE - 1))
+		return -EINVAL;
 	/* A GPU that cannot fault must be stopped while it is unmapped. */
 	if (!(caps->flags & DRM_SVM_COORD_VM_CAN_FAULT) &&
 	    (!ops->quiesce || !ops->resume))

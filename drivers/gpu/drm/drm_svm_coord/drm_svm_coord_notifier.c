@@ -130,10 +130,35 @@ u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 	return wait;
 }
 
+/**
+ * drm_svm_coord_pte_granule() - the largest entry a GPU may map a range with
+ * @vm: the GPU
+ * @range: the range
+ *
+ * Return: the largest size of &drm_svm_coord_vm_caps.pte_sizes, PAGE_SIZE
+ * at least, no larger than @range and to which its start is aligned: a
+ * part of @range the GPU can lose alone starts and ends at multiples of it.
+ */
+unsigned long drm_svm_coord_pte_granule(const struct drm_svm_coord_vm *vm,
+					const struct drm_svm_coord_range *range)
+{
+	unsigned long start = drm_svm_coord_range_start(range);
+	unsigned long size = drm_svm_coord_range_end(range) - start;
+	unsigned long granule = PAGE_SIZE, s;
+
+	for (s = PAGE_SIZE << 1; s && s <= size; s <<= 1)
+		if ((vm->caps.pte_sizes & s) && IS_ALIGNED(start, s))
+			granule = s;
+	return granule;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_pte_granule);
+
 /*
- * Whether GPU @i's DMA mappings of @range can lose [@start, @end) alone;
- * if not (a higher-order mapping straddles a boundary, see Splitting), the
- * GPU loses the whole range.
+ * Whether GPU @i can lose [@start, @end) of @range alone: its DMA
+ * mappings (a higher-order mapping must not straddle a boundary, see
+ * Splitting) and its page-table entries (the part must not cut one, see
+ * &drm_svm_coord_vm_caps.pte_sizes) allow it. If not, the GPU loses the
+ * whole range.
  */
 static bool coord_range_part_alone(const struct drm_svm_coord_range *range,
 				   unsigned int i, unsigned long start,
@@ -141,9 +166,15 @@ static bool coord_range_part_alone(const struct drm_svm_coord_range *range,
 {
 	unsigned long first = (start - drm_svm_coord_range_start(range)) >>
 			      PAGE_SHIFT;
+	struct drm_svm_coord_vm *vm = range->svm->vms[i];
+	unsigned long granule;
 
-	return !range->pages[i] ||
-	       drm_gpusvm_pages_can_split(range->pages[i],
+	if (!range->pages[i])
+		return true;
+	granule = drm_svm_coord_pte_granule(vm, range);
+	if (!IS_ALIGNED(start, granule) || !IS_ALIGNED(end, granule))
+		return false;
+	return drm_gpusvm_pages_can_split(range->pages[i],
 					  drm_svm_coord_range_npages(range),
 					  first, (end - start) >> PAGE_SHIFT);
 }

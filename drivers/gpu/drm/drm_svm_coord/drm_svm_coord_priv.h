@@ -767,6 +767,8 @@ void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus);
 u64 drm_svm_coord_restore_lost(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, u64 gpus);
 void drm_svm_coord_map_sync(struct drm_svm_coord_vm *vm);
+unsigned long drm_svm_coord_pte_granule(const struct drm_svm_coord_vm *vm,
+					const struct drm_svm_coord_range *range);
 void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, u64 gpus);
 void drm_svm_coord_restore_init(struct drm_svm_coord *svm);
