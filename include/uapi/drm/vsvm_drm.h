@@ -55,6 +55,13 @@ struct drm_vsvm_info {
  *	attached GPU; DRM_VSVM_ATTACH_BASELINE: give this file its own
  *	upstream drm_gpusvm instance, as drivers do today (for comparison; a
  *	GPU that cannot fault gets EOPNOTSUPP)
+ *	DRM_VSVM_ATTACH_PTE_64K, DRM_VSVM_ATTACH_PTE_2M: the GPU maps with
+ *	entries of that size where a range allows (aligned and large
+ *	enough), and an unmap that cuts one clears all of it, as hardware
+ *	that cannot split an entry without allocating does; the size is
+ *	declared to the coordinator unless the module parameter
+ *	``pte_sizes_hidden`` is set (a backend that forgets to, for tests to
+ *	show that they catch it). One of the two at most; coordinator mode only
  * @pad: must be zero
  *
  * In baseline mode, SET_ATTR, GET_ATTR and MAP fail with EOPNOTSUPP, and
@@ -67,6 +74,8 @@ struct drm_vsvm_attach {
 };
 
 #define DRM_VSVM_ATTACH_BASELINE	(1 << 0)
+#define DRM_VSVM_ATTACH_PTE_64K		(1 << 1)
+#define DRM_VSVM_ATTACH_PTE_2M		(1 << 2)
 
 /**
  * struct drm_vsvm_attr - one attribute, as in the coordinator

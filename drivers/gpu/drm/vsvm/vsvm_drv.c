@@ -265,12 +265,26 @@ static int vsvm_ioctl_info(struct drm_device *drm, void *data,
 	return 0;
 }
 
-static int vsvm_attach_coord(struct vsvm_file *vf)
+static bool pte_sizes_hidden;
+module_param(pte_sizes_hidden, bool, 0644);
+MODULE_PARM_DESC(pte_sizes_hidden,
+		 "Do not declare large page-table entries to the coordinator, to show tests catch it (default false)");
+
+static int vsvm_attach_coord(struct vsvm_file *vf, u32 flags)
 {
 	struct drm_svm_coord_vm_caps caps = {
 		.flags = vf->gpu->can_fault ? DRM_SVM_COORD_VM_CAN_FAULT : 0,
 	};
 	struct drm_svm_coord_vm *coord;
+
+	if (flags & DRM_VSVM_ATTACH_PTE_64K)
+		vf->pte_size = SZ_64K;
+	else if (flags & DRM_VSVM_ATTACH_PTE_2M)
+		vf->pte_size = SZ_2M;
+	else
+		vf->pte_size = PAGE_SIZE;
+	if (!READ_ONCE(pte_sizes_hidden))
+		caps.pte_sizes = PAGE_SIZE | vf->pte_size;
 
 	vsvm_vram_caps(vf->gpu, &caps);
 	coord = drm_svm_coord_attach(current->mm, &vf->gpu->drm,
@@ -304,7 +318,11 @@ static int vsvm_ioctl_attach(struct drm_device *drm, void *data,
 	struct drm_vsvm_attach *args = data;
 	int err;
 
-	if (args->flags & ~DRM_VSVM_ATTACH_BASELINE || args->pad)
+	if (args->flags & ~(DRM_VSVM_ATTACH_BASELINE | DRM_VSVM_ATTACH_PTE_64K |
+			    DRM_VSVM_ATTACH_PTE_2M) || args->pad)
+		return -EINVAL;
+	/* One entry size; the baseline maps with pages. */
+	if (hweight32(args->flags) > 1)
 		return -EINVAL;
 	if (!current->mm)
 		return -EINVAL;
@@ -314,7 +332,7 @@ static int vsvm_ioctl_attach(struct drm_device *drm, void *data,
 	else if (args->flags & DRM_VSVM_ATTACH_BASELINE)
 		err = vsvm_attach_baseline(vf);
 	else
-		err = vsvm_attach_coord(vf);
+		err = vsvm_attach_coord(vf, args->flags);
 	mutex_unlock(&vf->attach_lock);
 	return err;
 }

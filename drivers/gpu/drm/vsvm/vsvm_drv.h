@@ -25,6 +25,7 @@
 #define VSVM_PTE_EXEC		BIT_ULL(3)
 #define VSVM_PTE_COHERENT	BIT_ULL(4)
 #define VSVM_PTE_POSTED		BIT_ULL(5)
+#define VSVM_PTE_LARGE		BIT_ULL(6)
 #define VSVM_PTE_PERM		(VSVM_PTE_WRITE | VSVM_PTE_EXEC | \
 				 VSVM_PTE_COHERENT)
 #define VSVM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
@@ -108,6 +109,8 @@ struct vsvm_tlb_entry {
  *	held
  * @posted: entries were written with %VSVM_PTE_POSTED since the last
  *	vsvm_pt_sync()
+ * @pte_size: the size of the entries the GPU maps with where a range
+ *	allows (PAGE_SIZE, SZ_64K or SZ_2M); set at attach
  */
 struct vsvm_file {
 	struct vsvm_gpu *gpu;
@@ -128,6 +131,7 @@ struct vsvm_file {
 	struct delayed_work tlb_work;
 	atomic64_t tlb_stale_hits;
 	bool posted;
+	unsigned long pte_size;
 };
 
 int vsvm_pt_module_init(void);

@@ -35,6 +35,12 @@
  * a VRAM page on the interconnect, as a real GPU's PTE tells system memory
  * from VRAM.
  *
+ * A file attached with DRM_VSVM_ATTACH_PTE_64K or _PTE_2M models a GPU
+ * with large entries: each block of that size a map covers whole is one
+ * entry (its entries marked %VSVM_PTE_LARGE), and vsvm_pt_clear() of part
+ * of such a block clears all of it, as hardware that cannot split an
+ * entry without allocating does.
+ *
  * vsvm_pt_prepare() allocates the leaves of a range, and may sleep, before
  * vsvm_pt_write() fills their entries. Leaves are freed only with the
  * file, so neither vsvm_pt_write() nor vsvm_pt_clear() allocates or frees.
@@ -223,6 +229,43 @@ int vsvm_pt_prepare(struct vsvm_file *vf, unsigned long start,
 	return err;
 }
 
+/*
+ * A GPU with large entries maps each block of @vf->pte_size that lies
+ * whole in [@start, @end) with one: its entries are marked LARGE, and an
+ * unmap that cuts the block clears all of it. Under @pt_lock.
+ */
+static void vsvm_pt_mark_large(struct vsvm_file *vf, unsigned long start,
+			       unsigned long end)
+{
+	unsigned long s = vf->pte_size, blk, addr;
+
+	if (s <= PAGE_SIZE)
+		return;
+	for (blk = ALIGN(start, s); blk + s <= end; blk += s)
+		for (addr = blk; addr < blk + s; addr += PAGE_SIZE)
+			*vsvm_pte(vf, addr) |= VSVM_PTE_LARGE;
+}
+
+/*
+ * Widen [@start, @end) to whole large entries: hardware cannot clear part
+ * of one without allocating. Under @pt_lock.
+ */
+static void vsvm_pt_widen(struct vsvm_file *vf, unsigned long *start,
+			  unsigned long *end)
+{
+	unsigned long s = vf->pte_size;
+	u64 *pte;
+
+	if (s <= PAGE_SIZE)
+		return;
+	pte = vsvm_pte(vf, *start);
+	if (pte && (*pte & VSVM_PTE_LARGE))
+		*start = ALIGN_DOWN(*start, s);
+	pte = vsvm_pte(vf, *end - PAGE_SIZE);
+	if (pte && (*pte & VSVM_PTE_LARGE))
+		*end = ALIGN(*end, s);
+}
+
 /**
  * vsvm_pt_write() - fill the entries of a range of addresses
  * @vf: the GPU address space
@@ -267,6 +310,7 @@ int vsvm_pt_write(struct vsvm_file *vf, unsigned long start,
 			       (perm & (VSVM_PTE_PERM | VSVM_PTE_POSTED));
 		}
 	}
+	vsvm_pt_mark_large(vf, start, end);
 	spin_unlock(&vf->pt_lock);
 	return 0;
 
@@ -332,7 +376,8 @@ void vsvm_pt_sync(struct vsvm_file *vf)
  *
  * Clears the entries and issues a TLB invalidation, which completes later:
  * the GPU may still reach the pages of the range through its TLB until
- * vsvm_pt_tlb_wait() returns.
+ * vsvm_pt_tlb_wait() returns. A large entry the range cuts is cleared
+ * whole.
  */
 void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 		   unsigned long end)
@@ -340,6 +385,7 @@ void vsvm_pt_clear(struct vsvm_file *vf, unsigned long start,
 	unsigned long addr;
 
 	spin_lock(&vf->pt_lock);
+	vsvm_pt_widen(vf, &start, &end);
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		u64 *pte = vsvm_pte(vf, addr);
 
