@@ -890,6 +890,96 @@ TEST(always_mapped)
 	free(tmp);
 }
 
+#define PTE_SIZES_HIDDEN "/sys/module/vsvm/parameters/pte_sizes_hidden"
+
+/*
+ * GPUs with large page-table entries (2 MiB, 64 KiB) beside one with 4 KiB
+ * entries: a munmap of one page in a 2 MiB range cuts an entry of the
+ * first two, which hardware cannot split without allocating. The
+ * coordinator never asks them to: they lose the whole range and fault it
+ * back, while the 4 KiB GPU keeps its 511 entries and reads without a
+ * fault. With @declared false, vsvm hides its entry sizes (the module
+ * parameter pte_sizes_hidden): the coordinator asks to clear one page,
+ * vsvm clears the whole entry, the coordinator still counts the rest as
+ * mapped and the GPU's faults find it "already mapped" until it gives up
+ * (EBUSY): what the first case would catch. An attribute change that cuts
+ * a range at 1 MiB takes the range from the 2 MiB GPU only.
+ */
+static void pte_case(struct __test_metadata *_metadata, bool declared)
+{
+	static const uint32_t how[] = {
+		DRM_VSVM_ATTACH_PTE_2M, DRM_VSVM_ATTACH_PTE_64K, 0,
+	};
+	char *buf = alloc_small_pages(SZ_2M), *tmp = malloc(SZ_2M);
+	size_t hole = 100 * PAGE, rest = SZ_2M - hole - PAGE;
+	struct drm_vsvm_access a;
+	int fd[3], i;
+
+	ASSERT_TRUE(buf && tmp);
+	ASSERT_EQ(write_param(PTE_SIZES_HIDDEN, declared ? "0" : "1"), 0);
+	for (i = 0; i < 3; i++) {
+		fd[i] = open_gpu(i);
+		ASSERT_GE(fd[i], 0);
+		ASSERT_EQ(vsvm_attach(fd[i], how[i]), 0);
+	}
+	ASSERT_EQ(write_param(PTE_SIZES_HIDDEN, "0"), 0);
+	fill(buf, SZ_2M, 41);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(gpu_read(fd[i], buf, tmp, SZ_2M), 0);
+
+	ASSERT_EQ(munmap(buf + hole, PAGE), 0);
+	stats_settled(fd[0]);
+	EXPECT_EQ(valid_ptes(fd[2], buf, SZ_2M / PAGE), (long)(SZ_2M / PAGE - 1));
+	for (i = 0; i < 3; i++) {
+		long want = i == 2 ? 0 : 1;
+
+		a = (struct drm_vsvm_access) {
+			.addr = (uintptr_t)buf + hole + PAGE, .size = rest,
+			.data = (uintptr_t)tmp,
+		};
+		if (!declared && i < 2) {
+			EXPECT_EQ(xioctl(fd[i], DRM_IOCTL_VSVM_ACCESS, &a), -EBUSY)
+				TH_LOG("GPU %d: the widened unmap went unnoticed", i);
+			continue;
+		}
+		ASSERT_EQ(xioctl(fd[i], DRM_IOCTL_VSVM_ACCESS, &a), 0)
+			TH_LOG("GPU %d did not get the rest back", i);
+		EXPECT_EQ(a.faults, want) TH_LOG("GPU %d", i);
+		EXPECT_EQ(memcmp(tmp, buf + hole + PAGE, rest), 0);
+	}
+
+	if (declared) {
+		char *cut = alloc_small_pages(SZ_2M);
+
+		ASSERT_NE(cut, NULL);
+		fill(cut, SZ_2M, 42);
+		for (i = 0; i < 3; i++)
+			ASSERT_EQ(gpu_read(fd[i], cut, tmp, SZ_2M), 0);
+		ASSERT_EQ(set_attr(fd[0], cut + SZ_2M / 2, SZ_2M / 2,
+				   DRM_VSVM_ATTR_ACCESS_IN_PLACE,
+				   gpu_index(fd[2])), 0);
+		EXPECT_EQ(valid_ptes(fd[0], cut, SZ_2M / PAGE), 0)
+			TH_LOG("a 2 MiB entry was left across two ranges");
+		EXPECT_EQ(valid_ptes(fd[1], cut, SZ_2M / PAGE), (long)(SZ_2M / PAGE));
+		EXPECT_EQ(valid_ptes(fd[2], cut, SZ_2M / PAGE), (long)(SZ_2M / PAGE));
+		ASSERT_EQ(gpu_read(fd[0], cut, tmp, SZ_2M), 0);
+		EXPECT_EQ(check(tmp, SZ_2M, 42), -1);
+	}
+	for (i = 0; i < 3; i++)
+		close(fd[i]);
+	free(tmp);
+}
+
+TEST(large_ptes)
+{
+	pte_case(_metadata, true);
+}
+
+TEST(large_ptes_hidden)
+{
+	pte_case(_metadata, false);
+}
+
 /*
  * Review finding M5: granting a GPU that cannot fault access to a huge,
  * sparse span (1 TiB of holes around a 64 GiB PROT_NONE reservation and
