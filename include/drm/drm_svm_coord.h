@@ -134,8 +134,9 @@ struct mm_struct;
  * VRAM needs &drm_svm_coord_ops.devmem_alloc and a device-private page
  * owner: drm_svm_coord_attach() refuses a table without them.
  * &drm_svm_coord_ops.prepare, &drm_svm_coord_ops.map_sync and
- * &drm_svm_coord_ops.tlb_flush_wait are optional. The table is kept by reference. Every operation gets the
- * attachment, and drm_svm_coord_vm_priv() gives back the driver's data.
+ * &drm_svm_coord_ops.tlb_flush_wait are optional. The table is kept by
+ * reference. Every operation gets the attachment, and
+ * drm_svm_coord_vm_priv() gives back the driver's data.
  *
  * .. code-block:: c
  *
