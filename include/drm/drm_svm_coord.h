@@ -394,27 +394,34 @@ struct mm_struct;
  *	}
  *
  * &drm_svm_coord_ops.unmap runs from the MMU notifier, in reclaim context
- * with the notifier lock held for writing, and from teardown. It may be
- * asked for any page-aligned part of what was mapped. It clears the
+ * with the notifier lock held for writing, and from teardown. It is asked
+ * for a whole range or a part of one that cuts no entry the backend may
+ * have used (&drm_svm_coord_vm_caps.pte_sizes). It clears the
  * entries and issues the TLB invalidation without waiting for it;
  * &drm_svm_coord_ops.tlb_flush_wait waits, once per GPU, after every GPU's
  * unmap was issued. Neither may allocate memory that can enter reclaim. A
  * backend whose unmap completes the invalidation itself leaves
- * tlb_flush_wait NULL, as vsvm does. The page-table lock nests inside the
+ * tlb_flush_wait NULL. The page-table lock nests inside the
  * coordinator's notifier lock: the driver must not call into the
- * coordinator while holding it.
+ * coordinator while holding it. An unmap that fails (a page-table update
+ * that could not be made) returns an error: the coordinator quiesces the
+ * GPU and retries later (see &drm_svm_coord_ops.unmap).
  *
  * .. code-block:: c
  *
- *	static void driver_svm_unmap(struct drm_svm_coord_vm *coord,
- *				     unsigned long start, unsigned long end)
+ *	static int driver_svm_unmap(struct drm_svm_coord_vm *coord,
+ *				    unsigned long start, unsigned long end)
  *	{
  *		struct driver_vm *vm = to_driver_vm(coord);
+ *		int err;
  *
  *		spin_lock(&vm->pt_lock);
- *		driver_pt_clear(&vm->pt, start, end);
+ *		err = driver_pt_clear(&vm->pt, start, end);
  *		spin_unlock(&vm->pt_lock);
+ *		if (err)
+ *			return err;	// entries may be left: retried
  *		vm->tlb_seqno = driver_tlb_inval(vm->gpu, start, end);
+ *		return 0;
  *	}
  *
  *	static void driver_svm_tlb_flush_wait(struct drm_svm_coord_vm *coord)
@@ -713,9 +720,20 @@ struct drm_svm_coord_ops {
 	 * interval is a whole range, or a part of one aligned to the entry
 	 * size the range may be mapped with (&drm_svm_coord_vm_caps.pte_sizes):
 	 * no entry is cut, so nothing is allocated.
+	 *
+	 * Return: 0, or a negative errno when some entries may be left (a
+	 * page-table update that failed). The coordinator then stops the GPU
+	 * with @quiesce, which a backend whose @unmap can fail provides
+	 * whether its GPU can fault or not, counts it as mapping nothing of
+	 * the range, and has the restore worker call @unmap for the whole
+	 * range again, with backoff, until it succeeds; only then is the
+	 * range mapped for the GPU again, and the GPU resumed. Entries of
+	 * other ranges the retry clears are mapped again too. After
+	 * ``restore_retries`` failures in a row the coordinator gives up,
+	 * says so in the kernel log and resumes the GPU.
 	 */
-	void (*unmap)(struct drm_svm_coord_vm *vm, unsigned long start,
-		      unsigned long end);
+	int (*unmap)(struct drm_svm_coord_vm *vm, unsigned long start,
+		     unsigned long end);
 
 	/**
 	 * @tlb_flush_wait: Wait for every TLB invalidation @unmap issued
@@ -752,8 +770,8 @@ struct drm_svm_coord_ops {
 
 	/**
 	 * @quiesce: Stop the GPU's queues of this process (mandatory for a
-	 * GPU attached without %DRM_SVM_COORD_VM_CAN_FAULT, unused
-	 * otherwise).
+	 * GPU attached without %DRM_SVM_COORD_VM_CAN_FAULT; for one that can
+	 * fault, used only when its @unmap fails).
 	 *
 	 * Called before the mappings of a range the GPU cannot fault back
 	 * in are cleared, once per batch of such events: from the MMU
@@ -860,11 +878,12 @@ struct drm_svm_coord_vm_caps {
  *	peer GPU's VRAM (per GPU: the GPU whose VRAM was full)
  * @DRM_SVM_COORD_STAT_EVICTIONS_RAM: ranges evicted from a full VRAM to
  *	system memory
+ * @DRM_SVM_COORD_STAT_UNMAP_FAILURES: backend @unmap calls that failed
  * @DRM_SVM_COORD_STAT_NUM: number of counters, not a counter
  *
  * A manager counts everything; a GPU counts what was done for it (faults,
  * maps, DMA maps, zaps, TLB waits, retries, quiesces, resumes, restore
- * failures).
+ * failures, unmap failures).
  */
 enum drm_svm_coord_stat {
 	DRM_SVM_COORD_STAT_NOTIFIERS,
@@ -894,6 +913,7 @@ enum drm_svm_coord_stat {
 	DRM_SVM_COORD_STAT_THRASH_PINS,
 	DRM_SVM_COORD_STAT_EVICTIONS_PEER,
 	DRM_SVM_COORD_STAT_EVICTIONS_RAM,
+	DRM_SVM_COORD_STAT_UNMAP_FAILURES,
 	DRM_SVM_COORD_STAT_NUM,
 };
 

@@ -24,9 +24,10 @@ static int nop_map(struct drm_svm_coord_vm *vm,
 	return 0;
 }
 
-static void nop_unmap(struct drm_svm_coord_vm *vm, unsigned long start,
-		      unsigned long end)
+static int nop_unmap(struct drm_svm_coord_vm *vm, unsigned long start,
+		     unsigned long end)
 {
+	return 0;
 }
 
 static void nop_queue(struct drm_svm_coord_vm *vm)

@@ -183,10 +183,67 @@ static void nofault_restore_detach(struct kunit *test)
 	drm_svm_coord_flush(fx->svm);
 }
 
+/*
+ * An @unmap that fails may leave entries: the GPU is quiesced, whether it
+ * can fault (GPU 0) or not (GPU 3), counted as mapping nothing, and the
+ * restore worker unmaps the range again before it maps it for the GPU
+ * that cannot fault, then resumes both.
+ */
+static void unmap_failure_retried(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct drm_svm_coord_attr a3 = { DRM_SVM_COORD_ATTR_ACCESS, 3 };
+	int unmap2[2] = { -1, -1 }, map3 = -1, resume[2] = { -1, -1 };
+	unsigned int i, n0 = 0, n3 = 0;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm, fx->base, SZ_2M,
+						     &a3, 1, NULL), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 true), 0);
+	fx->gpu[0].fail_unmap = 1;
+	fx->gpu[3].fail_unmap = 1;
+	drm_svm_coord_test_rec_reset(fx);
+
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, fx->base, SZ_2M,
+					 MADV_DONTNEED), 0);
+	drm_svm_coord_flush(fx->svm);
+
+	for (i = 0; i < min(fx->rec.count, REC_MAX); i++) {
+		const struct drm_svm_coord_test_rec_event *e = &fx->rec.ev[i];
+
+		if (e->op == REC_UNMAP && e->gpu == 0 && ++n0 == 2)
+			unmap2[0] = i;
+		if (e->op == REC_UNMAP && e->gpu == 3 && ++n3 == 2)
+			unmap2[1] = i;
+		if (e->op == REC_MAP && e->gpu == 3 && map3 < 0)
+			map3 = i;
+		if (e->op == REC_RESUME && e->gpu == 0)
+			resume[0] = i;
+		if (e->op == REC_RESUME && e->gpu == 3)
+			resume[1] = i;
+	}
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 0,
+				DRM_SVM_COORD_STAT_UNMAP_FAILURES), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 3,
+				DRM_SVM_COORD_STAT_UNMAP_FAILURES), 1);
+	KUNIT_EXPECT_EQ_MSG(test, n0, 2, "GPU 0's failed unmap was not retried");
+	KUNIT_EXPECT_EQ_MSG(test, n3, 2, "GPU 3's failed unmap was not retried");
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_QUIESCE, 0), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_RESUME, 0), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 0), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_RESUME, 3), 1);
+	KUNIT_EXPECT_GT_MSG(test, resume[0], unmap2[0],
+			    "GPU 0 resumed before its entries were cleared");
+	KUNIT_EXPECT_GT_MSG(test, map3, unmap2[1],
+			    "GPU 3 mapped before its entries were cleared");
+	KUNIT_EXPECT_GT(test, resume[1], map3);
+}
+
 static struct kunit_case drm_svm_coord_restore_cases[] = {
 	KUNIT_CASE(nofault_restore),
 	KUNIT_CASE(nofault_restore_failure),
 	KUNIT_CASE(nofault_restore_detach),
+	KUNIT_CASE(unmap_failure_retried),
 	{}
 };
 

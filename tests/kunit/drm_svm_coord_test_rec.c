@@ -70,10 +70,17 @@ static int rec_map(struct drm_svm_coord_vm *vm,
 	return g->fail_map ? -ENOMEM : 0;
 }
 
-static void rec_unmap(struct drm_svm_coord_vm *vm, unsigned long start,
-		      unsigned long end)
+static int rec_unmap(struct drm_svm_coord_vm *vm, unsigned long start,
+		     unsigned long end)
 {
+	struct drm_svm_coord_test_rec_gpu *g = drm_svm_coord_vm_priv(vm);
+
 	record(vm, REC_UNMAP, start, end, 0, false);
+	if (g->fail_unmap) {
+		g->fail_unmap--;
+		return -EIO;
+	}
+	return 0;
 }
 
 static void rec_wait(struct drm_svm_coord_vm *vm)

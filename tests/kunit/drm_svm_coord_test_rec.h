@@ -43,6 +43,7 @@ struct drm_svm_coord_test_rec_gpu {
 	struct drm_svm_coord_test_rec *rec;
 	unsigned int id;
 	bool fail_map;
+	unsigned int fail_unmap;	/* the next unmaps that fail */
 };
 
 /* GPUs 0 to 2 can fault, GPUs 3 and 4 cannot. */

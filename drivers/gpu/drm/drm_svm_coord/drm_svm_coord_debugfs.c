@@ -212,6 +212,7 @@ static const char *const drm_svm_coord_stat_names[] = {
 	[DRM_SVM_COORD_STAT_THRASH_PINS] = "thrash_pins",
 	[DRM_SVM_COORD_STAT_EVICTIONS_PEER] = "evictions_peer",
 	[DRM_SVM_COORD_STAT_EVICTIONS_RAM] = "evictions_ram",
+	[DRM_SVM_COORD_STAT_UNMAP_FAILURES] = "unmap_failures",
 };
 
 static_assert(ARRAY_SIZE(drm_svm_coord_stat_names) == DRM_SVM_COORD_STAT_NUM);

@@ -9,6 +9,8 @@
 #include <linux/mmu_notifier.h>
 #include <linux/slab.h>
 
+#include <drm/drm_print.h>
+
 #include <kunit/visibility.h>
 
 #include "drm_svm_coord_priv.h"
@@ -76,6 +78,38 @@
  */
 
 /**
+ * drm_svm_coord_unmap_failed() - a GPU's @unmap of a range failed
+ * @svm: the manager
+ * @range: the range
+ * @vm: the GPU, which may keep entries of @range
+ *
+ * The GPU is stopped (if it has &drm_svm_coord_ops.quiesce), counted as
+ * mapping nothing of @range, and @range queued for the restore worker,
+ * which calls &drm_svm_coord_ops.unmap again for the whole range before
+ * it maps it for the GPU again or resumes it. Under the notifier lock
+ * held for writing.
+ */
+void drm_svm_coord_unmap_failed(struct drm_svm_coord *svm,
+				struct drm_svm_coord_range *range,
+				struct drm_svm_coord_vm *vm)
+{
+	u64 bit = BIT_ULL(vm->index);
+
+	drm_svm_coord_notifier_assert_held_write(svm);
+
+	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_UNMAP_FAILURES, 1);
+	range->mapped &= ~bit;
+	range->writable &= ~bit;
+	range->unzap |= bit;
+	if (vm->ops->quiesce)
+		drm_svm_coord_quiesce(svm, bit);
+	else
+		drm_warn_once(vm->drm,
+			      "svm: an unmap failed on a GPU without quiesce: it runs on stale entries until a retry works\n");
+	drm_svm_coord_restore_queue(svm, range, bit);
+}
+
+/**
  * drm_svm_coord_range_zap_vm() - zap one GPU's entries of a whole range
  * @svm: the manager
  * @range: the range, whose mapped and writable bits of @vm are cleared
@@ -96,11 +130,14 @@ u64 drm_svm_coord_range_zap_vm(struct drm_svm_coord *svm,
 	drm_svm_coord_notifier_assert_held_write(svm);
 
 	if (range->mapped & bit) {
-		vm->ops->unmap(vm, drm_svm_coord_range_start(range),
-			       drm_svm_coord_range_end(range));
+		int err = vm->ops->unmap(vm, drm_svm_coord_range_start(range),
+					 drm_svm_coord_range_end(range));
+
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
 		if (vm->ops->tlb_flush_wait)
 			wait = bit;
+		if (err)
+			drm_svm_coord_unmap_failed(svm, range, vm);
 	}
 	range->mapped &= ~bit;
 	range->writable &= ~bit;
@@ -206,10 +243,12 @@ static u64 coord_range_zap_part(struct drm_svm_coord *svm,
 			wait |= drm_svm_coord_range_zap_vm(svm, range, vm);
 			continue;
 		}
-		vm->ops->unmap(vm, start, end);
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
 		if (vm->ops->tlb_flush_wait)
 			wait |= bit;
+		/* The GPU loses the whole range until a retry works. */
+		if (vm->ops->unmap(vm, start, end))
+			drm_svm_coord_unmap_failed(svm, range, vm);
 	}
 	svm->tlb_pending |= wait;
 	return wait;

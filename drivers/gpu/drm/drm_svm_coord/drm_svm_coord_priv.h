@@ -316,6 +316,8 @@ struct drm_svm_coord_notifier {
  *	is not mapped again before
  * @always_mapped: its attributes have %DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED:
  *	the GPUs that can fault are restored after invalidations too
+ * @unzap: GPUs whose &drm_svm_coord_ops.unmap of the range failed: they may
+ *	keep entries, which the restore worker clears before anything else
  * @dma_whole: GPUs whose DMA mappings the second notifier pass must drop
  *	whole because the invalidated part could not be split off
  * @restore: GPUs that lost mappings of the range they must get back, for
@@ -345,7 +347,7 @@ struct drm_svm_coord_notifier {
  * writing, or held for reading together with @validate_lock. @pfns*, @loc,
  * @thrash, @rule, @evictions, @moves and @history change under
  * @validate_lock, @lru_link under &drm_svm_coord.lru_lock as well.
- * @unmapped, @holes, @always_mapped, @gone,
+ * @unmapped, @holes, @always_mapped, @unzap, @gone,
  * @dma_whole, @restore* and the links change under the notifier lock held
  * for writing.
  */
@@ -364,6 +366,7 @@ struct drm_svm_coord_range {
 	bool unmapped;
 	bool holes;
 	bool always_mapped;
+	u64 unzap;
 	u64 dma_whole;
 	u64 restore;
 	unsigned int restore_tries;
@@ -767,6 +770,9 @@ void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus);
 u64 drm_svm_coord_restore_lost(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, u64 gpus);
 void drm_svm_coord_map_sync(struct drm_svm_coord_vm *vm);
+void drm_svm_coord_unmap_failed(struct drm_svm_coord *svm,
+				struct drm_svm_coord_range *range,
+				struct drm_svm_coord_vm *vm);
 unsigned long drm_svm_coord_pte_granule(const struct drm_svm_coord_vm *vm,
 					const struct drm_svm_coord_range *range);
 void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,

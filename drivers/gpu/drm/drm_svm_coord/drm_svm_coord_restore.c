@@ -168,7 +168,54 @@ void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
 			   msecs_to_jiffies(RESTORE_DELAY_MS));
 }
 
-/* Map @range's addresses again for @gpus; returns the GPUs that failed. */
+/*
+ * Clear @range for @vm again after a failed &drm_svm_coord_ops.unmap. The
+ * other ranges over the addresses that @vm maps (made since, or restored)
+ * lose their entries with it: they are counted as lost and restored.
+ */
+static int coord_unzap(struct drm_svm_coord *svm,
+		       struct drm_svm_coord_range *range,
+		       struct drm_svm_coord_vm *vm)
+{
+	unsigned long start = drm_svm_coord_range_start(range);
+	unsigned long end = drm_svm_coord_range_end(range);
+	struct drm_svm_coord_notifier *n;
+	struct drm_svm_coord_range *r;
+	u64 bit = BIT_ULL(vm->index);
+	int err = 0;
+
+	mutex_lock(&svm->tree_lock);
+	drm_svm_coord_notifier_lock_write(svm);
+	if (range->unzap & bit) {
+		err = vm->ops->unmap(vm, start, end);
+		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_ZAPS, 1);
+		if (err) {
+			drm_svm_coord_count(svm, vm,
+					    DRM_SVM_COORD_STAT_UNMAP_FAILURES, 1);
+		} else {
+			range->unzap &= ~bit;
+			drm_svm_coord_tlb_wait(svm, vm->ops->tlb_flush_wait ?
+					       bit : 0);
+			drm_svm_coord_for_each_notifier(n, svm, start, end) {
+				drm_svm_coord_for_each_range(r, n, start, end) {
+					if (r == range || !(r->mapped & bit))
+						continue;
+					r->mapped &= ~bit;
+					r->writable &= ~bit;
+					drm_svm_coord_restore_lost(svm, r, bit);
+				}
+			}
+		}
+	}
+	drm_svm_coord_notifier_unlock_write(svm);
+	mutex_unlock(&svm->tree_lock);
+	return err;
+}
+
+/*
+ * Clear what failed to unmap, then map @range's addresses again for those
+ * of @gpus that map ahead of use; returns the GPUs that failed.
+ */
 static u64 coord_restore_range(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, u64 gpus)
 {
@@ -181,7 +228,11 @@ static u64 coord_restore_range(struct drm_svm_coord *svm,
 	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
 		struct drm_svm_coord_vm *vm = svm->vms[i];
 
-		err = drm_svm_coord_map_span(vm, start, end);
+		err = coord_unzap(svm, range, vm);
+		/* A GPU that can fault maps on demand, unless always mapped. */
+		if (!err && (!drm_svm_coord_vm_can_fault(vm) ||
+			     READ_ONCE(range->always_mapped)))
+			err = drm_svm_coord_map_span(vm, start, end);
 		if (!err)
 			continue;
 		failed |= BIT_ULL(i);
@@ -373,8 +424,10 @@ void drm_svm_coord_restore_forget_vm(struct drm_svm_coord *svm,
 	lockdep_assert_held_write(&svm->lock);
 
 	drm_svm_coord_notifier_lock_write(svm);
-	list_for_each_entry(range, &svm->restore_list, restore_link)
+	list_for_each_entry(range, &svm->restore_list, restore_link) {
 		range->restore &= ~bit;
+		range->unzap &= ~bit;
+	}
 	quiesced = svm->quiesced & bit;
 	svm->quiesced &= ~bit;
 	drm_svm_coord_notifier_unlock_write(svm);
