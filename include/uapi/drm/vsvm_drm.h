@@ -185,7 +185,8 @@ struct drm_vsvm_access {
 #define DRM_VSVM_STAT_THRASH_PINS		24
 #define DRM_VSVM_STAT_EVICTIONS_PEER		25
 #define DRM_VSVM_STAT_EVICTIONS_RAM		26
-#define DRM_VSVM_STAT_NUM			27
+#define DRM_VSVM_STAT_UNMAP_FAILURES		27
+#define DRM_VSVM_STAT_NUM			28
 /* Room in &struct drm_vsvm_stats: counters may be added up to this. */
 #define DRM_VSVM_STAT_MAX			32
 

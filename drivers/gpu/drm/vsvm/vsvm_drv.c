@@ -150,10 +150,33 @@ static void vsvm_map_sync(struct drm_svm_coord_vm *dev)
 		vsvm_pt_sync(to_vsvm_file(dev));
 }
 
-static void vsvm_unmap(struct drm_svm_coord_vm *dev, unsigned long start,
-		       unsigned long end)
+static unsigned int unmap_fail;
+module_param(unmap_fail, uint, 0644);
+MODULE_PARM_DESC(unmap_fail,
+		 "The next unmaps fail, leaving their entries, as a failed page-table update would (default 0)");
+
+/* Fault injection: one of the next unmap_fail unmaps. */
+static bool vsvm_unmap_fails(void)
 {
+	unsigned int n = READ_ONCE(unmap_fail);
+
+	while (n) {
+		unsigned int old = cmpxchg(&unmap_fail, n, n - 1);
+
+		if (old == n)
+			return true;
+		n = old;
+	}
+	return false;
+}
+
+static int vsvm_unmap(struct drm_svm_coord_vm *dev, unsigned long start,
+		      unsigned long end)
+{
+	if (vsvm_unmap_fails())
+		return -EIO;
 	vsvm_pt_clear(to_vsvm_file(dev), start, end);
+	return 0;
 }
 
 static void vsvm_tlb_flush_wait(struct drm_svm_coord_vm *dev)
@@ -358,6 +381,7 @@ static_assert(DRM_VSVM_STAT_NUM == DRM_SVM_COORD_STAT_NUM);
 static_assert(DRM_VSVM_STAT_NUM <= DRM_VSVM_STAT_MAX);
 static_assert(DRM_VSVM_STAT_THRASH_PINS == DRM_SVM_COORD_STAT_THRASH_PINS);
 static_assert(DRM_VSVM_STAT_EVICTIONS_RAM == DRM_SVM_COORD_STAT_EVICTIONS_RAM);
+static_assert(DRM_VSVM_STAT_UNMAP_FAILURES == DRM_SVM_COORD_STAT_UNMAP_FAILURES);
 static_assert(DRM_VSVM_HISTORY == DRM_SVM_COORD_HISTORY);
 static_assert(DRM_VSVM_RULE_UNREACHABLE == DRM_SVM_COORD_RULE_UNREACHABLE);
 static_assert(DRM_VSVM_RULE_NONE == DRM_SVM_COORD_RULE_NUM);
