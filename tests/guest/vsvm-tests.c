@@ -890,6 +890,59 @@ TEST(always_mapped)
 	free(tmp);
 }
 
+#define UNMAP_FAIL "/sys/module/vsvm/parameters/unmap_fail"
+
+/*
+ * A page-table update that fails (vsvm.unmap_fail: the next unmaps fail
+ * and leave their entries) when mprotect() makes a buffer read-only: the
+ * GPU that can fault and the one that cannot are quiesced, and the
+ * coordinator clears their entries again before either runs; the second
+ * is restored read-only. Then no entry allows more than the CPU does
+ * (PT_VERIFY: without the retry, both GPUs keep 512 writable entries of
+ * read-only pages), a GPU write is refused, reads see the data.
+ */
+TEST(unmap_failure)
+{
+	int fd0 = open_gpu(0), fd7 = open_gpu(NOFAULT_GPU);
+	char *buf = alloc_2m(), *tmp = malloc(SZ_2M);
+	struct drm_vsvm_pt_verify v;
+	struct drm_vsvm_stats s;
+
+	ASSERT_GE(fd0, 0);
+	ASSERT_GE(fd7, 0) TH_LOG("boot with vsvm.num_gpus=8 vsvm.no_fault=0x80");
+	ASSERT_TRUE(buf && tmp);
+	ASSERT_EQ(vsvm_attach(fd0, 0), 0);
+	ASSERT_EQ(vsvm_attach(fd7, 0), 0);
+	fill(buf, SZ_2M, 51);
+	ASSERT_EQ(gpu_write(fd0, buf, buf, SZ_2M), 0);
+	ASSERT_EQ(set_attr(fd0, buf, SZ_2M, DRM_VSVM_ATTR_ACCESS, gpu_index(fd7)), 0);
+	stats(fd0, 1);
+
+	ASSERT_EQ(write_param(UNMAP_FAIL, "2"), 0);
+	ASSERT_EQ(mprotect(buf, SZ_2M, PROT_READ), 0);
+	s = stats_settled(fd0);
+	EXPECT_EQ(write_param(UNMAP_FAIL, "0"), 0);
+	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_UNMAP_FAILURES], 2);
+	ASSERT_EQ(pt_verify(fd0, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v)) TH_LOG("GPU 0: %llu writable entries of read-only pages, %llu stale",
+					(unsigned long long)v.excess_write,
+					(unsigned long long)v.stale);
+	ASSERT_EQ(pt_verify(fd7, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v)) TH_LOG("GPU 7: %llu writable entries of read-only pages, %llu stale",
+					(unsigned long long)v.excess_write,
+					(unsigned long long)v.stale);
+	EXPECT_EQ(v.valid, SZ_2M / PAGE) TH_LOG("GPU 7 was not restored");
+	EXPECT_EQ(gpu_write(fd0, buf, tmp, PAGE), -EPERM);
+	ASSERT_EQ(gpu_read(fd7, buf, tmp, SZ_2M), 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 51), -1);
+	ASSERT_EQ(gpu_read(fd0, buf, tmp, SZ_2M), 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 51), -1);
+	EXPECT_EQ(stats(fd7, 0).fatal_faults, 0);
+	close(fd0);
+	close(fd7);
+	free(tmp);
+}
+
 #define PTE_SIZES_HIDDEN "/sys/module/vsvm/parameters/pte_sizes_hidden"
 
 /*
