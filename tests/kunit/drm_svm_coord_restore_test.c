@@ -189,6 +189,8 @@ static void nofault_restore_detach(struct kunit *test)
  * restore worker unmaps the range again before it maps it for the GPU
  * that cannot fault, then resumes both.
  */
+#define UNMAP_FAILURES DRM_SVM_COORD_STAT_UNMAP_FAILURES
+
 static void unmap_failure_retried(struct kunit *test)
 {
 	struct drm_svm_coord_test_fixture *fx = test->priv;
@@ -222,10 +224,8 @@ static void unmap_failure_retried(struct kunit *test)
 		if (e->op == REC_RESUME && e->gpu == 3)
 			resume[1] = i;
 	}
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 0,
-				DRM_SVM_COORD_STAT_UNMAP_FAILURES), 1);
-	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 3,
-				DRM_SVM_COORD_STAT_UNMAP_FAILURES), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 0, UNMAP_FAILURES), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 3, UNMAP_FAILURES), 1);
 	KUNIT_EXPECT_EQ_MSG(test, n0, 2, "GPU 0's failed unmap was not retried");
 	KUNIT_EXPECT_EQ_MSG(test, n3, 2, "GPU 3's failed unmap was not retried");
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_QUIESCE, 0), 1);
