@@ -1084,6 +1084,10 @@ int drm_svm_coord_map(struct drm_svm_coord_vm *vm, unsigned long start,
 		      unsigned long size);
 void drm_svm_coord_vm_lost(struct drm_svm_coord_vm *vm, unsigned long start,
 			   unsigned long end);
+int drm_svm_coord_reserve(struct drm_svm_coord_vm *vm, unsigned long start,
+			  unsigned long size);
+int drm_svm_coord_unreserve(struct drm_svm_coord_vm *vm, unsigned long start,
+			    unsigned long size);
 
 void drm_svm_coord_flush(struct drm_svm_coord *svm);
 

@@ -201,6 +201,60 @@ static void attr_change_splits(struct kunit *test)
 			    0, "the piece did not keep the range's pages");
 }
 
+/*
+ * A GPU's own buffer object over [64 KiB, 128 KiB) of a range (see
+ * Reserved addresses): the range is split at both bounds, that GPU (1)
+ * loses its entries there and nowhere else, and is refused the addresses
+ * until they are given back; GPU 0 keeps mapping them.
+ */
+static void reserved_addresses(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	unsigned long bo = fx->base + SZ_64K;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 true), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], fx->base,
+							 false), 0);
+	drm_svm_coord_test_rec_reset(fx);
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_reserve(fx->vm[1], bo, SZ_64K), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_reserve(fx->vm[1], bo + SZ_4K,
+						    SZ_4K), -EEXIST);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_reserve(fx->vm[1], bo + 1, SZ_4K),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 3);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 0), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_UNMAP, 1), 1);
+	for (i = 0; i < min(fx->rec.count, REC_MAX); i++) {
+		if (fx->rec.ev[i].op != REC_UNMAP)
+			continue;
+		KUNIT_EXPECT_EQ(test, fx->rec.ev[i].start, bo);
+		KUNIT_EXPECT_EQ(test, fx->rec.ev[i].end, bo + SZ_64K);
+	}
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], bo, false),
+			-EPERM);
+	/* A map request stops there, as at any address the GPU may not map. */
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_map(fx->vm[1], fx->base, SZ_2M),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 1), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], bo, true), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 0), 0);
+
+	/* A new range next to it ends at its bound. */
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[2],
+							 fx->base + SZ_2M - SZ_4K,
+							 false), 0);
+
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_unreserve(fx->vm[0], bo, SZ_64K),
+			-ENOENT);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_unreserve(fx->vm[1], bo, SZ_64K), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[1], bo, false),
+			0);
+	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 1), 1);
+}
+
 /* Granularity 0 gives 4 KiB ranges; a map request covers a whole area. */
 static void map_ahead_granular(struct kunit *test)
 {
@@ -227,6 +281,7 @@ static struct kunit_case drm_svm_coord_fault_cases[] = {
 	KUNIT_CASE(fault_breaks_cow),
 	KUNIT_CASE(attrs_enforced),
 	KUNIT_CASE(attr_change_splits),
+	KUNIT_CASE(reserved_addresses),
 	KUNIT_CASE(map_ahead_granular),
 	{}
 };

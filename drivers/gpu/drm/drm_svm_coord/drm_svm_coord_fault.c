@@ -393,7 +393,8 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 			*end = w.vma_end;
 			return -EFAULT;
 		}
-		if (w.attrs.no_access & BIT_ULL(vm->index)) {
+		/* Denied by the attributes, or kept by the GPU for itself. */
+		if ((w.attrs.no_access | w.reserved) & BIT_ULL(vm->index)) {
 			*end = w.hi;
 			return -EPERM;
 		}
@@ -495,7 +496,8 @@ static void coord_fault_exit(struct drm_svm_coord *svm)
  * frees @vm.
  *
  * Return: 0 when the GPU can retry the access; -EPERM when the attributes
- * deny the GPU access, or for a write to a read-only VMA or range;
+ * deny the GPU access, when the GPU reserved the address for itself
+ * (drm_svm_coord_reserve()), or for a write to a read-only VMA or range;
  * -EFAULT when @addr is not mapped by the CPU or the mm is exiting;
  * -EBUSY when invalidations kept racing for too long; -ENOMEM, or another
  * error of hmm_range_fault(), the DMA mapping or the backend.

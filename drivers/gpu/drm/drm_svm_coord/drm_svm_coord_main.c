@@ -158,6 +158,7 @@ static struct mmu_notifier *drm_svm_coord_alloc_notifier(struct mm_struct *mm)
 	init_rwsem(&svm->lock);
 	drm_svm_coord_settings_init(&svm->settings);
 	drm_svm_coord_attr_tree_init(&svm->attrs);
+	svm->reserved = RB_ROOT_CACHED;
 	drm_svm_coord_ranges_init(svm);
 	drm_svm_coord_gc_init(svm);
 	drm_svm_coord_restore_init(svm);
@@ -446,6 +447,7 @@ void drm_svm_coord_detach(struct drm_svm_coord_vm *vm)
 	drm_svm_coord_lru_forget_vm(svm, vm);
 	drm_svm_coord_restore_forget_vm(svm, vm);
 	drm_svm_coord_attr_tree_forget_vm(&svm->attrs, vm->index);
+	drm_svm_coord_reserved_forget_vm(svm, vm);
 	svm->attached &= ~bit;
 	svm->can_fault &= ~bit;
 	svm->vram &= ~bit;

@@ -185,13 +185,16 @@ struct drm_svm_coord_decision {
  * struct drm_svm_coord - the per-mm manager
  * @mn: MMU notifier singleton of the mm (mmu_notifier_get()), whose
  *	reference count is the manager's
- * @lock: protects @attached, @can_fault, @vms, @attrs and @dead (writers:
- *	attach, detach, set_attr); held for reading across a GPU fault
+ * @lock: protects @attached, @can_fault, @vms, @attrs, @reserved and @dead
+ *	(writers: attach, detach, set_attr, reserve); held for reading across
+ *	a GPU fault
  * @attached: indices of the attached GPUs
  * @can_fault: indices of the attached GPUs that recover from page faults
  * @vram: indices of the attached GPUs with VRAM
  * @vms: the attached GPUs by index
  * @attrs: the attribute tree of the mm
+ * @reserved: interval tree of &struct drm_svm_coord_reservation: addresses
+ *	GPUs keep for their own buffer objects (see Reserved addresses)
  * @dead: the mm has exited; no new attachment
  * @tree_lock: protects @notifiers and the range trees of the notifiers
  *	against concurrent changes (lookups in the notifier callback rely on
@@ -231,6 +234,7 @@ struct drm_svm_coord {
 	u64 vram;
 	struct drm_svm_coord_vm *vms[DRM_SVM_COORD_MAX_VMS];
 	struct drm_svm_coord_attr_tree attrs;
+	struct rb_root_cached reserved;
 	bool dead;
 	struct mutex tree_lock;	/* see Locking */
 	struct rb_root_cached notifiers;
@@ -554,6 +558,7 @@ struct drm_svm_coord_where {
 	bool vma_read;
 	bool vma_write;
 	bool vma_anon;
+	u64 reserved;
 	struct drm_svm_coord_attrs attrs;
 };
 
@@ -770,6 +775,12 @@ void drm_svm_coord_quiesce(struct drm_svm_coord *svm, u64 gpus);
 u64 drm_svm_coord_restore_lost(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, u64 gpus);
 void drm_svm_coord_map_sync(struct drm_svm_coord_vm *vm);
+
+/* Reserved addresses: drm_svm_coord_reserve.c. */
+u64 drm_svm_coord_reserved_clip(struct drm_svm_coord *svm, unsigned long addr,
+				unsigned long *lo, unsigned long *hi);
+void drm_svm_coord_reserved_forget_vm(struct drm_svm_coord *svm,
+				      struct drm_svm_coord_vm *vm);
 void drm_svm_coord_unmap_failed(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range,
 				struct drm_svm_coord_vm *vm);

@@ -583,7 +583,7 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_nr_ranges);
  * @svm: the manager
  * @addr: the address
  * @w: out: the bounds a range holding @addr may have, the VMA's
- *	permissions and the attributes at @addr
+ *	permissions, the attributes at @addr and the GPUs that reserved it
  *
  * Takes the mmap lock for reading. Under the manager lock.
  *
@@ -619,6 +619,7 @@ int drm_svm_coord_where_is(struct drm_svm_coord *svm, unsigned long addr,
 				       &seg_last, &w->attrs);
 	w->lo = seg_first << PAGE_SHIFT;
 	w->hi = (seg_last + 1) << PAGE_SHIFT;
+	w->reserved = drm_svm_coord_reserved_clip(svm, addr, &w->lo, &w->hi);
 	w->max = PAGE_SIZE << w->attrs.granularity;
 	return 0;
 }
