@@ -717,9 +717,9 @@ struct drm_svm_coord_ops {
 	 * for writing) and from teardown. Clears the entries and issues the
 	 * TLB invalidation, without waiting for it: the coordinator calls
 	 * @tlb_flush_wait before it drops any DMA mapping of the pages. The
-	 * interval is a whole range, or a part of one aligned to the entry
-	 * size the range may be mapped with (&drm_svm_coord_vm_caps.pte_sizes):
-	 * no entry is cut, so nothing is allocated.
+	 * interval is a whole range, or a part of one that cuts no entry the
+	 * range may be mapped with (&drm_svm_coord_vm_caps.pte_sizes), so
+	 * nothing is allocated.
 	 *
 	 * Return: 0, or a negative errno when some entries may be left (a
 	 * page-table update that failed). The coordinator then stops the GPU
@@ -827,12 +827,12 @@ struct drm_svm_coord_ops {
  *	map each other's VRAM (see drm_pagemap_acquire_owner()), or NULL
  * @pte_sizes: the sizes of the page-table entries the GPU may map a range
  *	with, one bit per size as in &iommu_domain.pgsize_bitmap (SZ_4K |
- *	SZ_64K | SZ_2M, say); 0 for PAGE_SIZE only. &drm_svm_coord_ops.unmap
- *	is never asked to clear part of an entry: where an invalidation or a
- *	split cuts a range other than at a multiple of the largest of these
- *	sizes the range could be mapped with (no larger than the range, its
- *	start aligned to it), the GPU loses the whole range and, if it cannot
- *	fault, is restored (see Splitting)
+ *	SZ_64K | SZ_2M, say); 0 for PAGE_SIZE only. The GPU may map any block
+ *	of a range aligned to one of these sizes and lying whole in the
+ *	range with one entry. &drm_svm_coord_ops.unmap is never asked to
+ *	clear part of an entry: where an invalidation or a split would cut
+ *	such a block, the GPU loses the whole range and, if it cannot fault,
+ *	is restored (see Splitting)
  */
 struct drm_svm_coord_vm_caps {
 	u32 flags;

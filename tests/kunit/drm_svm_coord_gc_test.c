@@ -168,22 +168,27 @@ static void invalidate_part_refault(struct kunit *test)
 }
 
 /*
- * Pure: the largest entry a GPU may map a range with, which a part it
- * loses alone must not cut (&drm_svm_coord_vm_caps.pte_sizes).
+ * Pure: where a GPU's entries of a range may be cut: not inside a block
+ * aligned to one of its entry sizes that lies whole in the range
+ * (&drm_svm_coord_vm_caps.pte_sizes), wherever the range starts.
  */
-static void pte_granule_cases(struct kunit *test)
+static void pte_cut_cases(struct kunit *test)
 {
 	static const struct {
-		unsigned long sizes, start, size, want;
+		unsigned long sizes, start, size, cut;
+		bool ok;
 	} cases[] = {
-		{ 0, SZ_2M, SZ_2M, PAGE_SIZE },			/* pages only */
-		{ SZ_4K | SZ_64K | SZ_2M, SZ_2M, SZ_2M, SZ_2M },
-		{ SZ_4K | SZ_64K, SZ_2M, SZ_2M, SZ_64K },		/* no 2 MiB entry */
-		{ SZ_4K | SZ_64K | SZ_2M, SZ_2M + SZ_64K, SZ_64K, SZ_64K },
-		{ SZ_4K | SZ_64K | SZ_2M, SZ_2M, SZ_1M, SZ_64K },	/* a piece */
-		{ SZ_2M, SZ_2M + SZ_1M, SZ_1M, PAGE_SIZE },	/* too small */
-		{ SZ_64K, SZ_2M + PAGE_SIZE, SZ_64K, PAGE_SIZE },	/* unaligned */
-		{ SZ_64K, SZ_2M + SZ_64K, 3 * SZ_64K, SZ_64K },	/* odd piece */
+		{ 0, SZ_2M, SZ_2M, SZ_2M + SZ_4K, true },		/* pages only */
+		{ SZ_2M, SZ_2M, SZ_2M, SZ_2M + SZ_1M, false },
+		{ SZ_2M, SZ_2M, SZ_2M, SZ_2M, true },			/* a bound */
+		{ SZ_64K, SZ_2M, SZ_2M, SZ_2M + SZ_64K, true },
+		{ SZ_64K, SZ_2M, SZ_2M, SZ_2M + SZ_64K + SZ_4K, false },
+		{ SZ_2M, SZ_2M + SZ_1M, SZ_1M, SZ_2M + SZ_1M + SZ_4K, true },
+		/* A piece that starts unaligned still holds aligned blocks. */
+		{ SZ_64K, SZ_2M + 101 * SZ_4K, SZ_1M, SZ_2M + 125 * SZ_4K, false },
+		{ SZ_64K, SZ_2M + 101 * SZ_4K, SZ_1M, SZ_2M + 102 * SZ_4K, true },
+		{ SZ_64K | SZ_2M, SZ_2M + 101 * SZ_4K, SZ_1M, SZ_2M + 112 * SZ_4K,
+		  true },
 	};
 	struct drm_svm_coord_range range = {};
 	struct drm_svm_coord_vm vm = {};
@@ -193,8 +198,9 @@ static void pte_granule_cases(struct kunit *test)
 		vm.caps.pte_sizes = cases[i].sizes;
 		range.itree.start = cases[i].start;
 		range.itree.last = cases[i].start + cases[i].size - 1;
-		KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_pte_granule(&vm, &range),
-				    cases[i].want, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_pte_cut_ok(&vm, &range,
+								   cases[i].cut),
+				    cases[i].ok, "case %u", i);
 	}
 }
 
@@ -207,7 +213,7 @@ static struct kunit_case drm_svm_coord_gc_cases[] = {
 static struct kunit_case drm_svm_coord_split_runs_cases[] = {
 	KUNIT_CASE(split_cases),
 	KUNIT_CASE(split_random),
-	KUNIT_CASE(pte_granule_cases),
+	KUNIT_CASE(pte_cut_cases),
 	{}
 };
 

@@ -201,20 +201,19 @@ static u64 coord_split_whole(struct drm_svm_coord *svm,
 			     const struct coord_split_state *st)
 {
 	unsigned long npages = drm_svm_coord_range_npages(range);
+	unsigned long rstart = drm_svm_coord_range_start(range);
 	u64 whole = 0;
 	unsigned int i, k;
 
 	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {
-		unsigned long granule;
-
 		if (!range->pages[i])
 			continue;
-		granule = drm_svm_coord_pte_granule(svm->vms[i], range) >>
-			  PAGE_SHIFT;
 		for (k = 0; k < st->nr; k++) {
-			if (IS_ALIGNED(st->runs[k].first, granule) &&
-			    IS_ALIGNED(st->runs[k].first + st->runs[k].count,
-				       granule) &&
+			unsigned long a = rstart + (st->runs[k].first << PAGE_SHIFT);
+			unsigned long b = a + (st->runs[k].count << PAGE_SHIFT);
+
+			if (drm_svm_coord_pte_cut_ok(svm->vms[i], range, a) &&
+			    drm_svm_coord_pte_cut_ok(svm->vms[i], range, b) &&
 			    drm_gpusvm_pages_can_split(range->pages[i], npages,
 						       st->runs[k].first,
 						       st->runs[k].count))

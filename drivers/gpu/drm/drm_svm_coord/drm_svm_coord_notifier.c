@@ -168,27 +168,35 @@ u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 }
 
 /**
- * drm_svm_coord_pte_granule() - the largest entry a GPU may map a range with
+ * drm_svm_coord_pte_cut_ok() - whether a GPU's entries of a range may be cut
  * @vm: the GPU
  * @range: the range
+ * @addr: where the cut would be
  *
- * Return: the largest size of &drm_svm_coord_vm_caps.pte_sizes, PAGE_SIZE
- * at least, no larger than @range and to which its start is aligned: a
- * part of @range the GPU can lose alone starts and ends at multiples of it.
+ * A GPU may map any block of @range that is aligned to one of its entry
+ * sizes (&drm_svm_coord_vm_caps.pte_sizes) and lies whole in the range
+ * with one entry, wherever the range starts.
+ *
+ * Return: true when no such block has @addr strictly inside it.
  */
-unsigned long drm_svm_coord_pte_granule(const struct drm_svm_coord_vm *vm,
-					const struct drm_svm_coord_range *range)
+bool drm_svm_coord_pte_cut_ok(const struct drm_svm_coord_vm *vm,
+			      const struct drm_svm_coord_range *range,
+			      unsigned long addr)
 {
 	unsigned long start = drm_svm_coord_range_start(range);
-	unsigned long size = drm_svm_coord_range_end(range) - start;
-	unsigned long granule = PAGE_SIZE, s;
+	unsigned long end = drm_svm_coord_range_end(range);
+	unsigned long s, blk;
 
-	for (s = PAGE_SIZE << 1; s && s <= size; s <<= 1)
-		if ((vm->caps.pte_sizes & s) && IS_ALIGNED(start, s))
-			granule = s;
-	return granule;
+	for (s = PAGE_SIZE << 1; s && s <= end - start; s <<= 1) {
+		if (!(vm->caps.pte_sizes & s))
+			continue;
+		blk = ALIGN_DOWN(addr, s);
+		if (blk != addr && blk >= start && blk + s <= end)
+			return false;
+	}
+	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_pte_granule);
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_pte_cut_ok);
 
 /*
  * Whether GPU @i can lose [@start, @end) of @range alone: its DMA
@@ -204,12 +212,11 @@ static bool coord_range_part_alone(const struct drm_svm_coord_range *range,
 	unsigned long first = (start - drm_svm_coord_range_start(range)) >>
 			      PAGE_SHIFT;
 	struct drm_svm_coord_vm *vm = range->svm->vms[i];
-	unsigned long granule;
 
 	if (!range->pages[i])
 		return true;
-	granule = drm_svm_coord_pte_granule(vm, range);
-	if (!IS_ALIGNED(start, granule) || !IS_ALIGNED(end, granule))
+	if (!drm_svm_coord_pte_cut_ok(vm, range, start) ||
+	    !drm_svm_coord_pte_cut_ok(vm, range, end))
 		return false;
 	return drm_gpusvm_pages_can_split(range->pages[i],
 					  drm_svm_coord_range_npages(range),
@@ -532,9 +539,9 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_notifier_ops);
  * ranges that overlap the interval: a GPU that can fault takes them back
  * on its next fault; a GPU that cannot is quiesced (if the coordinator has
  * not quiesced it already) and the restore worker maps them again and
- * resumes it (see Restore). The pages and their DMA mappings stay; no
- * &drm_svm_coord_ops.unmap is issued, the backend has no entries left to
- * clear there.
+ * resumes it (see Restore). The pages and their DMA mappings stay. The
+ * ranges are zapped for the GPU once more, under the notifier lock, so
+ * that an entry a map wrote between the loss and this call goes too.
  *
  * Called from process or worker context, not from reclaim: it takes the
  * tree lock, which is held while ranges are allocated. The caller holds no

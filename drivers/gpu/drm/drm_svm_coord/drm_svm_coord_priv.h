@@ -784,8 +784,9 @@ void drm_svm_coord_reserved_forget_vm(struct drm_svm_coord *svm,
 void drm_svm_coord_unmap_failed(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range,
 				struct drm_svm_coord_vm *vm);
-unsigned long drm_svm_coord_pte_granule(const struct drm_svm_coord_vm *vm,
-					const struct drm_svm_coord_range *range);
+bool drm_svm_coord_pte_cut_ok(const struct drm_svm_coord_vm *vm,
+			      const struct drm_svm_coord_range *range,
+			      unsigned long addr);
 void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, u64 gpus);
 void drm_svm_coord_restore_init(struct drm_svm_coord *svm);
