@@ -553,7 +553,7 @@ void drm_svm_coord_vm_lost(struct drm_svm_coord_vm *vm, unsigned long start,
 	struct drm_svm_coord *svm = vm->svm;
 	struct drm_svm_coord_notifier *n;
 	struct drm_svm_coord_range *range;
-	u64 bit = BIT_ULL(vm->index);
+	u64 bit = BIT_ULL(vm->index), wait = 0;
 
 	if (WARN_ON_ONCE(end <= start))
 		return;
@@ -563,11 +563,16 @@ void drm_svm_coord_vm_lost(struct drm_svm_coord_vm *vm, unsigned long start,
 		drm_svm_coord_for_each_range(range, n, start, end) {
 			if (!(range->mapped & bit))
 				continue;
-			range->mapped &= ~bit;
-			range->writable &= ~bit;
 			drm_svm_coord_restore_lost(svm, range, bit);
+			/*
+			 * Cleared once more, under the lock the maps take: a
+			 * map that came between the loss and this call leaves
+			 * no entry the coordinator does not count.
+			 */
+			wait |= drm_svm_coord_range_zap_vm(svm, range, vm);
 		}
 	}
+	drm_svm_coord_tlb_wait(svm, wait);
 	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&svm->tree_lock);
 }
