@@ -160,6 +160,7 @@ static void test_attach_rules(struct kunit *test)
 {
 	struct mgr_fixture *fx = test->priv;
 	struct drm_svm_coord_ops no_map = test_ops, no_quiesce = test_ops;
+	struct drm_svm_coord_ops no_resume = test_ops;
 	struct drm_svm_coord_vm_caps bad_flags = { .flags = BIT(7) };
 	struct drm_svm_coord_vm *vms[DRM_SVM_COORD_MAX_VMS];
 	struct mm_struct *mm = current->mm;
@@ -167,15 +168,20 @@ static void test_attach_rules(struct kunit *test)
 
 	no_map.map = NULL;
 	no_quiesce.quiesce = NULL;
+	no_quiesce.resume = NULL;
+	no_resume.resume = NULL;
 	KUNIT_EXPECT_EQ(test, PTR_ERR(drm_svm_coord_attach(mm, fx->drm, &no_map,
 							   &can_fault, NULL)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(drm_svm_coord_attach(mm, fx->drm, &no_quiesce,
 							   &no_fault, NULL)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(drm_svm_coord_attach(mm, fx->drm, &test_ops,
 							   &bad_flags, NULL)), -EINVAL);
+	/* What quiesce stops, resume restarts: one without the other. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(drm_svm_coord_attach(mm, fx->drm, &no_resume,
+							   &can_fault, NULL)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(drm_svm_coord_attach(mm, NULL, &test_ops,
 							   &can_fault, NULL)), -EINVAL);
-	/* A GPU that can fault needs no quiesce. */
+	/* A GPU that can fault needs neither. */
 	vms[0] = drm_svm_coord_attach(mm, fx->drm, &no_quiesce, &can_fault, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vms[0]);
 

@@ -249,6 +249,9 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 		 * range is split (or retired) before it is mapped again.
 		 */
 		err = -EAGAIN;
+	} else if (range->unzap & bit) {
+		/* Entries an unmap failed to clear: the restore worker first. */
+		err = -EBUSY;
 	} else if (!(range->mapped & bit) ||
 		   (writable && !(range->writable & bit))) {
 		/* The current pages, never more than the CPU allows. */

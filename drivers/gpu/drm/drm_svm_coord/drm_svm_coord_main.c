@@ -280,6 +280,9 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
 	if (!(caps->flags & DRM_SVM_COORD_VM_CAN_FAULT) &&
 	    (!ops->quiesce || !ops->resume))
 		return -EINVAL;
+	/* What @quiesce stops, @resume restarts. */
+	if (!ops->quiesce != !ops->resume)
+		return -EINVAL;
 	/* VRAM needs an owner (peers) and a way to allocate from it. */
 	if (caps->dpagemap && (!caps->pagemap_owner || !ops->devmem_alloc))
 		return -EINVAL;

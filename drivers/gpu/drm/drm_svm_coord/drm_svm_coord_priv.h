@@ -214,6 +214,8 @@ struct drm_svm_coord_decision {
  *	worker has not resumed yet (notifier lock)
  * @restore_stopped: no GPU is attached: the restore worker has nothing to
  *	do (manager lock)
+ * @stuck: GPUs whose failed unmaps the restore worker gave up retrying:
+ *	they stay quiesced until they detach (notifier lock)
  * @tlb_pending: GPUs with a zap issued whose TLB invalidation nobody has
  *	waited for yet: their TLBs may still reach pages the page tables no
  *	longer map (notifier lock held for writing, see Invalidation)
@@ -247,6 +249,7 @@ struct drm_svm_coord {
 	unsigned int restoring;
 	u64 quiesced;
 	bool restore_stopped;
+	u64 stuck;
 	u64 tlb_pending;
 	spinlock_t lru_lock;	/* see Locking */
 	struct list_head lru[DRM_SVM_COORD_MAX_VMS];

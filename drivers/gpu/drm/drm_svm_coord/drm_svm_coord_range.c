@@ -469,6 +469,7 @@ static void coord_range_forget_vm(struct drm_svm_coord *svm,
 	mutex_lock(&range->validate_lock);
 	drm_svm_coord_notifier_lock_write(svm);
 	drm_svm_coord_range_zap_vm(svm, range, vm);
+	range->unzap &= ~BIT_ULL(vm->index);
 	pages = range->pages[vm->index];
 	range->pages[vm->index] = NULL;
 	/*

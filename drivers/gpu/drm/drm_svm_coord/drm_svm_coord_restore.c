@@ -198,7 +198,7 @@ static int coord_unzap(struct drm_svm_coord *svm,
 					       bit : 0);
 			drm_svm_coord_for_each_notifier(n, svm, start, end) {
 				drm_svm_coord_for_each_range(r, n, start, end) {
-					if (r == range || !(r->mapped & bit))
+					if (!(r->mapped & bit))
 						continue;
 					r->mapped &= ~bit;
 					r->writable &= ~bit;
@@ -247,6 +247,25 @@ static u64 coord_restore_range(struct drm_svm_coord *svm,
 	return failed;
 }
 
+/*
+ * GPUs whose entries of @range could not be cleared, retries exhausted:
+ * they stay quiesced, their queues must not run on them, until they
+ * detach. Under the notifier lock held for writing.
+ */
+static void coord_stuck(struct drm_svm_coord *svm,
+			struct drm_svm_coord_range *range, u64 gpus)
+{
+	unsigned int i;
+
+	gpus &= ~svm->stuck;
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS)
+		drm_err(svm->vms[i]->drm,
+			"svm: entries of [0x%lx-0x%lx) could not be cleared: the GPU stays stopped until it detaches\n",
+			drm_svm_coord_range_start(range),
+			drm_svm_coord_range_end(range));
+	svm->stuck |= gpus;
+}
+
 /* Resume the GPUs quiesced by the coordinator that have nothing to wait for. */
 static void coord_resume(struct drm_svm_coord *svm)
 {
@@ -259,7 +278,7 @@ static void coord_resume(struct drm_svm_coord *svm)
 	drm_svm_coord_notifier_lock_write(svm);
 	list_for_each_entry(range, &svm->restore_list, restore_link)
 		pending |= range->restore;
-	resume = svm->quiesced & ~pending;
+	resume = svm->quiesced & ~pending & ~svm->stuck;
 	svm->quiesced &= ~resume;
 	drm_svm_coord_notifier_unlock_write(svm);
 
@@ -317,11 +336,16 @@ static void coord_restore_work(struct work_struct *work)
 
 		if (alive)
 			failed = coord_restore_range(svm, range, gpus);
+		else	/* Nothing to restore, but entries left are left. */
+			failed = gpus & READ_ONCE(range->unzap);
 		mapped |= gpus & ~failed;
 
 		drm_svm_coord_notifier_lock_write(svm);
-		if (failed && ++range->restore_tries <
-			      READ_ONCE(svm->settings.restore_retries)) {
+		if (!alive || (failed && range->restore_tries + 1 >=
+				    READ_ONCE(svm->settings.restore_retries)))
+			coord_stuck(svm, range, failed & range->unzap);
+		if (alive && failed && ++range->restore_tries <
+				       READ_ONCE(svm->settings.restore_retries)) {
 			/* Back off; the others go on. */
 			range->restore |= failed;
 			range->restore_at = jiffies +
@@ -428,6 +452,7 @@ void drm_svm_coord_restore_forget_vm(struct drm_svm_coord *svm,
 		range->restore &= ~bit;
 		range->unzap &= ~bit;
 	}
+	svm->stuck &= ~bit;
 	quiesced = svm->quiesced & bit;
 	svm->quiesced &= ~bit;
 	drm_svm_coord_notifier_unlock_write(svm);
