@@ -211,6 +211,7 @@ static void reserved_addresses(struct kunit *test)
 {
 	struct drm_svm_coord_test_fixture *fx = test->priv;
 	unsigned long bo = fx->base + SZ_64K;
+	struct drm_svm_coord_range_info info;
 	unsigned int i;
 
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
@@ -242,10 +243,16 @@ static void reserved_addresses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], bo, true), 0);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_MAP, 0), 0);
 
-	/* A new range next to it ends at its bound. */
+	/* Where no range was, a new one ends at a reservation's bound. */
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_reserve(fx->vm[1], fx->base + SZ_2M +
+						    SZ_64K, SZ_64K), 0);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_handle_fault(fx->vm[2],
-							 fx->base + SZ_2M - SZ_4K,
+							 fx->base + SZ_2M,
 							 false), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_range_info(fx->svm, fx->base + SZ_2M,
+						       &info), 0);
+	KUNIT_EXPECT_EQ(test, info.start, fx->base + SZ_2M);
+	KUNIT_EXPECT_EQ(test, info.end, fx->base + SZ_2M + SZ_64K);
 
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_unreserve(fx->vm[0], bo, SZ_64K),
 			-ENOENT);

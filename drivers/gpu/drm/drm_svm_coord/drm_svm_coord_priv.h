@@ -551,6 +551,7 @@ static inline void drm_svm_coord_notifier_unlock_read(struct drm_svm_coord *svm)
  * @vma_read: the VMA allows reads
  * @vma_write: the VMA allows writes
  * @vma_anon: the VMA is anonymous memory, which may move to VRAM
+ * @reserved: GPUs that reserved the address (see Reserved addresses)
  * @attrs: the attributes at the address
  */
 struct drm_svm_coord_where {

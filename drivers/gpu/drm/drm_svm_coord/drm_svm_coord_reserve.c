@@ -82,6 +82,24 @@ u64 drm_svm_coord_reserved_clip(struct drm_svm_coord *svm, unsigned long addr,
 	return gpus;
 }
 
+/* Whether an unmap of @vm over [@start, @end) waits to be retried. */
+static bool coord_reserve_unzap_pending(struct drm_svm_coord *svm,
+					struct drm_svm_coord_vm *vm,
+					unsigned long start, unsigned long end)
+{
+	struct drm_svm_coord_range *range;
+	bool pending = false;
+
+	drm_svm_coord_notifier_lock_read(svm);
+	list_for_each_entry(range, &svm->restore_list, restore_link)
+		if ((range->unzap & BIT_ULL(vm->index)) &&
+		    drm_svm_coord_range_start(range) < end &&
+		    drm_svm_coord_range_end(range) > start)
+			pending = true;
+	drm_svm_coord_notifier_unlock_read(svm);
+	return pending;
+}
+
 /* Take @vm's entries and DMA mappings of the ranges in [@start, @end). */
 static void coord_reserve_zap(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_vm *vm, unsigned long start,
@@ -130,7 +148,9 @@ static void coord_reserve_zap(struct drm_svm_coord *svm,
  * Called from process context, without the mmap lock held.
  *
  * Return: 0; -EINVAL for a malformed interval; -EEXIST when it overlaps
- * another reservation of the GPU; -ENOMEM.
+ * another reservation of the GPU; -EBUSY while a failed unmap of the GPU
+ * over the addresses waits to be retried (see &drm_svm_coord_ops.unmap),
+ * whose retry would clear the buffer object's entries; -ENOMEM.
  */
 int drm_svm_coord_reserve(struct drm_svm_coord_vm *vm, unsigned long start,
 			  unsigned long size)
@@ -152,6 +172,12 @@ int drm_svm_coord_reserve(struct drm_svm_coord_vm *vm, unsigned long start,
 	r->gpu = vm->index;
 
 	down_write(&svm->lock);
+	/* The retry would clear the buffer object's entries. */
+	if (coord_reserve_unzap_pending(svm, vm, start, start + size)) {
+		up_write(&svm->lock);
+		kfree(r);
+		return -EBUSY;
+	}
 	for (node = interval_tree_iter_first(&svm->reserved, start, r->it.last);
 	     node; node = interval_tree_iter_next(node, start, r->it.last)) {
 		if (container_of(node, typeof(*r), it)->gpu == vm->index) {
