@@ -789,7 +789,13 @@ struct drm_svm_coord_ops {
 	 * @quiesce).
 	 *
 	 * Called from the manager's restore worker once every range the GPU
-	 * lost was mapped again.
+	 * lost was mapped again, with the manager lock held for reading. It
+	 * must not wait for a lock the driver holds around
+	 * drm_svm_coord_handle_fault() or drm_svm_coord_map(): those take the
+	 * manager lock for reading, and behind an attribute change waiting
+	 * to take it for writing they wait for the worker, which waits for
+	 * @resume. A GPU whose entries could not be cleared after a failed
+	 * @unmap is not resumed before it detaches.
 	 */
 	void (*resume)(struct drm_svm_coord_vm *vm);
 
