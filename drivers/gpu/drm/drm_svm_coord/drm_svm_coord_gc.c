@@ -354,7 +354,7 @@ again:
 	 * list may hold this range past it, while the CPU frees the pages.
 	 */
 	drm_svm_coord_tlb_wait(svm, wait);
-	drm_svm_coord_range_dma_unmap(svm, range);
+	drm_svm_coord_range_dma_unmap(svm, range, U64_MAX);
 	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&range->validate_lock);
 

@@ -314,15 +314,16 @@ void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait)
 }
 
 /**
- * drm_svm_coord_range_dma_unmap() - drop every GPU's DMA mappings of a range
+ * drm_svm_coord_range_dma_unmap() - drop GPUs' DMA mappings of a range
  * @svm: the manager
  * @range: the range
+ * @gpus: the GPUs, U64_MAX for every one
  *
  * Under the notifier lock held for writing, after the TLB wait (see
  * drm_svm_coord_tlb_wait()).
  */
 void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
-				   struct drm_svm_coord_range *range)
+				   struct drm_svm_coord_range *range, u64 gpus)
 {
 	const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
 	unsigned int i;
@@ -330,7 +331,7 @@ void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
 	drm_svm_coord_notifier_assert_held_write(svm);
 	WARN_ON_ONCE(svm->tlb_pending);
 
-	for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++)
+	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS)
 		if (range->pages[i])
 			drm_gpusvm_unmap_pages(&svm->gpusvm, range->pages[i],
 					       drm_svm_coord_range_npages(range), &ctx);
@@ -386,7 +387,7 @@ static void coord_invalidate_complete(struct drm_svm_coord_notifier *n,
 		unsigned int i;
 
 		if (coord_range_clip(range, start, end, &a, &b)) {
-			drm_svm_coord_range_dma_unmap(svm, range);
+			drm_svm_coord_range_dma_unmap(svm, range, U64_MAX);
 			continue;
 		}
 		for (i = 0; i < DRM_SVM_COORD_MAX_VMS; i++) {

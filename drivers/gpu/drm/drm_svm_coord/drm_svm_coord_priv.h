@@ -712,7 +712,7 @@ u64 drm_svm_coord_range_zap(struct drm_svm_coord *svm,
 			    struct drm_svm_coord_range *range);
 void drm_svm_coord_tlb_wait(struct drm_svm_coord *svm, u64 wait);
 void drm_svm_coord_range_dma_unmap(struct drm_svm_coord *svm,
-				   struct drm_svm_coord_range *range);
+				   struct drm_svm_coord_range *range, u64 gpus);
 
 /* Splitting and garbage collection: drm_svm_coord_gc.c. */
 unsigned int drm_svm_coord_split_runs(const unsigned long *gone,

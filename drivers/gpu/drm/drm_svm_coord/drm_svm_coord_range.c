@@ -328,7 +328,7 @@ u64 drm_svm_coord_range_retire(struct drm_svm_coord *svm,
 	wait = drm_svm_coord_range_zap(svm, range);
 	drm_svm_coord_range_remove(svm, range);
 	drm_svm_coord_tlb_wait(svm, wait);
-	drm_svm_coord_range_dma_unmap(svm, range);
+	drm_svm_coord_range_dma_unmap(svm, range, U64_MAX);
 	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&range->validate_lock);
 
@@ -381,8 +381,7 @@ static u64 coord_range_update(struct drm_svm_coord *svm,
 			      const struct drm_svm_coord_change *change,
 			      u32 preferred_loc, bool always_mapped)
 {
-	const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
-	u64 zap, lost, revoked = change->unmap, wait = 0;
+	u64 zap, lost, wait = 0;
 	unsigned int i;
 
 	mutex_lock(&range->validate_lock);
@@ -398,11 +397,7 @@ static u64 coord_range_update(struct drm_svm_coord *svm,
 	for_each_set_bit(i, (unsigned long *)&zap, DRM_SVM_COORD_MAX_VMS)
 		wait |= drm_svm_coord_range_zap_vm(svm, range, svm->vms[i]);
 	drm_svm_coord_tlb_wait(svm, wait);
-	for_each_set_bit(i, (unsigned long *)&revoked, DRM_SVM_COORD_MAX_VMS)
-		if (range->pages[i])
-			drm_gpusvm_unmap_pages(&svm->gpusvm, range->pages[i],
-					       drm_svm_coord_range_npages(range),
-					       &ctx);
+	drm_svm_coord_range_dma_unmap(svm, range, change->unmap);
 	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&range->validate_lock);
 	return lost;

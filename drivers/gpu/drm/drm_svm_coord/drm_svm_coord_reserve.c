@@ -105,10 +105,8 @@ static void coord_reserve_zap(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_vm *vm, unsigned long start,
 			      unsigned long end)
 {
-	const struct drm_gpusvm_ctx ctx = { .in_notifier = true };
 	struct drm_svm_coord_notifier *n;
 	struct drm_svm_coord_range *range;
-	unsigned int i = vm->index;
 
 	mutex_lock(&svm->tree_lock);
 	drm_svm_coord_for_each_notifier(n, svm, start, end) {
@@ -122,11 +120,8 @@ static void coord_reserve_zap(struct drm_svm_coord *svm,
 			drm_svm_coord_notifier_lock_write(svm);
 			wait = drm_svm_coord_range_zap_vm(svm, range, vm);
 			drm_svm_coord_tlb_wait(svm, wait);
-			if (range->pages[i])
-				drm_gpusvm_unmap_pages(&svm->gpusvm,
-						       range->pages[i],
-						       drm_svm_coord_range_npages(range),
-						       &ctx);
+			drm_svm_coord_range_dma_unmap(svm, range,
+						      BIT_ULL(vm->index));
 			drm_svm_coord_notifier_unlock_write(svm);
 			mutex_unlock(&range->validate_lock);
 		}
