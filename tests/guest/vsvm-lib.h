@@ -102,6 +102,20 @@ static inline int pt_safe(const struct drm_vsvm_pt_verify *v)
 	return !v->uncovered && !v->stale && !v->excess_write;
 }
 
+/* Write @v to the file at @path (a module parameter, tracefs): 0 or -errno. */
+static inline int write_str(const char *path, const char *v)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = fputs(v, f) < 0 ? -EIO : 0;
+	if (fclose(f))
+		err = -errno;
+	return err;
+}
+
 /* @size anonymous bytes at an @align boundary (a power of two). */
 static inline char *alloc_aligned_to(size_t size, size_t align)
 {

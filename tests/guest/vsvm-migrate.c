@@ -137,19 +137,6 @@ static int move_is(const struct drm_vsvm_range_move *m, unsigned int from,
 	       m->cost_ns > 0;
 }
 
-static int write_str(const char *path, const char *v)
-{
-	FILE *f = fopen(path, "w");
-	int err;
-
-	if (!f)
-		return -errno;
-	err = fputs(v, f) < 0 ? -EIO : 0;
-	if (fclose(f))
-		err = -errno;
-	return err;
-}
-
 /* A location as the drm_svm_coord tracepoints print it. */
 static const char *trace_loc(unsigned int loc, char buf[16])
 {

@@ -752,22 +752,32 @@ TEST_F(split, attr_flags_rewrite)
 
 #define LOST_UNREPORTED "/sys/module/vsvm/parameters/lost_unreported"
 
-static int write_param(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
-	close(fd);
-	return ok ? 0 : -EIO;
-}
-
 static int pt_drop(int fd, void *addr, size_t size)
 {
 	struct drm_vsvm_pt_drop d = { .addr = (uintptr_t)addr, .size = size };
 
 	return xioctl(fd, DRM_IOCTL_VSVM_PT_DROP, &d);
+}
+
+/*
+ * GPU 0 (can fault) and the GPU that cannot fault, attached, both mapping
+ * @buf, filled with @seed: GPU 0 by writing it, the other by being
+ * granted access.
+ */
+static void pair_setup(struct __test_metadata *_metadata, int *fd0, int *fd7,
+		       char *buf, __u32 seed)
+{
+	*fd0 = open_gpu(0);
+	*fd7 = open_gpu(NOFAULT_GPU);
+	ASSERT_GE(*fd0, 0);
+	ASSERT_GE(*fd7, 0) TH_LOG("boot with vsvm.num_gpus=8 vsvm.no_fault=0x80");
+	ASSERT_NE(buf, NULL);
+	ASSERT_EQ(vsvm_attach(*fd0, 0), 0);
+	ASSERT_EQ(vsvm_attach(*fd7, 0), 0);
+	fill(buf, SZ_2M, seed);
+	ASSERT_EQ(gpu_write(*fd0, buf, buf, SZ_2M), 0);
+	ASSERT_EQ(set_attr(*fd0, buf, SZ_2M, DRM_VSVM_ATTR_ACCESS,
+			   gpu_index(*fd7)), 0);
 }
 
 /*
@@ -783,26 +793,20 @@ static int pt_drop(int fd, void *addr, size_t size)
  */
 static void lost_case(struct __test_metadata *_metadata, bool reported)
 {
-	int fd0 = open_gpu(0), fd7 = open_gpu(NOFAULT_GPU);
 	char *buf = alloc_2m(), *tmp = malloc(SZ_2M);
-	struct drm_vsvm_access a;
 	unsigned long npages = SZ_2M / PAGE;
+	struct drm_vsvm_access a;
+	int fd0, fd7;
 
-	ASSERT_GE(fd0, 0);
-	ASSERT_GE(fd7, 0) TH_LOG("boot with vsvm.num_gpus=8 vsvm.no_fault=0x80");
-	ASSERT_TRUE(buf && tmp);
-	ASSERT_EQ(vsvm_attach(fd0, 0), 0);
-	ASSERT_EQ(vsvm_attach(fd7, 0), 0);
-	fill(buf, SZ_2M, 21);
-	ASSERT_EQ(gpu_read(fd0, buf, tmp, SZ_2M), 0);
-	ASSERT_EQ(set_attr(fd0, buf, SZ_2M, DRM_VSVM_ATTR_ACCESS, gpu_index(fd7)), 0);
+	ASSERT_NE(tmp, NULL);
+	pair_setup(_metadata, &fd0, &fd7, buf, 21);
 	ASSERT_EQ(valid_ptes(fd0, buf, npages), (long)npages);
 	ASSERT_EQ(valid_ptes(fd7, buf, npages), (long)npages);
 	/* Set for the drops only: a failed assertion must not leave it set. */
-	ASSERT_EQ(write_param(LOST_UNREPORTED, reported ? "0" : "1"), 0);
+	ASSERT_EQ(write_str(LOST_UNREPORTED, reported ? "0" : "1"), 0);
 	EXPECT_EQ(pt_drop(fd0, buf, SZ_2M), 0);
 	EXPECT_EQ(pt_drop(fd7, buf, SZ_2M), 0);
-	ASSERT_EQ(write_param(LOST_UNREPORTED, "0"), 0);
+	ASSERT_EQ(write_str(LOST_UNREPORTED, "0"), 0);
 	EXPECT_EQ(valid_ptes(fd0, buf, npages), 0);
 	a = (struct drm_vsvm_access) {
 		.addr = (uintptr_t)buf, .size = SZ_2M, .data = (uintptr_t)tmp,
@@ -903,25 +907,19 @@ TEST(always_mapped)
  */
 TEST(unmap_failure)
 {
-	int fd0 = open_gpu(0), fd7 = open_gpu(NOFAULT_GPU);
 	char *buf = alloc_2m(), *tmp = malloc(SZ_2M);
 	struct drm_vsvm_pt_verify v;
 	struct drm_vsvm_stats s;
+	int fd0, fd7;
 
-	ASSERT_GE(fd0, 0);
-	ASSERT_GE(fd7, 0) TH_LOG("boot with vsvm.num_gpus=8 vsvm.no_fault=0x80");
-	ASSERT_TRUE(buf && tmp);
-	ASSERT_EQ(vsvm_attach(fd0, 0), 0);
-	ASSERT_EQ(vsvm_attach(fd7, 0), 0);
-	fill(buf, SZ_2M, 51);
-	ASSERT_EQ(gpu_write(fd0, buf, buf, SZ_2M), 0);
-	ASSERT_EQ(set_attr(fd0, buf, SZ_2M, DRM_VSVM_ATTR_ACCESS, gpu_index(fd7)), 0);
+	ASSERT_NE(tmp, NULL);
+	pair_setup(_metadata, &fd0, &fd7, buf, 51);
 	stats(fd0, 1);
 
-	ASSERT_EQ(write_param(UNMAP_FAIL, "2"), 0);
+	ASSERT_EQ(write_str(UNMAP_FAIL, "2"), 0);
 	EXPECT_EQ(mprotect(buf, SZ_2M, PROT_READ), 0);
 	s = stats_settled(fd0);
-	ASSERT_EQ(write_param(UNMAP_FAIL, "0"), 0);
+	ASSERT_EQ(write_str(UNMAP_FAIL, "0"), 0);
 	EXPECT_EQ(s.mgr[DRM_VSVM_STAT_UNMAP_FAILURES], 2);
 	ASSERT_EQ(pt_verify(fd0, buf, SZ_2M, &v), 0);
 	EXPECT_TRUE(pt_safe(&v))
@@ -976,10 +974,10 @@ static void pte_case(struct __test_metadata *_metadata, bool declared)
 		ASSERT_GE(fd[i], 0);
 	}
 	/* Read at attach only: set for the attaches, reset before asserting. */
-	ASSERT_EQ(write_param(PTE_SIZES_HIDDEN, declared ? "0" : "1"), 0);
+	ASSERT_EQ(write_str(PTE_SIZES_HIDDEN, declared ? "0" : "1"), 0);
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(vsvm_attach(fd[i], how[i]), 0);
-	ASSERT_EQ(write_param(PTE_SIZES_HIDDEN, "0"), 0);
+	ASSERT_EQ(write_str(PTE_SIZES_HIDDEN, "0"), 0);
 	ASSERT_FALSE(_metadata->exit_code) TH_LOG("attach failed");
 	fill(buf, SZ_2M, 41);
 	for (i = 0; i < 3; i++)
