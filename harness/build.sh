@@ -30,19 +30,37 @@ done < "$FRAGMENT"
 
 msg "building Linux $(kernel_version "$SRC") in $BUILD (-j$JOBS, W=1)"
 start=$(date +%s)
-if ! kmake W=1 bzImage > "$BUILD/build.log" 2>&1; then
+if ! kmake W=1 bzImage modules > "$BUILD/build.log" 2>&1; then
 	grep -E 'error|Error' "$BUILD/build.log" | head -n 40 >&2
 	die "kernel build failed; full log in $BUILD/build.log"
 fi
 kmake -s headers > "$BUILD/headers.log" 2>&1 || die "make headers failed: $BUILD/headers.log"
 msg "kernel built in $(( $(date +%s) - start )) s: $BUILD/arch/x86/boot/bzImage"
 
-# Warnings in the project's files, and in the upstream files its patches
-# change, fail the build (DRM compiles with W=1).
-ours='drm_svm_coord|drivers/gpu/drm/vsvm'
-for f in $(grep -E '\.[ch]$' "$STATE/patched.list" || true); do
-	ours="$ours|$f"
-done
-if grep -E "($ours)[^ :]*:[0-9]+(:[0-9]+)?: warning:" "$BUILD/build.log" >&2; then
+# A module that links against a symbol nobody exports loads nowhere.
+if grep -E 'undefined!|ERROR: modpost' "$BUILD/build.log" >&2; then
+	die "modpost found unresolved symbols"
+fi
+
+# Warnings in the project's files fail the build (DRM compiles with W=1),
+# and so do new ones in the upstream files its patches change: those that
+# the unpatched file already has are listed in harness/upstream-warnings
+# ("file :: message :: evidence"), compared without line numbers.
+pattern() {	# LIST: the .c and .h files of a list, as one regex
+	grep -E '\.[ch]$' "$1" | sed 's/[.]/[.]/g' | paste -sd '|'
+}
+ours=$(pattern "$STATE/overlay.list")
+if sed 's#/amdgpu/\.\./amdkfd/#/amdkfd/#' "$BUILD/build.log" |
+	grep -E "(^|/)($ours):[0-9]+(:[0-9]+)?: warning:" >&2; then
 	die "the compiler warns about files of the project"
 fi
+theirs=$(pattern "$STATE/patched.list")
+new=0
+while IFS= read -r w; do
+	f=$(grep -oE "($theirs)$" <<< "${w%%:*}") m=${w#*: warning: }
+	grep -qF "$f :: $m ::" "$REPO/harness/upstream-warnings" && continue
+	echo "$w" >&2
+	new=1
+done < <([ -z "$theirs" ] || sed 's#/amdgpu/\.\./amdkfd/#/amdkfd/#' "$BUILD/build.log" |
+	grep -E "(^|/)($theirs):[0-9]+(:[0-9]+)?: warning:" | sort -u)
+[ $new = 0 ] || die "new compiler warnings in upstream files the patches change (harness/upstream-warnings)"
