@@ -6,12 +6,12 @@
 resolve_tree
 tree_lock
 
-rm -f "$RESULTS"/{build,kunit,guest,lint,patches}
+rm -f "$RESULTS"/{build,kunit,kunit-amdgpu,guest,lint,patches}
 H=$REPO/harness
 rc=0
 if "$H/build.sh"; then
 	record build 1 0
-	stages="build kunit guest lint patches"
+	stages="build kunit kunit-amdgpu guest lint patches"
 	"$H/kunit.sh" || rc=1
 	"$H/guest.sh" || rc=1
 	"$H/lint.sh" || rc=1

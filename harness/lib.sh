@@ -65,9 +65,11 @@ tree_lock() {
 }
 
 # The overlay: repo path -> kernel path. KUnit suites live in tests/kunit/
-# and are built from drivers/gpu/drm/drm_svm_coord/tests/.
+# and are built from drivers/gpu/drm/drm_svm_coord/tests/, amdgpu's
+# (amdgpu_*) from drivers/gpu/drm/amd/amdgpu/tests/.
 kernel_path() {
 	case "$1" in
+	tests/kunit/amdgpu_*) echo "drivers/gpu/drm/amd/amdgpu/tests/${1#tests/kunit/}" ;;
 	tests/kunit/*) echo "drivers/gpu/drm/drm_svm_coord/tests/${1#tests/kunit/}" ;;
 	*) echo "$1" ;;
 	esac
@@ -165,13 +167,14 @@ build_guest_program() {
 	echo "$sum" > "$out.sum"
 }
 
-# guest_programs: build /init, the kernel's HMM selftests, every
+# guest_programs: build /init, modload, the kernel's HMM selftests, every
 # tests/guest/*.c and the benchmark into $GUEST/root; their names go to the
 # array GUEST_PROGS.
 guest_programs() {
 	local root=$GUEST/root selftests=$SRC/tools/testing/selftests c p
 	mkdir -p "$root"
 	build_guest_program "$root/init" "$REPO/harness/guest-init.c"
+	build_guest_program "$root/modload" "$REPO/harness/modload.c"
 	build_guest_program "$root/hmm-tests" "$selftests/mm/hmm-tests.c" \
 		"$selftests/mm/vm_util.c" "$selftests/mm/hugepage_settings.c" \
 		-- -I "$SRC" -I "$selftests" -isystem "$SRC/tools/include/uapi" \
@@ -182,6 +185,50 @@ guest_programs() {
 		p=$(basename "$c" .c)
 		build_guest_program "$root/$p" "$c" -- -I "$selftests" -I "$REPO/tests/guest"
 		GUEST_PROGS+=("$p")
+	done
+}
+
+# Files the next boots also pack, under /modules/ (see guest_modules), with
+# /tests/modload to load them.
+GUEST_FILES=()
+
+# guest_modules NAME: the modules of the build that module NAME needs, and
+# NAME, stripped of debug information into $GUEST/modules, in an order
+# that loads (dependencies first, from each module's .modinfo); printed as
+# paths on the host, one a line. The guest has no kmod and needs none.
+guest_modules() {
+	local dir=$GUEST/modules
+	mkdir -p "$dir"
+	python3 - "$BUILD" "$1" <<'PY' | while read -r ko; do
+import os, subprocess, sys
+build, want = sys.argv[1:3]
+norm = lambda n: n.replace('-', '_')
+path = {}
+for line in open(os.path.join(build, 'modules.order')):
+    ko = os.path.join(build, line.strip()[:-2] + '.ko')
+    path[norm(os.path.basename(ko)[:-3])] = ko
+def depends(ko):
+    info = subprocess.run(['objcopy', '-O', 'binary', '-j', '.modinfo', ko, '/dev/stdout'],
+                          check=True, capture_output=True).stdout
+    for f in info.split(b'\0'):
+        if f.startswith(b'depends='):
+            return [norm(d) for d in f[8:].decode().split(',') if d]
+    return []
+order = []
+def visit(name):
+    if name in order:
+        return
+    if name not in path:
+        sys.exit(f'guest_modules: no module {name} in the build')
+    for d in depends(path[name]):
+        visit(d)
+    order.append(name)
+visit(norm(want))
+for name in order:
+    print(path[name])
+PY
+		objcopy --strip-debug "$ko" "$dir/${ko##*/}" || exit 1
+		echo "$dir/${ko##*/}"
 	done
 }
 
@@ -199,9 +246,15 @@ guest_boot() {
 		echo "file /init $root/init 0755 0 0"
 		echo "file /tests/list $root/list 0644 0 0"
 		for p in "$root"/*; do
-			case ${p##*/} in init|list|*.sum) continue ;; esac
+			case ${p##*/} in init|list|modload|*.sum) continue ;; esac
 			echo "file /tests/${p##*/} $p 0755 0 0"
 		done
+		[ ${#GUEST_FILES[@]} = 0 ] || echo "dir /modules 0755 0 0"
+		for p in "${GUEST_FILES[@]}"; do
+			echo "file /modules/${p##*/} $p 0644 0 0"
+		done
+		[ ${#GUEST_FILES[@]} = 0 ] ||
+			echo "file /tests/modload $root/modload 0755 0 0"
 	} > "$GUEST/initramfs.list"
 	"$BUILD/usr/gen_init_cpio" "$GUEST/initramfs.list" > "$GUEST/initramfs.cpio" ||
 		die "gen_init_cpio failed"

@@ -15,7 +15,7 @@ for st in "$@"; do
 		p=0 f=1 s=0
 		echo "  $st: did not run to completion" >&2
 	fi
-	printf '  %-8s %5d passed, %3d failed, %3d skipped\n' "$st" "$p" "$f" "$s"
+	printf '  %-12s %5d passed, %3d failed, %3d skipped\n' "$st" "$p" "$f" "$s"
 	P=$((P + p)) F=$((F + f)) S=$((S + s))
 done
 if [ "$S" -gt 0 ]; then
