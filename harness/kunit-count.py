@@ -95,5 +95,8 @@ def walk(test, path, logs):
 
 for suite in run.subtests:
     if (suite.name in project) == (scope == 'project'):
+        before = dict(counts)
         walk(suite, suite.name, [])
+        print(f'SUITE {suite.name} ' + ' '.join(
+            str(counts[k] - before[k]) for k in ('pass', 'fail', 'skip')))
 print(counts['pass'], counts['fail'], counts['skip'], errors)

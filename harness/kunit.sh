@@ -82,6 +82,9 @@ amdgpu_boot() {
 	GUEST_FILES=()
 	sed -n '\|^@@ RUN /tests/modload|,$p' "$log" > "$log.ktap"
 	judge amdgpu project "$LOG_BAD" "$log" "$log.ktap" "${amd_suites[@]}"
+	# Each suite's cases, for the stage table.
+	awk '/^SUITE / { printf "    %-22s %5d passed, %3d failed, %3d skipped\n", $2, $3, $4, $5 }' \
+		"$log.counts"
 	for s in "${amd_suites[@]}"; do
 		if ! grep -qE "^(not )?ok [0-9]+ $s\$" "$log.ktap"; then
 			echo "ERROR: amdgpu KUnit suite '$s' did not run" >&2
