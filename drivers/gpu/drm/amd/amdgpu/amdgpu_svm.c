@@ -74,13 +74,23 @@
  *
  * Every update runs on the VM's delayed entity (immediate = false), as
  * KFD's SVM updates do, so maps, unmaps and @prepare's PDE updates execute
- * in submission order and the last fence covers the earlier ones. PTEs are
- * 4 KiB without fragments for system pages (amdgpu_vm_pte_fragment()), so
- * &drm_svm_coord_vm_caps.pte_sizes stays 0.
+ * in submission order and the last fence covers the earlier ones. PTEs of
+ * DMA-contiguous pages carry fragment bits (amdgpu_vm_update_range() drops
+ * the per-page addresses for them), so &drm_svm_coord_vm_caps.pte_sizes
+ * declares every size from a page to 2 MiB, and an invalidation that would
+ * cut such a block costs the GPU the whole range instead. Page tables that
+ * @prepare allocated stay until the VM goes: unlocked updates never free
+ * one.
  *
  * Buffer objects mapped in the VM share its address space: @prepare and
  * %AMDGPU_SVM_OP_SET_ATTR refuse ranges that overlap one (-EADDRINUSE). A
- * BO mapped later over addresses SVM already mapped is not detected.
+ * range never crosses a CPU VMA, and ROCr's thunk reserves the CPU
+ * addresses of the GPU VAs it gives buffer objects, so the two should not
+ * meet (unverified). A BO mapped later over addresses SVM already mapped
+ * is not detected: drm_svm_coord_reserve() would close that, but amdgpu
+ * maps BOs with the root PD reserved, where the coordinator's locks may
+ * not be taken; calling it from the GEM_VA and KFD paths before they
+ * reserve is left for later.
  *
  * What the coordinator proves for this backend runs on vsvm, with no
  * amdgpu code involved: one notifier and one hmm_range_fault() for N GPUs
@@ -115,7 +125,8 @@
  * writing only around clearing &amdgpu_svm.coord, never across a
  * coordinator call, and the fault path holds it for reading across
  * drm_svm_coord_handle_fault(), which is what keeps the attachment alive
- * there (faults arrive by PASID, without a file reference).
+ * there (faults arrive by PASID, without a file reference). Attaching
+ * primes lockdep with the notifier-side part of this order.
  * &amdgpu_svm_lock protects the list of attachments and the publication
  * of &amdgpu_fpriv.svm, which the fault path reads under the PASID lock.
  */
@@ -157,6 +168,16 @@ struct amdgpu_svm {
 	struct dma_fence *unmap_fence;
 	atomic_t quiesced;
 };
+
+/*
+ * Fragments: amdgpu_vm_update_range() maps DMA-contiguous pages with
+ * AMDGPU_PTE_FRAG(), which lets the TLB cache any naturally aligned block
+ * of the update up to its size, here at most a range (2 MiB). Clearing one
+ * page of such a block would leave neighbours that still describe it, so
+ * the coordinator must never cut one: every power of two from a page to
+ * 2 MiB.
+ */
+#define AMDGPU_SVM_PTE_SIZES	GENMASK(21, PAGE_SHIFT)
 
 /*
  * Domain changes one map may have (system memory, local and peer VRAM
@@ -233,7 +254,8 @@ static int amdgpu_svm_lock_vm(struct amdgpu_svm *svm, struct drm_exec *exec)
 
 	drm_exec_init(exec, DRM_EXEC_INTERRUPTIBLE_WAIT, 0);
 	drm_exec_until_all_locked(exec) {
-		r = amdgpu_vm_lock_pd(svm->vm, exec, 1);
+		/* As KFD's svm_range_reserve_bos() */
+		r = amdgpu_vm_lock_pd(svm->vm, exec, 2);
 		drm_exec_retry_on_contention(exec);
 		if (r)
 			return r;
@@ -308,6 +330,8 @@ static int amdgpu_svm_clear(struct amdgpu_svm *svm, u64 first, u64 last)
 		amdgpu_svm_keep_fence(svm, &svm->unmap_fence, f);
 	return r;
 }
+
+static void amdgpu_svm_tlb_flush_wait(struct drm_svm_coord_vm *coord);
 
 static u64 amdgpu_svm_pte(struct amdgpu_svm *svm, u8 domain, u32 map_flags)
 {
@@ -388,10 +412,20 @@ static int amdgpu_svm_map(struct drm_svm_coord_vm *coord,
 	if (last_fence)
 		amdgpu_svm_keep_fence(svm, &svm->map_fence, last_fence);
 
-	/* Leave no entry behind: the coordinator will not zap this range. */
-	if (r && i && !(args->flags & DRM_SVM_COORD_MAP_UPGRADE)) {
+	/*
+	 * Leave no entry behind: the coordinator will not zap this range, and
+	 * an update may fail after writing some (CPU updates, or an SDMA job
+	 * that failed after an earlier one was committed). Wait for the clear
+	 * as @tlb_flush_wait does, under the notifier lock too. After a
+	 * failed upgrade the coordinator zaps the range itself.
+	 */
+	if (r && !(args->flags & DRM_SVM_COORD_MAP_UPGRADE)) {
 		amdgpu_svm_gpu_pages(args->start, args->end, &first, &last);
-		amdgpu_svm_clear(svm, first, last);
+		if (amdgpu_svm_clear(svm, first, last) == 0)
+			amdgpu_svm_tlb_flush_wait(coord);
+		else
+			dev_WARN_ONCE(svm->adev->dev, 1,
+				      "SVM: entries of a failed map left in place\n");
 	}
 out:
 	mutex_unlock(&svm->map_lock);
@@ -417,10 +451,16 @@ static int amdgpu_svm_unmap(struct drm_svm_coord_vm *coord,
 {
 	struct amdgpu_svm *svm = to_amdgpu_svm(coord);
 	u64 first, last;
+	int r;
 
 	amdgpu_svm_gpu_pages(start, end, &first, &last);
-	/* KFD's svm_range_unmap_from_gpu(): -EBUSY while PTs are evicted. */
-	return amdgpu_svm_clear(svm, first, last);
+	/*
+	 * KFD's svm_range_unmap_from_gpu(). -EBUSY while the page tables are
+	 * evicted or their entities re-created: the coordinator retries with
+	 * the GPU stopped. -ENODEV after unplug: no entry is reachable.
+	 */
+	r = amdgpu_svm_clear(svm, first, last);
+	return r == -ENODEV ? 0 : r;
 }
 
 static void amdgpu_svm_tlb_flush_wait(struct drm_svm_coord_vm *coord)
@@ -484,6 +524,23 @@ static u32 amdgpu_svm_xcc_mask(struct amdgpu_device *adev,
 	return (1U << NUM_XCC(adev->gfx.xcc_mask)) - 1;
 }
 
+/*
+ * Teach lockdep the SVM lock rules at attach rather than at the first
+ * fault: @map and @unmap take map_lock and the VM's eviction lock under
+ * the coordinator's notifier lock, which reclaim takes.
+ */
+static void amdgpu_svm_prime_lockdep(struct amdgpu_svm *svm)
+{
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+	fs_reclaim_acquire(GFP_KERNEL);
+	mutex_lock(&svm->map_lock);
+	amdgpu_vm_eviction_lock(svm->vm);
+	amdgpu_vm_eviction_unlock(svm->vm);
+	mutex_unlock(&svm->map_lock);
+	fs_reclaim_release(GFP_KERNEL);
+}
+
 static u32 amdgpu_svm_caps(const struct amdgpu_svm *svm)
 {
 	return svm->can_fault ? AMDGPU_SVM_CAP_FAULT : 0;
@@ -503,6 +560,21 @@ static int amdgpu_svm_attach(struct amdgpu_device *adev,
 		return -EINVAL;
 
 	mutex_lock(&amdgpu_svm_lock);
+	if (!fpriv->vm.is_compute_context ||
+	    !amdgpu_svm_gc_supported(amdgpu_ip_version(adev, GC_HWIP, 0))) {
+		r = -EOPNOTSUPP;
+		goto unlock;
+	}
+	/*
+	 * The VM must be one the caller's KFD process acquired: a file passed
+	 * on by another process still names that process's VM, whose faults
+	 * must not be served from the caller's memory.
+	 */
+	xnack = kgd2kfd_xnack_enabled(current->mm, &fpriv->vm);
+	if (xnack < 0) {
+		r = -EPERM;
+		goto unlock;
+	}
 	if (fpriv->svm) {
 		r = -EBUSY;
 		goto unlock;
@@ -512,17 +584,6 @@ static int amdgpu_svm_attach(struct amdgpu_device *adev,
 			r = -EEXIST;
 			goto unlock;
 		}
-	}
-	if (!fpriv->vm.is_compute_context ||
-	    !amdgpu_svm_gc_supported(amdgpu_ip_version(adev, GC_HWIP, 0))) {
-		r = -EOPNOTSUPP;
-		goto unlock;
-	}
-	xnack = kgd2kfd_xnack_enabled(current->mm);
-	if (xnack < 0) {
-		/* A compute VM whose process KFD does not know. */
-		r = -EOPNOTSUPP;
-		goto unlock;
 	}
 
 	svm = kzalloc_obj(*svm);
@@ -540,12 +601,14 @@ static int amdgpu_svm_attach(struct amdgpu_device *adev,
 	svm->gc_ip = amdgpu_ip_version(adev, GC_HWIP, 0);
 	svm->can_fault = amdgpu_svm_can_fault(svm->gc_ip, xnack);
 	svm->xcc_mask = amdgpu_svm_xcc_mask(adev, fpriv);
+	amdgpu_svm_prime_lockdep(svm);
 
 	/*
 	 * The device that DMA-maps is the PCI function's: a partition's
 	 * render node is not a device the IOMMU knows.
 	 */
 	caps.flags = svm->can_fault ? DRM_SVM_COORD_VM_CAN_FAULT : 0;
+	caps.pte_sizes = AMDGPU_SVM_PTE_SIZES;
 	coord = drm_svm_coord_attach(current->mm, adev_to_drm(adev),
 				     &amdgpu_svm_ops, &caps, svm);
 	if (IS_ERR(coord)) {
@@ -755,7 +818,7 @@ bool amdgpu_svm_handle_fault(struct amdgpu_device *adev, u32 pasid, u64 addr,
 
 	amdgpu_pasid_lock(&flags);
 	fpriv = amdgpu_pasid_get_fpriv_locked(pasid);
-	if (fpriv && fpriv->svm) {
+	if (fpriv && fpriv->svm && !WARN_ON_ONCE(fpriv->svm->adev != adev)) {
 		svm = fpriv->svm;
 		kref_get(&svm->ref);
 	}
