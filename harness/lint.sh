@@ -102,6 +102,7 @@ if [ -f "$BUILD/vmlinux" ]; then
 	dirs=$(printf '%s\n' "${cfiles[@]}" | grep -E '\.c$' | grep -v '^drivers/gpu/drm/amd/' |
 		xargs -r -n1 dirname | sort -u)
 	mapfile -t objs < <(printf '%s\n' "${cfiles[@]}" | grep -E '^drivers/gpu/drm/amd/.*\.c$')
+	hdrs=$(printf '%s\n' "${cfiles[@]}" | grep -E '\.h$' | sed 's/[.]/[.]/g' | paste -sd '|')
 	: > "$out/sparse.log"
 	for d in $dirs; do
 		if ! sparse_make "$d/" > "$out/sparse.raw" 2>&1; then
@@ -127,12 +128,19 @@ if [ -f "$BUILD/vmlinux" ]; then
 			{ cat "$out/sparse.raw" >> "$out/sparse.log"; continue; }
 		grep -q "^  CHECK   " "$out/sparse.raw" ||
 			echo "sparse did not check $f" >> "$out/sparse.log"
-		sed 's#/amdgpu/\.\./amdkfd/#/amdkfd/#' "$out/sparse.raw" |
-			grep -E "$f:[0-9]+:[0-9]+: (warning|error):" |
-			while IFS= read -r w; do
-				grep -qF "$f :: ${w#*: warning: } ::" \
-					"$REPO/harness/upstream-warnings" || echo "$w"
-			done >> "$out/sparse.log" || true
+		# A project object: its file and the project's headers; an
+		# upstream one: its file, less the warnings it already had.
+		if grep -qxF "$f" "$STATE/patched.list"; then
+			sed 's#/amdgpu/\.\./amdkfd/#/amdkfd/#' "$out/sparse.raw" |
+				grep -E "$f:[0-9]+:[0-9]+: (warning|error):" |
+				while IFS= read -r w; do
+					grep -qF "$f :: ${w#*: warning: } ::" \
+						"$REPO/harness/upstream-warnings" || echo "$w"
+				done >> "$out/sparse.log" || true
+		else
+			grep -E "($f|$hdrs):[0-9]+:[0-9]+: (warning|error):" "$out/sparse.raw" \
+				>> "$out/sparse.log" || true
+		fi
 	done
 	result "sparse C=2 ($(echo "$dirs" | wc -w) directories, ${#objs[@]} amdgpu objects, patched upstream files; $sparse)" "$out/sparse.log"
 else

@@ -279,6 +279,33 @@ TEST_F(uapi, attach_info_attrs)
 		TH_LOG("INFO from a child must fail with EPERM");
 }
 
+/* A file passed to another process names its first owner's VM. */
+TEST_F(uapi, attach_from_another_process)
+{
+	struct drm_amdgpu_gem_svm a = { .op = AMDGPU_SVM_OP_ATTACH };
+	int err, status;
+	pid_t pid;
+
+	self->kfd = open("/dev/kfd", O_RDWR | O_CLOEXEC);
+	if (self->kfd < 0)
+		SKIP(return, "no /dev/kfd");
+	err = kfd_acquire_vm(self->kfd, self->fd);
+	if (err == -ENODEV)
+		SKIP(return, "KFD cannot acquire this GPU's VM");
+	ASSERT_EQ(0, err);
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		_exit(svm_ioctl(self->fd, &a) == -EPERM ? 0 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("ATTACH of the parent's VM from a child must fail with EPERM");
+	memset(&a, 0, sizeof(a));
+	a.op = AMDGPU_SVM_OP_ATTACH;
+	EXPECT_EQ(0, svm_ioctl(self->fd, &a));
+}
+
 TEST_F(uapi, one_file_per_device)
 {
 	struct drm_amdgpu_gem_svm a;
