@@ -302,15 +302,24 @@ static void amdgpu_svm_keep_fence(struct amdgpu_svm *svm,
 	dma_fence_put(f);
 }
 
-static struct dma_fence *amdgpu_svm_get_fence(struct amdgpu_svm *svm,
-					      struct dma_fence **slot)
+/*
+ * Wait for the kept update (the last map's or unmap's: one entity, so it
+ * covers the earlier ones) and flush the VM's TLB, as kfd_flush_tlb() does.
+ */
+static void amdgpu_svm_wait_flush(struct amdgpu_svm *svm,
+				  struct dma_fence **slot)
 {
 	struct dma_fence *f;
 
 	spin_lock(&svm->fence_lock);
 	f = dma_fence_get(*slot);
 	spin_unlock(&svm->fence_lock);
-	return f;
+	if (f) {
+		dma_fence_wait(f, false);
+		dma_fence_put(f);
+	}
+	amdgpu_vm_flush_compute_tlb(svm->adev, svm->vm, TLB_FLUSH_HEAVYWEIGHT,
+				    svm->xcc_mask);
 }
 
 /* Clear [first, last] (GPU pages): an unlocked update that flushes. */
@@ -330,8 +339,6 @@ static int amdgpu_svm_clear(struct amdgpu_svm *svm, u64 first, u64 last)
 		amdgpu_svm_keep_fence(svm, &svm->unmap_fence, f);
 	return r;
 }
-
-static void amdgpu_svm_tlb_flush_wait(struct drm_svm_coord_vm *coord);
 
 static u64 amdgpu_svm_pte(struct amdgpu_svm *svm, u8 domain, u32 map_flags)
 {
@@ -422,7 +429,7 @@ static int amdgpu_svm_map(struct drm_svm_coord_vm *coord,
 	if (r && !(args->flags & DRM_SVM_COORD_MAP_UPGRADE)) {
 		amdgpu_svm_gpu_pages(args->start, args->end, &first, &last);
 		if (amdgpu_svm_clear(svm, first, last) == 0)
-			amdgpu_svm_tlb_flush_wait(coord);
+			amdgpu_svm_wait_flush(svm, &svm->unmap_fence);
 		else
 			dev_WARN_ONCE(svm->adev->dev, 1,
 				      "SVM: entries of a failed map left in place\n");
@@ -435,15 +442,9 @@ out:
 static void amdgpu_svm_map_sync(struct drm_svm_coord_vm *coord)
 {
 	struct amdgpu_svm *svm = to_amdgpu_svm(coord);
-	struct dma_fence *f = amdgpu_svm_get_fence(svm, &svm->map_fence);
 
-	if (f) {
-		dma_fence_wait(f, false);
-		dma_fence_put(f);
-	}
-	/* What KFD does after mapping ahead of use (kfd_flush_tlb()). */
-	amdgpu_vm_flush_compute_tlb(svm->adev, svm->vm, TLB_FLUSH_HEAVYWEIGHT,
-				    svm->xcc_mask);
+	/* What KFD does after mapping ahead of use. */
+	amdgpu_svm_wait_flush(svm, &svm->map_fence);
 }
 
 static int amdgpu_svm_unmap(struct drm_svm_coord_vm *coord,
@@ -466,14 +467,8 @@ static int amdgpu_svm_unmap(struct drm_svm_coord_vm *coord,
 static void amdgpu_svm_tlb_flush_wait(struct drm_svm_coord_vm *coord)
 {
 	struct amdgpu_svm *svm = to_amdgpu_svm(coord);
-	struct dma_fence *f = amdgpu_svm_get_fence(svm, &svm->unmap_fence);
 
-	if (f) {
-		dma_fence_wait(f, false);
-		dma_fence_put(f);
-	}
-	amdgpu_vm_flush_compute_tlb(svm->adev, svm->vm, TLB_FLUSH_HEAVYWEIGHT,
-				    svm->xcc_mask);
+	amdgpu_svm_wait_flush(svm, &svm->unmap_fence);
 }
 
 static void amdgpu_svm_quiesce(struct drm_svm_coord_vm *coord)
