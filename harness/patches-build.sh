@@ -17,9 +17,11 @@
 #   - drivers/gpu/drm/drm_gpusvm.o and mm/huge_memory.o as single targets,
 #     because before the coordinator's Kconfig nothing selects DRM_GPUSVM
 #     and the prep patches would not be compiled at all;
+#   - the modules of the test configuration (amdgpu.ko with its SVM
+#     backend once the series has it), as build.sh builds them, and no
+#     unresolved symbol at modpost.
 #   - no compiler warning in a file the series changed up to that step
 #     (as build.sh: DRM compiles with W=1).
-# Modules are not built: the test configuration builds everything in.
 #
 # The whole run holds the tree lock (tree_lock in lib.sh), which every
 # harness script that writes the cached tree takes: make check, make build
@@ -130,9 +132,10 @@ for ((i = FROM; i <= TO; i++)); do
 	cp "$FRAGMENT" "$BUILD/.config"
 	{
 		kmake -s olddefconfig &&
-		kmake W=1 bzImage &&
+		kmake W=1 bzImage modules &&
 		kmake W=1 drivers/gpu/drm/drm_gpusvm.o mm/huge_memory.o
 	} > "$log" 2>&1 || ok=0
+	grep -qE 'undefined!|ERROR: modpost' "$log" && ok=0
 
 	# Warnings in the files the series changed so far fail the step; their
 	# objects go, so that the next step compiles them again.
