@@ -811,6 +811,11 @@ struct drm_svm_coord_ops {
 	 * attribute change or a detach) and the validation mutex of the
 	 * range being moved; never under the notifier lock or the mmap lock.
 	 *
+	 * Once the data is in, the driver may evict the allocation on its
+	 * own at any time (TTM under memory pressure, suspend, removal:
+	 * drm_pagemap_evict_to_ram()) without telling the coordinator, which
+	 * follows from its MMU notifier (see Eviction).
+	 *
 	 * Return: the allocation, ERR_PTR(-ENOMEM) when the VRAM is full,
 	 * or another ERR_PTR().
 	 */
@@ -1002,9 +1007,11 @@ struct drm_svm_coord_move {
  * struct drm_svm_coord_range_info - where a range's data is, and why
  * @start: first address of the range
  * @end: end of the range (exclusive)
- * @loc: where the data was at the last fault or move (see Locations);
- *	%DRM_SVM_COORD_LOC_UNDEFINED while the range has not looked yet (see
- *	Migration), %DRM_SVM_COORD_LOC_MIXED for pages in several VRAMs
+ * @loc: where the data was at the last fault or move (see Locations),
+ *	read again first if a move the coordinator did not make may have
+ *	changed it (see Eviction); %DRM_SVM_COORD_LOC_UNDEFINED while the
+ *	range has not looked yet (see Migration), %DRM_SVM_COORD_LOC_MIXED
+ *	for pages in several VRAMs
  * @rule: the &enum drm_svm_coord_rule of the last residency decision, or
  *	%DRM_SVM_COORD_RULE_NUM if none was taken
  * @thrash: its &enum drm_svm_coord_thrash_state

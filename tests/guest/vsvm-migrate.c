@@ -1446,7 +1446,7 @@ TEST_F(vram, huge_tail_gpu_fault_after_pmd_split)
  * it there. Now the range is split at the attribute boundary and both
  * halves keep their location, history and place in GPU 0's LRU; GPU 1,
  * allowed in place on one half, maps it in GPU 0's VRAM; detaching GPU 0
- * evicts both halves to RAM, every byte intact.
+ * evicts both halves to RAM (with one move), every byte intact.
  *
  * In small device pages GPU 0 keeps its entries: it reads all without a
  * fault. A huge device folio's DMA mapping cannot be cut
@@ -1533,8 +1533,13 @@ static void attr_split(struct __test_metadata *_metadata, int *fd, bool huge)
 	v1 = vram(fd0);
 	s1 = stats(fd[1]);
 	EXPECT_EQ(v1.used, 0) TH_LOG("VRAM nobody tracks was left behind");
+	/*
+	 * One move: drm_pagemap brings the whole 2 MiB allocation home with
+	 * the first half, and the second half, found in RAM when its turn
+	 * comes, made no room and is not counted (coordinator DOC: Eviction).
+	 */
 	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_EVICTIONS_RAM] -
-		  s0.mgr[DRM_VSVM_STAT_EVICTIONS_RAM], 2);
+		  s0.mgr[DRM_VSVM_STAT_EVICTIONS_RAM], 1);
 	ASSERT_EQ(check(buf, SZ_2M, 17), -1);
 	close(fd0);
 	free(want);

@@ -214,7 +214,7 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 	};
 	struct drm_gpusvm_pages *pages;
 	u64 bit = BIT_ULL(vm->index);
-	bool dma_mapped;
+	bool dma_mapped, fresh;
 	int err;
 
 	lockdep_assert_held(&range->validate_lock);
@@ -240,7 +240,14 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 	}
 
 	drm_svm_coord_notifier_lock_read(svm);
-	if (mmu_interval_read_retry(&n->mn, seq)) {
+	fresh = !mmu_interval_read_retry(&n->mn, seq);
+	/*
+	 * Pages read after the last invalidation, in the location the caller
+	 * checked them against: it is no guess any more (see Eviction).
+	 */
+	if (fresh)
+		range->loc_stale = false;
+	if (!fresh) {
 		err = -EAGAIN;
 	} else if (range->unmapped || range->holes) {
 		/*
@@ -302,7 +309,7 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 
 	mutex_lock(&range->validate_lock);
 	for (;;) {
-		bool mapped;
+		bool mapped, stale;
 
 		drm_svm_coord_notifier_lock_read(svm);
 		if (range->unmapped || range->holes) {
@@ -313,12 +320,17 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 		/* Nothing to do when the GPU has the entries it needs. */
 		mapped = (range->mapped & bit) &&
 			 (!want_write || (range->writable & bit));
+		stale = range->loc_stale;
 		drm_svm_coord_notifier_unlock_read(svm);
 		if (mapped) {
 			err = 0;
 			break;
 		}
 		if (svm->vram) {
+			/* Moved behind the manager's back? Look (see Eviction). */
+			if (stale)
+				drm_svm_coord_range_set_loc(svm, range,
+							    DRM_SVM_COORD_LOC_UNDEFINED);
 			err = drm_svm_coord_range_place(svm, range, vm, w,
 							DRM_SVM_COORD_LOC_UNDEFINED);
 			if (err)

@@ -251,9 +251,10 @@ static void coord_piece_take_loc(struct drm_svm_coord *svm,
  * Replace a range with holes, or one that an attribute boundary crosses
  * (@cut, one bit per page that must start a piece, or NULL), by its
  * pieces. They keep the mappings of their pages on every GPU, their pages
- * and the range's location, LRU position, thrash state and history. A GPU
- * whose DMA mappings cannot be cut there loses the range, restored if it
- * cannot fault. Falls back to retiring the range when memory is short.
+ * and the range's location (stale or not), LRU position, thrash state and
+ * history. A GPU whose DMA mappings cannot be cut there loses the range,
+ * restored if it cannot fault. Falls back to retiring the range when
+ * memory is short.
  * Called with the tree lock held.
  *
  * Return: 0, or -ENOMEM when the range was retired instead.
@@ -309,6 +310,7 @@ again:
 		piece->mapped = range->mapped;
 		piece->writable = range->writable;
 		coord_piece_take_loc(svm, piece, range);
+		piece->loc_stale = range->loc_stale;
 		if (range->pfns_valid && piece->pfns) {
 			memcpy(piece->pfns, range->pfns + st->runs[k].first,
 			       st->runs[k].count * sizeof(*piece->pfns));

@@ -116,7 +116,11 @@
  * holes of the ranges, the mask of quiesced GPUs
  * (&drm_svm_coord.quiesced) and the mask of GPUs with a TLB flush in
  * flight (&drm_svm_coord.tlb_pending): the notifier fills them, the
- * workers empty them. The garbage collector takes the tree lock and never
+ * workers empty them. The notifier also marks the location of a range
+ * stale (&drm_svm_coord_range.loc_stale) under it, since it cannot take
+ * the range's mutex that guards the location; a look or a fault clears
+ * the mark under the notifier lock held for reading and the range's
+ * mutex (see Eviction). The garbage collector takes the tree lock and never
  * the manager lock. The restore worker takes the manager lock for reading
  * and then follows the fault path's order; the last detach marks it
  * stopped under that lock held for writing and cancels it after dropping

@@ -42,6 +42,14 @@
  * device-private pages: a range of any other VMA (shared memory, a file)
  * is placed as if no VRAM had room, so it stays in system memory and
  * nothing is evicted for it.
+ *
+ * A range's location is set when a move ends, but a move the coordinator
+ * did not make also changes it, and the coordinator only hears of that
+ * from its MMU notifier (see Eviction, "Moves behind the coordinator's
+ * back"). So a location is trusted only while no invalidation that may
+ * move pages hit the range since it was read from the CPU's page table;
+ * otherwise (&drm_svm_coord_range.loc_stale) it is read again before it
+ * is used, as for a range that never knew.
  */
 
 /**
@@ -61,6 +69,49 @@
  * (drm_svm_coord_ranges_evict_vm()): the ranges it held must stay usable
  * by the GPUs that remain, and its VRAM is not the manager's to track any
  * more.
+ *
+ * Moves behind the coordinator's back. A GPU driver evicts VRAM on its
+ * own: TTM moves the buffer object behind an SVM allocation to system
+ * memory under memory pressure, on suspend or on device removal, with
+ * drm_pagemap_evict_to_ram() (migrate_device_pfns(): the pages are found
+ * by pfn, and try_to_migrate() invalidates them as MMU_NOTIFY_CLEAR); and
+ * a CPU fault brings device pages home (MMU_NOTIFY_MIGRATE). The notifier
+ * callback is all the coordinator learns, and it runs in reclaim under the
+ * notifier lock: it can take no range's mutex, so it zaps and DMA-unmaps
+ * the pages on every GPU as for any invalidation (see Invalidation) and
+ * marks each range hit by an event that may move or free pages
+ * (everything but protection changes, soft-dirty tracking and
+ * device-exclusive access) as having a stale location
+ * (&drm_svm_coord_range.loc_stale). The coordinator's own moves are
+ * marked the same way; their location, set once the move is done, stays
+ * a guess until a fault maps the pages the move left. What it promises:
+ *
+ * - Location: a stale location is read again from the CPU's page table,
+ *   without faulting (drm_svm_coord_range_look(), which clears the mark
+ *   before it reads, so that an invalidation during the read marks the
+ *   range again), before it is used: by a fault or a prefetch before the
+ *   residency decision, by drm_svm_coord_range_info() before it reports
+ *   (drm_svm_coord_range_recheck()), by an eviction before it takes the
+ *   range as a victim. So the location reported says system memory as
+ *   soon as the data is there. A fault that maps pages still current
+ *   under the notifier lock clears the mark: it read them after the last
+ *   invalidation.
+ * - LRU: the range stays on the LRU of the VRAM it was in until it is
+ *   looked at (an invalidation may move nothing, a migration may fail,
+ *   and a detach must still find what the VRAM holds); an eviction that
+ *   finds its data gone moves it to where the data is (off the LRU for
+ *   system memory) and goes on to the next victim without counting an
+ *   eviction, recording a move or using up a try: it made no room. A
+ *   range whose pages left in part while a GPU mapped it has holes and is
+ *   skipped, then split or retired (see Splitting).
+ * - Data and mappings: the GPUs lost their entries and DMA mappings of
+ *   the pages before these were freed, and fault the data back from
+ *   where it is now, where the residency policy decides again.
+ *
+ * A look that runs while a migration is in flight sees migration
+ * entries, which read as system memory: the pages' destination for an
+ * eviction, and the next invalidation or fault corrects a migration that
+ * ends elsewhere.
  */
 
 /*
@@ -261,6 +312,69 @@ u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
 	return loc;
 }
 
+/**
+ * drm_svm_coord_range_look() - read where a range's data is now
+ * @svm: the manager
+ * @range: the range
+ * @w: what the fault path knows of the range's start (its VMA)
+ *
+ * Reads the CPU's page table without faulting
+ * (drm_svm_coord_range_find_data()) and records the location; the range
+ * keeps its LRU place when it is the one recorded. The stale mark is
+ * cleared first, so that an invalidation during or after the read marks
+ * the range again (see Eviction). Under the manager lock and @range's
+ * validate_lock, with a reference on the mm.
+ */
+void drm_svm_coord_range_look(struct drm_svm_coord *svm,
+			      struct drm_svm_coord_range *range,
+			      const struct drm_svm_coord_where *w)
+{
+	u32 loc;
+
+	lockdep_assert_held(&svm->lock);
+	lockdep_assert_held(&range->validate_lock);
+
+	drm_svm_coord_notifier_lock_read(svm);
+	range->loc_stale = false;
+	drm_svm_coord_notifier_unlock_read(svm);
+	loc = drm_svm_coord_range_find_data(svm, range, w);
+	if (loc != range->loc)
+		drm_svm_coord_range_set_loc(svm, range, loc);
+}
+
+/**
+ * drm_svm_coord_range_recheck() - look again at a range's stale location
+ * @svm: the manager
+ * @range: the range
+ *
+ * drm_svm_coord_range_look() for a range marked stale by the notifier
+ * (see Eviction), while a GPU with VRAM is attached. A range that lost
+ * pages (unmapped, with holes) or no longer fits its VMA waits for the
+ * garbage collector or the fault path instead. Under the manager lock and
+ * @range's validate_lock, with a reference on the mm; takes the mmap lock.
+ *
+ * Return: true if it looked.
+ */
+bool drm_svm_coord_range_recheck(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range)
+{
+	struct drm_svm_coord_where w;
+	bool stale;
+
+	lockdep_assert_held(&svm->lock);
+	lockdep_assert_held(&range->validate_lock);
+
+	drm_svm_coord_notifier_lock_read(svm);
+	stale = range->loc_stale && !range->unmapped && !range->holes;
+	drm_svm_coord_notifier_unlock_read(svm);
+	if (!stale || !svm->vram ||
+	    drm_svm_coord_where_is(svm, drm_svm_coord_range_start(range), &w) ||
+	    !drm_svm_coord_range_within(range, w.lo, w.hi))
+		return false;
+	drm_svm_coord_range_look(svm, range, &w);
+	return true;
+}
+
 /*
  * Remember a move of @range's data (see &struct drm_svm_coord_move), and
  * trace it with its outcome @err.
@@ -333,9 +447,9 @@ static bool coord_vram_evict_one(struct drm_svm_coord *svm,
 				 struct drm_svm_coord_range *range, unsigned int from,
 				 struct drm_svm_coord_topology *topo)
 {
-	unsigned int tries;
+	unsigned int tries = 0;
 
-	for (tries = 0; tries < 8; tries++) {
+	while (tries < 8) {
 		struct drm_svm_coord_range *victim = NULL, *r;
 		int err = -EBUSY;
 
@@ -360,6 +474,13 @@ static bool coord_vram_evict_one(struct drm_svm_coord *svm,
 		drm_svm_coord_range_put(victim);
 		if (!err)
 			return true;
+		/*
+		 * A victim whose data had left behind the manager's back is
+		 * off this LRU now: no try used. Only data found in this
+		 * VRAM puts a range back on it.
+		 */
+		if (err != -ESTALE)
+			tries++;
 	}
 	return false;
 }
@@ -429,7 +550,11 @@ int drm_svm_coord_range_move(struct drm_svm_coord *svm,
 /*
  * Evict @victim, whose data is in the VRAM of GPU @from, to where
  * drm_svm_coord_evict_to() says. Under @victim's validate_lock and the
- * manager lock. See Eviction.
+ * manager lock, with a reference on the mm. See Eviction.
+ *
+ * Return: 0; -ESTALE when the data had left that VRAM behind the
+ * manager's back (found when looking at a stale location): nothing moved,
+ * nothing is counted; -EAGAIN or an error of the move otherwise.
  */
 static int coord_range_evict(struct drm_svm_coord *svm,
 			     struct drm_svm_coord_range *victim, unsigned int from,
@@ -451,7 +576,12 @@ static int coord_range_evict(struct drm_svm_coord *svm,
 	gone = victim->unmapped || victim->holes;
 	users = victim->mapped;
 	drm_svm_coord_notifier_unlock_read(svm);
-	if (gone || victim->loc != from)
+	if (gone)
+		return -EAGAIN;
+	/* Evicted by its driver, or fetched by the CPU: it makes no room. */
+	if (drm_svm_coord_range_recheck(svm, victim) && victim->loc != from)
+		return -ESTALE;
+	if (victim->loc != from)
 		return -EAGAIN;
 
 	drm_svm_coord_attr_tree_lookup(&svm->attrs, page, page, page, &first,

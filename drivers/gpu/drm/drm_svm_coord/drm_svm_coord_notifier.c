@@ -35,7 +35,10 @@
  * which fault it back (read only if the VMA no longer allows writes). A
  * range it covers in part loses that part only (see Splitting).
  * MMU_NOTIFY_UNMAP and MMU_NOTIFY_RELEASE (process exit) also mark the
- * range unmapped for good. The coordinator's own migrations are no
+ * range unmapped for good. Every event that may move or free pages marks
+ * the location of the ranges it hits stale (see Eviction): a driver may
+ * evict its VRAM behind the coordinator's back, and this callback is all
+ * the coordinator learns of it. The coordinator's own migrations are no
  * exception: drm_pagemap names the page owner, not the manager, as the
  * migration's owner, and the pages a move replaces are freed when it
  * ends, so every GPU loses its entries of them here like after any other
@@ -410,6 +413,27 @@ static void coord_invalidate_complete(struct drm_svm_coord_notifier *n,
 	}
 }
 
+/*
+ * Whether an invalidation may take pages away from where they are: a
+ * migration (MMU_NOTIFY_MIGRATE from migrate_vma, the coordinator's moves
+ * and the CPU's faults on device pages; MMU_NOTIFY_CLEAR from
+ * try_to_migrate(), a driver's own drm_pagemap_evict_to_ram()), a zap or
+ * an unmap. Protection changes (fork()'s copy-on-write), soft-dirty
+ * tracking and device-exclusive access leave every page where it is.
+ */
+static bool coord_event_may_move(enum mmu_notifier_event event)
+{
+	switch (event) {
+	case MMU_NOTIFY_PROTECTION_VMA:
+	case MMU_NOTIFY_PROTECTION_PAGE:
+	case MMU_NOTIFY_SOFT_DIRTY:
+	case MMU_NOTIFY_EXCLUSIVE:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Whether a GPU has entries or DMA mappings of @range's pages. */
 static bool coord_range_has_gpu_state(const struct drm_svm_coord_range *range)
 {
@@ -438,6 +462,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	struct drm_svm_coord_finish *f;
 	bool gone = mrange->event == MMU_NOTIFY_UNMAP ||
 		    mrange->event == MMU_NOTIFY_RELEASE;
+	bool moves = coord_event_may_move(mrange->event);
 	bool hit = false, collect = false;
 	u64 wait = 0;
 
@@ -451,6 +476,14 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 		unsigned long a, b;
 
 		hit = true;
+		/*
+		 * Its location is a guess from now on, whoever moves the
+		 * pages: looked up before it is used (see Eviction). The
+		 * range's mutex, which guards the location, cannot be taken
+		 * here; its LRU place stays.
+		 */
+		if (moves)
+			range->loc_stale = true;
 		/* Stop those that cannot fault before their mappings go. */
 		if (!gone)
 			drm_svm_coord_restore_lost(svm, range, range->mapped);

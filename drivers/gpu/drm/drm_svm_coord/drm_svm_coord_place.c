@@ -7,6 +7,7 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 
 #include "drm_svm_coord_priv.h"
 
@@ -162,8 +163,7 @@ int drm_svm_coord_range_place(struct drm_svm_coord *svm,
 	lockdep_assert_held(&range->validate_lock);
 
 	if (range->loc == DRM_SVM_COORD_LOC_UNDEFINED)
-		drm_svm_coord_range_set_loc(svm, range,
-					    drm_svm_coord_range_find_data(svm, range, w));
+		drm_svm_coord_range_look(svm, range, w);
 	drm_svm_coord_get_topology(svm, &topo);
 	/*
 	 * Device-private pages replace anonymous memory only. And only in a
@@ -291,17 +291,24 @@ int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
  *
  * Tells where the range holding @addr has its data, the rule of the
  * residency policy that put it there, and its thrash state: see
- * Residency policy and Thrash control.
+ * Residency policy and Thrash control. A location that an invalidation
+ * may have made stale (a driver evicted its VRAM, the CPU fetched the
+ * pages) is read again from the CPU's page table first, without faulting
+ * (see Eviction). Called from process context without the mmap lock.
  *
  * Return: 0, or -ENOENT when no range holds @addr.
  */
 int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 			     struct drm_svm_coord_range_info *info)
 {
+	struct mm_struct *mm = drm_svm_coord_mm(svm);
 	struct drm_svm_coord_thrash_params params;
 	struct drm_svm_coord_range *range;
 	unsigned int i, n;
 
+	/* To look at a stale location; an exiting mm has none to look at. */
+	if (!mmget_not_zero(mm))
+		mm = NULL;
 	/*
 	 * The manager lock until the reference is dropped: a GPU detaching
 	 * meanwhile would leave this range, if it left the tree, with a pages
@@ -311,11 +318,15 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	range = drm_svm_coord_range_lookup(svm, addr);
 	if (!range) {
 		up_read(&svm->lock);
+		if (mm)
+			mmput(mm);
 		return -ENOENT;
 	}
 
 	coord_thrash_params(svm, &params);
 	mutex_lock(&range->validate_lock);
+	if (mm)
+		drm_svm_coord_range_recheck(svm, range);
 	n = min(range->moves, DRM_SVM_COORD_HISTORY);
 	*info = (struct drm_svm_coord_range_info) {
 		.start = drm_svm_coord_range_start(range),
@@ -340,6 +351,8 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	mutex_unlock(&range->validate_lock);
 	drm_svm_coord_range_put(range);
 	up_read(&svm->lock);
+	if (mm)
+		mmput(mm);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_range_info);

@@ -338,6 +338,11 @@ struct drm_svm_coord_notifier {
  *	or the GPU whose VRAM holds it (see Migration);
  *	%DRM_SVM_COORD_LOC_UNDEFINED while unknown, %DRM_SVM_COORD_LOC_MIXED
  *	for pages in several VRAMs
+ * @loc_stale: an invalidation that may move or free pages hit the range
+ *	since @loc was last read from the CPU's page table (a migration the
+ *	coordinator did not ask for: a driver's own eviction, a CPU fault;
+ *	and its own moves, until a fault maps what they left): @loc is a
+ *	guess, looked up again before it is relied on (see Eviction)
  * @pfns_owner: the device-private page owner @pfns were faulted with
  * @thrash: thrash control state (see Thrash control)
  * @rule: the rule of the last residency decision, %DRM_SVM_COORD_RULE_NUM
@@ -354,6 +359,9 @@ struct drm_svm_coord_notifier {
  * writing, or held for reading together with @validate_lock. @pfns*, @loc,
  * @thrash, @rule, @evictions, @moves and @history change under
  * @validate_lock, @lru_link under &drm_svm_coord.lru_lock as well.
+ * @loc_stale is set under the notifier lock held for writing, and read and
+ * cleared under the notifier lock held for reading together with
+ * @validate_lock.
  * @unmapped, @holes, @always_mapped, @unzap, @gone,
  * @dma_whole, @restore* and the links change under the notifier lock held
  * for writing.
@@ -382,6 +390,7 @@ struct drm_svm_coord_range {
 	struct list_head restore_link;
 	struct list_head lru_link;
 	u32 loc;
+	bool loc_stale;
 	void *pfns_owner;
 	struct drm_svm_coord_thrash thrash;
 	u32 rule;
@@ -757,6 +766,11 @@ int drm_svm_coord_range_to_ram(struct drm_svm_coord *svm,
 u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
 				  struct drm_svm_coord_range *range,
 				  const struct drm_svm_coord_where *w);
+void drm_svm_coord_range_look(struct drm_svm_coord *svm,
+			      struct drm_svm_coord_range *range,
+			      const struct drm_svm_coord_where *w);
+bool drm_svm_coord_range_recheck(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range);
 void drm_svm_coord_range_moved(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, u32 from,
 			       u32 to, unsigned int gpu, u32 rule, u64 t0,
