@@ -6,8 +6,8 @@
  * memory: boot with vsvm.num_gpus=4 vsvm.vram_mb=32 vsvm.topology=pairs,
  * so GPUs 0-1 and 2-3 reach each other's VRAM and the pairs do not. Every
  * page of every buffer carries a pattern that is checked after each move,
- * through a GPU and through the CPU. The exhaustion case expects the
- * VRAMs empty when it starts.
+ * through a GPU and through the CPU. The exhaustion and driver eviction
+ * cases expect the VRAMs empty when they start.
  */
 
 #include <errno.h>
@@ -1555,6 +1555,181 @@ TEST_F(vram, attr_split_keeps_vram)
 TEST_F(vram, attr_split_huge_device_folio)
 {
 	attr_split(_metadata, self->fd, true);
+}
+
+/* Evict GPU @fd's VRAM as its driver would on its own: 0 or -errno. */
+static int vram_evict(int fd, struct drm_vsvm_vram_evict *e)
+{
+	memset(e, 0, sizeof(*e));
+	return xioctl(fd, DRM_IOCTL_VSVM_VRAM_EVICT, e);
+}
+
+/*
+ * A driver evicts its VRAM on its own, as TTM does under memory pressure,
+ * on suspend or on device removal: drm_pagemap_evict_to_ram(), behind the
+ * coordinator's back (DRM_IOCTL_VSVM_VRAM_EVICT). The coordinator must
+ * follow (its DOC: Eviction, "Moves behind the coordinator's back"):
+ *
+ * 1. RANGE_INFO says system memory right after the eviction, when asked;
+ * 2. the GPUs that mapped the VRAM lost their entries before it was freed,
+ *    and read the data from system memory afterwards, every byte intact
+ *    (every GPU accesses the buffer in place, so only the prefetches and
+ *    the driver move it), and a prefetch takes it back to GPU 0;
+ * 3. when GPU 0's VRAM fills up again, the range its driver emptied, still
+ *    on GPU 0's LRU, is no victim: it made no room. Only the ranges that
+ *    do not fit are counted as evicted, and the range records no eviction.
+ *
+ * In small pages the driver's eviction invalidates page by page: a range a
+ * GPU maps loses its pages one by one and is retired (see Splitting), the
+ * next access makes a new one; a range no GPU maps (1 and 3) keeps them.
+ * A huge device folio goes in one invalidation.
+ */
+static void driver_evict(struct __test_metadata *_metadata, const int *fd,
+			 bool huge)
+{
+	struct drm_vsvm_vram v0 = vram(fd[0]), v1;
+	unsigned long per_gpu = v0.size / SZ_2M, n = per_gpu + 1, i;
+	char *buf = alloc_aligned(SZ_2M), *other;
+	struct drm_vsvm_stats s0, s1, s2;
+	struct drm_vsvm_pt_verify pv;
+	struct drm_vsvm_vram_evict e;
+	struct drm_vsvm_range_info r;
+	long long evictions;
+	int g;
+
+	/* Every earlier test gave its VRAM back when its process exited. */
+	ASSERT_EQ(v0.used, 0);
+	ASSERT_EQ(vram(fd[1]).used, 0);
+	ASSERT_NE(buf, NULL);
+	ASSERT_EQ(madvise(buf, SZ_2M, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE), 0);
+	fill(buf, SZ_2M, 50);
+	if (huge)
+		ASSERT_GE(anon_huge_kb(buf), 2048) TH_LOG("no huge page to move");
+	for (g = 0; g < NGPUS; g++)
+		ASSERT_EQ(set_attr(fd[0], buf, SZ_2M,
+				   DRM_VSVM_ATTR_ACCESS_IN_PLACE, g), 0);
+
+	/* 1. In GPU 0's VRAM, which its driver empties. */
+	ASSERT_EQ(set_attr(fd[0], buf, SZ_2M, DRM_VSVM_ATTR_PREFETCH_LOC, 0), 0);
+	r = range_info(fd[0], buf);
+	ASSERT_EQ(r.loc, 0) TH_LOG("the prefetch left the data at %x", r.loc);
+	ASSERT_EQ(vram(fd[0]).used, SZ_2M);
+	v0 = vram(fd[0]);
+	ASSERT_EQ(vram_evict(fd[0], &e), 0);
+	r = range_info(fd[0], buf);
+	v1 = vram(fd[0]);
+	TH_LOG("driver eviction: %llu allocations, %llu bytes, %llu failed; range at %x",
+	       e.evicted, e.bytes, e.failed, r.loc);
+	EXPECT_EQ(e.evicted, 1);
+	EXPECT_EQ(e.bytes, SZ_2M);
+	EXPECT_EQ(e.failed, 0);
+	EXPECT_EQ(r.loc, DRM_VSVM_LOC_SYSMEM)
+		TH_LOG("after the driver's eviction the data is said to be at %x",
+		       r.loc);
+	EXPECT_EQ(r.evictions, 0)
+		TH_LOG("the driver's eviction was counted as the coordinator's");
+	EXPECT_EQ(v1.used, 0)
+		TH_LOG("%llu bytes of GPU 0's VRAM still in use", v1.used);
+	EXPECT_EQ(v1.to_ram - v0.to_ram, SZ_2M);
+	ASSERT_EQ(check(buf, SZ_2M, 50), -1)
+		TH_LOG("the CPU reads wrong data after the eviction");
+
+	/* 2. Back into GPU 0's VRAM; GPUs 0 and 1 map it there. */
+	v0 = vram(fd[0]);
+	ASSERT_EQ(set_attr(fd[0], buf, SZ_2M, DRM_VSVM_ATTR_PREFETCH_LOC, 0), 0);
+	ASSERT_EQ(vram(fd[0]).to_vram - v0.to_vram, SZ_2M)
+		TH_LOG("the prefetch back to GPU 0 moved nothing");
+	ASSERT_EQ(range_info(fd[0], buf).loc, 0);
+	ASSERT_EQ(gpu_check(fd[0], buf, SZ_2M, 50), -1);
+	ASSERT_EQ(gpu_check(fd[1], buf, SZ_2M, 50), -1);
+	ASSERT_EQ(pte_target(fd[0], buf), DRM_VSVM_PTE_TARGET_VRAM);
+	ASSERT_EQ(pte_target(fd[1], buf), DRM_VSVM_PTE_TARGET_PEER_VRAM);
+	ASSERT_EQ(vram_evict(fd[0], &e), 0);
+	EXPECT_EQ(e.evicted, 1);
+	EXPECT_EQ(vram(fd[0]).used, 0);
+	EXPECT_EQ(pte_target(fd[0], buf), -1)
+		TH_LOG("GPU 0 still maps the VRAM its driver emptied");
+	EXPECT_EQ(pte_target(fd[1], buf), -1)
+		TH_LOG("GPU 1 still maps the VRAM GPU 0's driver emptied");
+	s1 = stats(fd[0]);	/* and the garbage collector is done */
+	for (g = 0; g < NGPUS; g++) {
+		ASSERT_EQ(pt_verify(fd[g], buf, SZ_2M, &pv), 0);
+		EXPECT_TRUE(pt_safe(&pv) && !pv.valid)
+			TH_LOG("GPU %d: %llu entries, %llu stale, %llu uncovered",
+			       g, pv.valid, pv.stale, pv.uncovered);
+	}
+	for (g = 0; g < NGPUS; g++) {
+		EXPECT_EQ(gpu_check(fd[g], buf, SZ_2M, 50), -1)
+			TH_LOG("GPU %d reads wrong data after the eviction", g);
+		EXPECT_EQ(pte_target(fd[g], buf), DRM_VSVM_PTE_TARGET_SYSTEM)
+			TH_LOG("GPU %d does not read the data from system memory",
+			       g);
+	}
+	s2 = stats(fd[0]);
+	EXPECT_EQ(s2.mgr[DRM_VSVM_STAT_MIGRATIONS],
+		  s1.mgr[DRM_VSVM_STAT_MIGRATIONS])
+		TH_LOG("the GPUs' reads moved the data");
+	r = range_info(fd[0], buf);
+	EXPECT_EQ(r.loc, DRM_VSVM_LOC_SYSMEM)
+		TH_LOG("after the GPUs read it, the coordinator says the data is at %x",
+		       r.loc);
+	ASSERT_EQ(check(buf, SZ_2M, 50), -1);
+
+	/* 3. Back in GPU 0's VRAM, emptied by its driver, then VRAM fills. */
+	ASSERT_EQ(set_attr(fd[0], buf, SZ_2M, DRM_VSVM_ATTR_PREFETCH_LOC, 0), 0);
+	ASSERT_EQ(range_info(fd[0], buf).loc, 0);
+	ASSERT_EQ(vram_evict(fd[0], &e), 0);
+	ASSERT_EQ(e.evicted, 1);
+	ASSERT_EQ(vram(fd[0]).used, 0);
+	/* Nobody asks: the range stays on GPU 0's LRU, its location stale. */
+	other = alloc_aligned(n * SZ_2M);
+	ASSERT_NE(other, NULL);
+	for (i = 0; i < n; i++)
+		fill(other + i * SZ_2M, SZ_2M, 60 + i);
+	s0 = stats(fd[0]);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(gpu_check(fd[0], other + i * SZ_2M, SZ_2M, 60 + i), -1)
+			TH_LOG("range %lu of the other buffer read wrong through GPU 0",
+			       i);
+	s1 = stats(fd[0]);
+	evictions = s1.gpu[DRM_VSVM_STAT_EVICTIONS_PEER] -
+		    s0.gpu[DRM_VSVM_STAT_EVICTIONS_PEER] +
+		    s1.gpu[DRM_VSVM_STAT_EVICTIONS_RAM] -
+		    s0.gpu[DRM_VSVM_STAT_EVICTIONS_RAM];
+	r = range_info(fd[0], buf);
+	TH_LOG("%lu ranges of 2 MiB into %llu MiB of VRAM: %lld evictions",
+	       n, v0.size >> 20, evictions);
+	TH_LOG("the range its driver evicted: at %x, %u evictions", r.loc,
+	       r.evictions);
+	EXPECT_EQ(evictions, n - per_gpu)
+		TH_LOG("%lld evictions for %lu ranges too many: one counted a range not in VRAM",
+		       evictions, n - per_gpu);
+	EXPECT_EQ(r.evictions, 0)
+		TH_LOG("the range was evicted from a VRAM its driver had emptied");
+	EXPECT_FALSE(r.nr_history > 0 && r.nr_history <= DRM_VSVM_HISTORY &&
+		     r.history[r.nr_history - 1].evicted)
+		TH_LOG("the range's last move is an eviction from %x to %x",
+		       r.history[r.nr_history - 1].from,
+		       r.history[r.nr_history - 1].to);
+	EXPECT_EQ(r.loc, DRM_VSVM_LOC_SYSMEM);
+	EXPECT_EQ(vram(fd[0]).used, v0.size);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(check(other + i * SZ_2M, SZ_2M, 60 + i), -1)
+			TH_LOG("range %lu of the other buffer read wrong through the CPU",
+			       i);
+	ASSERT_EQ(check(buf, SZ_2M, 50), -1);
+	munmap(other, n * SZ_2M);
+	munmap(buf, SZ_2M);
+}
+
+TEST_F_TIMEOUT(vram, driver_evict, 300)
+{
+	driver_evict(_metadata, self->fd, false);
+}
+
+TEST_F_TIMEOUT(vram, driver_evict_huge, 300)
+{
+	driver_evict(_metadata, self->fd, true);
 }
 
 /* A process that exits with data in VRAM gives the VRAM back. */

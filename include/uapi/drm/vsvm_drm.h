@@ -28,6 +28,7 @@ extern "C" {
 #define DRM_VSVM_RANGE_INFO	0x09
 #define DRM_VSVM_PT_VERIFY	0x0a
 #define DRM_VSVM_PT_DROP	0x0b
+#define DRM_VSVM_VRAM_EVICT	0x0c
 
 /**
  * struct drm_vsvm_info - DRM_IOCTL_VSVM_INFO: what this GPU is
@@ -355,8 +356,10 @@ struct drm_vsvm_range_move {
  * @start: out: first address of the range
  * @end: out: end of the range (exclusive)
  * @loc: out: where the data was at the last fault or move: a GPU index
- *	(its VRAM) or DRM_VSVM_LOC_SYSMEM; DRM_VSVM_LOC_UNDEFINED while the
- *	range has not looked yet, DRM_VSVM_LOC_MIXED for several VRAMs
+ *	(its VRAM) or DRM_VSVM_LOC_SYSMEM, read again first after a move the
+ *	coordinator did not make (DRM_IOCTL_VSVM_VRAM_EVICT, a CPU fault);
+ *	DRM_VSVM_LOC_UNDEFINED while the range has not looked yet,
+ *	DRM_VSVM_LOC_MIXED for several VRAMs
  * @rule: out: DRM_VSVM_RULE_*, the rule of the last placement decision
  * @thrash: out: DRM_VSVM_THRASH_*
  * @pin_loc: out: the pinned location while DRM_VSVM_THRASH_PINNED
@@ -434,6 +437,33 @@ struct drm_vsvm_pt_drop {
 #define DRM_VSVM_THRASH_THROTTLED	1
 #define DRM_VSVM_THRASH_PINNED		2
 
+/**
+ * struct drm_vsvm_vram_evict - DRM_IOCTL_VSVM_VRAM_EVICT: the GPU evicts its
+ * VRAM on its own
+ * @flags: must be zero
+ * @pad: must be zero
+ * @evicted: out: allocations moved to system memory
+ * @bytes: out: their size in bytes
+ * @failed: out: allocations that stayed: a migration was filling or
+ *	emptying them, or the process they back is gone
+ *
+ * Every allocation of this GPU's VRAM, whatever process it backs, goes to
+ * system memory the way a driver's memory manager evicts a buffer object
+ * under memory pressure, on suspend or on device removal:
+ * drm_pagemap_evict_to_ram(), behind the coordinator's back, which learns
+ * of it from its MMU notifier only. DRM_IOCTL_VSVM_VRAM counts the bytes
+ * moved in &drm_vsvm_vram.to_ram, and they leave &drm_vsvm_vram.used. The
+ * file need not be attached.
+ * EINVAL for nonzero @flags or @pad, ENODEV for a GPU without VRAM.
+ */
+struct drm_vsvm_vram_evict {
+	__u32 flags;
+	__u32 pad;
+	__u64 evicted;
+	__u64 bytes;
+	__u64 failed;
+};
+
 #define DRM_IOCTL_VSVM_INFO \
 	DRM_IOR(DRM_COMMAND_BASE + DRM_VSVM_INFO, struct drm_vsvm_info)
 #define DRM_IOCTL_VSVM_ATTACH \
@@ -461,6 +491,9 @@ struct drm_vsvm_pt_drop {
 		 struct drm_vsvm_pt_verify)
 #define DRM_IOCTL_VSVM_PT_DROP \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_PT_DROP, struct drm_vsvm_pt_drop)
+#define DRM_IOCTL_VSVM_VRAM_EVICT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VRAM_EVICT, \
+		 struct drm_vsvm_vram_evict)
 
 #if defined(__cplusplus)
 }

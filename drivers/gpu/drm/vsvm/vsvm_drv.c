@@ -630,6 +630,16 @@ static int vsvm_ioctl_vram(struct drm_device *drm, void *data,
 	return 0;
 }
 
+static int vsvm_ioctl_vram_evict(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct drm_vsvm_vram_evict *args = data;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	return vsvm_vram_evict(to_vsvm_gpu(drm), args);
+}
+
 static int vsvm_ioctl_range_info(struct drm_device *drm, void *data,
 				 struct drm_file *file)
 {
@@ -758,6 +768,8 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_RANGE_INFO, vsvm_ioctl_range_info,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_PT_DROP, vsvm_ioctl_pt_drop, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VRAM_EVICT, vsvm_ioctl_vram_evict,
+			  DRM_RENDER_ALLOW),
 };
 
 static const struct file_operations vsvm_fops = {

@@ -36,6 +36,7 @@ struct drm_svm_coord_vm;
 struct drm_svm_coord_vm_caps;
 struct drm_vsvm_pt_verify;
 struct drm_vsvm_vram;
+struct drm_vsvm_vram_evict;
 struct faux_device;
 struct iommu_domain;
 struct mm_struct;
@@ -169,6 +170,7 @@ struct drm_pagemap_devmem *vsvm_vram_alloc(struct vsvm_gpu *gpu,
 					   unsigned long size);
 struct page *vsvm_vram_page(struct vsvm_gpu *gpu, u64 addr, u8 *target);
 void vsvm_vram_info(struct vsvm_gpu *gpu, struct drm_vsvm_vram *info);
+int vsvm_vram_evict(struct vsvm_gpu *gpu, struct drm_vsvm_vram_evict *args);
 
 struct vsvm_baseline *vsvm_baseline_create(struct vsvm_file *vf,
 					   struct mm_struct *mm);

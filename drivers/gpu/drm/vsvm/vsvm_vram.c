@@ -7,9 +7,12 @@
 #include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -39,6 +42,36 @@
  * copy engine of that bandwidth would take. It counts the bytes it moved
  * into VRAM from system memory, out of VRAM to system memory, and from a
  * peer's VRAM directly (DRM_IOCTL_VSVM_VRAM).
+ *
+ * DRM_IOCTL_VSVM_VRAM_EVICT empties a GPU's VRAM the way a driver's memory
+ * manager does on its own, behind the coordinator's back: TTM evicting the
+ * buffer object behind an SVM allocation under memory pressure, on suspend
+ * or on device removal. Each allocation goes to system memory with
+ * drm_pagemap_evict_to_ram(), which finds its pages by their pfns
+ * (migrate_device_pfns()), not by address, and whose unmapping fires the
+ * MMU notifiers of every mm that maps them: the coordinator learns of the
+ * move there and nowhere else (see its DOC: Eviction).
+ *
+ * For that the VRAM keeps its live allocations on a list, under its lock.
+ * An allocation is reference counted: drm_pagemap holds one reference from
+ * the allocation until &drm_pagemap_devmem_ops.devmem_release, which takes
+ * it off the list, and an eviction takes one, under the lock, for each
+ * allocation it finds on the list. drm_pagemap_evict_to_ram() reads the
+ * allocation after its last page went (its ``detached`` completion), and
+ * populates its pfns again on a retry: so the last reference, not
+ * devmem_release, frees the allocation and gives its pages back to the
+ * VRAM, which keeps them from being handed to a new allocation (and
+ * migrated as this one's) while an eviction still looks at them. The
+ * allocation holds a reference on the mm_struct it backs (mmgrab()), which
+ * drm_pagemap_evict_to_ram() pins with mmget_not_zero(): a child that
+ * shares the pages after fork() may outlive the mm. The lock is a spinlock
+ * and is never held across drm_pagemap_evict_to_ram(), which locks pages,
+ * allocates and fires MMU notifiers that take the coordinator's locks.
+ *
+ * An allocation that a migration is filling at that moment has its pages
+ * locked, or not yet in use: migrate_device_pfns() skips them, the
+ * allocation stays, and the eviction reports it as failed, as TTM would
+ * find the buffer object reserved.
  *
  * ``vsvm.topology`` says which GPUs reach each other's VRAM: ``all``
  * (default), ``pairs`` (0-1, 2-3, ...) or ``none``. The GPUs that reach
@@ -72,9 +105,12 @@ MODULE_PARM_DESC(copy_mbps, "Copy engine bandwidth in MB/s (default 0: unthrottl
  * @res: the physical address region of @pagemap
  * @backing: per device page, the system page that holds its data
  * @npages: number of pages
- * @lock: protects @used_map and @used
+ * @lock: protects @used_map, @used, @allocs and @nr_allocs; innermost, never
+ *	held across a migration
  * @used_map: one bit per allocated page
  * @used: allocated pages
+ * @allocs: the live allocations (&vsvm_devmem.link)
+ * @nr_allocs: number of entries of @allocs
  * @to_vram: bytes copied into this VRAM from system memory
  * @to_ram: bytes copied from this VRAM to system memory
  * @from_peer: bytes copied into this VRAM from a peer's VRAM
@@ -90,6 +126,8 @@ struct vsvm_vram {
 	spinlock_t lock;	/* see above */
 	unsigned long *used_map;
 	unsigned long used;
+	struct list_head allocs;
+	unsigned long nr_allocs;
 	atomic64_t to_vram;
 	atomic64_t to_ram;
 	atomic64_t from_peer;
@@ -99,12 +137,17 @@ struct vsvm_vram {
  * struct vsvm_devmem - an allocation of VRAM
  * @base: the drm_pagemap allocation
  * @vram: the VRAM it is in
+ * @ref: drm_pagemap's reference until devmem_release, and one per eviction
+ *	looking at it; the last one gives the pages back
+ * @link: entry in &vsvm_vram.allocs until devmem_release
  * @first: its first page
  * @npages: number of pages
  */
 struct vsvm_devmem {
 	struct drm_pagemap_devmem base;
 	struct vsvm_vram *vram;
+	struct kref ref;
+	struct list_head link;
 	unsigned long first;
 	unsigned long npages;
 };
@@ -269,16 +312,36 @@ static int vsvm_copy_to_ram(struct page **pages,
 	return vsvm_copy(pages, addr, npages, true);
 }
 
-static void vsvm_devmem_release(struct drm_pagemap_devmem *devmem)
+/* The last reference: the pages go back to the VRAM. */
+static void vsvm_devmem_free(struct kref *ref)
 {
-	struct vsvm_devmem *vd = container_of(devmem, typeof(*vd), base);
+	struct vsvm_devmem *vd = container_of(ref, typeof(*vd), ref);
 	struct vsvm_vram *vram = vd->vram;
 
 	spin_lock(&vram->lock);
 	bitmap_clear(vram->used_map, vd->first, vd->npages);
 	vram->used -= vd->npages;
 	spin_unlock(&vram->lock);
+	mmdrop(vd->base.mm);
 	kfree(vd);
+}
+
+static void vsvm_devmem_put(struct vsvm_devmem *vd)
+{
+	kref_put(&vd->ref, vsvm_devmem_free);
+}
+
+/* drm_pagemap is done with the allocation: its pages are free, or never were. */
+static void vsvm_devmem_release(struct drm_pagemap_devmem *devmem)
+{
+	struct vsvm_devmem *vd = container_of(devmem, typeof(*vd), base);
+	struct vsvm_vram *vram = vd->vram;
+
+	spin_lock(&vram->lock);
+	list_del(&vd->link);
+	vram->nr_allocs--;
+	spin_unlock(&vram->lock);
+	vsvm_devmem_put(vd);
 }
 
 static int vsvm_populate_devmem_pfn(struct drm_pagemap_devmem *devmem,
@@ -325,6 +388,12 @@ struct drm_pagemap_devmem *vsvm_vram_alloc(struct vsvm_gpu *gpu,
 		return ERR_PTR(-ENOMEM);
 	if (is_power_of_2(npages))
 		align = min_t(unsigned long, npages, 1ul << (21 - PAGE_SHIFT)) - 1;
+	vd->vram = vram;
+	vd->npages = npages;
+	kref_init(&vd->ref);
+	/* Ready before an eviction can find it on the list. */
+	drm_pagemap_devmem_init(&vd->base, gpu->drm.dev, mm, &vsvm_devmem_ops,
+				vram->dpagemap, size, NULL);
 
 	spin_lock(&vram->lock);
 	first = bitmap_find_next_zero_area(vram->used_map, vram->npages, 0,
@@ -332,19 +401,76 @@ struct drm_pagemap_devmem *vsvm_vram_alloc(struct vsvm_gpu *gpu,
 	if (first < vram->npages) {
 		bitmap_set(vram->used_map, first, npages);
 		vram->used += npages;
+		vd->first = first;
+		mmgrab(mm);
+		list_add_tail(&vd->link, &vram->allocs);
+		vram->nr_allocs++;
 	}
 	spin_unlock(&vram->lock);
 	if (first >= vram->npages) {
 		kfree(vd);
 		return ERR_PTR(-ENOMEM);
 	}
-
-	vd->vram = vram;
-	vd->first = first;
-	vd->npages = npages;
-	drm_pagemap_devmem_init(&vd->base, gpu->drm.dev, mm, &vsvm_devmem_ops,
-				vram->dpagemap, size, NULL);
 	return &vd->base;
+}
+
+/**
+ * vsvm_vram_evict() - evict a GPU's VRAM to system memory, as TTM would
+ * @gpu: the GPU
+ * @args: out: &drm_vsvm_vram_evict.evicted, .bytes and .failed
+ *
+ * Moves every allocation live when called to system memory with
+ * drm_pagemap_evict_to_ram(), whatever process it backs, and tells nobody:
+ * the MMU notifiers of the mms that map the pages are all the coordinator
+ * learns (see the DOC section). Sleeps; takes no lock of the coordinator's.
+ *
+ * Return: 0, -ENODEV for a GPU without VRAM, or -ENOMEM.
+ */
+int vsvm_vram_evict(struct vsvm_gpu *gpu, struct drm_vsvm_vram_evict *args)
+{
+	struct vsvm_vram *vram = gpu->vram;
+	struct vsvm_devmem **vds, *vd;
+	unsigned long n, i, nr = 0;
+
+	args->evicted = 0;
+	args->bytes = 0;
+	args->failed = 0;
+	if (!vram)
+		return -ENODEV;
+	spin_lock(&vram->lock);
+	n = vram->nr_allocs;
+	spin_unlock(&vram->lock);
+	if (!n)
+		return 0;
+	vds = kvmalloc_array(n, sizeof(*vds), GFP_KERNEL);
+	if (!vds)
+		return -ENOMEM;
+
+	/* What is on the list has drm_pagemap's reference: take ours. */
+	spin_lock(&vram->lock);
+	list_for_each_entry(vd, &vram->allocs, link) {
+		if (nr == n)
+			break;	/* newer than the count: left for the next call */
+		if (completion_done(&vd->base.detached))
+			continue;	/* its pages are gone, it is leaving */
+		kref_get(&vd->ref);
+		vds[nr++] = vd;
+	}
+	spin_unlock(&vram->lock);
+
+	for (i = 0; i < nr; i++) {
+		vd = vds[i];
+		if (drm_pagemap_evict_to_ram(&vd->base)) {
+			args->failed++;
+		} else {
+			args->evicted++;
+			args->bytes += (u64)vd->npages << PAGE_SHIFT;
+		}
+		vsvm_devmem_put(vd);
+		cond_resched();
+	}
+	kvfree(vds);
+	return 0;
 }
 
 /**
@@ -456,6 +582,7 @@ int vsvm_vram_create(struct vsvm_gpu *gpu)
 	vram->gpu = gpu;
 	vram->npages = size >> PAGE_SHIFT;
 	spin_lock_init(&vram->lock);
+	INIT_LIST_HEAD(&vram->allocs);
 	err = -ENOMEM;
 	vram->used_map = bitmap_zalloc(vram->npages, GFP_KERNEL);
 	vram->backing = kvcalloc(vram->npages, sizeof(*vram->backing),
