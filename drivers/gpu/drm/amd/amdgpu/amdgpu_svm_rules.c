@@ -13,8 +13,9 @@
  * rules and acts on their answer. Each rule is KUnit-tested, inside
  * amdgpu.ko, by the suites of ``drivers/gpu/drm/amd/amdgpu/tests/``
  * (``amdgpu_svm_pte``, ``amdgpu_svm_map``, ``amdgpu_svm_uapi``,
- * ``amdgpu_svm_fault``), against data transcribed from KFD and from the
- * uAPI, not against these functions.
+ * ``amdgpu_svm_fault``, ``amdgpu_svm_copy``), against data transcribed
+ * from KFD and from the uAPI, or against an independent walk of random
+ * inputs, not against these functions.
  *
  * - amdgpu_svm_pte_rules(): the memory type, snoop, executable and
  *   permission bits of a mapping, per GC IP version and memory domain.
@@ -27,6 +28,21 @@
  *   GPU's VRAM, a peer's VRAM), the per-page address array
  *   amdgpu_vm_update_range() takes, and the runs of pages of one domain,
  *   each written with one update and one set of PTE flags.
+ * - amdgpu_svm_copy_plan(): the SDMA copies of a VRAM migration, for
+ *   &drm_pagemap_devmem_ops.copy_to_devmem and .copy_to_ram: which pages
+ *   of the drm_pagemap address array move, the per-page addresses the
+ *   GART window maps, and the runs of pages each copied at once, cut
+ *   where this GPU's VRAM or the other side's VRAM stops being
+ *   contiguous, where the other side changes domain and at the size of
+ *   the window.
+ * - amdgpu_svm_gart_flags(): the PTE flags of a GART window page mapping
+ *   the other side of a copy, as KFD's migration and TTM's buffer moves
+ *   set them.
+ * - amdgpu_svm_vram_reserve() and amdgpu_svm_vram_room(): the VRAM kept
+ *   out of SVM's reach, and whether an allocation still fits beside it.
+ * - amdgpu_svm_bo_move_action(): what amdgpu_bo_move() does with a buffer
+ *   object backing device-private pages: created by TTM, evicted through
+ *   drm_pagemap, never moved anywhere else.
  * - amdgpu_svm_gpu_pages(): a CPU byte interval as GPU page numbers.
  * - amdgpu_svm_va_window() and amdgpu_svm_check_args(): the SVM window of
  *   a VM and the envelope of DRM_IOCTL_AMDGPU_GEM_SVM, checked before
@@ -40,7 +56,10 @@
 
 #include <linux/errno.h>
 #include <linux/limits.h>
+#include <linux/minmax.h>
 #include <linux/overflow.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
 
 #include <drm/amdgpu_drm.h>
 #include <drm/drm_pagemap.h>
@@ -307,6 +326,191 @@ int amdgpu_svm_map_runs(const struct drm_pagemap_addr *dma,
 	return nr;
 }
 
+/* @next follows @prev by one page, without wrapping past U64_MAX. */
+static bool amdgpu_svm_next_page(u64 prev, u64 next)
+{
+	u64 end;
+
+	return !check_add_overflow(prev, (u64)PAGE_SIZE, &end) && end == next;
+}
+
+/*
+ * One walk of a copy plan (see amdgpu_svm_copy_plan()): checks the entries
+ * and counts the runs into @nr, and writes @addrs and @runs unless they
+ * are NULL. Returns -EINVAL on a bad entry, so the plan writes only after
+ * a walk that writes nothing has found none.
+ */
+static int amdgpu_svm_copy_walk(const u64 *vram,
+				const struct drm_pagemap_addr *remote,
+				unsigned long npages, u64 vram_base,
+				u64 vram_size, unsigned int window,
+				dma_addr_t *addrs,
+				struct amdgpu_svm_copy_run *runs,
+				unsigned long *nr)
+{
+	const struct drm_pagemap_addr *e;
+	unsigned long i, j, n, len = 0, count = 0;
+	u64 lv = 0, ra = 0, prev_lv, prev_ra;
+	u8 domain, prev = AMDGPU_SVM_SYSTEM;
+	bool join;
+
+	for (i = 0; i < npages; i += n) {
+		e = &remote[i];
+		n = 1;
+		if (e->addr) {
+			if (e->order >= BITS_PER_LONG)
+				return -EINVAL;
+			n = 1UL << e->order;
+			if (n > npages - i)
+				return -EINVAL;
+		}
+		if (!e->addr || vram[i] == AMDGPU_SVM_NO_VRAM) {
+			/* a hole, or pages that stay: no run goes across */
+			if (addrs)
+				memset(&addrs[i], 0, n * sizeof(*addrs));
+			len = 0;
+			continue;
+		}
+
+		domain = amdgpu_svm_classify(e->addr, e->proto, vram_base,
+					     vram_size);
+		for (j = 0; j < n; j++) {
+			prev_lv = lv;
+			prev_ra = ra;
+			/* a device folio is contiguous from its first page */
+			lv = vram[i] + ((u64)j << PAGE_SHIFT);
+			ra = (u64)e->addr + ((u64)j << PAGE_SHIFT);
+
+			join = len && len < window && domain == prev &&
+			       lv != AMDGPU_SVM_NO_VRAM &&
+			       amdgpu_svm_next_page(prev_lv, lv);
+			/* the window maps system pages one by one */
+			if (join && domain != AMDGPU_SVM_SYSTEM)
+				join = amdgpu_svm_next_page(prev_ra, ra);
+			prev = domain;
+			if (!join) {
+				if (runs) {
+					runs[count].first = i + j;
+					runs[count].npages = 0;
+					runs[count].vram = lv;
+					runs[count].addr = ra;
+					runs[count].remote = domain;
+				}
+				count++;
+				len = 0;
+			}
+			len++;
+			if (runs)
+				runs[count - 1].npages = len;
+			if (addrs)
+				addrs[i + j] = ra;
+		}
+	}
+	*nr = count;
+	return 0;
+}
+
+/**
+ * amdgpu_svm_copy_plan() - the SDMA copies of a VRAM migration
+ * @vram: per page, the byte offset in this GPU's VRAM of the device page,
+ *	or %AMDGPU_SVM_NO_VRAM when the page does not move; only the first
+ *	page of an entry of @remote is read, the others follow it by
+ *	PAGE_SIZE each (a device folio is contiguous)
+ * @remote: the drm_pagemap addresses of the other side, per entry of
+ *	1 << order pages (the source of &drm_pagemap_devmem_ops.copy_to_devmem,
+ *	the destination of .copy_to_ram)
+ * @npages: the number of pages of the migration
+ * @vram_base: the first hive physical address of this GPU's VRAM
+ * @vram_size: the size of this GPU's VRAM in bytes
+ * @window: the most pages one copy may move (the GART window's size),
+ *	not 0
+ * @addrs: out: @npages addresses, one per page
+ * @runs: out: the runs
+ * @max_runs: room in @runs
+ *
+ * Walks @remote as drm_pagemap fills it: an entry with a non-zero address
+ * covers 1 << order pages and the entries inside it are not read; a zero
+ * address is a hole of one page, with nothing on the other side, skipped.
+ * An entry whose first page has no VRAM (%AMDGPU_SVM_NO_VRAM) is skipped
+ * whole. The other side of an entry is in the domain amdgpu_svm_classify()
+ * gives its address, and page j of it is at that address plus
+ * j * PAGE_SIZE: @addrs receives that address for every page that moves,
+ * 0 for every other page.
+ *
+ * The pages that move are split into maximal runs, in order, each of at
+ * most @window pages: two consecutive pages are in one run when both
+ * move, their other sides are of one domain, their VRAM offsets follow
+ * each other by PAGE_SIZE and, unless the other side is system memory,
+ * whose pages the window maps one by one, so do their addresses on the
+ * other side. An offset or an address that would wrap past U64_MAX, and
+ * %AMDGPU_SVM_NO_VRAM, follow nothing.
+ *
+ * The entries are checked and the runs counted first: on error nothing is
+ * written. Nothing is ever written past @addrs[@npages - 1] or
+ * @runs[@max_runs - 1].
+ *
+ * Return: the number of runs (0, writing nothing, when @npages is 0);
+ * -EINVAL when @window is 0 or an entry runs past @npages; -E2BIG when
+ * more than @max_runs runs are needed.
+ */
+int amdgpu_svm_copy_plan(const u64 *vram, const struct drm_pagemap_addr *remote,
+			 unsigned long npages, u64 vram_base, u64 vram_size,
+			 unsigned int window, dma_addr_t *addrs,
+			 struct amdgpu_svm_copy_run *runs,
+			 unsigned int max_runs)
+{
+	unsigned long nr;
+	int ret;
+
+	if (!window)
+		return -EINVAL;
+	if (!npages)
+		return 0;
+
+	/* Check the entries and count the runs, writing nothing. */
+	ret = amdgpu_svm_copy_walk(vram, remote, npages, vram_base, vram_size,
+				   window, NULL, NULL, &nr);
+	if (ret)
+		return ret;
+	if (nr > max_runs || nr > INT_MAX)
+		return -E2BIG;
+
+	/* Expand the addresses and write the runs. */
+	ret = amdgpu_svm_copy_walk(vram, remote, npages, vram_base, vram_size,
+				   window, addrs, runs, &nr);
+	if (ret)
+		return ret;
+	return nr;
+}
+
+/**
+ * amdgpu_svm_gart_flags() - the PTE flags of a GART window page of a copy
+ * @domain: the domain of the page the window maps, an
+ *	&enum amdgpu_svm_domain
+ * @write: the copy writes the page
+ *
+ * The flags before the glue ORs in the device's gart.gart_pte_flags.
+ * System memory as KFD's svm_migrate_gart_map() (amdkfd/kfd_migrate.c)
+ * maps it: VALID, READABLE, SYSTEM and SNOOPED, WRITEABLE for a page the
+ * copy writes. VRAM, this GPU's or a peer's (and any other value of
+ * @domain), as amdgpu_ttm_tt_pte_flags() (amdgpu_ttm.c) maps a VRAM
+ * resource: VALID and READABLE, WRITEABLE for a page the copy writes;
+ * never SNOOPED, which it sets only for VRAM with a cached bus mapping
+ * (VRAM connected to the CPU), never offered to SVM.
+ *
+ * Return: the AMDGPU_PTE_* flags of the window page.
+ */
+u64 amdgpu_svm_gart_flags(u8 domain, bool write)
+{
+	u64 flags = AMDGPU_PTE_VALID | AMDGPU_PTE_READABLE;
+
+	if (domain == AMDGPU_SVM_SYSTEM)
+		flags |= AMDGPU_PTE_SYSTEM | AMDGPU_PTE_SNOOPED;
+	if (write)
+		flags |= AMDGPU_PTE_WRITEABLE;
+	return flags;
+}
+
 /**
  * amdgpu_svm_gpu_pages() - the GPU pages of a CPU byte interval
  * @start: first byte
@@ -475,4 +679,70 @@ bool amdgpu_svm_can_fault(u32 gc_ip, int kfd_xnack)
 	if (kfd_xnack <= 0 || !amdgpu_svm_gc_supported(gc_ip))
 		return false;
 	return gc_ip < IP_VERSION(10, 1, 1) || gc_ip >= IP_VERSION(12, 1, 0);
+}
+
+/**
+ * amdgpu_svm_vram_reserve() - the VRAM SVM leaves to everything else
+ * @total: the size of the GPU's VRAM in bytes
+ *
+ * The larger of 64 MiB and 1/64 of @total: room for page tables, the
+ * kernel's own buffers and the BOs of other users, which SVM allocations
+ * must not squeeze out.
+ *
+ * Return: the reserve in bytes.
+ */
+u64 amdgpu_svm_vram_reserve(u64 total)
+{
+	return max_t(u64, SZ_64M, total / 64);
+}
+
+/**
+ * amdgpu_svm_vram_room() - whether an SVM allocation fits in VRAM
+ * @size: the allocation's size in bytes
+ * @used: the bytes of VRAM in use
+ * @total: the size of the VRAM in bytes
+ * @reserve: the bytes to leave free (amdgpu_svm_vram_reserve())
+ *
+ * The sum @used + @size + @reserve is computed without overflow: a sum
+ * past U64_MAX never fits, nor does anything when @used exceeds @total.
+ *
+ * Return: true when @used + @size + @reserve <= @total.
+ */
+bool amdgpu_svm_vram_room(u64 size, u64 used, u64 total, u64 reserve)
+{
+	u64 need;
+
+	if (check_add_overflow(used, size, &need) ||
+	    check_add_overflow(need, reserve, &need))
+		return false;
+	return need <= total;
+}
+
+/**
+ * amdgpu_svm_bo_move_action() - what amdgpu_bo_move() does with an SVM BO
+ * @has_old: the BO has a resource to move from
+ * @old_type: the TTM_PL_* or AMDGPU_PL_* type of that resource, ignored
+ *	without one
+ * @new_type: the type of the resource to move to
+ *
+ * An SVM BO is a VRAM BO backing device-private pages of drm_pagemap. Its
+ * creation (no resource yet, or an empty %TTM_PL_SYSTEM one) in
+ * %TTM_PL_VRAM takes TTM's normal path, which clears it. Its eviction
+ * from %TTM_PL_VRAM to %TTM_PL_SYSTEM moves the data to system memory
+ * through drm_pagemap_evict_to_ram(), then ttm_bo_move_null(). Nothing
+ * else: it never lives in GTT, in another private place or in another
+ * VRAM place.
+ *
+ * Return: %AMDGPU_SVM_BO_MOVE_TTM, %AMDGPU_SVM_BO_MOVE_EVICT, or
+ * %AMDGPU_SVM_BO_MOVE_REFUSE when the glue must fail the move with
+ * -EINVAL.
+ */
+enum amdgpu_svm_bo_move amdgpu_svm_bo_move_action(bool has_old, u32 old_type,
+						  u32 new_type)
+{
+	if ((!has_old || old_type == TTM_PL_SYSTEM) && new_type == TTM_PL_VRAM)
+		return AMDGPU_SVM_BO_MOVE_TTM;
+	if (has_old && old_type == TTM_PL_VRAM && new_type == TTM_PL_SYSTEM)
+		return AMDGPU_SVM_BO_MOVE_EVICT;
+	return AMDGPU_SVM_BO_MOVE_REFUSE;
 }

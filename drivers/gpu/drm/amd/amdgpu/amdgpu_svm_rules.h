@@ -6,6 +6,7 @@
 #ifndef __AMDGPU_SVM_RULES_H__
 #define __AMDGPU_SVM_RULES_H__
 
+#include <linux/limits.h>
 #include <linux/types.h>
 
 struct drm_amdgpu_gem_svm;
@@ -84,6 +85,63 @@ int amdgpu_svm_map_runs(const struct drm_pagemap_addr *dma,
 			unsigned long npages, u64 vram_base, u64 vram_size,
 			dma_addr_t *pages, struct amdgpu_svm_run *runs,
 			unsigned int max_runs);
+
+/* In a copy plan's @vram array: no page of this GPU's VRAM at this index. */
+#define AMDGPU_SVM_NO_VRAM	U64_MAX
+
+/**
+ * struct amdgpu_svm_copy_run - pages that one SDMA copy moves
+ * @first: index of the first page in the migration's arrays
+ * @npages: number of pages, at most the plan's window
+ * @vram: byte offset in this GPU's VRAM of the first page; the run's
+ *	local pages are contiguous from it
+ * @addr: address of the first page on the other side, as the
+ *	&struct drm_pagemap_addr holds it
+ * @remote: the domain of the other side, an &enum amdgpu_svm_domain:
+ *	%AMDGPU_SVM_SYSTEM (per-page DMA addresses, mapped into the GART
+ *	window: see the plan's @addrs), %AMDGPU_SVM_LOCAL (this GPU's VRAM,
+ *	contiguous from @addr, addressed directly) or %AMDGPU_SVM_PEER (a
+ *	peer's VRAM, hive physical addresses contiguous from @addr, mapped
+ *	into the window)
+ */
+struct amdgpu_svm_copy_run {
+	unsigned long first;
+	unsigned long npages;
+	u64 vram;
+	u64 addr;
+	u8 remote;
+};
+
+int amdgpu_svm_copy_plan(const u64 *vram, const struct drm_pagemap_addr *remote,
+			 unsigned long npages, u64 vram_base, u64 vram_size,
+			 unsigned int window, dma_addr_t *addrs,
+			 struct amdgpu_svm_copy_run *runs,
+			 unsigned int max_runs);
+
+u64 amdgpu_svm_gart_flags(u8 domain, bool write);
+
+bool amdgpu_svm_vram_room(u64 size, u64 used, u64 total, u64 reserve);
+
+u64 amdgpu_svm_vram_reserve(u64 total);
+
+/**
+ * enum amdgpu_svm_bo_move - what amdgpu_bo_move() does with an SVM BO
+ * @AMDGPU_SVM_BO_MOVE_TTM: its creation in VRAM: TTM's normal path, which
+ *	clears it
+ * @AMDGPU_SVM_BO_MOVE_EVICT: an eviction from VRAM to system memory: the
+ *	data goes to RAM through drm_pagemap_evict_to_ram(), then
+ *	ttm_bo_move_null()
+ * @AMDGPU_SVM_BO_MOVE_REFUSE: any other move: an SVM BO never lives in
+ *	GTT or in another VRAM place; -EINVAL
+ */
+enum amdgpu_svm_bo_move {
+	AMDGPU_SVM_BO_MOVE_TTM,
+	AMDGPU_SVM_BO_MOVE_EVICT,
+	AMDGPU_SVM_BO_MOVE_REFUSE,
+};
+
+enum amdgpu_svm_bo_move amdgpu_svm_bo_move_action(bool has_old, u32 old_type,
+						  u32 new_type);
 
 void amdgpu_svm_gpu_pages(unsigned long start, unsigned long end, u64 *first,
 			  u64 *last);
