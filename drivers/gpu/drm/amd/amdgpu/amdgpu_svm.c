@@ -70,6 +70,8 @@
  * @tlb_flush_wait       wait for the last unmap, heavyweight TLB flush
  * @quiesce, @resume     kgd2kfd_quiesce_vm(), kgd2kfd_resume_vm(): this
  *                       VM's queues only
+ * @devmem_alloc         amdgpu_svm_vram_alloc(), for a device whose VRAM
+ *                       is SVM device memory (see DOC: amdgpu SVM VRAM)
  * ====================  ===================================================
  *
  * Every update runs on the VM's delayed entity (immediate = false), as
@@ -149,6 +151,8 @@
  * @map_fence: the last map's page-table update
  * @unmap_fence: the last unmap's page-table update
  * @quiesced: queue stops not yet resumed, for the checks
+ * @vram: the device's VRAM, used until the attachment goes, or NULL when
+ *	it has none
  */
 struct amdgpu_svm {
 	struct kref ref;
@@ -167,6 +171,7 @@ struct amdgpu_svm {
 	struct dma_fence *map_fence;
 	struct dma_fence *unmap_fence;
 	atomic_t quiesced;
+	struct amdgpu_svm_vram *vram;
 };
 
 /*
@@ -181,8 +186,8 @@ struct amdgpu_svm {
 
 /*
  * Domain changes one map may have (system memory, local and peer VRAM
- * interleaved); a map with more fails with -E2BIG. Milestone 1 maps
- * system memory only: one run.
+ * interleaved); a map with more fails with -E2BIG. The coordinator moves
+ * a range as a whole, so a mix is a move caught half way.
  */
 #define AMDGPU_SVM_MAX_RUNS	8
 
@@ -225,6 +230,9 @@ static void amdgpu_svm_release(struct kref *ref)
 
 	dma_fence_put(svm->map_fence);
 	dma_fence_put(svm->unmap_fence);
+	/* After the detach, which emptied the VRAM: see amdgpu_svm_vram_use() */
+	if (svm->vram)
+		amdgpu_svm_vram_unuse(svm->vram);
 	mutex_destroy(&svm->map_lock);
 	kfree(svm);
 }
@@ -377,8 +385,10 @@ static int amdgpu_svm_map(struct drm_svm_coord_vm *coord,
 		return -EINVAL;
 
 	mutex_lock(&svm->map_lock);
-	/* Milestone 1: no VRAM is attached, every page is system memory. */
-	nruns = amdgpu_svm_map_runs(args->dma, npages, 0, 0, svm->pages,
+	/* VRAM pages come as hive physical addresses (device_map). */
+	nruns = amdgpu_svm_map_runs(args->dma, npages,
+				    svm->adev->vm_manager.vram_base_offset,
+				    svm->adev->gmc.real_vram_size, svm->pages,
 				    runs, ARRAY_SIZE(runs));
 	if (nruns < 0) {
 		r = nruns;
@@ -389,10 +399,6 @@ static int amdgpu_svm_map(struct drm_svm_coord_vm *coord,
 	for (i = 0; i < nruns; i++) {
 		struct dma_fence *f = NULL;
 
-		if (runs[i].domain != AMDGPU_SVM_SYSTEM) {
-			r = -EOPNOTSUPP;
-			break;
-		}
 		amdgpu_svm_gpu_pages(args->start + (runs[i].first << PAGE_SHIFT),
 				     args->start + ((runs[i].first +
 						     runs[i].npages) << PAGE_SHIFT),
@@ -497,6 +503,16 @@ static void amdgpu_svm_resume(struct drm_svm_coord_vm *coord)
 				    "SVM: restarting the queues failed: %d\n", r);
 }
 
+static struct drm_pagemap_devmem *
+amdgpu_svm_devmem_alloc(struct drm_svm_coord_vm *coord, struct mm_struct *mm,
+			unsigned long size)
+{
+	struct amdgpu_svm *svm = to_amdgpu_svm(coord);
+
+	return svm->vram ? amdgpu_svm_vram_alloc(svm->vram, mm, size) :
+			   ERR_PTR(-ENODEV);
+}
+
 static const struct drm_svm_coord_ops amdgpu_svm_ops = {
 	.prepare = amdgpu_svm_prepare,
 	.map = amdgpu_svm_map,
@@ -505,6 +521,7 @@ static const struct drm_svm_coord_ops amdgpu_svm_ops = {
 	.tlb_flush_wait = amdgpu_svm_tlb_flush_wait,
 	.quiesce = amdgpu_svm_quiesce,
 	.resume = amdgpu_svm_resume,
+	.devmem_alloc = amdgpu_svm_devmem_alloc,
 };
 
 static u32 amdgpu_svm_xcc_mask(struct amdgpu_device *adev,
@@ -538,7 +555,8 @@ static void amdgpu_svm_prime_lockdep(struct amdgpu_svm *svm)
 
 static u32 amdgpu_svm_caps(const struct amdgpu_svm *svm)
 {
-	return svm->can_fault ? AMDGPU_SVM_CAP_FAULT : 0;
+	return (svm->can_fault ? AMDGPU_SVM_CAP_FAULT : 0) |
+	       (svm->vram ? AMDGPU_SVM_CAP_VRAM : 0);
 }
 
 static int amdgpu_svm_attach(struct amdgpu_device *adev,
@@ -604,6 +622,8 @@ static int amdgpu_svm_attach(struct amdgpu_device *adev,
 	 */
 	caps.flags = svm->can_fault ? DRM_SVM_COORD_VM_CAN_FAULT : 0;
 	caps.pte_sizes = AMDGPU_SVM_PTE_SIZES;
+	/* Given back with the attachment (amdgpu_svm_release()) */
+	svm->vram = amdgpu_svm_vram_use(adev, &caps);
 	coord = drm_svm_coord_attach(current->mm, adev_to_drm(adev),
 				     &amdgpu_svm_ops, &caps, svm);
 	if (IS_ERR(coord)) {
