@@ -134,7 +134,9 @@ if [ -f "$BUILD/vmlinux" ]; then
 			sed 's#/amdgpu/\.\./amdkfd/#/amdkfd/#' "$out/sparse.raw" |
 				grep -E "$f:[0-9]+:[0-9]+: (warning|error):" |
 				while IFS= read -r w; do
-					grep -qF "$f :: ${w#*: warning: } ::" \
+					m=${w#*: warning: }
+					m=${m#*: error: }
+					grep -qF "$f :: $m ::" \
 						"$REPO/harness/upstream-warnings" || echo "$w"
 				done >> "$out/sparse.log" || true
 		else
