@@ -119,14 +119,15 @@
  * workers empty them. The notifier also marks the location of a range
  * stale (&drm_svm_coord_range.loc_stale) under it, since it cannot take
  * the range's mutex that guards the location; a look or a fault clears
- * the mark under the notifier lock held for reading and the range's
- * mutex (see Eviction). The garbage collector takes the tree lock and never
- * the manager lock. The restore worker takes the manager lock for reading
- * and then follows the fault path's order; the last detach marks it
- * stopped under that lock held for writing and cancels it after dropping
- * the lock. drm_svm_coord_set_attr() maps for GPUs that cannot fault
- * with the manager lock held for writing, which the fault path accepts as
- * well as a read hold. Backend @quiesce runs under
+ * the mark (and a look that learnt nothing sets it again) under the
+ * notifier lock held for reading and the range's mutex (see Eviction).
+ * The garbage collector takes the tree lock and never the manager lock.
+ * The restore worker takes the manager lock for reading and then follows
+ * the fault path's order; the last detach marks it stopped under that
+ * lock held for writing and cancels it after dropping the lock.
+ * drm_svm_coord_set_attr() maps for GPUs that cannot fault with the
+ * manager lock held for writing, which the fault path accepts as well as
+ * a read hold. Backend @quiesce runs under
  * the notifier lock; @resume and @map from the restore worker under the
  * manager lock held for reading, never under the notifier lock for
  * @resume, so that a new @quiesce may come before it (the backend counts

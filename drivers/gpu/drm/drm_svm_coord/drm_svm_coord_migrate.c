@@ -100,8 +100,10 @@
  *   looked at (an invalidation may move nothing, a migration may fail,
  *   and a detach must still find what the VRAM holds); an eviction that
  *   finds its data gone moves it to where the data is (off the LRU for
- *   system memory) and goes on to the next victim without counting an
- *   eviction, recording a move or using up a try: it made no room. A
+ *   system memory) and asks for the allocation again, without counting
+ *   an eviction or recording a move: the VRAM may have room now. A look
+ *   that cannot read the page table (contention, a VMA change) keeps the
+ *   location and the LRU place, still stale. A
  *   range whose pages left in part while a GPU mapped it has holes and is
  *   skipped, then split or retired (see Splitting).
  * - Data and mappings: the GPUs lost their entries and DMA mappings of
@@ -265,23 +267,28 @@ int drm_svm_coord_range_to_ram(struct drm_svm_coord *svm,
  * Migration): the CPU's page table is read without faulting anything,
  * once per group of GPUs that share a device-private page owner, since
  * hmm_range_fault() reports only the device pages of the owner it is
- * given.
+ * given. Returns -ENOMEM or the walk's error when it could not read
+ * (contention with invalidations, a VMA change, a kill), writing nothing
+ * to @loc, which tells a result from a failure.
  */
-u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
-				  struct drm_svm_coord_range *range,
-				  const struct drm_svm_coord_where *w)
+static int coord_range_find_data(struct drm_svm_coord *svm,
+				 struct drm_svm_coord_range *range,
+				 const struct drm_svm_coord_where *w, u32 *where)
 {
 	u64 vram = svm->vram, seen = 0;
 	u32 loc = DRM_SVM_COORD_LOC_SYSMEM;
 	unsigned int g, h;
+	int err;
 
 	lockdep_assert_held(&range->validate_lock);
 
 	/* Device-private pages replace anonymous memory only. */
-	if (!w->vma_anon)
-		return DRM_SVM_COORD_LOC_SYSMEM;
+	if (!w->vma_anon) {
+		*where = DRM_SVM_COORD_LOC_SYSMEM;
+		return 0;
+	}
 	if (drm_svm_coord_range_pfns_alloc(range))
-		return DRM_SVM_COORD_LOC_MIXED;
+		return -ENOMEM;
 	range->pfns_valid = false;
 	for_each_set_bit(g, (unsigned long *)&vram, DRM_SVM_COORD_MAX_VMS) {
 		struct hmm_range hmm_range = {
@@ -298,18 +305,22 @@ u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
 		for_each_set_bit(h, (unsigned long *)&vram, DRM_SVM_COORD_MAX_VMS)
 			if (coord_same_group(svm, g, h))
 				seen |= BIT_ULL(h);
-		if (hmm_range_fault_unlocked_timeout(&hmm_range,
-						     msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT)))
-			return DRM_SVM_COORD_LOC_MIXED;
+		err = hmm_range_fault_unlocked_timeout(&hmm_range,
+						       msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
+		if (err)
+			return err;
 		here = drm_svm_coord_pfns_location(svm, range);
 		if (here == DRM_SVM_COORD_LOC_SYSMEM)
 			continue;
 		if (loc != DRM_SVM_COORD_LOC_SYSMEM ||
-		    here == DRM_SVM_COORD_LOC_MIXED)
-			return DRM_SVM_COORD_LOC_MIXED;
+		    here == DRM_SVM_COORD_LOC_MIXED) {
+			loc = DRM_SVM_COORD_LOC_MIXED;
+			break;
+		}
 		loc = here;
 	}
-	return loc;
+	*where = loc;
+	return 0;
 }
 
 /**
@@ -319,7 +330,7 @@ u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
  * @w: what the fault path knows of the range's start (its VMA)
  *
  * Reads the CPU's page table without faulting
- * (drm_svm_coord_range_find_data()) and records the location; the range
+ * (coord_range_find_data()) and records the location; the range
  * keeps its LRU place when it is the one recorded. The stale mark is
  * cleared first, so that an invalidation during or after the read marks
  * the range again (see Eviction). Under the manager lock and @range's
@@ -337,7 +348,21 @@ void drm_svm_coord_range_look(struct drm_svm_coord *svm,
 	drm_svm_coord_notifier_lock_read(svm);
 	range->loc_stale = false;
 	drm_svm_coord_notifier_unlock_read(svm);
-	loc = drm_svm_coord_range_find_data(svm, range, w);
+	if (coord_range_find_data(svm, range, w, &loc)) {
+		/*
+		 * Nothing learnt: a location known before stays, still a
+		 * guess (and the range keeps its LRU place, so that an
+		 * eviction or a detach still finds what may be in VRAM).
+		 * Without one, as before: nothing can be ruled out.
+		 */
+		if (range->loc != DRM_SVM_COORD_LOC_UNDEFINED) {
+			drm_svm_coord_notifier_lock_read(svm);
+			range->loc_stale = true;
+			drm_svm_coord_notifier_unlock_read(svm);
+			return;
+		}
+		loc = DRM_SVM_COORD_LOC_MIXED;
+	}
 	if (loc != range->loc)
 		drm_svm_coord_range_set_loc(svm, range, loc);
 }
@@ -472,15 +497,15 @@ static bool coord_vram_evict_one(struct drm_svm_coord *svm,
 			mutex_unlock(&victim->validate_lock);
 		}
 		drm_svm_coord_range_put(victim);
-		if (!err)
-			return true;
 		/*
 		 * A victim whose data had left behind the manager's back is
-		 * off this LRU now: no try used. Only data found in this
-		 * VRAM puts a range back on it.
+		 * off this LRU now, and its VRAM may be free: ask for the
+		 * allocation again rather than evict a range that needs no
+		 * move. Each such victim leaves the LRU, so this ends.
 		 */
-		if (err != -ESTALE)
-			tries++;
+		if (!err || err == -ESTALE)
+			return true;
+		tries++;
 	}
 	return false;
 }
@@ -578,8 +603,14 @@ static int coord_range_evict(struct drm_svm_coord *svm,
 	drm_svm_coord_notifier_unlock_read(svm);
 	if (gone)
 		return -EAGAIN;
-	/* Evicted by its driver, or fetched by the CPU: it makes no room. */
-	if (drm_svm_coord_range_recheck(svm, victim) && victim->loc != from)
+	/*
+	 * Evicted by its driver, or fetched by the CPU: in system memory or
+	 * in one other VRAM, it makes no room here. A look that found pages
+	 * in several places leaves the range off the LRU, as before.
+	 */
+	if (drm_svm_coord_range_recheck(svm, victim) && victim->loc != from &&
+	    (victim->loc == DRM_SVM_COORD_LOC_SYSMEM ||
+	     victim->loc < DRM_SVM_COORD_MAX_VMS))
 		return -ESTALE;
 	if (victim->loc != from)
 		return -EAGAIN;

@@ -359,9 +359,10 @@ struct drm_svm_coord_notifier {
  * writing, or held for reading together with @validate_lock. @pfns*, @loc,
  * @thrash, @rule, @evictions, @moves and @history change under
  * @validate_lock, @lru_link under &drm_svm_coord.lru_lock as well.
- * @loc_stale is set under the notifier lock held for writing, and read and
- * cleared under the notifier lock held for reading together with
- * @validate_lock.
+ * @loc_stale is set under the notifier lock held for writing (or for
+ * reading together with @validate_lock, by a look that learnt nothing),
+ * and read and cleared under the notifier lock held for reading together
+ * with @validate_lock.
  * @unmapped, @holes, @always_mapped, @unzap, @gone,
  * @dma_whole, @restore* and the links change under the notifier lock held
  * for writing.
@@ -763,9 +764,6 @@ u32 drm_svm_coord_pfns_location(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range);
 int drm_svm_coord_range_to_ram(struct drm_svm_coord *svm,
 			       struct drm_svm_coord_range *range, bool write);
-u32 drm_svm_coord_range_find_data(struct drm_svm_coord *svm,
-				  struct drm_svm_coord_range *range,
-				  const struct drm_svm_coord_where *w);
 void drm_svm_coord_range_look(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_range *range,
 			      const struct drm_svm_coord_where *w);
