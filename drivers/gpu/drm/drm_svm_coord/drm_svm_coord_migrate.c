@@ -112,8 +112,10 @@
  *
  * A look that runs while a migration is in flight sees migration
  * entries, which read as system memory: the pages' destination for an
- * eviction, and the next invalidation or fault corrects a migration that
- * ends elsewhere.
+ * eviction. A migration that then fails puts the pages back without an
+ * invalidation, so that location stays wrong until a GPU fault maps the
+ * range again (a known gap: telling migration entries apart needs more
+ * of hmm_range_fault() than it reports without faulting).
  */
 
 /*
