@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
-# Configure and build the one test kernel (x86_64, W=1, ccache, O= build dir).
-# Fails when an option of the fragment is dropped by Kconfig, and when the
-# compiler warns about any file of the project.
+# Configure and build the test kernel, or with SOAK=1 the soak kernel
+# (x86_64, W=1, ccache, O= build dir). Fails when an option of the
+# fragments is dropped by Kconfig, and when the compiler warns about any
+# file of the project.
 . "$(dirname "$0")/lib.sh"
 resolve_tree
 tree_lock
 
 # Write the fragment as .config and let Kconfig complete it, as kunit.py
 # does. kbuild tracks each symbol, so an unchanged result rebuilds nothing.
-cp "$FRAGMENT" "$BUILD/.config"
+cat "${FRAGMENTS[@]}" > "$BUILD/.config"
 kmake -s olddefconfig >/dev/null
 
 # Every option requested must be in the final configuration as requested.
@@ -25,10 +26,10 @@ while read -r line; do
 	esac
 	echo "ERROR: '$line' was dropped; .config has: $(grep -E "(^| )${line%%=*}[= ]" "$BUILD/.config" || echo nothing)" >&2
 	dropped=1
-done < "$FRAGMENT"
+done < <(cat "${FRAGMENTS[@]}")
 [ $dropped = 0 ] || die "requested options missing from the final .config (unmet dependencies?)"
 
-msg "building Linux $(kernel_version "$SRC") in $BUILD (-j$JOBS, W=1)"
+msg "building Linux $(kernel_version "$SRC")${FLAVOUR:+ (soak kernel)} in $BUILD (-j$JOBS, W=1)"
 start=$(date +%s)
 if ! kmake W=1 bzImage modules > "$BUILD/build.log" 2>&1; then
 	grep -E 'error|Error' "$BUILD/build.log" | head -n 40 >&2

@@ -6,7 +6,8 @@
 #   src/linux-<ver>/     unpacked base tree (the overlay is applied in place)
 #   state/<tag>/         originals of patched files, overlay manifest
 #   build/<tag>/         O= build directory of the test kernel
-#   guest/<tag>/         initramfs and static guest programs
+#   build/<tag>-soak/    the same for the soak kernel (SOAK=1)
+#   guest/<tag>[-soak]/  initramfs and static guest programs
 #   results/<tag>/       one file per stage: "pass fail skip"
 #   ccache/              compiler cache
 # <tag> is "debian-<version>" or "kdir-<hash of KDIR>".
@@ -23,7 +24,17 @@ JOBS=${JOBS:-$(nproc)}
 BASE_PKG=${BASE_PKG:-linux-source-7.3}
 BASE_SUITE=${BASE_SUITE:-trixie-backports}
 BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
-FRAGMENT=$REPO/configs/x86_64-test.config
+# The kernel a harness run builds and boots: the test kernel, or with
+# SOAK=1 the soak kernel (KASAN, UBSAN, fault injection; harness/soak.sh)
+# in directories of its own. Its .config starts as its fragments one after
+# the other (build.sh), which set no symbol twice.
+if [ -n "${SOAK:-}" ]; then
+	FRAGMENTS=("$REPO/configs/x86_64-test.config" "$REPO/configs/x86_64-soak.config")
+	FLAVOUR=-soak
+else
+	FRAGMENTS=("$REPO/configs/x86_64-test.config" "$REPO/configs/x86_64-amdgpu.config")
+	FLAVOUR=
+fi
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 
 msg() { printf '>>> %s\n' "$*" >&2; }
@@ -44,8 +55,8 @@ resolve_tree() {
 		TAG=debian-$(kernel_version "$SRC")
 	fi
 	STATE=$CACHE/state/$TAG
-	BUILD=$CACHE/build/$TAG
-	GUEST=$CACHE/guest/$TAG
+	BUILD=$CACHE/build/$TAG$FLAVOUR
+	GUEST=$CACHE/guest/$TAG$FLAVOUR
 	RESULTS=$CACHE/results/$TAG
 	mkdir -p "$STATE" "$BUILD" "$GUEST" "$RESULTS"
 }
@@ -267,5 +278,54 @@ guest_boot() {
 		wait $qpid
 	else
 		run_qemu "$log" "$limit" "$cmdline" "$GUEST/initramfs.cpio" || true
+	fi
+}
+
+# count LOG PROGRAM...: add the kselftest results of each PROGRAM in a
+# boot's log to the caller's pass, fail and skip; a program that crashed,
+# a boot that stopped early, a splat (check_log) and, with kmemleak, a scan
+# that was not clean count as failures.
+count() {
+	local log=$1 p block status totals tp tf ts te
+	shift
+	for p in "$@"; do
+		block=$(sed -n "\|^@@ RUN /tests/$p\$|,\|^@@ EXIT /tests/$p |p" "$log")
+		status=$(echo "$block" | sed -n "s|^@@ EXIT /tests/$p ||p")
+		totals=$(echo "$block" | grep -E '^# Totals: pass:' | tail -n 1 || true)
+		if [ -n "$totals" ]; then
+			read -r tp tf ts te < <(echo "$totals" | sed -E \
+				's/^# Totals: pass:([0-9]+) fail:([0-9]+) .*skip:([0-9]+) error:([0-9]+).*/\1 \2 \3 \4/')
+			tf=$((tf + te))
+		else
+			tp=0 tf=0 ts=0
+			[ "$status" = 0 ] && tp=1
+		fi
+		if [ "$status" != 0 ] && [ "$tf" = 0 ]; then
+			echo "ERROR: $p ended with status '${status:-none}' (crashed or never finished)" >&2
+			tf=1
+		fi
+		printf '  %-24s %3d passed, %3d failed, %3d skipped\n' "$p" "$tp" "$tf" "$ts"
+		echo "$block" | grep -E '^(not ok|# FAIL|#  *FAIL)' | head -n 20 >&2 || true
+		pass=$((pass + tp)) fail=$((fail + tf)) skip=$((skip + ts))
+	done
+	if ! grep -q '^@@ DONE' "$log"; then
+		echo "ERROR: the guest did not reach the end of its test list" >&2
+		tail -n 30 "$log" >&2
+		fail=$((fail + 1))
+	fi
+	if ! check_log "$log"; then
+		fail=$((fail + 1))
+	fi
+	# /init's kmemleak scan after the last program (see guest-init.c).
+	if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$BUILD/.config"; then
+		if grep -q '^@@ KMEMLEAK no leak' "$log"; then
+			printf '  %-24s %3d passed, %3d failed, %3d skipped\n' kmemleak 1 0 0
+			pass=$((pass + 1))
+		else
+			echo "ERROR: no clean kmemleak scan at the end of $log" >&2
+			grep -A20 '^kmemleak:' "$log" | head -n 40 >&2 || true
+			printf '  %-24s %3d passed, %3d failed, %3d skipped\n' kmemleak 0 1 0
+			fail=$((fail + 1))
+		fi
 	fi
 }

@@ -10,8 +10,9 @@
 # kernel tree, each written only when its content changes, and the kernel
 # is built in the cached O= build directory with ccache, so a step rebuilds
 # only what the patch touched. "Builds" means, with the test configuration
-# (configs/x86_64-test.config through olddefconfig, against the Kconfig
-# files of that step, so options the step does not have yet are dropped):
+# (configs/x86_64-test.config and x86_64-amdgpu.config through
+# olddefconfig, against the Kconfig files of that step, so options the step
+# does not have yet are dropped):
 #   - bzImage with W=1, as build.sh builds it: every built-in object, the
 #     coordinator, vsvm and the KUnit suites once they exist, and the link;
 #   - drivers/gpu/drm/drm_gpusvm.o and mm/huge_memory.o as single targets,
@@ -129,7 +130,7 @@ for ((i = FROM; i <= TO; i++)); do
 	done
 
 	ok=1
-	cp "$FRAGMENT" "$BUILD/.config"
+	cat "${FRAGMENTS[@]}" > "$BUILD/.config"
 	{
 		kmake -s olddefconfig &&
 		kmake W=1 bzImage modules &&
