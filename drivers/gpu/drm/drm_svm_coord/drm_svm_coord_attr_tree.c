@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/interval_tree_generic.h>
 #include <linux/slab.h>
@@ -548,6 +549,7 @@ out:
 	kfree(plan.segs);
 	return err;
 }
+ALLOW_ERROR_INJECTION(drm_svm_coord_attr_tree_set, ERRNO);
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_set);
 
 /**

@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/hmm.h>
 #include <linux/mm.h>
@@ -57,13 +58,14 @@
  *
  * Return: 0, or -ENOMEM.
  */
-int drm_svm_coord_range_pfns_alloc(struct drm_svm_coord_range *range)
+noinline int drm_svm_coord_range_pfns_alloc(struct drm_svm_coord_range *range)
 {
 	if (!range->pfns)
 		range->pfns = kvmalloc_array(drm_svm_coord_range_npages(range),
 					     sizeof(*range->pfns), GFP_KERNEL);
 	return range->pfns ? 0 : -ENOMEM;
 }
+ALLOW_ERROR_INJECTION(drm_svm_coord_range_pfns_alloc, ERRNO);
 
 /* Whether the CPU lets every page of @pfns be written. */
 static bool coord_pfns_writable(const unsigned long *pfns, unsigned long npages)
@@ -91,9 +93,10 @@ static bool coord_pfns_writable(const unsigned long *pfns, unsigned long npages)
  *
  * Return: 0, or an error of hmm_range_fault().
  */
-int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
-				    struct drm_svm_coord_range *range, void *owner,
-				    bool write, unsigned long *seq)
+noinline int
+drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
+				struct drm_svm_coord_range *range, void *owner,
+				bool write, unsigned long *seq)
 {
 	struct drm_svm_coord_notifier *n = range->notifier;
 	struct hmm_range hmm_range = {
@@ -140,10 +143,11 @@ int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
 	*seq = range->pfns_seq;
 	return 0;
 }
+ALLOW_ERROR_INJECTION(drm_svm_coord_range_fault_pages, ERRNO);
 
-static struct drm_gpusvm_pages *coord_range_pages(struct drm_svm_coord *svm,
-						  struct drm_svm_coord_range *range,
-						  struct drm_svm_coord_vm *vm)
+static noinline struct drm_gpusvm_pages *
+coord_range_pages(struct drm_svm_coord *svm, struct drm_svm_coord_range *range,
+		  struct drm_svm_coord_vm *vm)
 {
 	struct drm_gpusvm_pages *pages = range->pages[vm->index];
 
@@ -158,6 +162,7 @@ static struct drm_gpusvm_pages *coord_range_pages(struct drm_svm_coord *svm,
 	drm_svm_coord_notifier_unlock_write(svm);
 	return pages;
 }
+ALLOW_ERROR_INJECTION(coord_range_pages, NULL);
 
 /* The map flags the attributes of a range ask for. */
 static u32 coord_map_flags(u32 attr_flags, bool writable)

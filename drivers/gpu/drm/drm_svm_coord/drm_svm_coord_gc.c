@@ -4,6 +4,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/interval_tree.h>
 #include <linux/slab.h>
@@ -153,8 +154,8 @@ static void coord_split_free(struct coord_split_state *st)
  * Allocate the pieces, with room for the DMA addresses of each GPU and what
  * sharing an IOVA reservation takes.
  */
-static int coord_split_alloc(struct drm_svm_coord_range *range,
-			     struct coord_split_state *st)
+static noinline int coord_split_alloc(struct drm_svm_coord_range *range,
+				      struct coord_split_state *st)
 {
 	unsigned long rstart = drm_svm_coord_range_start(range);
 	unsigned int k, i;
@@ -189,6 +190,7 @@ static int coord_split_alloc(struct drm_svm_coord_range *range,
 	}
 	return 0;
 }
+ALLOW_ERROR_INJECTION(coord_split_alloc, ERRNO);
 
 /*
  * The GPUs whose DMA mappings or page-table entries of @range cannot be

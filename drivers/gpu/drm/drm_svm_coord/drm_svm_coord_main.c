@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
@@ -145,6 +146,33 @@
  * with bottom halves disabled, as managers leave it from an SRCU callback.
  */
 
+/**
+ * DOC: Fault injection
+ *
+ * Each allocation of the coordinator that a user's call or a worker can
+ * meet, and hmm_range_fault() as the coordinator calls it, sit in a
+ * function marked with ALLOW_ERROR_INJECTION(), so that fail_function
+ * (Documentation/fault-injection/fault-injection.rst) can fail its Nth
+ * call: drm_svm_coord_alloc_notifier() (the manager),
+ * drm_svm_coord_attach(), coord_notifier_find_or_insert(),
+ * drm_svm_coord_range_alloc(), drm_svm_coord_range_pfns_alloc(),
+ * drm_svm_coord_range_fault_pages(), coord_range_pages() (a GPU's DMA
+ * state of a range), coord_split_alloc() (the pieces of a split),
+ * coord_finish_alloc() (the notifier's second pass) and
+ * drm_svm_coord_attr_tree_set(). Functions
+ * called in their own file are noinline, so that the injection reaches
+ * every call. A failure there leaves what the function's kernel-doc or
+ * comment says it leaves on -ENOMEM: the caller's call fails with that
+ * errno and changes nothing, or, in a worker or the notifier, the
+ * coordinator takes the slower path it has for it (a range dropped
+ * instead of split, an invalidation completed in one pass).
+ *
+ * vsvm marks its backend ops the same way, so a campaign can fail the
+ * backend as hardware fails: tests/guest/vsvm-faultinject.c fails the
+ * first calls of every such site in turn under a workload that checks
+ * every byte.
+ */
+
 static atomic_t drm_svm_coord_next_id = ATOMIC_INIT(0);
 
 /* Live managers, for debugfs and for the tests' leak checks. */
@@ -172,6 +200,7 @@ static struct mmu_notifier *drm_svm_coord_alloc_notifier(struct mm_struct *mm)
 	atomic_inc(&drm_svm_coord_nr_managers);
 	return &svm->mn;
 }
+ALLOW_ERROR_INJECTION(drm_svm_coord_alloc_notifier, ERRNO);
 
 static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
 {
@@ -428,6 +457,7 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 
 	return vm;
 }
+ALLOW_ERROR_INJECTION(drm_svm_coord_attach, ERRNO);
 EXPORT_SYMBOL_GPL(drm_svm_coord_attach);
 
 /**

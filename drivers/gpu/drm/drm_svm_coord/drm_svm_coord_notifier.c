@@ -4,6 +4,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/interval_tree.h>
 #include <linux/mmu_notifier.h>
@@ -356,6 +357,16 @@ struct drm_svm_coord_finish {
 	bool collect;
 };
 
+/*
+ * Without memory for the second pass (the notifier may not sleep), the
+ * first pass completes the invalidation itself. A fault-injection site.
+ */
+static noinline struct drm_svm_coord_finish *coord_finish_alloc(void)
+{
+	return kmalloc_obj(struct drm_svm_coord_finish, GFP_NOWAIT | __GFP_NOWARN);
+}
+ALLOW_ERROR_INJECTION(coord_finish_alloc, NULL);
+
 /* Clip [@start, @end) to @range in [@a, @b); true if it covers all of it. */
 static bool coord_range_clip(const struct drm_svm_coord_range *range,
 			     unsigned long start, unsigned long end,
@@ -525,7 +536,7 @@ static bool drm_svm_coord_invalidate_start(struct mmu_interval_notifier *mni,
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_INVALIDATIONS, 1);
 
 	/* Two passes: every GPU's zap is in flight before anyone waits. */
-	f = kmalloc_obj(*f, GFP_NOWAIT | __GFP_NOWARN);
+	f = coord_finish_alloc();
 	if (f) {
 		f->start = start;
 		f->end = end;

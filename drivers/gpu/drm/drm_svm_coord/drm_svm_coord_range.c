@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/interval_tree.h>
 #include <linux/mm.h>
@@ -140,7 +141,7 @@ struct drm_svm_coord_range *drm_svm_coord_range_lookup(struct drm_svm_coord *svm
 	return range;
 }
 
-static struct drm_svm_coord_notifier *
+static noinline struct drm_svm_coord_notifier *
 coord_notifier_find_or_insert(struct drm_svm_coord *svm, unsigned long addr)
 {
 	unsigned long start = ALIGN_DOWN(addr, svm->notifier_size);
@@ -169,6 +170,7 @@ coord_notifier_find_or_insert(struct drm_svm_coord *svm, unsigned long addr)
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_NOTIFIERS, 1);
 	return n;
 }
+ALLOW_ERROR_INJECTION(coord_notifier_find_or_insert, ERRNO);
 
 static void coord_notifier_remove(struct drm_svm_coord *svm,
 				  struct drm_svm_coord_notifier *n)
@@ -227,7 +229,7 @@ void drm_svm_coord_range_put(struct drm_svm_coord_range *range)
 	kref_put(&range->ref, coord_range_release);
 }
 
-struct drm_svm_coord_range *
+noinline struct drm_svm_coord_range *
 drm_svm_coord_range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
 			  unsigned long end)
 {
@@ -252,6 +254,7 @@ drm_svm_coord_range_alloc(struct drm_svm_coord_notifier *n, unsigned long start,
 	range->itree.last = end - 1;
 	return range;
 }
+ALLOW_ERROR_INJECTION(drm_svm_coord_range_alloc, NULL);
 
 /**
  * drm_svm_coord_range_insert() - add a new range to its notifier's tree
