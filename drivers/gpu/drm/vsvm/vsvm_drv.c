@@ -5,6 +5,7 @@
 
 #include <linux/device/faux.h>
 #include <linux/dma-mapping.h>
+#include <linux/error-injection.h>
 #include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -57,6 +58,12 @@
  * it upstream today instead: it gets its own &struct drm_gpusvm, as each Xe
  * VM does (see the DOC section of vsvm_baseline.c). The ioctls and the
  * counters are the same, so one workload measures both ways.
+ *
+ * A GPU fails as hardware and drivers fail where fail_function reaches:
+ * the open of its file, its backend ops @prepare, @map, @unmap and
+ * @devmem_alloc, and its copy engine and VRAM pfns (vsvm_vram.c) are
+ * marked with ALLOW_ERROR_INJECTION(); see the coordinator's DOC: Fault
+ * injection.
  */
 
 #define DRIVER_NAME	"vsvm"
@@ -115,6 +122,7 @@ static int vsvm_prepare(struct drm_svm_coord_vm *dev, unsigned long start,
 {
 	return vsvm_pt_prepare(to_vsvm_file(dev), start, end);
 }
+ALLOW_ERROR_INJECTION(vsvm_prepare, ERRNO);
 
 static bool posted_maps = true;
 module_param(posted_maps, bool, 0644);
@@ -143,6 +151,7 @@ static int vsvm_map(struct drm_svm_coord_vm *dev,
 	return vsvm_pt_write(to_vsvm_file(dev), args->start, args->end,
 			     args->dma, perm);
 }
+ALLOW_ERROR_INJECTION(vsvm_map, ERRNO);
 
 static void vsvm_map_sync(struct drm_svm_coord_vm *dev)
 {
@@ -178,6 +187,7 @@ static int vsvm_unmap(struct drm_svm_coord_vm *dev, unsigned long start,
 	vsvm_pt_clear(to_vsvm_file(dev), start, end);
 	return 0;
 }
+ALLOW_ERROR_INJECTION(vsvm_unmap, ERRNO);
 
 static void vsvm_tlb_flush_wait(struct drm_svm_coord_vm *dev)
 {
@@ -190,6 +200,7 @@ vsvm_devmem_alloc(struct drm_svm_coord_vm *dev, struct mm_struct *mm,
 {
 	return vsvm_vram_alloc(to_vsvm_file(dev)->gpu, mm, size);
 }
+ALLOW_ERROR_INJECTION(vsvm_devmem_alloc, ERRNO);
 
 static void vsvm_quiesce(struct drm_svm_coord_vm *dev)
 {
@@ -248,6 +259,7 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	file->driver_priv = vf;
 	return 0;
 }
+ALLOW_ERROR_INJECTION(vsvm_open, ERRNO);
 
 static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 {

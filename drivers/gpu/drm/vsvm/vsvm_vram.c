@@ -5,6 +5,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/delay.h>
+#include <linux/error-injection.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
 #include <linux/kref.h>
@@ -302,6 +303,7 @@ static int vsvm_copy_to_devmem(struct page **pages,
 {
 	return vsvm_copy(pages, addr, npages, false);
 }
+ALLOW_ERROR_INJECTION(vsvm_copy_to_devmem, ERRNO);
 
 /* Device pages → system memory, or → a peer's device pages. */
 static int vsvm_copy_to_ram(struct page **pages,
@@ -311,6 +313,7 @@ static int vsvm_copy_to_ram(struct page **pages,
 {
 	return vsvm_copy(pages, addr, npages, true);
 }
+ALLOW_ERROR_INJECTION(vsvm_copy_to_ram, ERRNO);
 
 /* The last reference: the pages go back to the VRAM. */
 static void vsvm_devmem_free(struct kref *ref)
@@ -356,6 +359,7 @@ static int vsvm_populate_devmem_pfn(struct drm_pagemap_devmem *devmem,
 		pfn[i] = vram_pfn_first(vd->vram) + vd->first + i;
 	return 0;
 }
+ALLOW_ERROR_INJECTION(vsvm_populate_devmem_pfn, ERRNO);
 
 static const struct drm_pagemap_devmem_ops vsvm_devmem_ops = {
 	.devmem_release = vsvm_devmem_release,
