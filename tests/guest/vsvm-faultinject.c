@@ -44,6 +44,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -97,17 +98,24 @@ struct gpu {
 	int fd;
 	unsigned int gpu, index;
 	bool can_fault;
-	uint64_t vram;
+	__u64 vram;
 };
 
 static struct gpu g0, g1, nf;	/* VRAM, VRAM, cannot fault */
 static unsigned char *buf, *model;
 
-#define fail(...) do {							\
-	if (!rep->why[0])						\
-		snprintf(rep->why, sizeof(rep->why), __VA_ARGS__);	\
-	return -1;							\
-} while (0)
+/* Say why the check failed, unless an earlier failure did: -1. */
+static __printf(1, 2) int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!rep->why[0]) {
+		va_start(ap, fmt);
+		vsnprintf(rep->why, sizeof(rep->why), fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
 
 static void step(const char *what)
 {
@@ -134,9 +142,9 @@ static int retry(const char *what, int (*call)(void *), void *arg,
 		for (j = 0; ok[j] >= 0 && ok[j] != -err; j++)
 			;
 		if (ok[j] < 0)
-			fail("%s: unexpected error %s", what, strerror(-err));
+			return fail("%s: unexpected error %s", what, strerror(-err));
 	}
-	fail("%s: still failing after %d tries (%s)", what, TRIES,
+	return fail("%s: still failing after %d tries (%s)", what, TRIES,
 	     strerror(-err));
 }
 
@@ -168,10 +176,10 @@ static int do_attach(void *arg)
 
 struct io {
 	struct gpu *g;
-	uint32_t op;
+	__u32 op;
 	size_t off, len;
 	unsigned char *data;
-	uint32_t type, value;
+	__u32 type, value;
 };
 
 static int do_access(void *arg)
@@ -201,7 +209,7 @@ static int do_map(void *arg)
 }
 
 static int set_attr_retry(struct gpu *g, size_t off, size_t len,
-			  uint32_t type, uint32_t value, const char *what)
+			  __u32 type, __u32 value, const char *what)
 {
 	struct io io = { .g = g, .off = off, .len = len, .type = type,
 			 .value = value };
@@ -218,7 +226,7 @@ static int gpu_write(struct gpu *g, size_t off, size_t len, unsigned int seed)
 	int err;
 
 	if (!io.data)
-		fail("out of memory");
+		return fail("out of memory");
 	for (i = 0; i < len; i++)
 		io.data[i] = (unsigned char)((off + i) * 7 + seed);
 	step("GPU write");
@@ -239,7 +247,7 @@ static int gpu_check(struct gpu *g, size_t off, size_t len, const char *what)
 	size_t k;
 
 	if (!io.data)
-		fail("out of memory");
+		return fail("out of memory");
 	step(what);
 	if (g->can_fault) {
 		err = retry(what, do_access, &io, ok_access);
@@ -259,7 +267,7 @@ static int gpu_check(struct gpu *g, size_t off, size_t len, const char *what)
 				rep->errnos[-err]++;
 			if (err && err != -EFAULT) {
 				free(io.data);
-				fail("%s: unexpected error %s", what,
+				return fail("%s: unexpected error %s", what,
 				     strerror(-err));
 			}
 		}
@@ -284,6 +292,9 @@ static int gpu_check(struct gpu *g, size_t off, size_t len, const char *what)
 }
 
 static sigjmp_buf sigbus_jmp;
+/* cpu_check()'s state, in memory across siglongjmp() (no volatile local). */
+static unsigned int sigbus_tries;
+static size_t sigbus_at;
 
 static void on_sigbus(int sig)
 {
@@ -298,29 +309,29 @@ static void on_sigbus(int sig)
 static int cpu_check(size_t off, size_t len, const char *what)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus }, old;
-	volatile int tries = 0;
-	volatile size_t k = 0;
-	int err = 0;
+	size_t k;
 
 	step(what);
+	sigbus_tries = 0;
+	sigbus_at = 0;
 	sigaction(SIGBUS, &sa, &old);
 	if (sigsetjmp(sigbus_jmp, 1)) {
 		rep->sigbus++;
-		if (++tries >= TRIES) {
-			err = -1;
-			goto out;
+		if (++sigbus_tries >= TRIES) {
+			sigaction(SIGBUS, &old, NULL);
+			return fail("%s: SIGBUS %d times in a row", what, TRIES);
 		}
 	}
-	for (; k < len; k++)
-		if (*(volatile unsigned char *)(buf + off + k) != model[off + k])
+	for (k = sigbus_at; k < len; k++) {
+		sigbus_at = k;
+		if (__atomic_load_n(buf + off + k, __ATOMIC_RELAXED) !=
+		    model[off + k])
 			break;
-out:
+	}
 	sigaction(SIGBUS, &old, NULL);
-	if (err)
-		fail("%s: SIGBUS %d times in a row", what, TRIES);
 	if (k < len)
-		fail("%s: the CPU read 0x%02x at offset 0x%zx, expected 0x%02x",
-		     what, buf[off + k], off + k, model[off + k]);
+		return fail("%s: the CPU read 0x%02x at offset 0x%zx, expected 0x%02x",
+			    what, buf[off + k], off + k, model[off + k]);
 	return 0;
 }
 
@@ -331,9 +342,9 @@ static int pt_check(struct gpu *g)
 
 	err = pt_verify(g->fd, buf, BUF_SIZE, &v);
 	if (err)
-		fail("PT_VERIFY on GPU %u: %s", g->gpu, strerror(-err));
+		return fail("PT_VERIFY on GPU %u: %s", g->gpu, strerror(-err));
 	if (!pt_safe(&v))
-		fail("GPU %u page table: %llu uncovered, %llu stale, %llu writable beyond the CPU",
+		return fail("GPU %u page table: %llu uncovered, %llu stale, %llu too writable",
 		     g->gpu, (unsigned long long)v.uncovered,
 		     (unsigned long long)v.stale,
 		     (unsigned long long)v.excess_write);
@@ -361,9 +372,10 @@ static int workload(void)
 	buf = (unsigned char *)alloc_aligned(BUF_SIZE);
 	model = malloc(BUF_SIZE);
 	if (!buf || !model)
-		fail("out of memory");
+		return fail("out of memory");
 	for (k = 0; k < BUF_SIZE; k++)
-		buf[k] = model[k] = (unsigned char)(k * 31 + 5);
+		model[k] = (unsigned char)(k * 31 + 5);
+	memcpy(buf, model, BUF_SIZE);
 
 	/* Faults on both GPUs, a write seen by the other. */
 	if (gpu_check(&g0, 0, BUF_SIZE, "GPU 0 reads all") ||
@@ -401,7 +413,7 @@ static int workload(void)
 	/* A 4 KiB cut: split ranges, every GPU keeps the rest. */
 	step("munmap 4 KiB");
 	if (munmap(buf + hole, 4096))
-		fail("munmap: %s", strerror(errno));
+		return fail("munmap: %s", strerror(errno));
 	if (gpu_check(&g0, 0, hole, "GPU 0 reads below the cut") ||
 	    gpu_check(&g1, hole + 4096, BUF_SIZE - hole - 4096,
 		      "GPU 1 reads above the cut") ||
@@ -515,13 +527,13 @@ static int vram_left(struct gpu *g)
 	int fd = open(g->path, O_RDWR | O_CLOEXEC), err;
 
 	if (fd < 0)
-		fail("open %s: %s", g->path, strerror(errno));
+		return fail("open %s: %s", g->path, strerror(errno));
 	err = xioctl(fd, DRM_IOCTL_VSVM_VRAM, &v);
 	close(fd);
 	if (err)
-		fail("VRAM of GPU %u: %s", g->gpu, strerror(-err));
+		return fail("VRAM of GPU %u: %s", g->gpu, strerror(-err));
 	if (v.used)
-		fail("GPU %u holds %llu bytes of VRAM after the workload exited",
+		return fail("GPU %u holds %llu bytes of VRAM after the workload exited",
 		     g->gpu, (unsigned long long)v.used);
 	return 0;
 }
@@ -564,7 +576,9 @@ static int find_gpus(void)
 	char path[32];
 	int i, fd;
 
-	g0.gpu = g1.gpu = nf.gpu = ~0u;
+	g0.gpu = ~0u;
+	g1.gpu = ~0u;
+	nf.gpu = ~0u;
 	for (i = 128; i < 192; i++) {
 		struct drm_vsvm_vram vram = { 0 };
 
@@ -585,7 +599,8 @@ static int find_gpus(void)
 		else if (vram.size)
 			pick(&g1, path, info.gpu, vram.size);
 	}
-	g0.can_fault = g1.can_fault = true;
+	g0.can_fault = true;
+	g1.can_fault = true;
 	return g0.gpu != ~0u && g1.gpu != ~0u && nf.gpu != ~0u ? 0 : -1;
 }
 
@@ -658,8 +673,8 @@ int main(int argc, char **argv)
 			;
 		if (nonly && j == nonly)
 			continue;
-		strcpy(names[nsites], name);
-		strcpy(types[nsites], type);
+		snprintf(names[nsites], sizeof(names[0]), "%s", name);
+		snprintf(types[nsites], sizeof(types[0]), "%s", type);
 		nsites++;
 	}
 	if (f)
