@@ -1391,7 +1391,7 @@ static char *kill_page(struct kill_ctx *c, unsigned int k)
 }
 
 /* The kill worker stops on its own: it says why, then exits @status. */
-static __printf(3, 4) __attribute__((noreturn))
+static __printf(3, 4) __noreturn
 void kill_exit(struct kill_ctx *c, int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -1515,7 +1515,7 @@ static void kill_prefetch(struct kill_ctx *c, unsigned int k)
  * thread was copied: it makes system calls and touches memory, no lock of
  * the parent's, no allocator.
  */
-static __attribute__((noreturn))
+static __noreturn
 void kill_child(struct stress *s, struct worker *w, struct kill_shared *ks)
 {
 	struct drm_vsvm_info info;
@@ -2192,7 +2192,7 @@ static void run_for(struct __test_metadata *_metadata, struct stress *s,
 		if (s->nfails || now_ns() < next)
 			continue;
 		pthread_mutex_unlock(&s->lock);
-		TH_LOG("%llu s: %lu stable and %lu churn writes, %lu other reads, %lu retries, %lu workers killed, %lu GPU files reopened",
+		TH_LOG("%llu s: %lu+%lu writes, %lu reads, %lu retries, %lu kills, %lu reopens",
 		       (next - start) / NSEC,
 		       total(s, C_WRITES), total(s, C_CHURN_WRITES),
 		       total(s, C_NF_READS) + total(s, C_CPU_READS),
@@ -2254,7 +2254,7 @@ static int check_model(struct __test_metadata *_metadata, struct stress *s,
 		bad = first_bad(p, i, s->st[i].gen);
 		if (bad < 0 || lost++ >= 4)
 			continue;
-		TH_LOG("%s: stable page %u at %p, byte %d: expected %016llx (generation %u), got %016llx; the page holds %s; %s",
+		TH_LOG("%s: stable %u at %p, byte %d: want %016llx gen %u, got %016llx; %s; %s",
 		       who, i, stable_page(s, i), bad * 8,
 		       pattern(i, s->st[i].gen, bad), s->st[i].gen, p[bad],
 		       looks_like(p, buf, sizeof(buf)),
@@ -2280,7 +2280,7 @@ static int check_reopen(struct __test_metadata *_metadata, struct stress *s,
 		bad = first_bad(p, REOPEN_ID | i, s->rgen[i]);
 		if (bad < 0 || lost++ >= 4)
 			continue;
-		TH_LOG("%s: reopen page %u at %p, byte %d: expected %016llx (generation %u), got %016llx; the page holds %s; %s",
+		TH_LOG("%s: reopen %u at %p, byte %d: want %016llx gen %u, got %016llx; %s; %s",
 		       who, i, reopen_page(s, i), bad * 8,
 		       pattern(REOPEN_ID | i, s->rgen[i], bad), s->rgen[i], p[bad],
 		       looks_like(p, buf, sizeof(buf)),
@@ -2395,7 +2395,7 @@ static void check_vram_freed(struct __test_metadata *_metadata,
 		if (fd[i] < 0)
 			continue;
 		EXPECT_EQ(used[i], 0ull)
-			TH_LOG("GPU %u: %llu KiB of VRAM still in use %u s after the last kill worker was reaped and this process's data was evicted (%llu allocations could not move): leaked by a process that is gone",
+			TH_LOG("GPU %u: %llu KiB VRAM leaked, %u s after the workers (%llu stuck)",
 			       i, used[i] >> 10, VRAM_SETTLE_S, failed[i]);
 		close(fd[i]);
 	}
