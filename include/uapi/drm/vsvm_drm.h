@@ -5,6 +5,16 @@
  * uAPI of vsvm, the virtual multi-GPU driver of the SVM coordinator: a
  * software GPU per DRM device whose only way to memory is its page table,
  * which the coordinator fills. For tests and demonstrations.
+ *
+ * Besides the errors each ioctl lists, any of them may fail with ENOMEM
+ * when the kernel, the coordinator or the virtual GPU runs out of memory
+ * (or fault injection says so): the call may be tried again, and it
+ * changed nothing but counters, except where its description says that
+ * it works in steps (an ACCESS may have done the pages before the one
+ * that failed, a SET_ATTR that maps for GPUs that cannot fault may have
+ * set the attributes). A CPU access to data in a GPU's VRAM whose copy
+ * back to system memory fails raises SIGBUS, as for any device-private
+ * memory (drm_pagemap).
  */
 
 #ifndef __UAPI_VSVM_DRM_H__
