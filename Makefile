@@ -7,6 +7,9 @@
 #   make run      boot the guest with 4 virtual GPUs and show the coordinator
 #                 against one drm_gpusvm per GPU, side by side
 #   make bench    the full benchmark (N = 1, 2, 4, 8): table, CSV and plot
+#   make soak     the soak kernel (KASAN, UBSAN, fault injection) running the
+#                 uAPI fuzzer, the fault-injection campaign and DURATION=<s>
+#                 seconds of stress (default 120), with a table of figures
 #   make lint     checkpatch --strict, kernel-doc -Wall, sparse
 #   make patches  the project as a git format-patch series against the base,
 #                 in the order of patches/series.plan
@@ -19,7 +22,7 @@
 H := harness
 SHELL := /bin/bash
 
-.PHONY: check run bench lint patches patches-build deps fetch overlay build kunit guest
+.PHONY: check run bench soak lint patches patches-build deps fetch overlay build kunit guest
 
 check: deps fetch overlay
 	@$(H)/check.sh
@@ -31,6 +34,9 @@ run: deps fetch overlay
 bench: deps fetch overlay
 	@$(H)/build.sh
 	@$(H)/bench.sh full
+
+soak: deps fetch overlay
+	@$(H)/soak.sh --table
 
 lint: fetch overlay
 	@$(H)/lint.sh
