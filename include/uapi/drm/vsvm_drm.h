@@ -11,10 +11,10 @@
  * (or fault injection says so): the call may be tried again, and it
  * changed nothing but counters, except where its description says that
  * it works in steps (an ACCESS may have done the pages before the one
- * that failed, a SET_ATTR that maps for GPUs that cannot fault may have
- * set the attributes). A CPU access to data in a GPU's VRAM whose copy
- * back to system memory fails raises SIGBUS, as for any device-private
- * memory (drm_pagemap).
+ * that failed, a SET_ATTR that prefetches or maps for GPUs that cannot
+ * fault may have set the attributes and moved some ranges). A CPU access
+ * to data in a GPU's VRAM whose copy back to system memory fails raises
+ * SIGBUS, as for any device-private memory (drm_pagemap).
  */
 
 #ifndef __UAPI_VSVM_DRM_H__

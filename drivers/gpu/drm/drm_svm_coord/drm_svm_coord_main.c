@@ -149,28 +149,32 @@
 /**
  * DOC: Fault injection
  *
- * Each allocation of the coordinator that a user's call or a worker can
- * meet, and hmm_range_fault() as the coordinator calls it, sit in a
- * function marked with ALLOW_ERROR_INJECTION(), so that fail_function
- * (Documentation/fault-injection/fault-injection.rst) can fail its Nth
+ * The allocations of the fault path, of splitting, of the notifier and of
+ * attribute changes, and hmm_range_fault() as the fault path calls it, sit
+ * in functions marked with ALLOW_ERROR_INJECTION(), so that fail_function
+ * (Documentation/fault-injection/fault-injection.rst) can fail their Nth
  * call: drm_svm_coord_alloc_notifier() (the manager),
  * drm_svm_coord_attach(), coord_notifier_find_or_insert(),
  * drm_svm_coord_range_alloc(), drm_svm_coord_range_pfns_alloc(),
  * drm_svm_coord_range_fault_pages(), coord_range_pages() (a GPU's DMA
  * state of a range), coord_split_alloc() (the pieces of a split),
  * coord_finish_alloc() (the notifier's second pass) and
- * drm_svm_coord_attr_tree_set(). Functions
- * called in their own file are noinline, so that the injection reaches
- * every call. A failure there leaves what the function's kernel-doc or
- * comment says it leaves on -ENOMEM: the caller's call fails with that
- * errno and changes nothing, or, in a worker or the notifier, the
- * coordinator takes the slower path it has for it (a range dropped
- * instead of split, an invalidation completed in one pass).
+ * drm_svm_coord_attr_tree_set(). Functions called in their own file are
+ * noinline, so that the injection reaches every call. Not covered: the
+ * split's state (coord_range_split()), reservations, and the walk that
+ * re-reads a stale location (coord_range_find_data()).
  *
- * vsvm marks its backend ops the same way, so a campaign can fail the
- * backend as hardware fails: tests/guest/vsvm-faultinject.c fails the
- * first calls of every such site in turn under a workload that checks
- * every byte.
+ * An injected failure fails the user's call with -ENOMEM, or the worker
+ * or notifier takes the path it has for it (a range dropped instead of
+ * split, an invalidation completed in one pass), with two exceptions a
+ * caller sees: a SET_ATTR whose prefetch fails keeps the attributes it
+ * set and the moves it made, and a detach whose eviction of the GPU's
+ * VRAM fails leaves that data where it is (a CPU fault still brings it
+ * back). A -ENOMEM of @devmem_alloc reads as a full VRAM and evicts a
+ * range to make room.
+ *
+ * vsvm marks its backend ops the same way, so that a campaign can fail
+ * the backend as hardware fails.
  */
 
 static atomic_t drm_svm_coord_next_id = ATOMIC_INIT(0);
