@@ -34,7 +34,7 @@ calls=${FUZZ_CALLS:-$((duration * 12))}
 guest_programs
 stress="/tests/vsvm-stress --seconds $duration${seed:+ --seed $seed}"
 fuzz="/tests/vsvm-fuzz --calls $calls${seed:+ --seed $seed}"
-fi="/tests/vsvm-faultinject --depth $depth"
+inject="/tests/vsvm-faultinject --depth $depth"
 
 log=$RESULTS/soak.log
 pass=0 fail=0 skip=0
@@ -43,12 +43,24 @@ msg "soak: booting the soak kernel, 5 GPUs behind the IOMMU ($calls fuzzed ioctl
 start=$(date +%s)
 guest_boot "$log" $((duration + ${SOAK_TIMEOUT:-2400})) \
 	"kunit.enable=0 rdinit=/init $IOMMU_CMDLINE vsvm.tlb_delay_us=1000 vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10" \
-	0 "" "$fuzz" "$fi" "$stress"
+	0 "" "$fuzz" "$inject" "$stress"
 QEMU_EXTRA=()
 took=$(( $(date +%s) - start ))
 msg "soak: ran $took s, log in $log"
 count "$log" vsvm-fuzz vsvm-faultinject vsvm-stress
 
+# Nothing may skip here (a kernel without fail_function, GPUs missing):
+# the stage would pass without having soaked anything.
+if [ "$skip" != 0 ]; then
+	echo "ERROR: $skip results skipped in the soak boot, see $log" >&2
+	fail=$((fail + 1))
+fi
+# Every GPU really sits behind the translating IOMMU.
+found=$(grep -c 'DMA through the IOMMU' "$log" || true)
+if [ "$found" != 5 ]; then
+	echo "ERROR: $found of 5 GPUs behind the IOMMU in $log" >&2
+	fail=$((fail + 1))
+fi
 # The sanitizers must really have watched.
 if grep -q 'KernelAddressSanitizer initialized' "$log"; then
 	printf '  %-24s %3d passed, %3d failed, %3d skipped\n' kasan-on 1 0 0

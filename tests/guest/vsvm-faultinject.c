@@ -66,6 +66,7 @@
 #define TRIES		5
 #define MAX_SITES	64
 #define MAX_ERRNO_SEEN	256
+#define WORKLOAD_TIMEOUT_S	300
 
 /*
  * The sites the coordinator and vsvm mark: a missing one is a site the
@@ -319,7 +320,7 @@ static int cpu_check(size_t off, size_t len, const char *what)
 		rep->sigbus++;
 		if (++sigbus_tries >= TRIES) {
 			sigaction(SIGBUS, &old, NULL);
-			return fail("%s: SIGBUS %d times in a row", what, TRIES);
+			return fail("%s: SIGBUS %d times", what, TRIES);
 		}
 	}
 	for (k = sigbus_at; k < len; k++) {
@@ -504,8 +505,11 @@ static int run(void)
 	pid = fork();
 	if (pid < 0)
 		return -1;
-	if (!pid)
+	if (!pid) {
+		/* A workload that hangs dies, and says so, instead of the boot. */
+		alarm(WORKLOAD_TIMEOUT_S);
 		_exit(workload() ? 1 : 0);
+	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	if (WIFSIGNALED(status)) {
@@ -701,9 +705,10 @@ int main(int argc, char **argv)
 	ksft_test_result(!n, "%u sites injectable, %u expected missing\n",
 			 nsites, n);
 
-	/* The workload itself passes. */
+	/* The workload itself passes; nothing stays armed after us. */
 	disarm();
-	if (run() || vram_left(&g0) || vram_left(&g1))
+	atexit(disarm);
+	if (run() || vram_left(&g0) || vram_left(&g1) || vram_left(&nf))
 		ksft_test_result_fail("workload without injection: %s\n", rep->why);
 	else
 		ksft_test_result_pass("workload without injection: %u calls\n",
@@ -728,7 +733,7 @@ int main(int argc, char **argv)
 				injections++;
 			}
 			disarm();
-			err = err ?: vram_left(&g0) ?: vram_left(&g1);
+			err = err ?: vram_left(&g0) ?: vram_left(&g1) ?: vram_left(&nf);
 			errnos_str(errs, sizeof(errs));
 			ksft_print_msg("%s N=%u: %s, %s; %s%s\n", names[i], n,
 				       err ? "FAILED" : "passed",

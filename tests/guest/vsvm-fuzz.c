@@ -1985,13 +1985,56 @@ static bool check_bytes(const char *what, int gpu, const char *got, u64 addr, u6
 	return bad < 0;
 }
 
+/*
+ * Why @f cannot read [@addr, +@len): the first page it fails on, with
+ * what the coordinator and the GPU's page table say about it.
+ */
+static void gpu_check_explain(const struct file *f, char *addr, u64 len)
+{
+	struct drm_vsvm_range_info ri = { 0 };
+	struct drm_vsvm_pt_snapshot sn = { 0 };
+	struct drm_vsvm_access a = { 0 };
+	unsigned char pte = 0;
+	u64 off;
+	int err = 0;
+
+	for (off = 0; off < len; off += PAGE) {
+		a.addr = va(addr) + off;
+		a.size = PAGE;
+		a.data = va(S);
+		a.op = DRM_VSVM_ACCESS_READ;
+		err = xioctl(f->fd, DRM_IOCTL_VSVM_ACCESS, &a);
+		if (err)
+			break;
+	}
+	if (!err) {
+		ksft_print_msg("  every page reads one by one\n");
+		return;
+	}
+	ri.addr = a.addr;
+	sn.addr = a.addr;
+	sn.npages = 1;
+	sn.entries = va(&pte);
+	ksft_print_msg("  first failing page 0x%llx: %s, %u faults, PTE 0x%x (%s)\n",
+		       (u64)a.addr, ename(-err), a.faults, pte,
+		       ename(-xioctl(f->fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &sn)));
+	err = xioctl(f->fd, DRM_IOCTL_VSVM_RANGE_INFO, &ri);
+	ksft_print_msg("  range [0x%llx, 0x%llx) %s: loc 0x%x rule %u mapped 0x%llx\n",
+		       (u64)ri.start, (u64)ri.end, err ? ename(-err) : "ok", ri.loc, ri.rule,
+		       (u64)ri.mapped);
+	ksft_print_msg("  %u migrations, %u evictions, thrash %u, %u moves kept\n",
+		       ri.migrations, ri.evictions, ri.thrash, ri.nr_history);
+}
+
 /* A GPU reads [@addr, +@len) back: 0 when it finds the model. */
 static int gpu_check(const struct file *f, char *addr, u64 len)
 {
 	int err = gpu_access(f->fd, DRM_VSVM_ACCESS_READ, addr, len, S, 0);
 
-	if (err)
+	if (err) {
 		ksft_print_msg("GPU %u: read of %llu bytes: %s\n", f->gpu, (u64)len, ename(-err));
+		gpu_check_explain(f, addr, len);
+	}
 	return err || !check_bytes("GPU read", f->gpu, S, va(addr), len);
 }
 

@@ -1683,6 +1683,9 @@ static enum kill_wait kill_wait(struct worker *w, pid_t pid, int *status,
 			return KW_ENDED;
 		if (stopped(w->s))
 			return KW_STOPPED;
+		/* An access that keeps retrying (EBUSY, EINTR) is alive too. */
+		ops += __atomic_load_n(&ks->busy, __ATOMIC_RELAXED) +
+		       __atomic_load_n(&ks->intr, __ATOMIC_RELAXED);
 		t = now_ns();
 		if (ops != last) {
 			last = ops;
