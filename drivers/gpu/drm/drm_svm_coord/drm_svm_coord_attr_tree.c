@@ -549,8 +549,8 @@ out:
 	kfree(plan.segs);
 	return err;
 }
-ALLOW_ERROR_INJECTION(drm_svm_coord_attr_tree_set, ERRNO);
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attr_tree_set);
+ALLOW_ERROR_INJECTION(drm_svm_coord_attr_tree_set, ERRNO);
 
 /**
  * drm_svm_coord_attr_tree_forget_vm() - remove a GPU from every attribute

@@ -461,8 +461,8 @@ drm_svm_coord_attach(struct mm_struct *mm, struct drm_device *drm,
 
 	return vm;
 }
-ALLOW_ERROR_INJECTION(drm_svm_coord_attach, ERRNO);
 EXPORT_SYMBOL_GPL(drm_svm_coord_attach);
+ALLOW_ERROR_INJECTION(drm_svm_coord_attach, ERRNO);
 
 /**
  * drm_svm_coord_detach() - detach a GPU from its manager
