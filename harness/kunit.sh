@@ -84,7 +84,7 @@ amdgpu_boot() {
 	[ ${#GUEST_FILES[@]} -gt 0 ] && [[ ${GUEST_FILES[-1]} == */amdgpu.ko ]] ||
 		die "amdgpu.ko or a module it needs is not in the build"
 	guest_boot "$log" "${KUNIT_TIMEOUT:-1200}" \
-		"kunit.enable=1 kunit.filter_glob=amdgpu_svm* rdinit=/init" 0 "" \
+		"kunit.enable=1 kunit.filter_glob=amdgpu_svm* rdinit=/init printk.devkmsg=on" 0 "" \
 		"/tests/modload -u amdgpu ${GUEST_FILES[*]/#*\///modules/}"
 	GUEST_FILES=()
 	sed -n '\|^@@ RUN /tests/modload|,$p' "$log" > "$log.ktap"
