@@ -952,19 +952,21 @@ enum drm_svm_coord_thrash_state {
 /**
  * enum drm_svm_coord_rule - the rule of the Residency policy that decided
  * @DRM_SVM_COORD_RULE_NO_ACCESS: 1, no access
- * @DRM_SVM_COORD_RULE_PREFETCH: 2, explicit prefetch
- * @DRM_SVM_COORD_RULE_IN_PLACE: 3, access in place
- * @DRM_SVM_COORD_RULE_PINNED: 4, pinned by thrash control
- * @DRM_SVM_COORD_RULE_PREFERRED: 5, preferred location
- * @DRM_SVM_COORD_RULE_THROTTLED: 6, throttled by thrash control
- * @DRM_SVM_COORD_RULE_LOCAL: 7, the faulting GPU's VRAM
- * @DRM_SVM_COORD_RULE_STAY: 7, where the data is
- * @DRM_SVM_COORD_RULE_UNREACHABLE: 7, system memory, the data was out of
+ * @DRM_SVM_COORD_RULE_RESTORE: 2, a restore maps where the data is
+ * @DRM_SVM_COORD_RULE_PREFETCH: 3, explicit prefetch
+ * @DRM_SVM_COORD_RULE_IN_PLACE: 4, access in place
+ * @DRM_SVM_COORD_RULE_PINNED: 5, pinned by thrash control
+ * @DRM_SVM_COORD_RULE_PREFERRED: 6, preferred location
+ * @DRM_SVM_COORD_RULE_THROTTLED: 7, throttled by thrash control
+ * @DRM_SVM_COORD_RULE_LOCAL: 8, the faulting GPU's VRAM
+ * @DRM_SVM_COORD_RULE_STAY: 8, where the data is
+ * @DRM_SVM_COORD_RULE_UNREACHABLE: 8, system memory, the data was out of
  *	reach
  * @DRM_SVM_COORD_RULE_NUM: number of rules, not a rule
  */
 enum drm_svm_coord_rule {
 	DRM_SVM_COORD_RULE_NO_ACCESS,
+	DRM_SVM_COORD_RULE_RESTORE,
 	DRM_SVM_COORD_RULE_PREFETCH,
 	DRM_SVM_COORD_RULE_IN_PLACE,
 	DRM_SVM_COORD_RULE_PINNED,

@@ -6,7 +6,7 @@
  * policy over every combination of a universe of three GPUs (topology,
  * VRAM, room, preferred location, access kind, data location, prefetch
  * request, thrash state, requesting GPU), each decision checked against
- * the rule that must have decided it; thrash control by simulating GPUs
+ * the rule that must have decided it, faults and restores; thrash control by simulating GPUs
  * that take turns on one range, with a clock the test advances; the
  * eviction target over a universe of its own.
  */
@@ -74,6 +74,9 @@ static void expect(const struct drm_svm_coord_policy_in *in, u32 *loc,
 	if (a->no_access & BIT_ULL(g)) {
 		*loc = in->cur;
 		*rule = DRM_SVM_COORD_RULE_NO_ACCESS;
+	} else if (in->restore) {
+		*loc = reach_cur ? in->cur : SYS;
+		*rule = DRM_SVM_COORD_RULE_RESTORE;
 	} else if (in->request != UNDEF) {
 		*loc = takes(t, in->request) ? in->request : in->cur;
 		*rule = DRM_SVM_COORD_RULE_PREFETCH;
@@ -128,8 +131,8 @@ static void check_one(struct kunit *test, const struct drm_svm_coord_policy_in *
 	    d.loc == again.loc && d.rule == again.rule)
 		goto invariants;
 	KUNIT_FAIL(test,
-		   "gpu %u cur %x pref %x req %x thrash %u pin %x vram %llx room %llx reach %llx/%llx/%llx in_place %llx no %llx: got loc %x rule %u, want loc %x rule %u",
-		   in->gpu, in->cur, in->attrs->preferred_loc, in->request,
+		   "gpu %u cur %x pref %x req %x restore %d thrash %u pin %x vram %llx room %llx reach %llx/%llx/%llx in_place %llx no %llx: got loc %x rule %u, want loc %x rule %u",
+		   in->gpu, in->cur, in->attrs->preferred_loc, in->request, in->restore,
 		   in->thrash, in->pin_loc, in->topo->vram, in->topo->room,
 		   in->topo->reach[0], in->topo->reach[1], in->topo->reach[2],
 		   in->attrs->access_in_place, in->attrs->no_access, d.loc,
@@ -166,8 +169,8 @@ invariants:
 				      drm_svm_coord_reaches(in->topo, in->gpu, d.loc),
 				      "gpu %u given unreachable loc %x", in->gpu,
 				      d.loc);
-	/* Access in place never moves data the GPU can reach. */
-	if ((in->attrs->access_in_place & BIT_ULL(in->gpu)) &&
+	/* Access in place and restores never move data the GPU can reach. */
+	if (((in->attrs->access_in_place & BIT_ULL(in->gpu)) || in->restore) &&
 	    in->request == UNDEF &&
 	    drm_svm_coord_reaches(in->topo, in->gpu, in->cur))
 		KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_MAP);
@@ -180,7 +183,9 @@ invariants:
 
 /* Sizes of the dimensions of the universe, see test_policy_universe(). */
 static const u32 prefs[] = { UNDEF, SYS, 0, 1, 2 };
-static const u32 reqs[] = { UNDEF, SYS, 0, 1, 2 };
+/* A prefetch request, or none (UNDEF: a fault or a map; RESTORE: a restore). */
+#define RESTORE		0xfffffff0u
+static const u32 reqs[] = { UNDEF, SYS, 0, 1, 2, RESTORE };
 #define N_THRASH	(2 + ARRAY_SIZE(locs))	/* NORMAL, THROTTLED, PINNED at each */
 
 /* Take the next digit of @i in base @n. */
@@ -227,7 +232,8 @@ static void test_policy_universe(struct kunit *test)
 			attrs.no_access = BIT_ULL(g);
 		in.gpu = g;
 		in.cur = locs[c];
-		in.request = reqs[q];
+		in.restore = reqs[q] == RESTORE;
+		in.request = in.restore ? UNDEF : reqs[q];
 		in.thrash = min(th, 2u);
 		in.pin_loc = th >= 2 ? locs[th - 2] : SYS;
 		/* Data is only ever in the VRAM of a GPU that has some. */
@@ -310,6 +316,34 @@ static void test_policy_examples(struct kunit *test)
 	attrs.no_access = BIT_ULL(1);
 	d = drm_svm_coord_decide(&in);
 	KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_REFUSE);
+
+	/*
+	 * A restore after the CPU took the data home: GPU 1 would move it
+	 * into its VRAM on a fault, its restore maps it in system memory;
+	 * data in GPU 0's VRAM stays there for GPU 1 (a peer) and goes to
+	 * system memory for GPU 2, which cannot reach it.
+	 */
+	attrs.no_access = 0;
+	attrs.access_in_place = 0;
+	in.request = UNDEF;
+	in.cur = SYS;
+	d = drm_svm_coord_decide(&in);
+	KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_MIGRATE);
+	KUNIT_EXPECT_EQ(test, d.loc, 1u);
+	in.restore = true;
+	d = drm_svm_coord_decide(&in);
+	KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_MAP);
+	KUNIT_EXPECT_EQ(test, d.loc, SYS);
+	KUNIT_EXPECT_EQ(test, d.rule, (u32)DRM_SVM_COORD_RULE_RESTORE);
+	in.cur = 0;
+	d = drm_svm_coord_decide(&in);
+	KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_MAP);
+	KUNIT_EXPECT_EQ(test, d.loc, 0u);
+	in.gpu = 2;
+	d = drm_svm_coord_decide(&in);
+	KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_MIGRATE);
+	KUNIT_EXPECT_EQ(test, d.loc, SYS);
+	KUNIT_EXPECT_EQ(test, d.rule, (u32)DRM_SVM_COORD_RULE_RESTORE);
 }
 
 /* Defaults of the module parameters (see Thrash control). */

@@ -411,15 +411,16 @@ struct drm_vsvm_range_info {
 
 /* Rules of the coordinator's residency policy, in the order they apply. */
 #define DRM_VSVM_RULE_NO_ACCESS		0
-#define DRM_VSVM_RULE_PREFETCH		1
-#define DRM_VSVM_RULE_IN_PLACE		2
-#define DRM_VSVM_RULE_PINNED		3
-#define DRM_VSVM_RULE_PREFERRED		4
-#define DRM_VSVM_RULE_THROTTLED		5
-#define DRM_VSVM_RULE_LOCAL		6
-#define DRM_VSVM_RULE_STAY		7
-#define DRM_VSVM_RULE_UNREACHABLE	8
-#define DRM_VSVM_RULE_NONE		9	/* never decided */
+#define DRM_VSVM_RULE_RESTORE		1
+#define DRM_VSVM_RULE_PREFETCH		2
+#define DRM_VSVM_RULE_IN_PLACE		3
+#define DRM_VSVM_RULE_PINNED		4
+#define DRM_VSVM_RULE_PREFERRED		5
+#define DRM_VSVM_RULE_THROTTLED		6
+#define DRM_VSVM_RULE_LOCAL		7
+#define DRM_VSVM_RULE_STAY		8
+#define DRM_VSVM_RULE_UNREACHABLE	9
+#define DRM_VSVM_RULE_NONE		10	/* never decided */
 
 /**
  * struct drm_vsvm_pt_drop - DRM_IOCTL_VSVM_PT_DROP: lose page-table entries

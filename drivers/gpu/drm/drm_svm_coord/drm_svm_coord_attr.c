@@ -347,7 +347,7 @@ static int coord_set_attr_map(struct drm_svm_coord *svm,
 
 	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
 		err = drm_svm_coord_map_span(svm->vms[i], change->start,
-					     change->end);
+					     change->end, false);
 		/* What was mapped is visible, error or not. */
 		drm_svm_coord_map_sync(svm->vms[i]);
 		if (err)

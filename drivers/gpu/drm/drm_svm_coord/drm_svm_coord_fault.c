@@ -298,11 +298,15 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 	return err;
 }
 
-/* Make @range usable by @vm: fault once for all GPUs, map for @vm. */
+/*
+ * Make @range usable by @vm: fault once for all GPUs, map for @vm; for a
+ * @restore, without moving data @vm reaches (see Restore).
+ */
 static int coord_range_validate(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range,
 				struct drm_svm_coord_vm *vm,
-				const struct drm_svm_coord_where *w, bool want_write)
+				const struct drm_svm_coord_where *w, bool want_write,
+				bool restore)
 {
 	u64 bit = BIT_ULL(vm->index);
 	unsigned long timeout = jiffies +
@@ -337,7 +341,8 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 				drm_svm_coord_range_set_loc(svm, range,
 							    DRM_SVM_COORD_LOC_UNDEFINED);
 			err = drm_svm_coord_range_place(svm, range, vm, w,
-							DRM_SVM_COORD_LOC_UNDEFINED);
+							DRM_SVM_COORD_LOC_UNDEFINED,
+							restore);
 			if (err)
 				break;
 		}
@@ -392,7 +397,7 @@ static int coord_range_validate(struct drm_svm_coord *svm,
  * lock held for reading and a reference on the mm.
  */
 static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
-			 bool write, unsigned long *end)
+			 bool write, bool restore, unsigned long *end)
 {
 	struct drm_svm_coord *svm = vm->svm;
 	struct drm_svm_coord_range *range;
@@ -433,7 +438,7 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 			continue;
 		}
 
-		err = coord_range_validate(svm, range, vm, &w, write);
+		err = coord_range_validate(svm, range, vm, &w, write, restore);
 		*end = drm_svm_coord_range_end(range);
 		/*
 		 * The VMA changed after drm_svm_coord_where_is() (see Fault path, 4a): the
@@ -453,6 +458,8 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
  * @vm: the GPU
  * @start: first address, page aligned
  * @end: end address (exclusive), page aligned
+ * @restore: the restore worker maps again what an invalidation took: the
+ *	data is mapped where it is when @vm reaches it (see Restore)
  *
  * Maps every range of [@start, @end) for @vm, faulting the pages in, and
  * skips the pages that no VMA covers or the GPU may not access. Called
@@ -461,7 +468,7 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
  * Return: 0, or the first other error of the fault path.
  */
 int drm_svm_coord_map_span(struct drm_svm_coord_vm *vm,
-			   unsigned long start, unsigned long end)
+			   unsigned long start, unsigned long end, bool restore)
 {
 	unsigned long addr, next;
 	int err;
@@ -469,7 +476,7 @@ int drm_svm_coord_map_span(struct drm_svm_coord_vm *vm,
 	lockdep_assert_held(&vm->svm->lock);
 
 	for (addr = start; addr < end; addr = max(next, addr + PAGE_SIZE)) {
-		err = coord_map_one(vm, addr, false, &next);
+		err = coord_map_one(vm, addr, false, restore, &next);
 		if (err && err != -EFAULT && err != -EPERM)
 			return err;
 		cond_resched();
@@ -533,7 +540,7 @@ int drm_svm_coord_handle_fault(struct drm_svm_coord_vm *vm,
 	if (err)
 		return err;
 	drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_FAULTS, 1);
-	err = coord_map_one(vm, PAGE_ALIGN_DOWN(addr), write, &end);
+	err = coord_map_one(vm, PAGE_ALIGN_DOWN(addr), write, false, &end);
 	coord_fault_exit(svm);
 	return err;
 }
@@ -567,7 +574,7 @@ int drm_svm_coord_map(struct drm_svm_coord_vm *vm, unsigned long start,
 	if (err)
 		return err;
 	for (addr = start; addr < start + size; addr = end) {
-		err = coord_map_one(vm, addr, false, &end);
+		err = coord_map_one(vm, addr, false, false, &end);
 		if (err)
 			break;
 	}

@@ -138,15 +138,17 @@ static bool coord_range_fits_devmem(const struct drm_svm_coord_range *range)
 
 /*
  * Decide where @range's data should be for @vm (or, for a prefetch with
- * @vm NULL, at @request) and move it there. A failed move leaves the data
- * where it is, to be mapped there. See Placement.
+ * @vm NULL, at @request; for a @restore of @vm's entries, where it is) and
+ * move it there. A failed move leaves the data where it is, to be mapped
+ * there. See Placement.
  *
  * Return: 0, or -EPERM when the GPU must not map the range.
  */
 int drm_svm_coord_range_place(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_range *range,
 			      struct drm_svm_coord_vm *vm,
-			      const struct drm_svm_coord_where *w, u32 request)
+			      const struct drm_svm_coord_where *w, u32 request,
+			      bool restore)
 {
 	const struct drm_svm_coord_attrs *attrs = &w->attrs;
 	struct drm_svm_coord_thrash_params params;
@@ -156,6 +158,7 @@ int drm_svm_coord_range_place(struct drm_svm_coord *svm,
 		.topo = &topo,
 		.gpu = vm ? vm->index : DRM_SVM_COORD_MAX_VMS,
 		.request = request,
+		.restore = restore,
 	};
 	u64 now = ktime_get_ns();
 	unsigned int tries;
@@ -275,7 +278,7 @@ int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 			drm_svm_coord_range_set_loc(svm, range, DRM_SVM_COORD_LOC_UNDEFINED);
 		if (!range->unmapped && !range->holes)
 			drm_svm_coord_range_place(svm, range, NULL, &w,
-						  w.attrs.prefetch_loc);
+						  w.attrs.prefetch_loc, false);
 		next = drm_svm_coord_range_end(range);
 		mutex_unlock(&range->validate_lock);
 		drm_svm_coord_range_put(range);

@@ -33,20 +33,28 @@
  * The rules, first match wins, for a request of GPU g on data at cur:
  *
  * 1. g has %DRM_SVM_COORD_ATTR_NO_ACCESS: refuse.
- * 2. An explicit prefetch to a location L: move to L if L is system memory,
+ * 2. A restore (g lost its entries to an invalidation and cannot fault,
+ *    see Restore): map where the data is if g reaches it, else move it to
+ *    system memory. A restore is no access of the GPU: whoever moved the
+ *    data (a CPU fault, another device, the driver's eviction) wanted it
+ *    there, and moving it back at once fights them without end (a reader
+ *    that needs the whole range at once never gets it). The next fault,
+ *    map or prefetch of the range decides by the rules below again, as
+ *    KFD's restore worker maps a range where it is.
+ * 3. An explicit prefetch to a location L: move to L if L is system memory,
  *    or a GPU with VRAM and room; otherwise leave the data where it is. The
  *    user asked, so thrash state does not veto it.
- * 3. g has %DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE: map where the data is if g
+ * 4. g has %DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE: map where the data is if g
  *    reaches it, else move it to system memory, which every GPU reaches.
- * 4. The range is pinned by thrash control: the data goes to (or stays at)
+ * 5. The range is pinned by thrash control: the data goes to (or stays at)
  *    the pinned location if g reaches it, else to system memory.
- * 5. A preferred location P is set: system memory → move there; a GPU
+ * 6. A preferred location P is set: system memory → move there; a GPU
  *    with VRAM that g reaches → move there (map if already there; if P has
  *    no room, go on with the next rules). So does a P that g cannot
  *    reach, as in KFD's restore-location rules.
- * 6. The range is throttled by thrash control: map where the data is if g
+ * 7. The range is throttled by thrash control: map where the data is if g
  *    reaches it (no migration while the competitors settle).
- * 7. Default, first touch wins the GPU that uses it: g's own VRAM if it
+ * 8. Default, first touch wins the GPU that uses it: g's own VRAM if it
  *    has room (map if the data is already there); else map where the data
  *    is if g reaches it; else move to system memory.
  *
@@ -65,14 +73,14 @@
  * - NORMAL: every migration of the range is recorded. When
  *   &drm_svm_coord_thrash_params.threshold migrations follow each other,
  *   each within the *window* of the previous one, the range is THROTTLED.
- * - THROTTLED: GPUs map the data where it is when they reach it (rule 6
+ * - THROTTLED: GPUs map the data where it is when they reach it (rule 7
  *   above). A GPU that cannot reach it still gets a migration, counted as
  *   pressure; after &drm_svm_coord_thrash_params.pin_after such
  *   migrations the range is PINNED to a location every competitor (every
  *   GPU that moved it in this episode) reaches: the current location when
  *   they all reach it, else system memory.
  * - PINNED: the data stays at the pinned location and everybody maps it
- *   there (rule 4).
+ *   there (rule 5).
  * - Either state falls back to NORMAL after a *quiet period* without
  *   pressure (no fault on the range that wanted to move it).
  *
@@ -190,7 +198,12 @@ drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in)
 		return d;
 	}
 
-	/* 2. An explicit prefetch moves the data if the target can take it. */
+	/* 2. A restore maps the data where it is, or where every GPU reaches. */
+	if (in->restore)
+		return coord_decided(in, reach_cur ? in->cur : DRM_SVM_COORD_LOC_SYSMEM,
+				     DRM_SVM_COORD_RULE_RESTORE);
+
+	/* 3. An explicit prefetch moves the data if the target can take it. */
 	if (in->request != DRM_SVM_COORD_LOC_UNDEFINED) {
 		loc = in->request;
 		if (!coord_can_take(topo, loc))
@@ -198,12 +211,12 @@ drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in)
 		return coord_decided(in, loc, DRM_SVM_COORD_RULE_PREFETCH);
 	}
 
-	/* 3. Map in place when possible, else where every GPU reaches. */
+	/* 4. Map in place when possible, else where every GPU reaches. */
 	if (attrs->access_in_place & bit)
 		return coord_decided(in, reach_cur ? in->cur : DRM_SVM_COORD_LOC_SYSMEM,
 			  DRM_SVM_COORD_RULE_IN_PLACE);
 
-	/* 4. Thrash control pinned the range. */
+	/* 5. Thrash control pinned the range. */
 	if (in->thrash == DRM_SVM_COORD_THRASH_PINNED) {
 		loc = in->pin_loc;
 		if (!drm_svm_coord_reaches(topo, g, loc) ||
@@ -212,7 +225,7 @@ drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in)
 		return coord_decided(in, loc, DRM_SVM_COORD_RULE_PINNED);
 	}
 
-	/* 5. The preferred location, when this GPU reaches it. */
+	/* 6. The preferred location, when this GPU reaches it. */
 	loc = attrs->preferred_loc;
 	if (loc == DRM_SVM_COORD_LOC_SYSMEM)
 		return coord_decided(in, loc, DRM_SVM_COORD_RULE_PREFERRED);
@@ -221,11 +234,11 @@ drm_svm_coord_decide(const struct drm_svm_coord_policy_in *in)
 	    (loc == in->cur || coord_can_take(topo, loc)))
 		return coord_decided(in, loc, DRM_SVM_COORD_RULE_PREFERRED);
 
-	/* 6. Throttled: no migration for GPUs that reach the data. */
+	/* 7. Throttled: no migration for GPUs that reach the data. */
 	if (in->thrash == DRM_SVM_COORD_THRASH_THROTTLED && reach_cur)
 		return coord_decided(in, in->cur, DRM_SVM_COORD_RULE_THROTTLED);
 
-	/* 7. The faulting GPU's VRAM, else where the data is, else sysmem. */
+	/* 8. The faulting GPU's VRAM, else where the data is, else sysmem. */
 	if (g == in->cur || ((topo->vram & bit) && coord_can_take(topo, g)))
 		return coord_decided(in, g, DRM_SVM_COORD_RULE_LOCAL);
 	if (reach_cur)

@@ -146,6 +146,8 @@ struct drm_svm_coord_thrash {
  *	%DRM_SVM_COORD_LOC_UNDEFINED for a fault or a map
  * @thrash: the range's &enum drm_svm_coord_thrash_state
  * @pin_loc: the pinned location when @thrash is PINNED
+ * @restore: the restore worker maps @gpu again after an invalidation,
+ *	which is no access of the GPU (see Restore)
  */
 struct drm_svm_coord_policy_in {
 	const struct drm_svm_coord_attrs *attrs;
@@ -155,6 +157,7 @@ struct drm_svm_coord_policy_in {
 	u32 request;
 	u32 thrash;
 	u32 pin_loc;
+	bool restore;
 };
 
 /**
@@ -743,13 +746,14 @@ int drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
 				    void *owner, bool write,
 				    unsigned long *seq);
 int drm_svm_coord_map_span(struct drm_svm_coord_vm *vm,
-			   unsigned long start, unsigned long end);
+			   unsigned long start, unsigned long end, bool restore);
 
 /* Placement: drm_svm_coord_place.c. */
 int drm_svm_coord_range_place(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_range *range,
 			      struct drm_svm_coord_vm *vm,
-			      const struct drm_svm_coord_where *w, u32 request);
+			      const struct drm_svm_coord_where *w, u32 request,
+			      bool restore);
 int drm_svm_coord_prefetch_span(struct drm_svm_coord *svm,
 				unsigned long start, unsigned long end);
 

@@ -44,7 +44,10 @@
  * of a batch (1 ms), so that the events of one mprotect() or fork() cost
  * one run. For every queued range it maps the range's addresses again for
  * each GPU of the mask, through the fault path, so that GPUs restoring the
- * same range share one hmm_range_fault(). Then it has each GPU it mapped
+ * same range share one hmm_range_fault(). A restore maps the data where it
+ * is, when the GPU reaches it (Residency policy, rule 2): it is no access
+ * of the GPU, and moving the data back at once fights the CPU or the
+ * device that just took it. Then it has each GPU it mapped
  * complete its writes (&drm_svm_coord_ops.map_sync, once per run), and
  * resumes every GPU it quiesced that has no range left to restore. A range that fails to
  * restore is retried with exponential backoff (10 ms doubling, up to
@@ -232,7 +235,7 @@ static u64 coord_restore_range(struct drm_svm_coord *svm,
 		/* A GPU that can fault maps on demand, unless always mapped. */
 		if (!err && (!drm_svm_coord_vm_can_fault(vm) ||
 			     READ_ONCE(range->always_mapped)))
-			err = drm_svm_coord_map_span(vm, start, end);
+			err = drm_svm_coord_map_span(vm, start, end, true);
 		if (!err)
 			continue;
 		failed |= BIT_ULL(i);

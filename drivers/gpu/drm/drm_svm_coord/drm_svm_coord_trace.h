@@ -21,6 +21,7 @@
 #include "drm_svm_coord_priv.h"
 
 TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_NO_ACCESS);
+TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_RESTORE);
 TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_PREFETCH);
 TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_IN_PLACE);
 TRACE_DEFINE_ENUM(DRM_SVM_COORD_RULE_PINNED);
@@ -63,6 +64,7 @@ TRACE_DEFINE_ENUM(DRM_SVM_COORD_REFUSE);
 #define drm_svm_coord_show_rule(rule)					\
 	__print_symbolic(rule,						\
 			 { DRM_SVM_COORD_RULE_NO_ACCESS, "no_access" },	\
+			 { DRM_SVM_COORD_RULE_RESTORE, "restore" },	\
 			 { DRM_SVM_COORD_RULE_PREFETCH, "prefetch" },	\
 			 { DRM_SVM_COORD_RULE_IN_PLACE, "in_place" },	\
 			 { DRM_SVM_COORD_RULE_PINNED, "pinned" },	\
