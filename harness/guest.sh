@@ -16,8 +16,8 @@ verbose=0
 # vsvm-migrate, vsvm-stress and vsvm-faultinject (which needs the soak
 # kernel, harness/soak.sh), with eight GPUs without VRAM (GPU 7 cannot
 # fault) and the benchmark's check of the count relations; the second boot
-# runs vsvm-migrate and vsvm-cow again with four GPUs with VRAM in two
-# pairs of peers.
+# runs vsvm-migrate and vsvm-cow again with five GPUs with VRAM, two pairs
+# of peers and GPU 4, alone, unable to fault.
 guest_programs
 progs=() list=()
 for p in "${GUEST_PROGS[@]}"; do
@@ -39,7 +39,7 @@ guest_boot "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" "$verbose" "" "${list[@]}"
 msg "guest: ran $(( $(date +%s) - start )) s, log in $log"
 count "$log" "${progs[@]}"
 
-cmdline="kunit.enable=0 rdinit=/init vsvm.num_gpus=4 vsvm.vram_mb=32 vsvm.topology=pairs"
+cmdline="kunit.enable=0 rdinit=/init vsvm.num_gpus=5 vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10"
 log=$RESULTS/guest-vram.log
 msg "guest: booting with VRAM for vsvm-migrate and vsvm-cow (TCG, 2 vCPUs)"
 start=$(date +%s)
@@ -80,7 +80,8 @@ iommu_boot() {	# NAME NGPUS CMDLINE PROGRAM...
 # GPU 4 unable to fault, with every thread.
 iommu_boot iommu 8 "vsvm.no_fault=0x80" vsvm-tests vsvm-cow \
 	"vsvm-stress --without=nofault" "vsvm-bench --check"
-iommu_boot iommu-vram 4 "vsvm.vram_mb=32 vsvm.topology=pairs" vsvm-migrate
+iommu_boot iommu-vram 5 "vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10" \
+	vsvm-migrate
 iommu_boot iommu-stress 5 \
 	"vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10" vsvm-stress
 

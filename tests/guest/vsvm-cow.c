@@ -15,8 +15,8 @@
  * no more permission, inside a range the coordinator tracks for the GPU),
  * and every byte the GPUs read is checked against the CPU's.
  *
- * Runs in both guest boots: with GPU 7 that cannot fault (vsvm.no_fault),
- * and with VRAM, where the variants that need GPU 7 skip.
+ * Runs in both guest boots: eight GPUs without VRAM, GPU 7 unable to
+ * fault, and five GPUs with VRAM, GPU 4 unable to fault (vsvm.no_fault).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,7 +31,8 @@
 #include "kselftest_harness.h"
 #include "vsvm-lib.h"
 
-#define NOFAULT_GPU	7
+/* The GPU that cannot fault: the first such GPU, found by open_nofault_gpu(). */
+static int nofault_gpu = -1;
 #define HALF		(SZ_2M / 2)
 #define NPAGES		(SZ_2M / PAGE)
 
@@ -80,18 +81,28 @@ static int flush(int fd)
 	return xioctl(fd, DRM_IOCTL_VSVM_STATS, &s);
 }
 
-/* GPU 7, opened, if it exists and cannot fault; else -1. */
+/*
+ * The first GPU that cannot fault (GPU 7 of the eight-GPU boots, GPU 4 of
+ * the VRAM boot), opened; else -1.
+ */
 static int open_nofault_gpu(void)
 {
-	struct drm_vsvm_info info = {};
-	int fd = open_gpu(NOFAULT_GPU);
+	int gpu, fd;
 
-	if (fd >= 0 && (xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
-			(info.flags & DRM_VSVM_INFO_CAN_FAULT))) {
+	for (gpu = 0; gpu < 16; gpu++) {
+		struct drm_vsvm_info info = {};
+
+		fd = open_gpu(gpu);
+		if (fd < 0)
+			return -1;
+		if (!xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) &&
+		    !(info.flags & DRM_VSVM_INFO_CAN_FAULT)) {
+			nofault_gpu = gpu;
+			return fd;
+		}
 		close(fd);
-		fd = -1;
 	}
-	return fd;
+	return -1;
 }
 
 FIXTURE(cow) {
@@ -142,8 +153,7 @@ FIXTURE_SETUP(cow)
 	if (self->gpus & NOFAULT) {
 		self->fd[1] = open_nofault_gpu();
 		if (self->fd[1] < 0)
-			SKIP(return, "needs GPU %d that cannot fault (vsvm.no_fault=0x80)",
-			     NOFAULT_GPU);
+			SKIP(return, "needs a GPU that cannot fault (vsvm.no_fault)");
 		ASSERT_EQ(vsvm_attach(self->fd[1], 0), 0);
 	}
 	if (self->gpus & FAULTING) {
@@ -213,13 +223,13 @@ static void verify(struct __test_metadata *_metadata,
 		ASSERT_EQ(pt_verify(self->fd[g], self->buf, SZ_2M, &v), 0);
 		EXPECT_TRUE(pt_safe(&v))
 			TH_LOG("%s, GPU %d: %llu uncovered, %llu stale, %llu RW at +0x%llx",
-			       when, g ? NOFAULT_GPU : 0, v.uncovered,
+			       when, g ? nofault_gpu : 0, v.uncovered,
 			       v.stale, v.excess_write,
 			       v.first_bad ? v.first_bad - (uintptr_t)self->buf : 0);
 		if (g == 1 && want_valid_nofault >= 0)
 			EXPECT_EQ(v.valid, want_valid_nofault)
 				TH_LOG("%s: GPU %d, which cannot fault, lost entries",
-				       when, NOFAULT_GPU);
+				       when, nofault_gpu);
 	}
 }
 
@@ -235,10 +245,10 @@ static void gpus_read(struct __test_metadata *_metadata,
 		memset(self->tmp, 0xa5, SZ_2M);
 		ASSERT_EQ(gpu_access(self->fd[g], DRM_VSVM_ACCESS_READ, self->buf,
 				     SZ_2M, self->tmp, 0), 0)
-			TH_LOG("%s: GPU %d cannot read", when, g ? NOFAULT_GPU : 0);
+			TH_LOG("%s: GPU %d cannot read", when, g ? nofault_gpu : 0);
 		EXPECT_EQ(memcmp(self->tmp, self->buf, SZ_2M), 0)
 			TH_LOG("%s: GPU %d reads other data than the CPU", when,
-			       g ? NOFAULT_GPU : 0);
+			       g ? nofault_gpu : 0);
 	}
 }
 
@@ -272,7 +282,7 @@ TEST_F(cow, fault_breaks_cow)
 		ASSERT_EQ(gpu_access(self->fd[g], DRM_VSVM_ACCESS_WRITE,
 				     self->buf, HALF, self->tmp, 0), 0);
 		EXPECT_EQ(check(self->buf, HALF, 3 + g), -1)
-			TH_LOG("the CPU misses GPU %d's write", g ? NOFAULT_GPU : 0);
+			TH_LOG("the CPU misses GPU %d's write", g ? nofault_gpu : 0);
 	}
 	verify(_metadata, &view, "after the GPU writes", NPAGES);
 
@@ -296,7 +306,7 @@ TEST_F(cow, fault_breaks_cow)
 				     HALF, self->tmp, 0), 0);
 		EXPECT_EQ(check_zero(self->tmp, HALF), -1)
 			TH_LOG("GPU %d reads freed memory after MADV_DONTNEED",
-			       g ? NOFAULT_GPU : 0);
+			       g ? nofault_gpu : 0);
 	}
 
 	/* Unmapped: no entry is left, and a GPU read fails. */
@@ -307,7 +317,7 @@ TEST_F(cow, fault_breaks_cow)
 		ASSERT_EQ(flush(self->fd[g]), 0);
 		ASSERT_EQ(pt_verify(self->fd[g], self->buf, SZ_2M, &v), 0);
 		EXPECT_EQ(v.valid, 0) TH_LOG("GPU %d keeps %llu entries after munmap",
-					     g ? NOFAULT_GPU : 0, v.valid);
+					     g ? nofault_gpu : 0, v.valid);
 		EXPECT_EQ(gpu_access(self->fd[g], DRM_VSVM_ACCESS_READ, self->buf,
 				     PAGE, self->tmp, 0), -EFAULT);
 	}
@@ -343,7 +353,7 @@ TEST(thp_partial_munmap_nofault)
 	ASSERT_GE(f, 0);
 	ASSERT_GE(f1, 0);
 	if (nf < 0)
-		SKIP(return, "needs GPU %d that cannot fault", NOFAULT_GPU);
+		SKIP(return, "needs a GPU that cannot fault (vsvm.no_fault)");
 	ASSERT_EQ(vsvm_attach(nf, 0), 0);
 	ASSERT_EQ(vsvm_attach(f, 0), 0);
 	ASSERT_EQ(vsvm_attach(f1, 0), 0);
@@ -371,7 +381,7 @@ TEST(thp_partial_munmap_nofault)
 		if (v.valid != (keep_hi - keep_lo) / PAGE) {
 			lost++;
 			TH_LOG("round %d: GPU %d has %llu of %zu entries left",
-			       it, NOFAULT_GPU, v.valid, (keep_hi - keep_lo) / PAGE);
+			       it, nofault_gpu, v.valid, (keep_hi - keep_lo) / PAGE);
 			munmap(buf, SZ_2M);
 			continue;
 		}
@@ -390,7 +400,7 @@ TEST(thp_partial_munmap_nofault)
 }
 
 /*
- * GPU 0 and GPU 7 (which cannot fault) attached, and a 2 MiB buffer of
+ * GPU 0 and the GPU that cannot fault attached, and a 2 MiB buffer of
  * small pages whose range GPU 0 faulted whole and then lost to
  * MADV_DONTNEED: a range that no GPU holds, over fill(@seed) data.
  */
@@ -406,7 +416,7 @@ FIXTURE_SETUP(stateless)
 	self->nf = open_nofault_gpu();
 	ASSERT_GE(self->f, 0);
 	if (self->nf < 0)
-		SKIP(return, "needs GPU %d that cannot fault", NOFAULT_GPU);
+		SKIP(return, "needs a GPU that cannot fault (vsvm.no_fault)");
 	ASSERT_EQ(vsvm_attach(self->nf, 0), 0);
 	ASSERT_EQ(vsvm_attach(self->f, 0), 0);
 	self->buf = alloc_aligned(SZ_2M);
@@ -455,7 +465,7 @@ TEST_F(stateless, vma_shrinks_under_range)
 	ASSERT_EQ(pt_verify(self->nf, buf, SZ_2M, &v), 0);
 	EXPECT_TRUE(pt_safe(&v));
 	EXPECT_EQ(v.valid, (SZ_2M - cut) / PAGE)
-		TH_LOG("GPU %d got %llu of %zu entries", NOFAULT_GPU, v.valid,
+		TH_LOG("GPU %d got %llu of %zu entries", nofault_gpu, v.valid,
 		       (SZ_2M - cut) / PAGE);
 	ASSERT_EQ(gpu_access(self->nf, DRM_VSVM_ACCESS_READ, buf + cut,
 			     SZ_2M - cut, tmp, 0), 0);
@@ -498,7 +508,7 @@ TEST_F(stateless, vma_read_only_part)
 	EXPECT_TRUE(pt_safe(&v));
 	EXPECT_EQ(v.valid, SZ_2M / PAGE);
 	ASSERT_EQ(gpu_access(self->nf, DRM_VSVM_ACCESS_WRITE, buf + SZ_2M - 8, 8,
-			     &w, 0), 0) TH_LOG("GPU %d got no write access", NOFAULT_GPU);
+			     &w, 0), 0) TH_LOG("GPU %d got no write access", nofault_gpu);
 	EXPECT_EQ(((unsigned long long *)(buf + SZ_2M - 8))[0], w);
 	ASSERT_EQ(gpu_access(self->nf, DRM_VSVM_ACCESS_READ, buf, ro, tmp, 0), 0);
 	EXPECT_EQ(memcmp(tmp, buf, ro), 0);

@@ -3,8 +3,9 @@
  * Copyright © 2026 The drm_svm_coord authors
  *
  * VRAM and migration through the coordinator, on vsvm GPUs with device
- * memory: boot with vsvm.num_gpus=4 vsvm.vram_mb=32 vsvm.topology=pairs,
- * so GPUs 0-1 and 2-3 reach each other's VRAM and the pairs do not. Every
+ * memory: boot with vsvm.num_gpus=5 vsvm.vram_mb=32 vsvm.topology=pairs
+ * vsvm.no_fault=0x10, so GPUs 0-1 and 2-3 reach each other's VRAM and the
+ * pairs do not, and GPU 4 (used by one case only) cannot fault. Every
  * page of every buffer carries a pattern that is checked after each move,
  * through a GPU and through the CPU. The exhaustion and driver eviction
  * cases expect the VRAMs empty when they start.
@@ -1042,6 +1043,50 @@ TEST_F(vram, prefetch_after_cpu_read)
 	EXPECT_EQ(range_info(self->fd[0], self->buf).loc, 0);
 	ASSERT_EQ(gpu_check(self->fd[0], self->buf, SZ_2M, 14), -1);
 	ASSERT_EQ(pte_target(self->fd[0], self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+}
+
+/*
+ * A GPU that cannot fault gets back the entries an invalidation took, but
+ * a restore is no access of the GPU: it maps the data where the CPU left
+ * it, in system memory, and moves nothing. A restore that moved the data
+ * back into the GPU's VRAM fought whoever had just taken it home, and a
+ * reader that needs a whole range at once (drm_gpusvm's hmm_range_fault()
+ * in baseline mode) never got it: the soak's livelock (README,
+ * Reliability). The user's next map or prefetch moves it again.
+ */
+TEST_F(vram, restore_maps_in_place)
+{
+	struct drm_vsvm_map m = { (uintptr_t)self->buf, SZ_2M };
+	struct drm_vsvm_info info = {};
+	struct drm_vsvm_stats s0, s1;
+	int fd = open_gpu(NGPUS);
+
+	if (fd < 0 || xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
+	    (info.flags & DRM_VSVM_INFO_CAN_FAULT) || !vram(fd).size) {
+		if (fd >= 0)
+			close(fd);
+		SKIP(return, "boot with GPU %d with VRAM, unable to fault (vsvm.no_fault)",
+		     NGPUS);
+	}
+	ASSERT_EQ(vsvm_attach(fd, 0), 0);
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), 0);
+	ASSERT_EQ(range_info(fd, self->buf).loc, NGPUS);
+	ASSERT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_VRAM);
+	s0 = stats(fd);
+
+	/* The CPU takes the data home: GPU 4 is quiesced, then restored. */
+	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
+	s1 = stats(fd);
+	EXPECT_EQ(s1.gpu[DRM_VSVM_STAT_RESUMES] - s0.gpu[DRM_VSVM_STAT_RESUMES], 1);
+	EXPECT_EQ(s1.gpu[DRM_VSVM_STAT_MIGRATIONS], s0.gpu[DRM_VSVM_STAT_MIGRATIONS])
+		TH_LOG("the restore moved the data again");
+	EXPECT_EQ(range_info(fd, self->buf).loc, DRM_VSVM_LOC_SYSMEM);
+	EXPECT_EQ(range_info(fd, self->buf).rule, DRM_VSVM_RULE_RESTORE);
+	EXPECT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_SYSTEM);
+	EXPECT_EQ(vram(fd).used, 0);
+	/* Restored: the GPU reads the CPU's data without a fault. */
+	EXPECT_EQ(gpu_check(fd, self->buf, SZ_2M, 1), -1);
+	close(fd);
 }
 
 /*

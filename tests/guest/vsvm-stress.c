@@ -627,6 +627,7 @@ static __printf(2, 3) void fail(struct stress *s, const char *fmt, ...)
 
 static const char * const rule_name[] = {
 	[DRM_VSVM_RULE_NO_ACCESS] = "no-access",
+	[DRM_VSVM_RULE_RESTORE] = "restore",
 	[DRM_VSVM_RULE_PREFETCH] = "prefetch",
 	[DRM_VSVM_RULE_IN_PLACE] = "in-place",
 	[DRM_VSVM_RULE_PINNED] = "pinned",
