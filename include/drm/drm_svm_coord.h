@@ -506,8 +506,10 @@ enum drm_svm_coord_attr_type {
  *   GPU that cannot fault is, and mapped again after invalidations and
  *   migrations by the restore worker, without being quiesced (a GPU that
  *   can fault needs no quiesce: an access that comes before the restore
- *   faults). The restore goes through the fault path, its residency
- *   policy and thrash control included.
+ *   faults). The restore goes through the fault path and maps the data
+ *   where it is (rule 2 of the residency policy), or in system memory
+ *   when the GPU does not reach it; its next fault decides by the whole
+ *   policy.
  */
 #define DRM_SVM_COORD_FLAG_HOST_ACCESS		BIT(0)
 #define DRM_SVM_COORD_FLAG_COHERENT		BIT(1)

@@ -6,9 +6,9 @@
  * policy over every combination of a universe of three GPUs (topology,
  * VRAM, room, preferred location, access kind, data location, prefetch
  * request, thrash state, requesting GPU), each decision checked against
- * the rule that must have decided it, faults and restores; thrash control by simulating GPUs
- * that take turns on one range, with a clock the test advances; the
- * eviction target over a universe of its own.
+ * the rule that must have decided it, for faults and restores; thrash
+ * control by simulating GPUs that take turns on one range, with a clock
+ * the test advances; the eviction target over a universe of its own.
  */
 
 #include <kunit/test.h>
@@ -344,6 +344,19 @@ static void test_policy_examples(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_MIGRATE);
 	KUNIT_EXPECT_EQ(test, d.loc, SYS);
 	KUNIT_EXPECT_EQ(test, d.rule, (u32)DRM_SVM_COORD_RULE_RESTORE);
+	/* Neither a preferred location nor a thrash pin moves it either. */
+	in.gpu = 1;
+	in.cur = SYS;
+	attrs.preferred_loc = 1;
+	d = drm_svm_coord_decide(&in);
+	KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_MAP);
+	KUNIT_EXPECT_EQ(test, d.rule, (u32)DRM_SVM_COORD_RULE_RESTORE);
+	attrs.preferred_loc = UNDEF;
+	in.thrash = DRM_SVM_COORD_THRASH_PINNED;
+	in.pin_loc = 0;
+	d = drm_svm_coord_decide(&in);
+	KUNIT_EXPECT_EQ(test, d.action, (u32)DRM_SVM_COORD_MAP);
+	KUNIT_EXPECT_EQ(test, d.loc, SYS);
 }
 
 /* Defaults of the module parameters (see Thrash control). */

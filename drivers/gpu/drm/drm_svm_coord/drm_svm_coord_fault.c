@@ -300,7 +300,7 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 
 /*
  * Make @range usable by @vm: fault once for all GPUs, map for @vm; for a
- * @restore, without moving data @vm reaches (see Restore).
+ * @restore, where the data is when @vm reaches it (see Restore).
  */
 static int coord_range_validate(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range,

@@ -33,14 +33,16 @@
  * The rules, first match wins, for a request of GPU g on data at cur:
  *
  * 1. g has %DRM_SVM_COORD_ATTR_NO_ACCESS: refuse.
- * 2. A restore (g lost its entries to an invalidation and cannot fault,
- *    see Restore): map where the data is if g reaches it, else move it to
- *    system memory. A restore is no access of the GPU: whoever moved the
- *    data (a CPU fault, another device, the driver's eviction) wanted it
- *    there, and moving it back at once fights them without end (a reader
- *    that needs the whole range at once never gets it). The next fault,
- *    map or prefetch of the range decides by the rules below again, as
- *    KFD's restore worker maps a range where it is.
+ * 2. A restore (the restore worker maps g again after an invalidation, a
+ *    split or a failed unmap took its entries, see Restore): map where
+ *    the data is if g reaches it, else move it to system memory. A
+ *    restore is no access of the GPU: whoever moved the data (a CPU
+ *    fault, another device, the driver's eviction) wanted it there, and
+ *    moving it back at once fights them without end (a reader that needs
+ *    the whole range at once never gets it). A fault (for a GPU that can
+ *    fault), a prefetch or a new preferred location decides by the rules
+ *    below again, as KFD's restore worker maps a range where it is and
+ *    moves it on a prefetch.
  * 3. An explicit prefetch to a location L: move to L if L is system memory,
  *    or a GPU with VRAM and room; otherwise leave the data where it is. The
  *    user asked, so thrash state does not veto it.
@@ -61,7 +63,8 @@
  * The order follows UVM's residency order (thrash pin before preferred
  * location, accessed-by remote maps) and KFD's (preferred location if
  * reachable, else the faulting GPU), with the explicit requests (no
- * access, prefetch, in place) first because the user stated them.
+ * access, prefetch, in place) first because the user stated them, and
+ * restores before them because they are no request at all.
  */
 
 /**

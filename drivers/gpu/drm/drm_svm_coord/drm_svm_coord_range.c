@@ -377,14 +377,18 @@ u64 drm_svm_coord_ranges_retire(struct drm_svm_coord *svm,
  * the GPUs that lost access, dropping their DMA mappings, and those whose
  * entries no longer match; with a new preferred location, every GPU if
  * the data is elsewhere. Returns the GPUs zapped though they keep access
- * and queued for restore (see drm_svm_coord_restore_lost()).
+ * and queued for restore (see drm_svm_coord_restore_lost()), and with a
+ * new preferred location those still waiting for the restore worker: a
+ * restore maps the data where it is, the caller maps them by the whole
+ * policy. The restore worker does not run meanwhile: it holds the manager
+ * lock for reading, the caller holds it for writing.
  */
 static u64 coord_range_update(struct drm_svm_coord *svm,
 			      struct drm_svm_coord_range *range,
 			      const struct drm_svm_coord_change *change,
 			      u32 preferred_loc, bool always_mapped)
 {
-	u64 zap, lost, wait = 0;
+	u64 zap, lost, pending = 0, wait = 0;
 	unsigned int i;
 
 	mutex_lock(&range->validate_lock);
@@ -392,11 +396,14 @@ static u64 coord_range_update(struct drm_svm_coord *svm,
 	zap = change->unmap | change->rewrite;
 	/* Without VRAM the data stays in system memory wherever preferred. */
 	if ((change->triggers & DRM_SVM_COORD_TRIGGER_MIGRATE) && svm->vram &&
-	    range->loc != preferred_loc)
+	    range->loc != preferred_loc) {
 		zap = U64_MAX;
+		pending = range->restore & ~range->unzap & ~change->unmap;
+	}
 	zap &= range->mapped;
 	range->always_mapped = always_mapped;
-	lost = drm_svm_coord_restore_lost(svm, range, zap & ~change->unmap);
+	lost = drm_svm_coord_restore_lost(svm, range, zap & ~change->unmap) |
+	       pending;
 	for_each_set_bit(i, (unsigned long *)&zap, DRM_SVM_COORD_MAX_VMS)
 		wait |= drm_svm_coord_range_zap_vm(svm, range, svm->vms[i]);
 	drm_svm_coord_tlb_wait(svm, wait);
@@ -419,12 +426,15 @@ static u64 coord_range_update(struct drm_svm_coord *svm,
  * pages go as well), those whose entries no longer match the attributes
  * (&drm_svm_coord_change.rewrite), and, when the preferred location
  * changed, the GPUs mapping a range whose data is elsewhere, so that their
- * next fault or restore decides again. GPUs that cannot fault and keep
- * access are quiesced first and restored (see Restore). A range that
- * still reaches across a bound is retired. Takes the tree lock; the
- * caller holds the manager lock for writing.
+ * next fault, or the caller's map for those that cannot fault, decides
+ * again. GPUs that cannot fault and keep access are quiesced first and
+ * restored (see Restore). A range that still reaches across a bound is
+ * retired. Takes the tree lock; the caller holds the manager lock for
+ * writing.
  *
- * Return: the GPUs queued for restore (see drm_svm_coord_restore_lost()).
+ * Return: the GPUs queued for restore (see drm_svm_coord_restore_lost()),
+ * and with a new preferred location those already waiting for a restore
+ * of a range whose data is elsewhere: the caller maps them.
  */
 u64 drm_svm_coord_ranges_update(struct drm_svm_coord *svm,
 				const struct drm_svm_coord_change *change,

@@ -45,9 +45,11 @@
  * one run. For every queued range it maps the range's addresses again for
  * each GPU of the mask, through the fault path, so that GPUs restoring the
  * same range share one hmm_range_fault(). A restore maps the data where it
- * is, when the GPU reaches it (Residency policy, rule 2): it is no access
- * of the GPU, and moving the data back at once fights the CPU or the
- * device that just took it. Then it has each GPU it mapped
+ * is, or in system memory when the GPU does not reach it (Residency
+ * policy, rule 2): it is no access of the GPU, and moving the data back
+ * at once fights the CPU or the device that just took it. A new
+ * preferred location maps the GPUs waiting for a restore by the whole
+ * policy, from drm_svm_coord_set_attr(). Then it has each GPU it mapped
  * complete its writes (&drm_svm_coord_ops.map_sync, once per run), and
  * resumes every GPU it quiesced that has no range left to restore. A range that fails to
  * restore is retried with exponential backoff (10 ms doubling, up to
