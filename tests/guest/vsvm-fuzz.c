@@ -2026,11 +2026,26 @@ static void gpu_check_explain(const struct file *f, char *addr, u64 len)
 		       ri.migrations, ri.evictions, ri.thrash, ri.nr_history);
 }
 
-/* A GPU reads [@addr, +@len) back: 0 when it finds the model. */
+/*
+ * A GPU reads [@addr, +@len) back: 0 when it finds the model. A file in
+ * baseline mode may answer EBUSY (drm_gpusvm's hmm_range_fault() budget
+ * of a second ran out) and is tried again, four times at most: a 2 MiB
+ * range whose pages sit in 512 small allocations of the coordinator's
+ * VRAMs comes home one allocation per pass of hmm_range_fault(), which can
+ * take the whole second under TCG. A livelock fails every try; the
+ * retries are counted in the output.
+ */
 static int gpu_check(const struct file *f, char *addr, u64 len)
 {
-	int err = gpu_access(f->fd, DRM_VSVM_ACCESS_READ, addr, len, S, 0);
+	int err, tries;
 
+	for (tries = 1;; tries++) {
+		err = gpu_access(f->fd, DRM_VSVM_ACCESS_READ, addr, len, S, 0);
+		if (err != -EBUSY || f->state != F_BASELINE || tries == 5)
+			break;
+		ksft_print_msg("GPU %u (baseline): read of %llu bytes: EBUSY, try %d\n",
+			       f->gpu, (u64)len, tries + 1);
+	}
 	if (err) {
 		ksft_print_msg("GPU %u: read of %llu bytes: %s\n", f->gpu, (u64)len, ename(-err));
 		gpu_check_explain(f, addr, len);

@@ -27,6 +27,7 @@
 #include "vsvm-lib.h"
 
 #define NGPUS		4
+#define NOFAULT_GPU	4	/* the GPU after them, unable to fault */
 #define DEBUGFS		"/sys/kernel/debug/drm_svm_coord"
 #define TRACING		"/sys/kernel/tracing"
 #define COPY_MBPS	"/sys/module/vsvm/parameters/copy_mbps"
@@ -1052,25 +1053,25 @@ TEST_F(vram, prefetch_after_cpu_read)
  * back into the GPU's VRAM fought whoever had just taken it home, and a
  * reader that needs a whole range at once (drm_gpusvm's hmm_range_fault()
  * in baseline mode) never got it: the soak's livelock (README,
- * Reliability). The user's next map or prefetch moves it again.
+ * Reliability). A new preferred location still moves the data for it.
  */
 TEST_F(vram, restore_maps_in_place)
 {
-	struct drm_vsvm_map m = { (uintptr_t)self->buf, SZ_2M };
+	struct drm_vsvm_map m = { .start = (uintptr_t)self->buf, .size = SZ_2M };
 	struct drm_vsvm_info info = {};
 	struct drm_vsvm_stats s0, s1;
-	int fd = open_gpu(NGPUS);
+	int fd = open_gpu(NOFAULT_GPU);
 
 	if (fd < 0 || xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
 	    (info.flags & DRM_VSVM_INFO_CAN_FAULT) || !vram(fd).size) {
 		if (fd >= 0)
 			close(fd);
 		SKIP(return, "boot with GPU %d with VRAM, unable to fault (vsvm.no_fault)",
-		     NGPUS);
+		     NOFAULT_GPU);
 	}
 	ASSERT_EQ(vsvm_attach(fd, 0), 0);
 	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), 0);
-	ASSERT_EQ(range_info(fd, self->buf).loc, NGPUS);
+	ASSERT_EQ(range_info(fd, self->buf).loc, NOFAULT_GPU);
 	ASSERT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_VRAM);
 	s0 = stats(fd);
 
@@ -1085,6 +1086,14 @@ TEST_F(vram, restore_maps_in_place)
 	EXPECT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_SYSTEM);
 	EXPECT_EQ(vram(fd).used, 0);
 	/* Restored: the GPU reads the CPU's data without a fault. */
+	EXPECT_EQ(gpu_check(fd, self->buf, SZ_2M, 1), -1);
+
+	/* The user asks for GPU 4's VRAM: that decides by the whole policy. */
+	ASSERT_EQ(set_attr(fd, self->buf, SZ_2M, DRM_VSVM_ATTR_PREFERRED_LOC,
+			   NOFAULT_GPU), 0);
+	EXPECT_EQ(range_info(fd, self->buf).loc, NOFAULT_GPU);
+	EXPECT_EQ(range_info(fd, self->buf).rule, DRM_VSVM_RULE_PREFERRED);
+	EXPECT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_VRAM);
 	EXPECT_EQ(gpu_check(fd, self->buf, SZ_2M, 1), -1);
 	close(fd);
 }
