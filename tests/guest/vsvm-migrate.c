@@ -1674,7 +1674,8 @@ static void driver_evict(struct __test_metadata *_metadata, const int *fd,
 	v1 = vram(fd[0]);
 	TH_LOG("driver eviction: %llu allocations, %llu bytes, %llu failed; range at %x",
 	       e.evicted, e.bytes, e.failed, r.loc);
-	EXPECT_EQ(e.evicted, 1);
+	/* All of it, in as many allocations as the moves made (TH_LOG). */
+	EXPECT_GE(e.evicted, 1);
 	EXPECT_EQ(e.bytes, SZ_2M);
 	EXPECT_EQ(e.failed, 0);
 	EXPECT_EQ(r.loc, DRM_VSVM_LOC_SYSMEM)
@@ -1699,7 +1700,8 @@ static void driver_evict(struct __test_metadata *_metadata, const int *fd,
 	ASSERT_EQ(pte_target(fd[0], buf), DRM_VSVM_PTE_TARGET_VRAM);
 	ASSERT_EQ(pte_target(fd[1], buf), DRM_VSVM_PTE_TARGET_PEER_VRAM);
 	ASSERT_EQ(vram_evict(fd[0], &e), 0);
-	EXPECT_EQ(e.evicted, 1);
+	EXPECT_EQ(e.bytes, SZ_2M);
+	EXPECT_EQ(e.failed, 0);
 	EXPECT_EQ(vram(fd[0]).used, 0);
 	EXPECT_EQ(pte_target(fd[0], buf), -1)
 		TH_LOG("GPU 0 still maps the VRAM its driver emptied");
@@ -1733,7 +1735,8 @@ static void driver_evict(struct __test_metadata *_metadata, const int *fd,
 	ASSERT_EQ(set_attr(fd[0], buf, SZ_2M, DRM_VSVM_ATTR_PREFETCH_LOC, 0), 0);
 	ASSERT_EQ(range_info(fd[0], buf).loc, 0);
 	ASSERT_EQ(vram_evict(fd[0], &e), 0);
-	ASSERT_EQ(e.evicted, 1);
+	ASSERT_EQ(e.bytes, SZ_2M);
+	ASSERT_EQ(e.failed, 0);
 	ASSERT_EQ(vram(fd[0]).used, 0);
 	/* Nobody asks: the range stays on GPU 0's LRU, its location stale. */
 	other = alloc_aligned(n * SZ_2M);
