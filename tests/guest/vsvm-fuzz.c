@@ -2037,15 +2037,13 @@ static void gpu_check_explain(const struct file *f, char *addr, u64 len)
  */
 static int gpu_check(const struct file *f, char *addr, u64 len)
 {
-	int err, tries;
+	unsigned int busy = 0;
+	int err = gpu_access_busy(f->fd, DRM_VSVM_ACCESS_READ, addr, len, S, 0,
+				  f->state == F_BASELINE ? 5 : 1, &busy);
 
-	for (tries = 1;; tries++) {
-		err = gpu_access(f->fd, DRM_VSVM_ACCESS_READ, addr, len, S, 0);
-		if (err != -EBUSY || f->state != F_BASELINE || tries == 5)
-			break;
-		ksft_print_msg("GPU %u (baseline): read of %llu bytes: EBUSY, try %d\n",
-			       f->gpu, (u64)len, tries + 1);
-	}
+	if (busy)
+		ksft_print_msg("GPU %u (baseline): read of %llu bytes: EBUSY, %u retries\n",
+			       f->gpu, (u64)len, busy);
 	if (err) {
 		ksft_print_msg("GPU %u: read of %llu bytes: %s\n", f->gpu, (u64)len, ename(-err));
 		gpu_check_explain(f, addr, len);

@@ -62,6 +62,23 @@ static inline int gpu_access(int fd, uint32_t op, void *addr, size_t size,
 	return xioctl(fd, DRM_IOCTL_VSVM_ACCESS, &a);
 }
 
+/*
+ * gpu_access(), tried again while it answers EBUSY (invalidations kept
+ * racing for the fault's budget of a second), @tries times in all; adds
+ * the retries to *@busy.
+ */
+static inline int gpu_access_busy(int fd, uint32_t op, void *addr, size_t size,
+				  void *data, uint32_t value, unsigned int tries,
+				  unsigned int *busy)
+{
+	int err;
+
+	while ((err = gpu_access(fd, op, addr, size, data, value)) == -EBUSY &&
+	       --tries)
+		++*busy;
+	return err;
+}
+
 static inline int vsvm_attach(int fd, uint32_t flags)
 {
 	struct drm_vsvm_attach a = { .flags = flags };

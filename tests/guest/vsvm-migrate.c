@@ -1195,20 +1195,15 @@ static void *huge_mover(void *arg)
 	static const unsigned int to[] = { 0, DRM_VSVM_LOC_SYSMEM, 2, 0, 2,
 					   DRM_VSVM_LOC_SYSMEM };
 	struct huge_mover *m = arg;
-	unsigned int i, tries;
+	unsigned int i;
 	int err;
 
 	for (i = 0; !__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE); i++) {
 		if (set_attr(m->fd[0], m->buf, SZ_2M, DRM_VSVM_ATTR_PREFETCH_LOC,
 			     to[i % 6]))
 			m->err++;
-		for (tries = 1;; tries++) {
-			err = gpu_access(m->fd[1 + 2 * (i & 1)], DRM_VSVM_ACCESS_READ,
-					 m->buf, SZ_2M, m->tmp, 0);
-			if (err != -EBUSY || tries == 5)
-				break;
-			m->busy++;
-		}
+		err = gpu_access_busy(m->fd[1 + 2 * (i & 1)], DRM_VSVM_ACCESS_READ,
+				      m->buf, SZ_2M, m->tmp, 0, 5, &m->busy);
 		if (err) {
 			m->failed++;
 			m->read_err = err;
