@@ -281,8 +281,11 @@ struct drm_vsvm_pt_snapshot {
  * coordinator tracks for the GPU: anything else lets the GPU reach memory
  * the process no longer owns. The check reads the CPU's page table without
  * faulting (hmm_range_fault() without a fault request); it is meant for a
- * settled state (after DRM_VSVM_STATS_FLUSH) and retries while
- * invalidations race with it.
+ * settled state (after DRM_VSVM_STATS_FLUSH). It retries while
+ * invalidations race with it, and counts an entry as bad only if the
+ * CPU's page table, the GPU's entries and its zaps did not change while
+ * the entry was checked (khugepaged may invalidate pages of an idle
+ * process at any time); EBUSY when they kept changing.
  */
 struct drm_vsvm_pt_verify {
 	__u64 addr;

@@ -31,7 +31,21 @@
  * changes nothing), under an interval notifier of its own so that a
  * concurrent invalidation makes it read again, and against
  * drm_svm_coord_range_info(). Tests call it after every event that
- * changes the CPU's mappings; it is meant for a settled state.
+ * changes the CPU's mappings.
+ *
+ * The counts come from one consistent view, even while invalidations run
+ * (khugepaged collapses pages of an idle process at any time). The
+ * ranges are looked up, and the DMA addresses translated, after the
+ * entries were read: an entry that the coordinator zapped and DMA-unmapped
+ * in between would look uncovered and stale though it is already gone.
+ * So a view with a bad entry is taken again unless, after the lookups, the
+ * CPU's notifier sequence, the GPU's entries and the GPU's zap count
+ * (%DRM_SVM_COORD_STAT_ZAPS, counted with every @unmap) are all as they
+ * were when the entries were read. A map cannot fall in between unseen:
+ * the coordinator maps a range under the range's mutex, which
+ * drm_svm_coord_range_info() takes, so a lookup sees a map whole or not at
+ * all. An entry the coordinator left behind stays as it is, and is
+ * reported.
  */
 
 #define VERIFY_TRIES	64
@@ -57,6 +71,29 @@ static const struct mmu_interval_notifier_ops vsvm_verify_ops = {
 	.invalidate = vsvm_verify_invalidate,
 };
 
+/* Whether an invalidation came since @range was faulted. */
+static bool verify_retry(struct vsvm_verify *v, const struct hmm_range *range)
+{
+	bool retry;
+
+	spin_lock(&v->lock);
+	retry = mmu_interval_read_retry(&v->mni, range->notifier_seq);
+	spin_unlock(&v->lock);
+	return retry;
+}
+
+/* The zaps of the GPU so far; 0 for a file without the coordinator. */
+static u64 verify_zaps(struct vsvm_file *vf)
+{
+	struct drm_svm_coord_stats st;
+
+	if (!vf->coord)
+		return 0;
+	drm_svm_coord_read_stats(drm_svm_coord_vm_manager(vf->coord),
+				 vf->coord, &st);
+	return st.count[DRM_SVM_COORD_STAT_ZAPS];
+}
+
 /*
  * The page frame an entry points to, as the GPU resolves it; 0 for a DMA
  * address that does not translate (stale behind an IOMMU).
@@ -78,7 +115,6 @@ static int read_both(struct vsvm_file *vf, struct hmm_range *range,
 		     struct vsvm_verify *v, unsigned long npages, u64 *ptes)
 {
 	unsigned int tries;
-	bool retry;
 	int err;
 
 	for (tries = 0; tries < VERIFY_TRIES; tries++) {
@@ -87,10 +123,7 @@ static int read_both(struct vsvm_file *vf, struct hmm_range *range,
 		if (err)
 			return err;
 		vsvm_pt_read(vf, range->start, npages, ptes);
-		spin_lock(&v->lock);
-		retry = mmu_interval_read_retry(&v->mni, range->notifier_seq);
-		spin_unlock(&v->lock);
-		if (!retry)
+		if (!verify_retry(v, range))
 			return 0;
 	}
 	return -EBUSY;
@@ -112,59 +145,13 @@ static bool covered(struct vsvm_file *vf, unsigned long addr,
 	return info->mapped & BIT_ULL(drm_svm_coord_vm_index(vf->coord));
 }
 
-/**
- * vsvm_pt_verify() - check a GPU's entries against the CPU's page table
- * @vf: the GPU address space, attached, used from its mm
- * @args: the span, and the counts out; see &struct drm_vsvm_pt_verify
- *
- * Return: 0, -EINVAL for a malformed span or flags, -ENOMEM, -EBUSY when
- * invalidations kept racing, or an error of hmm_range_fault().
- */
-int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
+/* Count @ptes against @pfns and the coordinator's ranges into @args. */
+static void verify_count(struct vsvm_file *vf, unsigned long start,
+			 unsigned long npages, const unsigned long *pfns,
+			 const u64 *ptes, struct drm_svm_coord_range_info *info,
+			 struct drm_vsvm_pt_verify *args)
 {
-	unsigned long start = args->addr, npages, i;
-	struct drm_svm_coord_vm_caps caps = {};
-	struct drm_svm_coord_range_info *info;
-	struct hmm_range range = {};
-	struct vsvm_verify v;
-	unsigned long *pfns;
-	u64 *ptes;
-	int err;
-
-	if (args->flags || args->pad || !args->npages ||
-	    args->npages > VSVM_MAX_SNAPSHOT)
-		return -EINVAL;
-	npages = args->npages;
-	if (!PAGE_ALIGNED(start) || start + (npages << PAGE_SHIFT) < start ||
-	    start + (npages << PAGE_SHIFT) > TASK_SIZE)
-		return -EINVAL;
-
-	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
-	ptes = kvmalloc_array(npages, sizeof(*ptes), GFP_KERNEL);
-	info = kzalloc_obj(*info);
-	err = -ENOMEM;
-	if (!pfns || !ptes || !info)
-		goto out;
-
-	/* Device pages this GPU may map are reported as they are. */
-	vsvm_vram_caps(vf->gpu, &caps);
-	spin_lock_init(&v.lock);
-	err = mmu_interval_notifier_insert(&v.mni, vf->mm, start,
-					   npages << PAGE_SHIFT,
-					   &vsvm_verify_ops);
-	if (err)
-		goto out;
-	range = (struct hmm_range) {
-		.notifier = &v.mni,
-		.start = start,
-		.end = start + (npages << PAGE_SHIFT),
-		.hmm_pfns = pfns,
-		.dev_private_owner = caps.pagemap_owner,
-	};
-	err = read_both(vf, &range, &v, npages, ptes);
-	mmu_interval_notifier_remove(&v.mni);
-	if (err)
-		goto out;
+	unsigned long i;
 
 	args->valid = 0;
 	args->uncovered = 0;
@@ -195,8 +182,83 @@ int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
 		if (bad && !args->first_bad)
 			args->first_bad = addr;
 	}
+}
+
+/**
+ * vsvm_pt_verify() - check a GPU's entries against the CPU's page table
+ * @vf: the GPU address space, attached, used from its mm
+ * @args: the span, and the counts out; see &struct drm_vsvm_pt_verify
+ *
+ * Return: 0, -EINVAL for a malformed span or flags, -ENOMEM, -EBUSY when
+ * invalidations kept racing, or an error of hmm_range_fault().
+ */
+int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
+{
+	unsigned long start = args->addr, npages;
+	struct drm_svm_coord_vm_caps caps = {};
+	struct drm_svm_coord_range_info *info;
+	struct hmm_range range = {};
+	struct vsvm_verify v;
+	unsigned long *pfns;
+	u64 *ptes, *again;
+	unsigned int tries;
+	u64 zaps;
+	int err;
+
+	if (args->flags || args->pad || !args->npages ||
+	    args->npages > VSVM_MAX_SNAPSHOT)
+		return -EINVAL;
+	npages = args->npages;
+	if (!PAGE_ALIGNED(start) || start + (npages << PAGE_SHIFT) < start ||
+	    start + (npages << PAGE_SHIFT) > TASK_SIZE)
+		return -EINVAL;
+
+	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
+	ptes = kvmalloc_array(npages, sizeof(*ptes), GFP_KERNEL);
+	again = kvmalloc_array(npages, sizeof(*again), GFP_KERNEL);
+	info = kzalloc_obj(*info);
+	err = -ENOMEM;
+	if (!pfns || !ptes || !again || !info)
+		goto out;
+
+	/* Device pages this GPU may map are reported as they are. */
+	vsvm_vram_caps(vf->gpu, &caps);
+	spin_lock_init(&v.lock);
+	err = mmu_interval_notifier_insert(&v.mni, vf->mm, start,
+					   npages << PAGE_SHIFT,
+					   &vsvm_verify_ops);
+	if (err)
+		goto out;
+	range = (struct hmm_range) {
+		.notifier = &v.mni,
+		.start = start,
+		.end = start + (npages << PAGE_SHIFT),
+		.hmm_pfns = pfns,
+		.dev_private_owner = caps.pagemap_owner,
+	};
+	for (tries = 0; tries < VERIFY_TRIES; tries++) {
+		zaps = verify_zaps(vf);
+		err = read_both(vf, &range, &v, npages, ptes);
+		if (err)
+			break;
+		verify_count(vf, start, npages, pfns, ptes, info, args);
+		if (!args->first_bad)
+			break;
+		/* Still the view the lookups were made against? */
+		vsvm_pt_read(vf, start, npages, again);
+		if (!verify_retry(&v, &range) && verify_zaps(vf) == zaps &&
+		    !memcmp(ptes, again, npages * sizeof(*ptes)))
+			break;
+		/* The lookups of a view read before must be made again. */
+		info->start = 0;
+		info->end = 0;
+	}
+	if (tries == VERIFY_TRIES)
+		err = -EBUSY;
+	mmu_interval_notifier_remove(&v.mni);
 out:
 	kfree(info);
+	kvfree(again);
 	kvfree(ptes);
 	kvfree(pfns);
 	return err;
