@@ -1339,6 +1339,87 @@ TEST(concurrent_munmap)
 	EXPECT_EQ(bad, 0) TH_LOG("%d remapped pages were not zero", bad);
 }
 
+/* Maps and takes away a GPU's entries until told to stop. */
+struct flipper {
+	int fd;
+	char *buf;
+	char *tmp;
+	int stop;
+	unsigned int rounds;
+	int err;
+};
+
+static void *flip_main(void *arg)
+{
+	struct flipper *f = arg;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
+		f->err = gpu_access(f->fd, DRM_VSVM_ACCESS_READ, f->buf, SZ_2M,
+				    f->tmp, 0);
+		if (f->err && f->err != -EBUSY)
+			break;
+		/* Each change of protection zaps and DMA-unmaps the range. */
+		if (mprotect(f->buf, SZ_2M, PROT_READ) ||
+		    mprotect(f->buf, SZ_2M, PROT_READ | PROT_WRITE)) {
+			f->err = -errno;
+			break;
+		}
+		f->err = 0;
+		f->rounds++;
+	}
+	return NULL;
+}
+
+/*
+ * DRM_IOCTL_VSVM_PT_VERIFY while invalidations come and go: the entries,
+ * the pages they reach and the ranges that cover them are one snapshot,
+ * so an entry zapped while the ioctl looks at it is not reported. Every
+ * answer must be safe: the coordinator never leaves an entry behind here
+ * (an invalidation is all that happens), so a report is the ioctl's own.
+ */
+TEST(verify_races_invalidations)
+{
+	struct flipper f = { .fd = open_gpu(0) };
+	struct drm_vsvm_pt_verify v;
+	unsigned int i, unsafe = 0, busy = 0, done = 0;
+	pthread_t t;
+	int err = 0;
+
+	ASSERT_GE(f.fd, 0);
+	ASSERT_EQ(vsvm_attach(f.fd, 0), 0);
+	f.buf = alloc_small_pages(SZ_2M);
+	f.tmp = malloc(SZ_2M);
+	ASSERT_NE(f.buf, NULL);
+	ASSERT_NE(f.tmp, NULL);
+	memset(f.buf, 3, SZ_2M);
+	ASSERT_EQ(pthread_create(&t, NULL, flip_main, &f), 0);
+	for (i = 0; i < 2000 && !f.err; i++) {
+		err = pt_verify(f.fd, f.buf, SZ_2M, &v);
+		if (err == -EBUSY) {
+			busy++;
+			continue;
+		}
+		if (err)
+			break;
+		done++;
+		if (!pt_safe(&v) && unsafe++ < 4)
+			TH_LOG("verify %u: %llu valid, %llu stale, %llu uncovered, first +0x%llx",
+			       i, v.valid, v.stale, v.uncovered,
+			       v.first_bad ? v.first_bad - (uintptr_t)f.buf : 0);
+	}
+	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	TH_LOG("%u verifies (%u busy), %u rounds of map and mprotect",
+	       done, busy, f.rounds);
+	EXPECT_EQ(err, 0);
+	EXPECT_EQ(f.err, 0) TH_LOG("the GPU's read or mprotect: %s", strerror(-f.err));
+	EXPECT_EQ(unsafe, 0) TH_LOG("%u of %u verifies reported an unsafe entry", unsafe, done);
+	EXPECT_GT(f.rounds, 0);
+	close(f.fd);
+	munmap(f.buf, SZ_2M);
+	free(f.tmp);
+}
+
 /*
  * TEST(bad_input) sends its malformed requests in stages and checks
  * between two stages that they changed nothing.
