@@ -74,10 +74,9 @@ iommu_boot() {	# NAME NGPUS CMDLINE PROGRAM...
 	fi
 	count "$log" "${@%% *}"
 }
-# vsvm-stress runs twice: on eight GPUs without VRAM, without the GPU that
-# cannot fault (the stale entries of README, "A virtual GPU that fails like
-# hardware", are not explained yet); on five GPUs with VRAM and huge pages,
-# GPU 4 unable to fault, with every thread.
+# vsvm-stress runs twice: on eight GPUs without VRAM, only GPUs that fault;
+# on five GPUs with VRAM and huge pages, GPU 4 unable to fault, with every
+# thread.
 iommu_boot iommu 8 "vsvm.no_fault=0x80" vsvm-tests vsvm-cow \
 	"vsvm-stress --without=nofault" "vsvm-bench --check"
 iommu_boot iommu-vram 5 "vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10" \
