@@ -1345,6 +1345,8 @@ struct flipper {
 	char *buf;
 	char *tmp;
 	int stop;
+	int failed;		/* set once, with @err */
+	bool split;		/* drop one page instead: a split each round */
 	unsigned int rounds;
 	int err;
 };
@@ -1353,18 +1355,31 @@ static void *flip_main(void *arg)
 {
 	struct flipper *f = arg;
 
+	int err;
+
 	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
-		f->err = gpu_access(f->fd, DRM_VSVM_ACCESS_READ, f->buf, SZ_2M,
-				    f->tmp, 0);
-		if (f->err && f->err != -EBUSY)
-			break;
-		/* Each change of protection zaps and DMA-unmaps the range. */
-		if (mprotect(f->buf, SZ_2M, PROT_READ) ||
-		    mprotect(f->buf, SZ_2M, PROT_READ | PROT_WRITE)) {
-			f->err = -errno;
+		err = gpu_access(f->fd, DRM_VSVM_ACCESS_READ, f->buf, SZ_2M,
+				 f->tmp, 0);
+		/*
+		 * Each change of protection zaps and DMA-unmaps the range;
+		 * dropping one page takes that page from the range, which the
+		 * garbage collector then splits, the pieces keeping the rest.
+		 */
+		if ((!err || err == -EBUSY) && f->split) {
+			/* Eight places: the range ends in 16 pieces at most. */
+			err = madvise(f->buf + ((f->rounds % 8) * 64 + 32) * PAGE,
+				      PAGE, MADV_DONTNEED) ? -errno : 0;
+		} else if (!err || err == -EBUSY) {
+			err = 0;
+			if (mprotect(f->buf, SZ_2M, PROT_READ) ||
+			    mprotect(f->buf, SZ_2M, PROT_READ | PROT_WRITE))
+				err = -errno;
+		}
+		if (err) {
+			f->err = err;
+			__atomic_store_n(&f->failed, 1, __ATOMIC_RELEASE);
 			break;
 		}
-		f->err = 0;
 		f->rounds++;
 	}
 	return NULL;
@@ -1373,15 +1388,18 @@ static void *flip_main(void *arg)
 /*
  * DRM_IOCTL_VSVM_PT_VERIFY while invalidations come and go: the entries,
  * the pages they reach and the ranges that cover them are one snapshot,
- * so an entry zapped while the ioctl looks at it is not reported. Every
- * answer must be safe: the coordinator never leaves an entry behind here
- * (an invalidation is all that happens), so a report is the ioctl's own.
+ * so an entry zapped while the ioctl looks at it is not reported, nor one
+ * whose range the garbage collector replaced by pieces meanwhile (with
+ * @split). Every answer must be safe: the coordinator never leaves an
+ * entry behind here (invalidations and splits are all that happen), so a
+ * report is the ioctl's own.
  */
-TEST(verify_races_invalidations)
+static void verify_races(struct __test_metadata *_metadata, bool split,
+			 unsigned int views)
 {
-	struct flipper f = { .fd = open_gpu(0) };
+	struct flipper f = { .fd = open_gpu(0), .split = split };
 	struct drm_vsvm_pt_verify v;
-	unsigned int i, unsafe = 0, busy = 0, done = 0;
+	unsigned int i, unsafe = 0, busy = 0, done = 0, seen = 0;
 	pthread_t t;
 	int err = 0;
 
@@ -1393,7 +1411,7 @@ TEST(verify_races_invalidations)
 	ASSERT_NE(f.tmp, NULL);
 	memset(f.buf, 3, SZ_2M);
 	ASSERT_EQ(pthread_create(&t, NULL, flip_main, &f), 0);
-	for (i = 0; i < 2000 && !f.err; i++) {
+	for (i = 0; i < views && !__atomic_load_n(&f.failed, __ATOMIC_ACQUIRE); i++) {
 		err = pt_verify(f.fd, f.buf, SZ_2M, &v);
 		if (err == -EBUSY) {
 			busy++;
@@ -1402,6 +1420,7 @@ TEST(verify_races_invalidations)
 		if (err)
 			break;
 		done++;
+		seen += v.valid > 0;
 		if (!pt_safe(&v) && unsafe++ < 4)
 			TH_LOG("verify %u: %llu valid, %llu stale, %llu uncovered, first +0x%llx",
 			       i, v.valid, v.stale, v.uncovered,
@@ -1409,15 +1428,28 @@ TEST(verify_races_invalidations)
 	}
 	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
-	TH_LOG("%u verifies (%u busy), %u rounds of map and mprotect",
-	       done, busy, f.rounds);
+	TH_LOG("%u verifies (%u busy, %u met entries), %u rounds of map and invalidate",
+	       done, busy, seen, f.rounds);
 	EXPECT_EQ(err, 0);
 	EXPECT_EQ(f.err, 0) TH_LOG("the GPU's read or mprotect: %s", strerror(-f.err));
 	EXPECT_EQ(unsafe, 0) TH_LOG("%u of %u verifies reported an unsafe entry", unsafe, done);
-	EXPECT_GT(f.rounds, 0);
+	/* The views were taken, and met entries: the check checked something. */
+	EXPECT_GE(done, views / 2) TH_LOG("only %u of %u verifies answered", done, i);
+	EXPECT_GT(seen, 0u);
+	EXPECT_GT(f.rounds, 0u);
 	close(f.fd);
 	munmap(f.buf, SZ_2M);
 	free(f.tmp);
+}
+
+TEST(verify_races_invalidations)
+{
+	verify_races(_metadata, false, 2000);
+}
+
+TEST(verify_races_splits)
+{
+	verify_races(_metadata, true, 500);
 }
 
 /*
