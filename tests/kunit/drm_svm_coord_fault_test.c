@@ -7,6 +7,7 @@
  * fault's own copy-on-write breaks, attributes, granular map requests.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
@@ -201,6 +202,63 @@ static void attr_change_splits(struct kunit *test)
 			    0, "the piece did not keep the range's pages");
 }
 
+/* The range the lookup stub hands out once, with a reference. */
+static struct drm_svm_coord_range *info_stale_range;
+
+static struct drm_svm_coord_range *
+info_lookup_stub(struct drm_svm_coord *svm, unsigned long addr)
+{
+	struct drm_svm_coord_range *range = info_stale_range;
+
+	info_stale_range = NULL;
+	kunit_deactivate_static_stub(kunit_get_current_test(),
+				     drm_svm_coord_range_lookup);
+	return range;
+}
+
+/*
+ * drm_svm_coord_range_info() finds the range under the tree lock and takes
+ * its mutex after dropping it; the garbage collector, which does not take
+ * the manager lock, may replace the range by its pieces in between. The
+ * stub plays that gap: the lookup returns the range an attribute change
+ * just split. The answer is the piece's, which GPU 0 maps, never the
+ * replaced range, which maps nothing (PT_VERIFY would call GPU 0's
+ * entries uncovered).
+ */
+static void range_info_after_split(struct kunit *test)
+{
+	struct drm_svm_coord_test_fixture *fx = test->priv;
+	struct drm_svm_coord_attr na = { DRM_SVM_COORD_ATTR_NO_ACCESS, 1 };
+	u64 bit = BIT_ULL(drm_svm_coord_vm_index(fx->vm[0]));
+	unsigned long half = fx->base + SZ_1M;
+	struct drm_svm_coord_range_info info;
+	struct drm_svm_coord_range *old;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_handle_fault(fx->vm[0], fx->base,
+							 true), 0);
+	old = drm_svm_coord_range_lookup(fx->svm, fx->base);
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm, half, SZ_1M, &na,
+						     1, NULL), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_nr_ranges(fx->svm), 2);
+
+	info_stale_range = old;	/* range_info() drops the reference */
+	kunit_activate_static_stub(test, drm_svm_coord_range_lookup,
+				   info_lookup_stub);
+	KUNIT_ASSERT_EQ(test, drm_svm_coord_range_info(fx->svm, fx->base,
+						       &info), 0);
+	KUNIT_EXPECT_NULL_MSG(test, info_stale_range, "the stub was not called");
+	if (info_stale_range) {
+		drm_svm_coord_range_put(info_stale_range);
+		info_stale_range = NULL;
+	}
+	KUNIT_EXPECT_EQ(test, info.start, fx->base);
+	KUNIT_EXPECT_EQ_MSG(test, info.end, half,
+			    "the range replaced by the split was reported");
+	KUNIT_EXPECT_EQ_MSG(test, info.mapped & bit, bit,
+			    "GPU 0 keeps its entries in the piece, reported unmapped");
+}
+
 /*
  * A GPU's own buffer object over [64 KiB, 128 KiB) of a range (see
  * Reserved addresses): the range is split at both bounds, that GPU (1)
@@ -288,6 +346,7 @@ static struct kunit_case drm_svm_coord_fault_cases[] = {
 	KUNIT_CASE(fault_breaks_cow),
 	KUNIT_CASE(attrs_enforced),
 	KUNIT_CASE(attr_change_splits),
+	KUNIT_CASE(range_info_after_split),
 	KUNIT_CASE(reserved_addresses),
 	KUNIT_CASE(map_ahead_granular),
 	{}

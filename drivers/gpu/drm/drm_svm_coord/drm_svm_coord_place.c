@@ -307,7 +307,7 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	struct mm_struct *mm = drm_svm_coord_mm(svm);
 	struct drm_svm_coord_thrash_params params;
 	struct drm_svm_coord_range *range;
-	unsigned int i, n;
+	unsigned int i, n, tries;
 
 	/* To look at a stale location; an exiting mm has none to look at. */
 	if (!mmget_not_zero(mm))
@@ -318,16 +318,28 @@ int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 	 * struct of the GPU's device to free (see Locking).
 	 */
 	down_read(&svm->lock);
-	range = drm_svm_coord_range_lookup(svm, addr);
-	if (!range) {
-		up_read(&svm->lock);
-		if (mm)
-			mmput(mm);
-		return -ENOENT;
+	for (tries = 0;; tries++) {
+		range = drm_svm_coord_range_lookup(svm, addr);
+		if (!range) {
+			up_read(&svm->lock);
+			if (mm)
+				mmput(mm);
+			return -ENOENT;
+		}
+		mutex_lock(&range->validate_lock);
+		/*
+		 * The garbage collector, which does not take the manager lock,
+		 * may have split or destroyed the range since the lookup: its
+		 * pieces are what holds @addr now. An unmapped range still in
+		 * the tree waits for the collector; it is reported as it is.
+		 */
+		if (!range->unmapped || tries == 3)
+			break;
+		mutex_unlock(&range->validate_lock);
+		drm_svm_coord_range_put(range);
 	}
 
 	coord_thrash_params(svm, &params);
-	mutex_lock(&range->validate_lock);
 	if (mm)
 		drm_svm_coord_range_recheck(svm, range);
 	n = min(range->moves, DRM_SVM_COORD_HISTORY);

@@ -11,6 +11,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 
 #include "drm_svm_coord_priv.h"
@@ -128,6 +129,8 @@ struct drm_svm_coord_range *drm_svm_coord_range_lookup(struct drm_svm_coord *svm
 {
 	struct drm_svm_coord_range *range = NULL;
 	struct drm_svm_coord_notifier *n;
+
+	KUNIT_STATIC_STUB_REDIRECT(drm_svm_coord_range_lookup, svm, addr);
 
 	mutex_lock(&svm->tree_lock);
 	n = coord_notifier_find(svm, addr);
