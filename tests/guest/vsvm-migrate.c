@@ -1099,6 +1099,51 @@ TEST_F(vram, restore_maps_in_place)
 }
 
 /*
+ * Rule 2 when the data is where the restoring GPU cannot reach it: GPU 4
+ * (unable to fault, no peer of anyone) maps the range, GPU 0 writes it,
+ * which moves the data into GPU 0's VRAM and takes GPU 4's entries; GPU
+ * 4's restore cannot map VRAM it does not reach, so it brings the data to
+ * system memory, by rule "restore", and maps it there. GPU 4 reads what
+ * GPU 0 wrote.
+ */
+TEST_F(vram, restore_unreachable_goes_home)
+{
+	struct drm_vsvm_map m = { .start = (uintptr_t)self->buf, .size = SZ_2M };
+	struct drm_vsvm_range_move *last, *before;
+	struct drm_vsvm_info info = {};
+	struct drm_vsvm_range_info ri;
+	int fd = open_gpu(NOFAULT_GPU);
+
+	if (fd < 0 || xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
+	    (info.flags & DRM_VSVM_INFO_CAN_FAULT) || !vram(fd).size) {
+		if (fd >= 0)
+			close(fd);
+		SKIP(return, "boot with GPU %d with VRAM, unable to fault (vsvm.no_fault)",
+		     NOFAULT_GPU);
+	}
+	ASSERT_EQ(vsvm_attach(fd, 0), 0);
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), 0);
+	ASSERT_EQ(gpu_check(fd, self->buf, SZ_2M, 1), -1);
+
+	ASSERT_EQ(gpu_fill(self->fd[0], self->buf, SZ_2M, 2), 0);
+	stats(fd);	/* the restore worker is done */
+	ri = range_info(fd, self->buf);
+	ASSERT_GE(ri.nr_history, 2);
+	last = &ri.history[ri.nr_history - 1];
+	before = &ri.history[ri.nr_history - 2];
+	EXPECT_EQ(before->to, 0) TH_LOG("GPU 0's write moved the data to %u", before->to);
+	EXPECT_EQ(last->from, 0);
+	EXPECT_EQ(last->to, DRM_VSVM_LOC_SYSMEM);
+	EXPECT_EQ(last->rule, DRM_VSVM_RULE_RESTORE)
+		TH_LOG("the data left GPU 0's VRAM by rule %u", last->rule);
+	EXPECT_EQ(ri.loc, DRM_VSVM_LOC_SYSMEM);
+	EXPECT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_SYSTEM);
+	EXPECT_EQ(gpu_check(fd, self->buf, SZ_2M, 2), -1);
+	EXPECT_EQ(check(self->buf, SZ_2M, 2), -1);
+	close(fd);
+}
+
+/*
  * Memory nobody wrote reads as zeroes wherever it lives: VRAM left over
  * by an earlier buffer must not show through a fresh one, including the
  * tail of a huge device folio made for a 2 MiB hole.
