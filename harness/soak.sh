@@ -90,6 +90,7 @@ if [ $table = 1 ]; then
 		"GPU fds closed and reopened" "$(soakv reopens)" \
 		"forks" "$(soakv forks)" \
 		"bytes checked" "$(soakv bytes_checked)" \
+		"no-fault GPU reads stalled > 10 s" "$(soakv nofault_stalls)" \
 		"corrupted" "$(soakv corrupt)"
 	sed -n 's/^# SOAK op \([^ ]*\) \(.*\)/  op \1\t\2/p' "$log" | expand -t 37
 	sed -n 's/^# SOAK errno \([^ ]*\) \(.*\)/  errno \1 (tolerated)\t\2/p' "$log" | expand -t 37

@@ -329,6 +329,7 @@ enum count {
 	C_CHURN_READS,
 	C_CHURN_ZEROS,
 	C_NF_READS,
+	C_NF_STALLS,
 	C_CPU_READS,
 	C_EXACT,
 	C_LOOSE,
@@ -377,6 +378,7 @@ static const struct {
 	[C_CHURN_READS] = { "churn read-backs", "churn_read_back" },
 	[C_CHURN_ZEROS] = { "of which zeros" },
 	[C_NF_READS] = { "reads by the GPU that cannot fault", "nofault_read" },
+	[C_NF_STALLS] = { "of its reads quiesced past 10 s" },
 	[C_CPU_READS] = { "CPU reads", "cpu_read" },
 	[C_EXACT] = { "reads checked exactly" },
 	[C_LOOSE] = { "racing a write" },
@@ -421,7 +423,8 @@ static const struct {
 /* The counters each log line shows, up to the next -1. */
 static const int count_lines[] = {
 	C_WRITES, C_VERIFIES, C_CHURN_WRITES, C_CHURN_READS, C_CHURN_ZEROS, -1,
-	C_NF_READS, C_CPU_READS, C_CHILD_PAGES, C_EXACT, C_LOOSE, C_BYTES, -1,
+	C_NF_READS, C_NF_STALLS, C_CPU_READS, C_CHILD_PAGES, C_EXACT, C_LOOSE,
+	C_BYTES, -1,
 	C_EPERM, C_EFAULT, C_EBUSY, C_EINTR, -1,
 	C_MPROTECT, C_FORK, C_PREFETCH, C_PREFERRED, C_EXEC, C_MREMAP, C_MOVED_PAGES,
 	C_MUNMAP, C_MMAP_OVER, C_DONTNEED, -1,
@@ -933,6 +936,16 @@ static void *nofault_main(void *arg)
 				 PAGE, w->data, 0);
 		snap_end(&s->st[p], &sn);
 		pthread_rwlock_unlock(&s->layout);
+		/*
+		 * Quiesced past vsvm's 10 s: invalidations kept coming faster
+		 * than the restore worker maps them again (see README,
+		 * "Reliability"). A stall, not a wrong answer: counted, and
+		 * the GPU must be back at the end.
+		 */
+		if (err == -EBUSY) {
+			bump(w, C_NF_STALLS, 1);
+			continue;
+		}
 		if (err) {
 			fail(s, "GPU %u, which cannot fault, failed to read stable page %u: %s",
 			     g->id, p, strerror(-err));
@@ -2518,6 +2531,8 @@ static void soak_summary(struct stress *s)
 	fprintf(TH_LOG_STREAM, "# SOAK reopens %lu\n", total(s, C_REOPENS));
 	fprintf(TH_LOG_STREAM, "# SOAK forks %lu\n",
 		total(s, C_FORK) + total(s, C_KILL_FORKS));
+	fprintf(TH_LOG_STREAM, "# SOAK nofault_stalls %lu\n",
+		total(s, C_NF_STALLS));
 	fprintf(TH_LOG_STREAM, "# SOAK corrupt %lu\n",
 		__atomic_load_n(&s->corrupt, __ATOMIC_RELAXED));
 	for (i = 0; i < ARRAY_SIZE(errno_counts); i++)
@@ -2594,6 +2609,10 @@ TEST_F_TIMEOUT(stress, shared_buffer, DEFAULT_SECONDS + TIMEOUT_MARGIN)
 	for (i = 0; (int)i < s->nfails && i < MAX_FAILS; i++)
 		TH_LOG("%s", s->fails[i]);
 	EXPECT_EQ(s->nfails, 0) TH_LOG("%d failures while running", s->nfails);
+	if (s->nf >= 0)
+		EXPECT_GT(total(s, C_NF_READS), 0)
+			TH_LOG("GPU %u, which cannot fault, never read: %lu stalls",
+			       s->gpu[s->nf].id, total(s, C_NF_STALLS));
 	/* The state the threads left, then after reading it all. */
 	verify_tables(_metadata, s, "after the threads");
 	check_data(_metadata, s);
