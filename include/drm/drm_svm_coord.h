@@ -602,9 +602,10 @@ struct drm_svm_coord_attr_summary {
  * @remap: GPUs whose mappings of the interval must be (re)built: access
  *	granted, or access kind or GPU permission flags changed
  * @unmap: GPUs whose mappings of the interval must go: access revoked
- * @rewrite: GPUs of @remap that could map the interval before and whose
- *	entries no longer match: a flag that shapes them (GPU_RO, GPU_EXEC,
- *	COHERENT) changed
+ *	or denied
+ * @rewrite: GPUs that keep access and whose entries, if they hold any
+ *	(mapped by the policy or on request), no longer match: a flag that
+ *	shapes them (GPU_RO, GPU_EXEC, COHERENT) changed
  * @triggers: DRM_SVM_COORD_TRIGGER_*: the preferred location changed
  *	(MIGRATE), a prefetch location was requested (PREFETCH)
  */

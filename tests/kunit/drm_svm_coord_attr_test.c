@@ -319,8 +319,9 @@ static int rnd_break(struct rnd_state *rs, struct drm_svm_coord_attr *a)
 
 /* Expected change of one page, from the model and the documented rules. */
 static void model_change(const struct drm_svm_coord_attrs *old,
-			 const struct drm_svm_coord_attrs *new, u64 can_fault,
-			 bool prefetch, struct drm_svm_coord_change *c)
+			 const struct drm_svm_coord_attrs *new, u64 attached,
+			 u64 can_fault, bool prefetch,
+			 struct drm_svm_coord_change *c)
 {
 	u32 g;
 
@@ -333,11 +334,17 @@ static void model_change(const struct drm_svm_coord_attrs *old,
 			   (DRM_SVM_COORD_FLAG_GPU_RO | DRM_SVM_COORD_FLAG_GPU_EXEC |
 			    DRM_SVM_COORD_FLAG_COHERENT);
 
-		if (before && !after)
+		/* Denied now: whatever it maps goes, even on request. */
+		bool denied = sn == 3 && so != 3;
+
+		if (!(attached & BIT_ULL(g)))
+			continue;
+		if ((before && !after) || denied)
 			c->unmap |= BIT_ULL(g);
 		if (after && (!before || so != sn || pte))
 			c->remap |= BIT_ULL(g);
-		if (after && before && pte)
+		/* Keeps access: its entries, however made, are rewritten. */
+		if (sn != 3 && !(c->unmap & BIT_ULL(g)) && pte)
 			c->rewrite |= BIT_ULL(g);
 		if (after && ((old->flags ^ new->flags) &
 			      DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED))
@@ -364,7 +371,8 @@ static void check_changes(struct kunit *test, unsigned long first,
 		struct drm_svm_coord_change want, got = {};
 		unsigned long addr = p << PAGE_SHIFT;
 
-		model_change(&before[p], &after[p], can_fault, prefetch, &want);
+		model_change(&before[p], &after[p], model_attached, can_fault,
+			     prefetch, &want);
 		while (i < changes->count && changes->items[i].end <= addr)
 			i++;
 		if (i < changes->count && changes->items[i].start <= addr)
@@ -749,14 +757,17 @@ static void test_diff_exhaustive(struct kunit *test)
 		new.preferred_loc = locs[pn];
 
 		any = drm_svm_coord_attrs_diff(&old, &new, BIT_ULL(0), cf, pf, &got);
-		model_change(&old, &new, cf, pf, &want);
+		model_change(&old, &new, BIT_ULL(0), cf, pf, &want);
 		KUNIT_ASSERT_EQ_MSG(test, got.unmap, want.unmap,
 				    "state %u->%u can_fault %u flags %x", so, sn, cf, pte_flags[f]);
 		KUNIT_ASSERT_EQ_MSG(test, got.remap, want.remap,
 				    "state %u->%u can_fault %u flags %x", so, sn, cf, pte_flags[f]);
 		KUNIT_ASSERT_EQ_MSG(test, got.triggers, want.triggers,
 				    "pref %x->%x prefetch %u", locs[po], locs[pn], pf);
-		KUNIT_ASSERT_EQ(test, any, !!(want.unmap | want.remap | want.triggers));
+		KUNIT_ASSERT_EQ_MSG(test, got.rewrite, want.rewrite,
+				    "state %u->%u can_fault %u flags %x", so, sn, cf, pte_flags[f]);
+		KUNIT_ASSERT_EQ(test, any,
+				!!(want.unmap | want.remap | want.rewrite | want.triggers));
 	}
 	kunit_info(test, "%u combinations checked", total);
 }

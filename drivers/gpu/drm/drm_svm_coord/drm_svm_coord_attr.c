@@ -259,12 +259,16 @@ static u64 coord_may_map(const struct drm_svm_coord_attrs *attrs, u64 attached,
  * @change: filled with the GPUs to remap and unmap and the triggers; its
  *	address fields are left alone
  *
- * A GPU must unmap when it could map before and cannot now. It must remap
- * when it can map now and could not before, or its access kind changed, or
- * a flag that shapes its page-table entries (GPU_RO, GPU_EXEC, COHERENT)
- * changed; in that last case, if it could map before, its entries must be
- * rewritten. It must remap too when GPU_ALWAYS_MAPPED changed: the
- * interval is mapped ahead of use, or no longer.
+ * A GPU must unmap when it could map before and cannot now, or when it is
+ * denied access now (a GPU that cannot fault may hold entries of
+ * addresses it was never granted: it maps them on request, under the
+ * default policy). It must remap when it can map now and could not
+ * before, or its access kind changed, or a flag that shapes its
+ * page-table entries (GPU_RO, GPU_EXEC, COHERENT) changed; in that last
+ * case every GPU that keeps access must have the entries it holds
+ * rewritten, whether it could map by the policy or mapped on request. It
+ * must remap too when GPU_ALWAYS_MAPPED changed: the interval is mapped
+ * ahead of use, or no longer.
  * MIGRATE is triggered when the preferred location changes to a defined
  * one, PREFETCH when @prefetch names a defined location.
  *
@@ -281,12 +285,13 @@ bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
 		   (old->access_in_place ^ new->access_in_place) |
 		   (old->no_access ^ new->no_access);
 
-	change->unmap = before & ~after;
+	change->unmap = (before & ~after) |
+			(new->no_access & ~old->no_access & attached);
 	change->remap = after & (~before | kind);
 	change->rewrite = 0;
 	if ((old->flags ^ new->flags) & ATTR_PTE_FLAGS) {
 		change->remap |= after;
-		change->rewrite = after & before;
+		change->rewrite = attached & ~new->no_access & ~change->unmap;
 	}
 	/* Mapped ahead of use from now on, or no longer restored. */
 	if ((old->flags ^ new->flags) & DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED)
@@ -299,7 +304,8 @@ bool drm_svm_coord_attrs_diff(const struct drm_svm_coord_attrs *old,
 	if (prefetch)
 		change->triggers |= DRM_SVM_COORD_TRIGGER_PREFETCH;
 
-	return change->remap || change->unmap || change->triggers;
+	return change->remap || change->unmap || change->rewrite ||
+	       change->triggers;
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_attrs_diff);
 

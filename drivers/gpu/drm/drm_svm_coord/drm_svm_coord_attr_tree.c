@@ -528,7 +528,8 @@ int drm_svm_coord_attr_tree_set(struct drm_svm_coord_attr_tree *tree,
 	/* Point of no return. */
 	used = coord_plan_commit(tree, lo, hi, kept, nkept, pool);
 	for (i = 0; changes && i < plan.nsegs; i++)
-		if (diffs[i].remap || diffs[i].unmap || diffs[i].triggers)
+		if (diffs[i].remap || diffs[i].unmap || diffs[i].rewrite ||
+		    diffs[i].triggers)
 			coord_changes_add(&out, plan.segs[i].start, plan.segs[i].last,
 					  &diffs[i]);
 	if (changes)
