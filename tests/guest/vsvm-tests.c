@@ -1339,6 +1339,63 @@ TEST(concurrent_munmap)
 	EXPECT_EQ(bad, 0) TH_LOG("%d remapped pages were not zero", bad);
 }
 
+/*
+ * A GPU that cannot fault and maps under the default policy (DRM_VSVM_MAP,
+ * no access attribute) must have its entries rewritten when a flag that
+ * shapes them changes, like any GPU that maps: after GPU_RO it may not
+ * write, after GPU_EXEC its entries execute, and after GPU_RO is cleared
+ * it writes again. Before the fix its entries kept the old flags: the
+ * attribute diff counted only GPUs granted access or able to fault as
+ * mapping.
+ */
+TEST(nofault_flags_rewrite)
+{
+	struct drm_vsvm_map m;
+	char *buf = alloc_2m(), *tmp = malloc(SZ_2M);
+	const unsigned long n = SZ_2M / PAGE;
+	int fd = open_gpu(NOFAULT_GPU);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_NE(buf, NULL);
+	ASSERT_NE(tmp, NULL);
+	ASSERT_EQ(vsvm_attach(fd, 0), 0);
+	fill(buf, SZ_2M, 21);
+	m = (struct drm_vsvm_map) { .start = (uintptr_t)buf, .size = SZ_2M };
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), 0);
+	ASSERT_EQ(ptes_with(fd, buf, n, DRM_VSVM_PTE_WRITE), (long)n);
+
+	ASSERT_EQ(set_attr(fd, buf, SZ_2M, DRM_VSVM_ATTR_SET_FLAGS,
+			   DRM_VSVM_FLAG_GPU_RO | DRM_VSVM_FLAG_GPU_EXEC), 0);
+	stats_settled(fd);
+	EXPECT_EQ(ptes_with(fd, buf, n, DRM_VSVM_PTE_WRITE), 0)
+		TH_LOG("GPU_RO left writable entries");
+	EXPECT_EQ(ptes_with(fd, buf, n, DRM_VSVM_PTE_EXEC), (long)n)
+		TH_LOG("GPU_EXEC did not reach the entries");
+	EXPECT_NE(gpu_write(fd, buf, tmp, PAGE), 0);
+	EXPECT_EQ(check(buf, SZ_2M, 21), -1) TH_LOG("a GPU_RO range was written");
+	/* Still mapped: it reads without a fault it could not take. */
+	EXPECT_EQ(gpu_read(fd, buf, tmp, SZ_2M), 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 21), -1);
+
+	ASSERT_EQ(set_attr(fd, buf, SZ_2M, DRM_VSVM_ATTR_CLR_FLAGS,
+			   DRM_VSVM_FLAG_GPU_RO), 0);
+	stats_settled(fd);
+	EXPECT_EQ(ptes_with(fd, buf, n, DRM_VSVM_PTE_WRITE), (long)n);
+	fill(tmp, PAGE, 22);
+	EXPECT_EQ(gpu_write(fd, buf, tmp, PAGE), 0);
+	EXPECT_EQ(check(buf, PAGE, 22), -1);
+
+	/* Denied: what it mapped on request goes too. */
+	ASSERT_EQ(set_attr(fd, buf, SZ_2M, DRM_VSVM_ATTR_NO_ACCESS,
+			   gpu_index(fd)), 0);
+	stats_settled(fd);
+	EXPECT_EQ(valid_ptes(fd, buf, n), 0) TH_LOG("NO_ACCESS left entries");
+	EXPECT_NE(gpu_read(fd, buf, tmp, PAGE), 0);
+	close(fd);
+	free(tmp);
+	munmap(buf, SZ_2M);
+}
+
 /* Maps and takes away a GPU's entries until told to stop. */
 struct flipper {
 	int fd;
