@@ -1099,6 +1099,53 @@ TEST_F(vram, restore_maps_in_place)
 }
 
 /*
+ * A flag that shapes the entries (GPU_EXEC here) rewrites GPU 4's entries
+ * (it cannot fault: set_attr maps it again at once): that is no request
+ * to move the data. The range in system memory, where GPU 4's restore
+ * left it, stays there; before, the mapping went through the whole
+ * residency policy and pulled the data into GPU 4's VRAM by rule "local",
+ * a migration nobody asked for (a review finding).
+ */
+TEST_F(vram, flag_change_maps_in_place)
+{
+	struct drm_vsvm_map m = { .start = (uintptr_t)self->buf, .size = SZ_2M };
+	struct drm_vsvm_info info = {};
+	struct drm_vsvm_stats s0, s1;
+	int fd = open_gpu(NOFAULT_GPU);
+
+	if (fd < 0 || xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
+	    (info.flags & DRM_VSVM_INFO_CAN_FAULT) || !vram(fd).size) {
+		if (fd >= 0)
+			close(fd);
+		SKIP(return, "boot with GPU %d with VRAM, unable to fault (vsvm.no_fault)",
+		     NOFAULT_GPU);
+	}
+	ASSERT_EQ(vsvm_attach(fd, 0), 0);
+	/* Two moves in a row must not throttle the range: no thrash control. */
+	ASSERT_EQ(set_threshold(fd, 0), 0);
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), 0);
+	/* The CPU takes the data home; GPU 4's restore maps it there. */
+	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
+	stats(fd);
+	ASSERT_EQ(range_info(fd, self->buf).loc, DRM_VSVM_LOC_SYSMEM);
+	ASSERT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_SYSTEM);
+	s0 = stats(fd);
+
+	ASSERT_EQ(set_attr(fd, self->buf, SZ_2M, DRM_VSVM_ATTR_SET_FLAGS,
+			   DRM_VSVM_FLAG_GPU_EXEC), 0);
+	s1 = stats(fd);
+	EXPECT_EQ(s1.mgr[DRM_VSVM_STAT_MIGRATIONS], s0.mgr[DRM_VSVM_STAT_MIGRATIONS])
+		TH_LOG("GPU_EXEC moved the data (rule %u, now at %u)",
+		       range_info(fd, self->buf).rule, range_info(fd, self->buf).loc);
+	EXPECT_EQ(range_info(fd, self->buf).loc, DRM_VSVM_LOC_SYSMEM);
+	EXPECT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_SYSTEM);
+	EXPECT_EQ(vram(fd).used, 0);
+	/* Mapped again, without a fault it could not take. */
+	EXPECT_EQ(gpu_check(fd, self->buf, SZ_2M, 1), -1);
+	close(fd);
+}
+
+/*
  * Rule 2 when the data is where the restoring GPU cannot reach it: GPU 4
  * (unable to fault, no peer of anyone) maps the range, GPU 0 writes it,
  * which moves the data into GPU 0's VRAM and takes GPU 4's entries; GPU
