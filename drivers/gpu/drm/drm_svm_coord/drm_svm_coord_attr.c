@@ -336,34 +336,35 @@ int drm_svm_coord_pages(struct drm_svm_coord *svm, unsigned long start,
 /*
  * After a change of attributes, map the interval for the GPUs that cannot
  * fault, or all GPUs where it is always mapped, that either were granted
- * access or lost their mappings to it. A GPU that only had its entries
- * rewritten (a flag that shapes them changed, see
- * &drm_svm_coord_change.rewrite) maps the data where it is, as a restore
- * does (Residency policy, rule 2): the change asks for no move. A new
- * preferred location or a prefetch, or access the GPU did not have,
- * decides by the whole policy.
+ * access or lost their mappings to it. A GPU that maps on request under
+ * the default policy and lost some ranges to a flag change gets exactly
+ * those back from the restore worker: mapping the whole interval for it
+ * would populate and map memory it never asked for. A new preferred
+ * location or a prefetch maps every GPU that lost entries here, by the
+ * whole policy.
  */
 static int coord_set_attr_map(struct drm_svm_coord *svm,
 			      const struct drm_svm_coord_change *change,
 			      const struct drm_svm_coord_attrs *attrs, u64 lost)
 {
-	u64 gpus = (change->remap | lost) & ~change->unmap & svm->attached;
-	u64 in_place = change->rewrite;
+	bool always = attrs->flags & DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED;
+	u64 take = attrs->access | attrs->access_in_place;
+	u64 gpus;
 	unsigned int i;
 	int err;
 
 	lockdep_assert_held(&svm->lock);
 
-	if (!(attrs->flags & DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED))
+	if (always || (change->triggers & (DRM_SVM_COORD_TRIGGER_MIGRATE |
+					   DRM_SVM_COORD_TRIGGER_PREFETCH)))
+		take = svm->attached;
+	gpus = (change->remap | (lost & take)) & ~change->unmap & svm->attached;
+	if (!always)
 		gpus &= ~svm->can_fault;
-	if (change->triggers & (DRM_SVM_COORD_TRIGGER_MIGRATE |
-				DRM_SVM_COORD_TRIGGER_PREFETCH))
-		in_place = 0;
 
 	for_each_set_bit(i, (unsigned long *)&gpus, DRM_SVM_COORD_MAX_VMS) {
 		err = drm_svm_coord_map_span(svm->vms[i], change->start,
-					     change->end,
-					     in_place & BIT_ULL(i));
+					     change->end, false);
 		/* What was mapped is visible, error or not. */
 		drm_svm_coord_map_sync(svm->vms[i]);
 		if (err)
@@ -406,8 +407,9 @@ static bool coord_attr_boundary(struct drm_svm_coord *svm, unsigned long page)
  * GPUs able to fault take back what they lost on their next fault, under
  * the new attributes; the GPUs that cannot fault and were granted access,
  * or lost mappings there, are mapped at once wherever a VMA covers the
- * interval and they may access it (see Restore), where the data is if only
- * a flag that shapes their entries changed.
+ * interval and they may access it (see Restore), except those that map on
+ * request under the default policy and lost ranges to a flag change: the
+ * restore worker gives them back the ranges they lost, no more.
  *
  * Return: 0; -EINVAL for a malformed range (zero size, unaligned,
  * overflowing, beyond the mm's task size) or request (see

@@ -458,9 +458,8 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
  * @vm: the GPU
  * @start: first address, page aligned
  * @end: end address (exclusive), page aligned
- * @restore: the restore worker maps again what an invalidation took, or
- *	an attribute change rewrote @vm's entries: the data is mapped where
- *	it is when @vm reaches it (see Restore)
+ * @restore: the restore worker maps again what an invalidation took: the
+ *	data is mapped where it is when @vm reaches it (see Restore)
  *
  * Maps every range of [@start, @end) for @vm, faulting the pages in, and
  * skips the pages that no VMA covers or the GPU may not access. Called

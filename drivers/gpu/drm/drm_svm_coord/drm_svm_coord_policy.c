@@ -34,9 +34,7 @@
  *
  * 1. g has %DRM_SVM_COORD_ATTR_NO_ACCESS: refuse.
  * 2. A restore (the restore worker maps g again after an invalidation, a
- *    split or a failed unmap took its entries, see Restore; or an
- *    attribute change rewrote them, changing a flag that shapes them, for
- *    a g that cannot fault, see drm_svm_coord_set_attr()): map where
+ *    split or a failed unmap took its entries, see Restore): map where
  *    the data is if g reaches it, else move it to system memory. A
  *    restore is no access of the GPU: whoever moved the data (a CPU
  *    fault, another device, the driver's eviction) wanted it there, and

@@ -146,9 +146,8 @@ struct drm_svm_coord_thrash {
  *	%DRM_SVM_COORD_LOC_UNDEFINED for a fault or a map
  * @thrash: the range's &enum drm_svm_coord_thrash_state
  * @pin_loc: the pinned location when @thrash is PINNED
- * @restore: the restore worker maps @gpu again after an invalidation, or
- *	an attribute change rewrote its entries: no access of the GPU (see
- *	Restore)
+ * @restore: the restore worker maps @gpu again after an invalidation,
+ *	which is no access of the GPU (see Restore)
  */
 struct drm_svm_coord_policy_in {
 	const struct drm_svm_coord_attrs *attrs;

@@ -47,9 +47,8 @@
  * same range share one hmm_range_fault(). A restore maps the data where it
  * is, or in system memory when the GPU does not reach it (Residency
  * policy, rule 2): it is no access of the GPU, and moving the data back
- * at once fights the CPU or the device that just took it. So does
- * drm_svm_coord_set_attr() for the GPUs whose entries a flag rewrote; a
- * new preferred location maps the GPUs waiting for a restore by the whole
+ * at once fights the CPU or the device that just took it. A new
+ * preferred location maps the GPUs waiting for a restore by the whole
  * policy, from drm_svm_coord_set_attr(). Then it has each GPU it mapped
  * complete its writes (&drm_svm_coord_ops.map_sync, once per run), and
  * resumes every GPU it quiesced that has no range left to restore. A range that fails to
