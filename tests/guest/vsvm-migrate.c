@@ -64,6 +64,18 @@ static int pte_target(int fd, void *addr)
 	return e & DRM_VSVM_PTE_TARGET_MASK;
 }
 
+/* Whether @fd's entry of @addr is valid and has all of @bits. */
+static bool pte_has(int fd, void *addr, unsigned char bits)
+{
+	unsigned char e = 0;
+	struct drm_vsvm_pt_snapshot s = {
+		.addr = (uintptr_t)addr, .npages = 1, .entries = (uintptr_t)&e,
+	};
+
+	bits |= DRM_VSVM_PTE_VALID;
+	return !xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &s) && (e & bits) == bits;
+}
+
 /* Where the coordinator put the range holding @addr, and why. */
 static struct drm_vsvm_range_info range_info(int fd, void *addr)
 {
@@ -1140,6 +1152,9 @@ TEST_F(vram, flag_change_maps_in_place)
 	EXPECT_EQ(range_info(fd, self->buf).loc, DRM_VSVM_LOC_SYSMEM);
 	EXPECT_EQ(pte_target(fd, self->buf), DRM_VSVM_PTE_TARGET_SYSTEM);
 	EXPECT_EQ(vram(fd).used, 0);
+	/* The flag reached GPU 4's entries: they were rewritten. */
+	EXPECT_EQ(s1.gpu[DRM_VSVM_STAT_ZAPS] - s0.gpu[DRM_VSVM_STAT_ZAPS], 1);
+	EXPECT_TRUE(pte_has(fd, self->buf, DRM_VSVM_PTE_EXEC));
 	/* Mapped again, without a fault it could not take. */
 	EXPECT_EQ(gpu_check(fd, self->buf, SZ_2M, 1), -1);
 	close(fd);

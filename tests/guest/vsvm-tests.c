@@ -1351,7 +1351,7 @@ TEST(concurrent_munmap)
 TEST(nofault_flags_rewrite)
 {
 	struct drm_vsvm_map m;
-	char *buf = alloc_2m(), *tmp = malloc(SZ_2M);
+	char *buf = alloc_aligned(2 * SZ_2M), *tmp = malloc(SZ_2M);
 	const unsigned long n = SZ_2M / PAGE;
 	int fd = open_gpu(NOFAULT_GPU);
 
@@ -1364,14 +1364,18 @@ TEST(nofault_flags_rewrite)
 	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), 0);
 	ASSERT_EQ(ptes_with(fd, buf, n, DRM_VSVM_PTE_WRITE), (long)n);
 
-	ASSERT_EQ(set_attr(fd, buf, SZ_2M, DRM_VSVM_ATTR_SET_FLAGS,
+	/* Over twice what it mapped: the flags reach what it holds, no more. */
+	ASSERT_EQ(set_attr(fd, buf, 2 * SZ_2M, DRM_VSVM_ATTR_SET_FLAGS,
 			   DRM_VSVM_FLAG_GPU_RO | DRM_VSVM_FLAG_GPU_EXEC), 0);
 	stats_settled(fd);
+	EXPECT_EQ(valid_ptes(fd, buf + SZ_2M, n), 0)
+		TH_LOG("the flag change mapped memory GPU %d never asked for", NOFAULT_GPU);
 	EXPECT_EQ(ptes_with(fd, buf, n, DRM_VSVM_PTE_WRITE), 0)
 		TH_LOG("GPU_RO left writable entries");
 	EXPECT_EQ(ptes_with(fd, buf, n, DRM_VSVM_PTE_EXEC), (long)n)
 		TH_LOG("GPU_EXEC did not reach the entries");
-	EXPECT_NE(gpu_write(fd, buf, tmp, PAGE), 0);
+	/* A write to a read-only entry: a fatal fault for this GPU. */
+	EXPECT_EQ(gpu_write(fd, buf, tmp, PAGE), -EFAULT);
 	EXPECT_EQ(check(buf, SZ_2M, 21), -1) TH_LOG("a GPU_RO range was written");
 	/* Still mapped: it reads without a fault it could not take. */
 	EXPECT_EQ(gpu_read(fd, buf, tmp, SZ_2M), 0);
@@ -1390,10 +1394,10 @@ TEST(nofault_flags_rewrite)
 			   gpu_index(fd)), 0);
 	stats_settled(fd);
 	EXPECT_EQ(valid_ptes(fd, buf, n), 0) TH_LOG("NO_ACCESS left entries");
-	EXPECT_NE(gpu_read(fd, buf, tmp, PAGE), 0);
+	EXPECT_EQ(gpu_read(fd, buf, tmp, PAGE), -EFAULT);
 	close(fd);
 	free(tmp);
-	munmap(buf, SZ_2M);
+	munmap(buf, 2 * SZ_2M);
 }
 
 /* Maps and takes away a GPU's entries until told to stop. */
