@@ -50,8 +50,8 @@ static struct drm_vsvm_vram vram(int fd)
 	return v;
 }
 
-/* DRM_VSVM_PTE_TARGET_* of the GPU's entry for @addr, or -1 if none. */
-static int pte_target(int fd, void *addr)
+/* The GPU's entry for @addr (DRM_VSVM_PTE_*), or -1 if it has none. */
+static int pte_entry(int fd, void *addr)
 {
 	unsigned char e = 0;
 	struct drm_vsvm_pt_snapshot s = {
@@ -61,19 +61,23 @@ static int pte_target(int fd, void *addr)
 	if (xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &s) ||
 	    !(e & DRM_VSVM_PTE_VALID))
 		return -1;
-	return e & DRM_VSVM_PTE_TARGET_MASK;
+	return e;
+}
+
+/* DRM_VSVM_PTE_TARGET_* of the GPU's entry for @addr, or -1 if none. */
+static int pte_target(int fd, void *addr)
+{
+	int e = pte_entry(fd, addr);
+
+	return e < 0 ? -1 : e & DRM_VSVM_PTE_TARGET_MASK;
 }
 
 /* Whether @fd's entry of @addr is valid and has all of @bits. */
 static bool pte_has(int fd, void *addr, unsigned char bits)
 {
-	unsigned char e = 0;
-	struct drm_vsvm_pt_snapshot s = {
-		.addr = (uintptr_t)addr, .npages = 1, .entries = (uintptr_t)&e,
-	};
+	int e = pte_entry(fd, addr);
 
-	bits |= DRM_VSVM_PTE_VALID;
-	return !xioctl(fd, DRM_IOCTL_VSVM_PT_SNAPSHOT, &s) && (e & bits) == bits;
+	return e >= 0 && (e & bits) == bits;
 }
 
 /* Where the coordinator put the range holding @addr, and why. */
@@ -197,6 +201,25 @@ static int set_threshold(int fd, unsigned int v)
 	snprintf(path, sizeof(path), DEBUGFS "/%llu/thrash_threshold",
 		 (unsigned long long)stats(fd).manager);
 	return write_param(path, v);
+}
+
+/*
+ * GPU NOFAULT_GPU, opened, when it has VRAM and cannot fault (boot with
+ * vsvm.no_fault); -1 otherwise, for the caller to skip.
+ */
+static int open_nofault_vram(void)
+{
+	struct drm_vsvm_info info = {};
+	int fd = open_gpu(NOFAULT_GPU);
+
+	if (fd < 0)
+		return -1;
+	if (xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
+	    (info.flags & DRM_VSVM_INFO_CAN_FAULT) || !vram(fd).size) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 FIXTURE(vram) {
@@ -1070,17 +1093,12 @@ TEST_F(vram, prefetch_after_cpu_read)
 TEST_F(vram, restore_maps_in_place)
 {
 	struct drm_vsvm_map m = { .start = (uintptr_t)self->buf, .size = SZ_2M };
-	struct drm_vsvm_info info = {};
 	struct drm_vsvm_stats s0, s1;
-	int fd = open_gpu(NOFAULT_GPU);
+	int fd = open_nofault_vram();
 
-	if (fd < 0 || xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
-	    (info.flags & DRM_VSVM_INFO_CAN_FAULT) || !vram(fd).size) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		SKIP(return, "boot with GPU %d with VRAM, unable to fault (vsvm.no_fault)",
 		     NOFAULT_GPU);
-	}
 	ASSERT_EQ(vsvm_attach(fd, 0), 0);
 	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), 0);
 	ASSERT_EQ(range_info(fd, self->buf).loc, NOFAULT_GPU);
@@ -1121,17 +1139,12 @@ TEST_F(vram, restore_maps_in_place)
 TEST_F(vram, flag_change_maps_in_place)
 {
 	struct drm_vsvm_map m = { .start = (uintptr_t)self->buf, .size = SZ_2M };
-	struct drm_vsvm_info info = {};
 	struct drm_vsvm_stats s0, s1;
-	int fd = open_gpu(NOFAULT_GPU);
+	int fd = open_nofault_vram();
 
-	if (fd < 0 || xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
-	    (info.flags & DRM_VSVM_INFO_CAN_FAULT) || !vram(fd).size) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		SKIP(return, "boot with GPU %d with VRAM, unable to fault (vsvm.no_fault)",
 		     NOFAULT_GPU);
-	}
 	ASSERT_EQ(vsvm_attach(fd, 0), 0);
 	/* Two moves in a row must not throttle the range: no thrash control. */
 	ASSERT_EQ(set_threshold(fd, 0), 0);
@@ -1172,17 +1185,12 @@ TEST_F(vram, restore_unreachable_goes_home)
 {
 	struct drm_vsvm_map m = { .start = (uintptr_t)self->buf, .size = SZ_2M };
 	struct drm_vsvm_range_move *last, *before;
-	struct drm_vsvm_info info = {};
 	struct drm_vsvm_range_info ri;
-	int fd = open_gpu(NOFAULT_GPU);
+	int fd = open_nofault_vram();
 
-	if (fd < 0 || xioctl(fd, DRM_IOCTL_VSVM_INFO, &info) ||
-	    (info.flags & DRM_VSVM_INFO_CAN_FAULT) || !vram(fd).size) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		SKIP(return, "boot with GPU %d with VRAM, unable to fault (vsvm.no_fault)",
 		     NOFAULT_GPU);
-	}
 	ASSERT_EQ(vsvm_attach(fd, 0), 0);
 	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_MAP, &m), 0);
 	ASSERT_EQ(gpu_check(fd, self->buf, SZ_2M, 1), -1);
