@@ -7,6 +7,7 @@
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -145,6 +146,15 @@ static bool covered(struct vsvm_file *vf, unsigned long addr,
 	return info->mapped & BIT_ULL(drm_svm_coord_vm_index(vf->coord));
 }
 
+static void verify_clear(struct drm_vsvm_pt_verify *args)
+{
+	args->valid = 0;
+	args->uncovered = 0;
+	args->stale = 0;
+	args->excess_write = 0;
+	args->first_bad = 0;
+}
+
 /* Count @ptes against @pfns and the coordinator's ranges into @args. */
 static void verify_count(struct vsvm_file *vf, unsigned long start,
 			 unsigned long npages, const unsigned long *pfns,
@@ -153,11 +163,7 @@ static void verify_count(struct vsvm_file *vf, unsigned long start,
 {
 	unsigned long i;
 
-	args->valid = 0;
-	args->uncovered = 0;
-	args->stale = 0;
-	args->excess_write = 0;
-	args->first_bad = 0;
+	verify_clear(args);
 	for (i = 0; i < npages; i++) {
 		unsigned long addr = start + (i << PAGE_SHIFT);
 		unsigned long cpu = pfns[i];
@@ -190,7 +196,8 @@ static void verify_count(struct vsvm_file *vf, unsigned long start,
  * @args: the span, and the counts out; see &struct drm_vsvm_pt_verify
  *
  * Return: 0, -EINVAL for a malformed span or flags, -ENOMEM, -EBUSY when
- * invalidations kept racing, or an error of hmm_range_fault().
+ * invalidations kept racing, -EINTR on a fatal signal while retrying, or
+ * an error of hmm_range_fault(); the counts are zero on an error.
  */
 int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
 {
@@ -200,11 +207,12 @@ int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
 	struct hmm_range range = {};
 	struct vsvm_verify v;
 	unsigned long *pfns;
-	u64 *ptes, *again;
+	u64 *ptes, *again = NULL;
 	unsigned int tries;
 	u64 zaps;
 	int err;
 
+	verify_clear(args);
 	if (args->flags || args->pad || !args->npages ||
 	    args->npages > VSVM_MAX_SNAPSHOT)
 		return -EINVAL;
@@ -215,10 +223,9 @@ int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
 
 	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
 	ptes = kvmalloc_array(npages, sizeof(*ptes), GFP_KERNEL);
-	again = kvmalloc_array(npages, sizeof(*again), GFP_KERNEL);
 	info = kzalloc_obj(*info);
 	err = -ENOMEM;
-	if (!pfns || !ptes || !again || !info)
+	if (!pfns || !ptes || !info)
 		goto out;
 
 	/* Device pages this GPU may map are reported as they are. */
@@ -245,6 +252,14 @@ int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
 		if (!args->first_bad)
 			break;
 		/* Still the view the lookups were made against? */
+		if (!again) {
+			again = kvmalloc_array(npages, sizeof(*again),
+					       GFP_KERNEL);
+			if (!again) {
+				err = -ENOMEM;
+				break;
+			}
+		}
 		vsvm_pt_read(vf, start, npages, again);
 		if (!verify_retry(&v, &range) && verify_zaps(vf) == zaps &&
 		    !memcmp(ptes, again, npages * sizeof(*ptes)))
@@ -252,11 +267,18 @@ int vsvm_pt_verify(struct vsvm_file *vf, struct drm_vsvm_pt_verify *args)
 		/* The lookups of a view read before must be made again. */
 		info->start = 0;
 		info->end = 0;
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
 	}
 	if (tries == VERIFY_TRIES)
 		err = -EBUSY;
 	mmu_interval_notifier_remove(&v.mni);
 out:
+	/* Counts of a view that did not hold still are no answer. */
+	if (err)
+		verify_clear(args);
 	kfree(info);
 	kvfree(again);
 	kvfree(ptes);
