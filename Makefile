@@ -7,9 +7,9 @@
 #   make run      boot the guest with 4 virtual GPUs and show the coordinator
 #                 against one drm_gpusvm per GPU, side by side
 #   make bench    the full benchmark (N = 1, 2, 4, 8): table, CSV and plot
-#   make soak     the soak kernel (KASAN, UBSAN, fault injection) running the
+#   make soak     the test kernel (KASAN, UBSAN, fault injection) running the
 #                 uAPI fuzzer, the fault-injection campaign and DURATION=<s>
-#                 seconds of stress (default 120), with a table of figures
+#                 seconds of stress (default 120, as in check), with a table
 #   make lint     checkpatch --strict, kernel-doc -Wall, sparse
 #   make patches  the project as a git format-patch series against the base,
 #                 in the order of patches/series.plan
@@ -28,11 +28,9 @@ check: deps fetch overlay
 	@$(H)/check.sh
 
 run: deps fetch overlay
-	@$(H)/build.sh
 	@$(H)/bench.sh demo
 
 bench: deps fetch overlay
-	@$(H)/build.sh
 	@$(H)/bench.sh full
 
 soak: deps fetch overlay

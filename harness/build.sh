@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
-# Configure and build the test kernel, or with SOAK=1 the soak kernel
-# (x86_64, W=1, ccache, O= build dir). Fails when an option of the
+# Configure and build the test kernel, or with BENCH=1 the benchmark's
+# kernel (x86_64, W=1, ccache, O= build dir). Fails when an option of the
 # fragments is dropped by Kconfig, and when the compiler warns about any
 # file of the project.
 . "$(dirname "$0")/lib.sh"
@@ -29,7 +29,7 @@ while read -r line; do
 done < <(cat "${FRAGMENTS[@]}")
 [ $dropped = 0 ] || die "requested options missing from the final .config (unmet dependencies?)"
 
-msg "building Linux $(kernel_version "$SRC")${FLAVOUR:+ (soak kernel)} in $BUILD (-j$JOBS, W=1)"
+msg "building Linux $(kernel_version "$SRC") ($KERNEL_NAME) in $BUILD (-j$JOBS, W=1)"
 start=$(date +%s)
 if ! kmake W=1 bzImage modules > "$BUILD/build.log" 2>&1; then
 	grep -E 'error|Error' "$BUILD/build.log" | head -n 40 >&2

@@ -6,8 +6,8 @@
 #   src/linux-<ver>/     unpacked base tree (the overlay is applied in place)
 #   state/<tag>/         originals of patched files, overlay manifest
 #   build/<tag>/         O= build directory of the test kernel
-#   build/<tag>-soak/    the same for the soak kernel (SOAK=1)
-#   guest/<tag>[-soak]/  initramfs and static guest programs
+#   build/<tag>-bench/   the same for the benchmark's kernel (BENCH=1)
+#   guest/<tag>[-bench]/ initramfs and static guest programs
 #   results/<tag>/       one file per stage: "pass fail skip"
 #   ccache/              compiler cache
 # <tag> is "debian-<version>" or "kdir-<hash of KDIR>".
@@ -24,16 +24,20 @@ JOBS=${JOBS:-$(nproc)}
 BASE_PKG=${BASE_PKG:-linux-source-7.3}
 BASE_SUITE=${BASE_SUITE:-trixie-backports}
 BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
-# The kernel a harness run builds and boots: the test kernel, or with
-# SOAK=1 the soak kernel (KASAN, UBSAN, fault injection; harness/soak.sh)
-# in directories of its own. Its .config starts as its fragments one after
-# the other (build.sh), which set no symbol twice.
-if [ -n "${SOAK:-}" ]; then
-	FRAGMENTS=("$REPO/configs/x86_64-test.config" "$REPO/configs/x86_64-soak.config")
-	FLAVOUR=-soak
+# The kernel a harness run builds and boots: the test kernel (amdgpu,
+# KASAN, UBSAN, fault injection: make check, make soak), or with BENCH=1
+# the benchmark's kernel (make run, make bench: no amdgpu, no sanitizer to
+# weigh on the timings) in directories of its own. Its .config starts as
+# its fragments one after the other (build.sh), which set no symbol twice.
+if [ -n "${BENCH:-}" ]; then
+	FRAGMENTS=("$REPO/configs/x86_64-test.config")
+	FLAVOUR=-bench
+	KERNEL_NAME="benchmark's kernel"
 else
-	FRAGMENTS=("$REPO/configs/x86_64-test.config" "$REPO/configs/x86_64-amdgpu.config")
+	FRAGMENTS=("$REPO/configs/x86_64-test.config" "$REPO/configs/x86_64-amdgpu.config"
+		   "$REPO/configs/x86_64-sanitizers.config")
 	FLAVOUR=
+	KERNEL_NAME="test kernel"
 fi
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
-# make soak (a stage of make check once it passes): build the soak kernel
-# (configs/x86_64-soak.config: KASAN, UBSAN, fault injection, with the test
-# kernel's lockdep, DEBUG_VM and kmemleak) and boot it with five virtual
-# GPUs as PCI functions behind an Intel IOMMU in strict mode, GPU TLB
+# The soak (a stage of make check with its defaults; make soak prints a
+# table): build the test kernel (configs/x86_64-sanitizers.config: KASAN,
+# UBSAN, fault injection, besides lockdep, DEBUG_VM and kmemleak) and boot
+# it with five virtual GPUs as PCI functions behind an Intel IOMMU in strict mode, GPU TLB
 # invalidations completing 1 ms late, 32 MiB of VRAM each (GPUs 0-1 and
 # 2-3 peers), GPU 4 unable to fault. The guest runs the uAPI fuzzer, the
 # fault-injection campaign and the stress program. Besides their own
@@ -17,7 +17,6 @@
 # FUZZ_CALLS (ioctls of the fuzzer, default 12 per second of stress: the
 # fuzzer checks its invariants around each call and does about 15 calls a
 # second in this guest).
-export SOAK=1
 . "$(dirname "$0")/lib.sh"
 resolve_tree
 tree_lock
@@ -39,7 +38,7 @@ inject="/tests/vsvm-faultinject --depth $depth"
 log=$RESULTS/soak.log
 pass=0 fail=0 skip=0
 iommu_machine 5
-msg "soak: booting the soak kernel, 5 GPUs behind the IOMMU ($calls fuzzed ioctls, fault injection depth $depth, $duration s of stress)"
+msg "soak: booting the test kernel, 5 GPUs behind the IOMMU ($calls fuzzed ioctls, fault injection depth $depth, $duration s of stress)"
 start=$(date +%s)
 # A bounded boot: the fuzzer and the campaign take minutes, and a hang
 # (README, "Reliability") must not hold the machine for long.
