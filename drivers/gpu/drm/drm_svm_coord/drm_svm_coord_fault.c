@@ -403,6 +403,7 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 	struct drm_svm_coord_range *range;
 	struct drm_svm_coord_where w;
 	unsigned int stale = 0, moved = 0;
+	bool devmem;
 	int err;
 
 	lockdep_assert_held(&svm->lock);
@@ -438,15 +439,31 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 			continue;
 		}
 
+		devmem = READ_ONCE(range->loc) != DRM_SVM_COORD_LOC_SYSMEM;
 		err = coord_range_validate(svm, range, vm, &w, write, restore);
 		*end = drm_svm_coord_range_end(range);
-		/*
-		 * The VMA changed after drm_svm_coord_where_is() (see Fault path, 4a): the
-		 * next lookup retires the range that no longer fits it.
-		 */
-		if (err == -EFAULT && stale++ < 3 && !drm_svm_coord_where_is(svm, addr, &w) &&
-		    !drm_svm_coord_range_within(range, w.lo, w.hi))
-			err = -EAGAIN;
+		if (err == -EFAULT && !drm_svm_coord_where_is(svm, addr, &w)) {
+			/*
+			 * The VMA changed after drm_svm_coord_where_is() (see
+			 * Fault path, 4a): the next lookup retires the range
+			 * that no longer fits it.
+			 */
+			if (!drm_svm_coord_range_within(range, w.lo, w.hi)) {
+				if (stale++ < 3)
+					err = -EAGAIN;
+			} else if (devmem && w.vma_anon && w.vma_read) {
+				/*
+				 * The VMA holds the range and may be read, yet
+				 * its data did not come out of device memory:
+				 * drm_pagemap's migrate_to_ram answers a failed
+				 * copy with VM_FAULT_SIGBUS, which
+				 * hmm_range_fault() returns as -EFAULT. Not "no
+				 * VMA here", which a walk over a span skips
+				 * (see Restore): an I/O error, worth another try.
+				 */
+				err = -EIO;
+			}
+		}
 		drm_svm_coord_range_put(range);
 	} while (err == -EAGAIN);
 
@@ -526,8 +543,10 @@ static void coord_fault_exit(struct drm_svm_coord *svm)
  * deny the GPU access, when the GPU reserved the address for itself
  * (drm_svm_coord_reserve()), or for a write to a read-only VMA or range;
  * -EFAULT when @addr is not mapped by the CPU or the mm is exiting;
- * -EBUSY when invalidations kept racing for too long; -ENOMEM, or another
- * error of hmm_range_fault(), the DMA mapping or the backend.
+ * -EIO when the data could not be copied out of device memory (the CPU
+ * would get SIGBUS there); -EBUSY when invalidations kept racing for too
+ * long; -ENOMEM, or another error of hmm_range_fault(), the DMA mapping or
+ * the backend.
  */
 int drm_svm_coord_handle_fault(struct drm_svm_coord_vm *vm,
 			       unsigned long addr, bool write)
