@@ -730,8 +730,11 @@ static void test_invalid_requests_change_nothing(struct kunit *test)
 
 static void test_diff_exhaustive(struct kunit *test)
 {
+	/* Each flag flipped alone: those that shape entries, then the rest. */
 	static const u32 pte_flags[] = { 0, DRM_SVM_COORD_FLAG_GPU_RO,
-		DRM_SVM_COORD_FLAG_GPU_EXEC, DRM_SVM_COORD_FLAG_HOST_ACCESS };
+		DRM_SVM_COORD_FLAG_GPU_EXEC, DRM_SVM_COORD_FLAG_COHERENT,
+		DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED,
+		DRM_SVM_COORD_FLAG_GPU_READ_MOSTLY, DRM_SVM_COORD_FLAG_HOST_ACCESS };
 	static const u32 locs[] = { UND, SYS, 0 };
 	const unsigned int total = 4 * 4 * 2 * ARRAY_SIZE(pte_flags) * 2 *
 				   ARRAY_SIZE(locs) * ARRAY_SIZE(locs);

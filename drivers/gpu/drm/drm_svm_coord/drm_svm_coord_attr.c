@@ -32,7 +32,11 @@
  * Per GPU, access is one of: the default policy (a GPU that can fault maps
  * on demand; a GPU that cannot is not mapped until granted access),
  * %DRM_SVM_COORD_ATTR_ACCESS, %DRM_SVM_COORD_ATTR_ACCESS_IN_PLACE or
- * %DRM_SVM_COORD_ATTR_NO_ACCESS. Setting one replaces the others.
+ * %DRM_SVM_COORD_ATTR_NO_ACCESS. Setting one replaces the others. A GPU
+ * that cannot fault and goes back from a grant to the default policy loses
+ * its entries there, as any GPU that may no longer map by the policy; like
+ * every GPU under the default policy it may map the addresses again on
+ * request (drm_svm_coord_map()), which NO_ACCESS refuses.
  *
  * drm_svm_coord_set_attr() is transactional: the whole request is checked
  * first and every allocation is made before the tree changes, so an error
