@@ -464,8 +464,9 @@ static long ff_read(const char *name)
 	return v;
 }
 
-/* Fail the @nth call of @site from now on, once. */
-static int arm(const char *site, const char *type, unsigned int nth)
+/* Fail the @nth call of @site from now on, and the @times - 1 after it. */
+static int arm(const char *site, const char *type, unsigned int nth,
+	       unsigned int times)
 {
 	char path[256], v[32];
 	int err;
@@ -484,7 +485,8 @@ static int arm(const char *site, const char *type, unsigned int nth)
 	err = err ?: ff_write("probability", "100");
 	err = err ?: ff_write("interval", "1");
 	err = err ?: ff_write("verbose", "0");
-	err = err ?: ff_write("times", "1");
+	snprintf(v, sizeof(v), "%u", times);
+	err = err ?: ff_write("times", v);
 	return err;
 }
 
@@ -494,8 +496,116 @@ static void disarm(void)
 	ff_write("inject", "\n");	/* blank: remove every site */
 }
 
-/* Run the workload in a child; 0 when it passed. */
-static int run(void)
+static int flush(struct gpu *g)
+{
+	struct drm_vsvm_stats st = { .flags = DRM_VSVM_STATS_FLUSH };
+
+	return xioctl(g->fd, DRM_IOCTL_VSVM_STATS, &st);
+}
+
+/* Where the range of @addr is and who maps it, for a failure message. */
+static const char *range_str(struct gpu *g, void *addr)
+{
+	static char out[512];
+	struct drm_vsvm_range_info r = { .addr = (uintptr_t)addr };
+	struct drm_vsvm_stats st = { 0 };
+	size_t n;
+	__u32 i;
+
+	if (xioctl(g->fd, DRM_IOCTL_VSVM_RANGE_INFO, &r) ||
+	    xioctl(g->fd, DRM_IOCTL_VSVM_STATS, &st))
+		return "no range info";
+	n = snprintf(out, sizeof(out),
+		     "GPU %u index %u, GPU %u index %u; range loc %d rule %u mapped 0x%llx, %u migrations; %llu restore runs, %llu failures",
+		     g0.gpu, g0.index, nf.gpu, nf.index, (int)r.loc, r.rule,
+		     (unsigned long long)r.mapped, r.migrations,
+		     (unsigned long long)st.mgr[DRM_VSVM_STAT_RESTORE_RUNS],
+		     (unsigned long long)st.mgr[DRM_VSVM_STAT_RESTORE_FAILURES]);
+	/* The moves, oldest first: from>to by rule, for GPU. */
+	for (i = 0; i < r.nr_history && i < DRM_VSVM_HISTORY && n < sizeof(out); i++)
+		n += snprintf(out + n, sizeof(out) - n, "%s%d>%d rule %u gpu %u",
+			      i ? ", " : "; moves ", (int)r.history[i].from,
+			      (int)r.history[i].to, r.history[i].rule,
+			      r.history[i].gpu);
+	return out;
+}
+
+/*
+ * The copy out of VRAM fails while the GPU that cannot fault gets its
+ * entries back. It maps 2 MiB on request (they move into its own VRAM);
+ * GPU 0's write moves them into GPU 0's VRAM, out of its reach, and takes
+ * its entries; the restore worker must bring the data home to map it
+ * again (vsvm-migrate's restore_unreachable_goes_home). The 2nd and 3rd
+ * copies out of VRAM fail: the move the placement decides (a failed move
+ * leaves the data where it is, to be mapped there), then the one
+ * hmm_range_fault() makes for a GPU that does not reach the VRAM. The
+ * worker must try again: the GPU's next read, with no map request of its
+ * own, must succeed with GPU 0's bytes. (The coordinator took
+ * hmm_range_fault()'s -EFAULT for the failed copy as "no VMA here",
+ * counted the range restored, and the read was a fatal fault.)
+ */
+static int restore_copy_workload(void)
+{
+	const size_t len = 2ul << 20;
+	struct io all = { .g = &nf, .off = 0, .len = len };
+	struct io rd = { .g = &nf, .op = DRM_VSVM_ACCESS_READ, .off = 0,
+			 .len = len };
+	struct io wr = { .g = &g0, .op = DRM_VSVM_ACCESS_WRITE, .off = 0,
+			 .len = len };
+	struct gpu *gs[] = { &g0, &nf };
+	unsigned int i;
+	size_t k;
+	int err;
+
+	for (i = 0; i < 2; i++) {
+		if (do_open(gs[i]) || do_attach(gs[i]))
+			return fail("open and attach GPU %u", gs[i]->gpu);
+	}
+	buf = (unsigned char *)alloc_aligned(BUF_SIZE);
+	model = malloc(BUF_SIZE);
+	rd.data = malloc(len);
+	wr.data = malloc(len);
+	if (!buf || !model || !rd.data || !wr.data)
+		return fail("out of memory");
+	for (k = 0; k < BUF_SIZE; k++)
+		model[k] = (unsigned char)(k * 13 + 1);
+	memcpy(buf, model, BUF_SIZE);
+	for (k = 0; k < len; k++)
+		wr.data[k] = (unsigned char)(k * 7 + 3);
+	err = do_map(&all);
+	if (err)
+		return fail("GPU %u map: %s", nf.gpu, strerror(-err));
+
+	if (arm("vsvm_copy_to_ram", "ERRNO", 2, 2))
+		return fail("cannot arm fail_function");
+	err = do_access(&wr);
+	if (err)
+		return fail("GPU %u write: %s", g0.gpu, strerror(-err));
+	memcpy(model, wr.data, len);
+	err = flush(&nf);
+	if (ff_read("times"))
+		return fail("the restore made fewer than two copies out of VRAM (%s)",
+			    range_str(&nf, buf));
+	disarm();
+	if (err)
+		return fail("flush: %s", strerror(-err));
+
+	err = do_access(&rd);
+	if (err)
+		return fail("GPU %u read after the failed copy: %s (%s)",
+			    nf.gpu, strerror(-err), range_str(&nf, buf));
+	for (k = 0; k < len && rd.data[k] == model[k]; k++)
+		;
+	if (k < len)
+		return fail("GPU %u read 0x%02x at offset 0x%zx, expected 0x%02x",
+			    nf.gpu, rd.data[k], k, model[k]);
+	if (verbose)
+		ksft_print_msg("  %s\n", range_str(&nf, buf));
+	return pt_check(&nf);
+}
+
+/* Run @workload in a child; 0 when it passed. */
+static int run(int (*workload)(void))
 {
 	pid_t pid;
 	int status;
@@ -689,7 +799,7 @@ int main(int argc, char **argv)
 	if (rep == MAP_FAILED)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
 
-	ksft_set_plan(2 + nsites);
+	ksft_set_plan(3 + nsites);
 
 	/* Every expected site is injectable. */
 	n = 0;
@@ -708,7 +818,7 @@ int main(int argc, char **argv)
 	/* The workload itself passes; nothing stays armed after us. */
 	disarm();
 	atexit(disarm);
-	if (run() || vram_left(&g0) || vram_left(&g1) || vram_left(&nf))
+	if (run(workload) || vram_left(&g0) || vram_left(&g1) || vram_left(&nf))
 		ksft_test_result_fail("workload without injection: %s\n", rep->why);
 	else
 		ksft_test_result_pass("workload without injection: %u calls\n",
@@ -720,14 +830,14 @@ int main(int argc, char **argv)
 		for (n = 1; n <= depth; n++) {
 			int err;
 
-			if (arm(names[i], types[i], n)) {
+			if (arm(names[i], types[i], n, 1)) {
 				ksft_print_msg("%s: cannot arm fail_function\n",
 					       names[i]);
 				disarm();
 				bad++;
 				break;
 			}
-			err = run();
+			err = run(workload);
 			if (!ff_read("times")) {
 				hit++;
 				injections++;
@@ -754,5 +864,13 @@ int main(int argc, char **argv)
 	}
 	ksft_print_msg("fault injection: %u of %u sites covered, %u injections\n",
 		       covered, nsites, injections);
+
+	if (run(restore_copy_workload) || vram_left(&g0) || vram_left(&nf))
+		ksft_test_result_fail("failed copy out of VRAM while restoring: %s\n",
+				      rep->why);
+	else
+		ksft_test_result_pass("failed copy out of VRAM while restoring: GPU %u reads\n",
+				      nf.gpu);
+	disarm();
 	ksft_finished();
 }
