@@ -301,7 +301,9 @@ struct mm_struct;
  * a write to a read-only VMA or to a range with
  * %DRM_SVM_COORD_FLAG_GPU_RO; -EFAULT, that the CPU maps nothing there or
  * the process is exiting: both are the GPU's equivalent of a segmentation
- * fault. -EBUSY means that invalidations kept racing with the fault for
+ * fault. -EIO means the data could not be copied out of device memory
+ * (where the CPU gets SIGBUS); the fault may be tried again. -EBUSY means
+ * that invalidations kept racing with the fault for
  * %HMM_RANGE_DEFAULT_TIMEOUT; the fault may be tried again. Anything else
  * (-ENOMEM, -EINTR on a fatal signal, an error of the DMA mapping or of
  * the driver's operations) fails the access. -EAGAIN is never returned:
@@ -315,7 +317,8 @@ struct mm_struct;
  * that a VMA covers, populated or not, skipping addresses without a VMA or
  * that the GPU may not access. drm_svm_coord_map() maps an interval
  * without touching the attributes, and stops at the first address it
- * cannot map (-EFAULT where no VMA is); what it mapped stays mapped. Both
+ * cannot map (-EFAULT where no VMA is, -EIO where the data could not be
+ * copied out of device memory); what it mapped stays mapped. Both
  * fault the pages in, so both are called without the mmap lock held.
  *
  * .. code-block:: c

@@ -151,7 +151,9 @@ struct drm_vsvm_attrs {
  * takes a page fault on a missing or read-only entry, asks the coordinator
  * and retries; a GPU that cannot fault fails with EFAULT. While the
  * coordinator keeps the GPU's queues quiesced, the access waits for them to
- * resume (EBUSY after 10 s, EINTR on a signal).
+ * resume (EBUSY after 10 s, EINTR on a signal). EIO: the IOMMU refused an
+ * entry's DMA address, or the coordinator could not copy the data out of
+ * device memory to serve the fault (where the CPU would get SIGBUS).
  */
 struct drm_vsvm_access {
 	__u64 addr;

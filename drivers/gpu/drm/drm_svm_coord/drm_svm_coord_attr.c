@@ -422,8 +422,9 @@ static bool coord_attr_boundary(struct drm_svm_coord *svm, unsigned long page)
  * HOST_ACCESS cleared, granularity above %DRM_SVM_COORD_GRANULARITY_MAX);
  * -ENODEV for a GPU index that is not
  * attached; -ENOMEM. An error of the mapping for GPUs that cannot fault
- * (-ENOMEM, -EBUSY, a backend error) is returned after the attributes were
- * set: they stay set, and what could be mapped stays mapped.
+ * (-ENOMEM, -EBUSY, -EIO, a backend error) is returned after the
+ * attributes were set: they stay set, and what could be mapped stays
+ * mapped.
  */
 int drm_svm_coord_set_attr(struct drm_svm_coord *svm, unsigned long start,
 			   unsigned long size,

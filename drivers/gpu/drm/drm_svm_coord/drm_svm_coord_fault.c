@@ -300,13 +300,15 @@ static int coord_range_map_vm(struct drm_svm_coord *svm,
 
 /*
  * Make @range usable by @vm: fault once for all GPUs, map for @vm; for a
- * @restore, where the data is when @vm reaches it (see Restore).
+ * @restore, where the data is when @vm reaches it (see Restore). @devmem
+ * tells whether the data was in device memory, as the placement found it,
+ * when the pages were last faulted.
  */
 static int coord_range_validate(struct drm_svm_coord *svm,
 				struct drm_svm_coord_range *range,
 				struct drm_svm_coord_vm *vm,
 				const struct drm_svm_coord_where *w, bool want_write,
-				bool restore)
+				bool restore, bool *devmem)
 {
 	u64 bit = BIT_ULL(vm->index);
 	unsigned long timeout = jiffies +
@@ -316,6 +318,7 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 	unsigned long seq;
 	int err;
 
+	*devmem = false;
 	mutex_lock(&range->validate_lock);
 	for (;;) {
 		bool mapped, stale;
@@ -346,6 +349,8 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 			if (err)
 				break;
 		}
+		*devmem = range->loc < DRM_SVM_COORD_MAX_VMS ||
+			  range->loc == DRM_SVM_COORD_LOC_MIXED;
 		err = drm_svm_coord_range_fault_pages(svm, range, vm->caps.pagemap_owner,
 						      write, &seq);
 		if (err == -EPERM && write) {
@@ -356,6 +361,7 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 		if (!err && write && !range->pfns_write &&
 		    (want_write || !drm_svm_coord_vm_can_fault(vm))) {
 			/* Read-only device pages: see Invalidation. */
+			*devmem = true;
 			err = drm_svm_coord_range_break_cow(svm, range, vm);
 		} else if (!err && svm->vram) {
 			u32 loc = drm_svm_coord_pfns_location(svm, range);
@@ -365,8 +371,10 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 				drm_svm_coord_range_set_loc(svm, range, loc);
 				err = -EAGAIN;
 			}
-			if (loc == DRM_SVM_COORD_LOC_MIXED)
+			if (loc == DRM_SVM_COORD_LOC_MIXED) {
+				*devmem = true;
 				err = drm_svm_coord_range_to_ram(svm, range, false) ?: -EAGAIN;
+			}
 		} else if (!err && range->loc != DRM_SVM_COORD_LOC_SYSMEM) {
 			/* The GPUs with VRAM left, their data went home. */
 			drm_svm_coord_range_set_loc(svm, range, DRM_SVM_COORD_LOC_SYSMEM);
@@ -403,7 +411,7 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 	struct drm_svm_coord_range *range;
 	struct drm_svm_coord_where w;
 	unsigned int stale = 0, moved = 0;
-	bool devmem;
+	bool devmem = false;
 	int err;
 
 	lockdep_assert_held(&svm->lock);
@@ -439,8 +447,8 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 			continue;
 		}
 
-		devmem = READ_ONCE(range->loc) != DRM_SVM_COORD_LOC_SYSMEM;
-		err = coord_range_validate(svm, range, vm, &w, write, restore);
+		err = coord_range_validate(svm, range, vm, &w, write, restore,
+					   &devmem);
 		*end = drm_svm_coord_range_end(range);
 		if (err == -EFAULT && !drm_svm_coord_where_is(svm, addr, &w)) {
 			/*
@@ -454,12 +462,13 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 			} else if (devmem && w.vma_anon && w.vma_read) {
 				/*
 				 * The VMA holds the range and may be read, yet
-				 * its data did not come out of device memory:
-				 * drm_pagemap's migrate_to_ram answers a failed
-				 * copy with VM_FAULT_SIGBUS, which
+				 * its data, in device memory, could not be
+				 * faulted: drm_pagemap's migrate_to_ram answers
+				 * a failed copy with VM_FAULT_SIGBUS, which
 				 * hmm_range_fault() returns as -EFAULT. Not "no
 				 * VMA here", which a walk over a span skips
-				 * (see Restore): an I/O error, worth another try.
+				 * (see Restore): an I/O error, worth another
+				 * try.
 				 */
 				err = -EIO;
 			}
