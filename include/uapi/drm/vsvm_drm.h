@@ -287,8 +287,8 @@ struct drm_vsvm_pt_snapshot {
  * invalidations race with it, and counts an entry as bad only if the
  * CPU's page table, the GPU's entries and its zaps did not change while
  * the entry was checked (khugepaged may invalidate pages of an idle
- * process at any time); EBUSY when they kept changing, and then every
- * count is 0.
+ * process at any time); EBUSY when they kept changing, EINTR on a fatal
+ * signal. On any error every count is 0.
  */
 struct drm_vsvm_pt_verify {
 	__u64 addr;
