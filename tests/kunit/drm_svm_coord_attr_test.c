@@ -731,20 +731,20 @@ static void test_invalid_requests_change_nothing(struct kunit *test)
 static void test_diff_exhaustive(struct kunit *test)
 {
 	/* Each flag flipped alone: those that shape entries, then the rest. */
-	static const u32 pte_flags[] = { 0, DRM_SVM_COORD_FLAG_GPU_RO,
+	static const u32 flips[] = { 0, DRM_SVM_COORD_FLAG_GPU_RO,
 		DRM_SVM_COORD_FLAG_GPU_EXEC, DRM_SVM_COORD_FLAG_COHERENT,
 		DRM_SVM_COORD_FLAG_GPU_ALWAYS_MAPPED,
 		DRM_SVM_COORD_FLAG_GPU_READ_MOSTLY, DRM_SVM_COORD_FLAG_HOST_ACCESS };
 	static const u32 locs[] = { UND, SYS, 0 };
-	const unsigned int total = 4 * 4 * 2 * ARRAY_SIZE(pte_flags) * 2 *
+	const unsigned int total = 4 * 4 * 2 * ARRAY_SIZE(flips) * 2 *
 				   ARRAY_SIZE(locs) * ARRAY_SIZE(locs);
 	unsigned int i;
 
 	for (i = 0; i < total; i++) {
 		unsigned int r = i;
 		unsigned int so = r % 4, sn = (r /= 4) % 4, cf = (r /= 4) % 2;
-		unsigned int f = (r /= 2) % ARRAY_SIZE(pte_flags);
-		unsigned int pf = (r /= ARRAY_SIZE(pte_flags)) % 2;
+		unsigned int f = (r /= 2) % ARRAY_SIZE(flips);
+		unsigned int pf = (r /= ARRAY_SIZE(flips)) % 2;
 		unsigned int po = (r /= 2) % ARRAY_SIZE(locs);
 		unsigned int pn = (r / ARRAY_SIZE(locs)) % ARRAY_SIZE(locs);
 		struct drm_svm_coord_attrs old, new;
@@ -755,20 +755,20 @@ static void test_diff_exhaustive(struct kunit *test)
 		model_default(&new);
 		model_set_state(&old, 0, so);
 		model_set_state(&new, 0, sn);
-		new.flags ^= pte_flags[f];
+		new.flags ^= flips[f];
 		old.preferred_loc = locs[po];
 		new.preferred_loc = locs[pn];
 
 		any = drm_svm_coord_attrs_diff(&old, &new, BIT_ULL(0), cf, pf, &got);
 		model_change(&old, &new, BIT_ULL(0), cf, pf, &want);
 		KUNIT_ASSERT_EQ_MSG(test, got.unmap, want.unmap,
-				    "state %u->%u can_fault %u flags %x", so, sn, cf, pte_flags[f]);
+				    "state %u->%u can_fault %u flags %x", so, sn, cf, flips[f]);
 		KUNIT_ASSERT_EQ_MSG(test, got.remap, want.remap,
-				    "state %u->%u can_fault %u flags %x", so, sn, cf, pte_flags[f]);
+				    "state %u->%u can_fault %u flags %x", so, sn, cf, flips[f]);
 		KUNIT_ASSERT_EQ_MSG(test, got.triggers, want.triggers,
 				    "pref %x->%x prefetch %u", locs[po], locs[pn], pf);
 		KUNIT_ASSERT_EQ_MSG(test, got.rewrite, want.rewrite,
-				    "state %u->%u can_fault %u flags %x", so, sn, cf, pte_flags[f]);
+				    "state %u->%u can_fault %u flags %x", so, sn, cf, flips[f]);
 		KUNIT_ASSERT_EQ(test, any,
 				!!(want.unmap | want.remap | want.rewrite | want.triggers));
 	}
