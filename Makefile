@@ -34,6 +34,7 @@ bench: deps fetch overlay
 	@$(H)/bench.sh full
 
 soak: deps fetch overlay
+	@$(H)/build.sh
 	@$(H)/soak.sh --table
 
 lint: fetch overlay

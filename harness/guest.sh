@@ -15,9 +15,9 @@ verbose=0
 # Every program in the image. The first boot runs them all but
 # vsvm-migrate, vsvm-stress and vsvm-faultinject (the soak's, with the
 # fuzzer at length: harness/soak.sh), with eight GPUs without VRAM (GPU 7
-# cannot fault) and the benchmark's check of the count relations; the second boot
-# runs vsvm-migrate and vsvm-cow again with five GPUs with VRAM, two pairs
-# of peers and GPU 4, alone, unable to fault.
+# cannot fault) and the benchmark's check of the count relations; the
+# second boot runs vsvm-migrate and vsvm-cow again with five GPUs with
+# VRAM, two pairs of peers and GPU 4, alone, unable to fault.
 guest_programs
 progs=() list=()
 for p in "${GUEST_PROGS[@]}"; do

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only OR MIT
 # The soak (a stage of make check with its defaults; make soak prints a
-# table): build the test kernel (configs/x86_64-sanitizers.config: KASAN,
-# UBSAN, fault injection, besides lockdep, DEBUG_VM and kmemleak) and boot
-# it with five virtual GPUs as PCI functions behind an Intel IOMMU in strict mode, GPU TLB
-# invalidations completing 1 ms late, 32 MiB of VRAM each (GPUs 0-1 and
-# 2-3 peers), GPU 4 unable to fault. The guest runs the uAPI fuzzer, the
+# table): boot the test kernel (configs/x86_64-sanitizers.config: KASAN,
+# UBSAN, fault injection, besides lockdep, DEBUG_VM and kmemleak; built
+# by the caller) with five virtual GPUs as PCI functions behind an Intel
+# IOMMU in strict mode, GPU TLB invalidations completing 1 ms late,
+# 32 MiB of VRAM each (GPUs 0-1 and 2-3 peers), GPU 4 unable to fault. The guest runs the uAPI fuzzer, the
 # fault-injection campaign and the stress program. Besides their own
 # results, the boot fails on any KASAN, UBSAN, lockdep or warning report,
 # on a kmemleak scan that is not clean and when KASAN was not on.
@@ -27,8 +27,6 @@ duration=${DURATION:-120}
 depth=${FI_DEPTH:-2}
 seed=${SEED:-}
 calls=${FUZZ_CALLS:-$((duration * 12))}
-
-"$REPO/harness/build.sh" || { record soak 0 1; exit 1; }
 
 guest_programs
 stress="/tests/vsvm-stress --seconds $duration${seed:+ --seed $seed}"
