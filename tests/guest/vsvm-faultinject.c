@@ -466,9 +466,12 @@ static long ff_read(const char *name)
 	return v;
 }
 
-/* Fail the @nth call of @site from now on, and the @times - 1 after it. */
-static int arm(const char *site, const char *type, unsigned int nth,
-	       unsigned int times)
+/*
+ * Fail the @nth call of @site from now on, and the @times - 1 after it,
+ * returning @retval.
+ */
+static int arm_retval(const char *site, long retval, unsigned int nth,
+		      unsigned int times)
 {
 	char path[256], v[32];
 	int err;
@@ -476,12 +479,10 @@ static int arm(const char *site, const char *type, unsigned int nth,
 	err = ff_write("inject", site);
 	if (err)
 		return err;
-	/*
-	 * ERRNO sites return -ENOMEM, NULL sites NULL (their only failure);
-	 * retval takes an unsigned 64-bit number.
-	 */
+	/* retval takes an unsigned 64-bit number. */
 	snprintf(path, sizeof(path), "%s/retval", site);
-	err = ff_write(path, strcmp(type, "NULL") ? "0xfffffffffffffff4" : "0");
+	snprintf(v, sizeof(v), "%#lx", (unsigned long)retval);
+	err = ff_write(path, v);
 	snprintf(v, sizeof(v), "%u", nth);	/* the nth call passes space */
 	err = err ?: ff_write("space", v);
 	err = err ?: ff_write("probability", "100");
@@ -490,6 +491,13 @@ static int arm(const char *site, const char *type, unsigned int nth,
 	snprintf(v, sizeof(v), "%u", times);
 	err = err ?: ff_write("times", v);
 	return err;
+}
+
+/* ERRNO sites fail with -ENOMEM, NULL sites with NULL (their only failure). */
+static int arm(const char *site, const char *type, unsigned int nth,
+	       unsigned int times)
+{
+	return arm_retval(site, strcmp(type, "NULL") ? -ENOMEM : 0, nth, times);
 }
 
 static void disarm(void)
@@ -537,15 +545,20 @@ static const char *range_str(struct gpu *g, void *addr)
  * entries back. It maps 2 MiB on request (they move into its own VRAM);
  * GPU 0's write moves them into GPU 0's VRAM, out of its reach, and takes
  * its entries; the restore worker must bring the data home to map it
- * again (vsvm-migrate's restore_unreachable_goes_home). The 2nd and 3rd
- * copies out of VRAM fail: the move the placement decides (a failed move
- * leaves the data where it is, to be mapped there), then the one
- * hmm_range_fault() makes for a GPU that does not reach the VRAM. The
- * worker must try again: the GPU's next read, with no map request of its
- * own, must succeed with GPU 0's bytes. (The coordinator took
- * hmm_range_fault()'s -EFAULT for the failed copy as "no VMA here",
- * counted the range restored, and the read was a fatal fault.)
+ * again (vsvm-migrate's restore_unreachable_goes_home). The copies out
+ * of VRAM fail from the 2nd on, RESTORE_COPY_FAILS of them: in each of
+ * the coordinator's COORD_FAULT_TRIES tries of the fault, the move the
+ * placement decides (a failed move leaves the data where it is, to be
+ * mapped there), then the one hmm_range_fault() makes for a GPU that does
+ * not reach the VRAM. The worker must try again later: the GPU's next
+ * read, with no map request of its own, must succeed with GPU 0's bytes.
+ * (The coordinator took hmm_range_fault()'s -EFAULT for the failed copy
+ * as "no VMA here", counted the range restored, and the read was a fatal
+ * fault.)
  */
+#define COORD_FAULT_TRIES	4	/* DOC "Fault path", 4a: 1 + 3 */
+#define RESTORE_COPY_FAILS	(2 * COORD_FAULT_TRIES)
+
 static int restore_copy_workload(void)
 {
 	const size_t len = 2ul << 20;
@@ -580,7 +593,7 @@ static int restore_copy_workload(void)
 	if (err)
 		return fail("GPU %u map: %s", nf.gpu, strerror(-err));
 
-	if (arm("vsvm_copy_to_ram", "ERRNO", 2, 2))
+	if (arm("vsvm_copy_to_ram", "ERRNO", 2, RESTORE_COPY_FAILS))
 		return fail("cannot arm fail_function");
 	err = do_access(&wr);
 	if (err)
@@ -592,8 +605,9 @@ static int restore_copy_workload(void)
 	if (err)
 		return fail("flush: %s", strerror(-err));
 	if (left)
-		return fail("%ld of 2 failures not injected: < 3 copies out of VRAM (%s)",
-			    left, range_str(&nf, buf));
+		return fail("%ld of %d failures not injected: < %d copies out of VRAM (%s)",
+			    left, RESTORE_COPY_FAILS, RESTORE_COPY_FAILS + 1,
+			    range_str(&nf, buf));
 	/* The restore worker itself met a failure, and tried again. */
 	err = xioctl(nf.fd, DRM_IOCTL_VSVM_STATS, &st);
 	if (err)
@@ -614,6 +628,91 @@ static int restore_copy_workload(void)
 	if (verbose)
 		ksft_print_msg("  %s\n", range_str(&nf, buf));
 	return pt_check(&nf);
+}
+
+/*
+ * The walk finds no VMA for a moment: hmm_range_fault() answers -EFAULT
+ * when a munmap() and an mmap() at the same place (vsvm-stress's churn),
+ * or an mprotect() there and back, fall between the coordinator's look at
+ * the VMA and its walk. Once such -EFAULT is injected into the fault of
+ * GPU 0's read, with the data in GPU 0's VRAM, then in system memory, the
+ * VMA as it was: the read must look again and succeed. (The coordinator
+ * took it for a failed copy out of VRAM when the data was in device
+ * memory, -EIO: the stress's GPU writes of churn pages failed with EIO.)
+ */
+static int transient_efault_workload(void)
+{
+	const size_t len = 2ul << 20;
+	const char *const site = "drm_svm_coord_range_fault_pages";
+	struct io rd = { .g = &g0, .op = DRM_VSVM_ACCESS_READ, .off = 0,
+			 .len = len };
+	struct io wr = { .g = &g0, .op = DRM_VSVM_ACCESS_WRITE, .off = 0,
+			 .len = len };
+	struct drm_vsvm_pt_drop d = { .addr = 0, .size = len };
+	unsigned int where;
+	size_t k;
+	long left;
+	int err;
+
+	if (do_open(&g0) || do_attach(&g0))
+		return fail("open and attach GPU %u", g0.gpu);
+	buf = (unsigned char *)alloc_aligned(BUF_SIZE);
+	rd.data = malloc(len);
+	wr.data = malloc(len);
+	if (!buf || !rd.data || !wr.data)
+		return fail("out of memory");
+	d.addr = (uintptr_t)buf;
+	for (k = 0; k < len; k++)
+		wr.data[k] = (unsigned char)(k * 7 + 3);
+	/* GPU 0's first touch moves the range into its VRAM. */
+	err = do_access(&wr);
+	if (err)
+		return fail("GPU %u write: %s", g0.gpu, strerror(-err));
+
+	for (where = 0; where < 2; where++) {
+		struct drm_vsvm_range_info r = { .addr = (uintptr_t)buf };
+		__u32 want = where ? DRM_VSVM_LOC_SYSMEM : g0.index;
+
+		if (where) {
+			/* Home, by a CPU read, and kept there. */
+			err = set_attr(g0.fd, buf, len, DRM_VSVM_ATTR_PREFERRED_LOC,
+				       DRM_VSVM_LOC_SYSMEM);
+			if (err)
+				return fail("preferred location: %s", strerror(-err));
+			if (memcmp(buf, wr.data, len))
+				return fail("the CPU reads other bytes than GPU %u wrote",
+					    g0.gpu);
+			err = do_access(&rd);
+			if (err)
+				return fail("GPU %u read: %s", g0.gpu, strerror(-err));
+		}
+		err = xioctl(g0.fd, DRM_IOCTL_VSVM_RANGE_INFO, &r);
+		if (err || r.loc != want)
+			return fail("the data is not where the test needs it (%s)",
+				    range_str(&g0, buf));
+		/* GPU 0 loses its entries: its next read faults. */
+		err = xioctl(g0.fd, DRM_IOCTL_VSVM_PT_DROP, &d);
+		if (err)
+			return fail("PT_DROP: %s", strerror(-err));
+		if (arm_retval(site, -EFAULT, 1, 1))
+			return fail("cannot arm fail_function");
+		memset(rd.data, 0xa5, len);
+		err = do_access(&rd);
+		left = ff_read("times");
+		disarm();
+		if (left)
+			return fail("the read did not fault (%s)", range_str(&g0, buf));
+		if (err)
+			return fail("GPU %u read (data in %s), a walk found no VMA: %s (%s)",
+				    g0.gpu, where ? "system memory" : "its VRAM",
+				    strerror(-err), range_str(&g0, buf));
+		for (k = 0; k < len && rd.data[k] == wr.data[k]; k++)
+			;
+		if (k < len)
+			return fail("GPU %u read 0x%02x at offset 0x%zx, expected 0x%02x (%s)",
+				    g0.gpu, rd.data[k], k, wr.data[k], range_str(&g0, buf));
+	}
+	return pt_check(&g0);
 }
 
 /* Run @workload in a child; 0 when it passed. */
@@ -730,6 +829,17 @@ static int find_gpus(void)
 	return g0.gpu != ~0u && g1.gpu != ~0u && nf.gpu != ~0u ? 0 : -1;
 }
 
+/* Whether @name is one of the @n sites in @names. */
+static bool listed(char (*names)[64], unsigned int n, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -742,7 +852,7 @@ int main(int argc, char **argv)
 	const char *only[MAX_SITES];
 	unsigned int depth = 2, nonly = 0, nsites = 0, i, j, n;
 	unsigned int injections = 0, covered = 0;
-	bool restore_test;
+	bool restore_test, efault_test;
 	FILE *f;
 	int c;
 
@@ -812,18 +922,18 @@ int main(int argc, char **argv)
 	if (rep == MAP_FAILED)
 		ksft_exit_fail_msg("mmap: %s\n", strerror(errno));
 
-	/* The restore test fails copy_to_ram: with it, or with every site. */
-	for (i = 0; i < nsites && strcmp(names[i], "vsvm_copy_to_ram"); i++)
-		;
-	restore_test = i < nsites;
-	ksft_set_plan(2 + nsites + restore_test);
+	/*
+	 * The restore test fails copy_to_ram, the transient -EFAULT test the
+	 * coordinator's walk: each with its site, or with every site.
+	 */
+	restore_test = listed(names, nsites, "vsvm_copy_to_ram");
+	efault_test = listed(names, nsites, "drm_svm_coord_range_fault_pages");
+	ksft_set_plan(2 + nsites + restore_test + efault_test);
 
 	/* Every expected site is injectable. */
 	n = 0;
 	for (i = 0; !nonly && i < ARRAY_SIZE(expected_sites); i++) {
-		for (j = 0; j < nsites && strcmp(names[j], expected_sites[i]); j++)
-			;
-		if (j == nsites) {
+		if (!listed(names, nsites, expected_sites[i])) {
 			ksft_print_msg("site %s is not in %s/injectable\n",
 				       expected_sites[i], FF);
 			n++;
@@ -888,6 +998,12 @@ int main(int argc, char **argv)
 					      rep->why);
 		else
 			ksft_test_result_pass("failed copy out of VRAM while restoring\n");
+	}
+	if (efault_test) {
+		if (run(transient_efault_workload) || vram_left(&g0))
+			ksft_test_result_fail("a walk that found no VMA once: %s\n", rep->why);
+		else
+			ksft_test_result_pass("a walk that found no VMA once\n");
 	}
 	disarm();
 	ksft_finished();

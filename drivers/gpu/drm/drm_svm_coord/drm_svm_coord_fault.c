@@ -41,7 +41,12 @@
  *    does not tell) is retired, GPUs that cannot fault and mapped it are
  *    restored, and the fault starts over with a range that fits the VMA.
  *    The same happens when hmm_range_fault() fails with -EFAULT because
- *    the VMA changed after it was looked up.
+ *    the VMA changed after it was looked up. When a readable VMA holds
+ *    the range after such -EFAULT (munmap() then mmap() at the same
+ *    place, mprotect() there and back), the fault starts over as well, up
+ *    to three times; a failure that stays is -EIO when the VMA is
+ *    anonymous and the data was in device memory (the copy out of it
+ *    failed), -EFAULT otherwise.
  * 5. The pages are DMA-mapped for the GPU (drm_gpusvm_map_pages()): one
  *    hmm_range_fault() serves every GPU, DMA mapping stays per device.
  * 6. The backend prepares its page tables (&drm_svm_coord_ops.prepare),
@@ -410,7 +415,7 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 	struct drm_svm_coord *svm = vm->svm;
 	struct drm_svm_coord_range *range;
 	struct drm_svm_coord_where w;
-	unsigned int stale = 0, moved = 0;
+	unsigned int stale = 0, moved = 0, vanished = 0;
 	bool devmem = false;
 	int err;
 
@@ -459,16 +464,25 @@ static int coord_map_one(struct drm_svm_coord_vm *vm, unsigned long addr,
 			if (!drm_svm_coord_range_within(range, w.lo, w.hi)) {
 				if (stale++ < 3)
 					err = -EAGAIN;
+			} else if (w.vma_read && vanished++ < 3) {
+				/*
+				 * A VMA that may be read holds the range now:
+				 * it may not have while the pages were faulted
+				 * (munmap() then mmap(), mprotect() there and
+				 * back), and a copy out of device memory may
+				 * fail once. Try again.
+				 */
+				err = -EAGAIN;
 			} else if (devmem && w.vma_anon && w.vma_read) {
 				/*
 				 * The VMA holds the range and may be read, yet
 				 * its data, in device memory, could not be
-				 * faulted: drm_pagemap's migrate_to_ram answers
-				 * a failed copy with VM_FAULT_SIGBUS, which
-				 * hmm_range_fault() returns as -EFAULT. Not "no
-				 * VMA here", which a walk over a span skips
-				 * (see Restore): an I/O error, worth another
-				 * try.
+				 * faulted, again and again: drm_pagemap's
+				 * migrate_to_ram answers a failed copy with
+				 * VM_FAULT_SIGBUS, which hmm_range_fault()
+				 * returns as -EFAULT. Not "no VMA here", which a
+				 * walk over a span skips (see Restore): an I/O
+				 * error, worth another try later.
 				 */
 				err = -EIO;
 			}
@@ -552,10 +566,10 @@ static void coord_fault_exit(struct drm_svm_coord *svm)
  * deny the GPU access, when the GPU reserved the address for itself
  * (drm_svm_coord_reserve()), or for a write to a read-only VMA or range;
  * -EFAULT when @addr is not mapped by the CPU or the mm is exiting;
- * -EIO when the data could not be copied out of device memory (the CPU
- * would get SIGBUS there); -EBUSY when invalidations kept racing for too
- * long; -ENOMEM, or another error of hmm_range_fault(), the DMA mapping or
- * the backend.
+ * -EIO when the data could not be copied out of device memory in four
+ * tries (the CPU would get SIGBUS there); -EBUSY when invalidations kept
+ * racing for too long; -ENOMEM, or another error of hmm_range_fault(), the
+ * DMA mapping or the backend.
  */
 int drm_svm_coord_handle_fault(struct drm_svm_coord_vm *vm,
 			       unsigned long addr, bool write)
