@@ -97,54 +97,61 @@ sparse_make() {
 
 if [ -f "$BUILD/vmlinux" ]; then
 	sparse=$("$REPO/harness/sparse.sh")
-	# The project's own directories whole; in amdgpu's, which holds several
-	# hundred upstream files, the project's objects one by one.
-	dirs=$(printf '%s\n' "${cfiles[@]}" | grep -E '\.c$' | grep -v '^drivers/gpu/drm/amd/' |
-		xargs -r -n1 dirname | sort -u)
-	mapfile -t objs < <(printf '%s\n' "${cfiles[@]}" | grep -E '^drivers/gpu/drm/amd/.*\.c$')
-	hdrs=$(printf '%s\n' "${cfiles[@]}" | grep -E '\.h$' | sed 's/[.]/[.]/g' | paste -sd '|')
-	: > "$out/sparse.log"
-	for d in $dirs; do
-		if ! sparse_make "$d/" > "$out/sparse.raw" 2>&1; then
-			cat "$out/sparse.raw" >> "$out/sparse.log"
-			continue
-		fi
-		# C=2 checks every source of the directory: no CHECK line, no check.
-		grep -q "^  CHECK   " "$out/sparse.raw" ||
-			echo "sparse did not check $d: $(grep -m1 -i sparse "$out/sparse.raw")" >> "$out/sparse.log"
-		grep -E '(warning|error):' "$out/sparse.raw" |
-			grep -E "$(echo "$dirs" | paste -sd'|')|include/(uapi/)?drm/(drm_svm_coord|vsvm)" \
-			>> "$out/sparse.log" || true
-	done
-	# The project's amdgpu objects, and the upstream C files the patches
-	# change, one object each; of the latter, only warnings that the
-	# unpatched file does not have (harness/upstream-warnings). KFD's
-	# files are objects of amdgpu's Makefile (amdgpu/../amdkfd/).
-	for f in "${objs[@]}" $(grep -E '\.c$' "$STATE/patched.list" || true); do
+	# The project's C files outside amdgpu, checked by directory; in
+	# amdgpu's, which holds several hundred upstream files, the project's
+	# objects; and the upstream C files the patches change. KFD's files
+	# are objects of amdgpu's Makefile (amdgpu/../amdkfd/).
+	mapfile -t dfiles < <(printf '%s\n' "${cfiles[@]}" | grep -E '\.c$' |
+		grep -v '^drivers/gpu/drm/amd/' || true)
+	mapfile -t dirs < <(printf '%s\n' "${dfiles[@]}" | grep . | xargs -r -n1 dirname | sort -u)
+	mapfile -t objs < <(printf '%s\n' "${cfiles[@]}" | grep -E '^drivers/gpu/drm/amd/.*\.c$' || true)
+	mapfile -t patched < <(grep -E '\.c$' "$STATE/patched.list" || true)
+	targets=()
+	for f in "${objs[@]}" "${patched[@]}"; do
 		o=${f%.c}.o
 		[[ $f == drivers/gpu/drm/amd/amdkfd/* ]] &&
 			o=drivers/gpu/drm/amd/amdgpu/../amdkfd/${o##*/}
-		sparse_make "$o" > "$out/sparse.raw" 2>&1 ||
-			{ cat "$out/sparse.raw" >> "$out/sparse.log"; continue; }
-		grep -q "^  CHECK   " "$out/sparse.raw" ||
-			echo "sparse did not check $f" >> "$out/sparse.log"
-		# A project object: its file and the project's headers; an
-		# upstream one: its file, less the warnings it already had.
-		if grep -qxF "$f" "$STATE/patched.list"; then
-			sed 's#/amdgpu/\.\./amdkfd/#/amdkfd/#' "$out/sparse.raw" |
-				grep -E "$f:[0-9]+:[0-9]+: (warning|error):" |
-				while IFS= read -r w; do
-					m=${w#*: warning: }
-					m=${m#*: error: }
-					grep -qF "$f :: $m ::" \
-						"$REPO/harness/upstream-warnings" || echo "$w"
-				done >> "$out/sparse.log" || true
-		else
-			grep -E "($f|$hdrs):[0-9]+:[0-9]+: (warning|error):" "$out/sparse.raw" \
-				>> "$out/sparse.log" || true
-		fi
+		targets+=("$o")
 	done
-	result "sparse C=2 ($(echo "$dirs" | wc -w) directories, ${#objs[@]} amdgpu objects, patched upstream files; $sparse)" "$out/sparse.log"
+	: > "$out/sparse.log"
+	: > "$out/sparse.raw"
+	# sparse_pass TARGET...: one run of kbuild for all of them (each run
+	# costs seconds before its first check), its output added to
+	# sparse.raw; a failed build goes to the log whole.
+	sparse_pass() {
+		[ $# -gt 0 ] || return 0
+		if ! sparse_make "$@" > "$out/sparse.pass" 2>&1; then
+			cat "$out/sparse.pass" >> "$out/sparse.log"
+		fi
+		sed 's#/amdgpu/\.\./amdkfd/#/amdkfd/#' "$out/sparse.pass" >> "$out/sparse.raw"
+	}
+	sparse_pass "${dirs[@]/%//}"
+	sparse_pass "${targets[@]}"
+	rm -f "$out/sparse.pass"
+	# C=2 checks every file it builds: no CHECK line, no check.
+	for f in "${dfiles[@]}" "${objs[@]}" "${patched[@]}"; do
+		grep -qxF "  CHECK   $f" "$out/sparse.raw" ||
+			echo "sparse did not check $f" >> "$out/sparse.log"
+	done
+	# The project's files and headers: every warning, once (a header's
+	# comes with each file that includes it).
+	ours=$(printf '%s\n' "${cfiles[@]}" | grep . | sed 's/[.]/[.]/g' | paste -sd '|')
+	if [ -n "$ours" ]; then
+		grep -E "($ours):[0-9]+:[0-9]+: (warning|error):" "$out/sparse.raw" |
+			sort -u >> "$out/sparse.log" || true
+	fi
+	# The upstream files the patches change: only the warnings that the
+	# unpatched file does not have (harness/upstream-warnings).
+	for f in "${patched[@]}"; do
+		grep -E "$f:[0-9]+:[0-9]+: (warning|error):" "$out/sparse.raw" |
+			sort -u | while IFS= read -r w; do
+				m=${w#*: warning: }
+				m=${m#*: error: }
+				grep -qF "$f :: $m ::" \
+					"$REPO/harness/upstream-warnings" || echo "$w"
+			done >> "$out/sparse.log" || true
+	done
+	result "sparse C=2 (${#dfiles[@]} files in ${#dirs[@]} directories, ${#objs[@]} amdgpu objects, ${#patched[@]} patched upstream files; $sparse)" "$out/sparse.log"
 else
 	echo "  skip  sparse: kernel not built yet (run make check)"
 	skip=$((skip + 1))
