@@ -155,4 +155,25 @@ static inline char *alloc_aligned(size_t size)
 	return alloc_aligned_to(size, SZ_2M);
 }
 
+/* kB of huge pages in the mapping of this process that holds @addr. */
+static inline long anon_huge_kb(void *addr)
+{
+	unsigned long lo, hi, at = (uintptr_t)addr;
+	char line[256];
+	long kb = -1;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = lo <= at && at < hi;
+		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
 #endif /* VSVM_LIB_H */

@@ -1408,27 +1408,6 @@ static __u64 pagemap_entry(pid_t pid, void *addr)
 	return e;
 }
 
-/* kB of huge pages in the mapping of this process that holds @addr. */
-static long anon_huge_kb(void *addr)
-{
-	unsigned long lo, hi, at = (uintptr_t)addr;
-	char line[256];
-	long kb = -1;
-	int in = 0;
-	FILE *f = fopen("/proc/self/smaps", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-			in = lo <= at && at < hi;
-		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
 /*
  * Whether the pagemap entry @e is a migration entry of the device folio
  * that @dev, a device-private entry, names: same pfn, another type.
