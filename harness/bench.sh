@@ -67,6 +67,8 @@ if [ "$mode" = full ]; then
 	series munmap "munmap wall time ms"
 	series refault "pages re-faulted"
 	series refault "CPU time ms"
+	series touch4k "pages faulted by hmm"
+	series touch4k "CPU time ms"
 	png=$RESULTS/bench.png
 	# plot TITLE PHASE METRIC [errors]: one panel, both modes.
 	panel() {
@@ -80,9 +82,9 @@ if [ "$mode" = full ]; then
 	}
 	{
 		cat <<-EOF
-		set terminal pngcairo size 1500,900 font "sans,10" noenhanced
+		set terminal pngcairo size 2000,900 font "sans,10" noenhanced
 		set output "$png"
-		set multiplot layout 2,3 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
+		set multiplot layout 2,4 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
 		set logscale x 2
 		set xrange [0.8:10]
 		set xtics (1, 2, 4, 8)
@@ -94,9 +96,11 @@ if [ "$mode" = full ]; then
 		panel "first touch of 256 MiB: hmm_range_fault calls" touch "hmm_range_fault calls"
 		panel "munmap of 256 MiB: MMU notifier callbacks" munmap "invalidation callbacks"
 		panel "4 KiB munmap per 2 MiB of 64 MiB: pages faulted again" refault "pages re-faulted"
+		panel "first touch of 256 MiB, 4 KiB pages: pages walked by hmm" touch4k "pages faulted by hmm"
 		panel "first touch: CPU ms (median, min-max of 5)" touch "CPU time ms" errors
 		panel "munmap of 256 MiB: wall ms (median, min-max of 5)" munmap "munmap wall time ms" errors
 		panel "reading the rest after the 4 KiB munmaps: CPU ms" refault "CPU time ms" errors
+		panel "first touch, 4 KiB pages: CPU ms (median, min-max of 5)" touch4k "CPU time ms" errors
 		echo "unset multiplot"
 	} | gnuplot || die "gnuplot failed"
 	files+=("$png")

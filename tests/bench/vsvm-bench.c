@@ -20,7 +20,11 @@
  *   munmap   the CPU unmaps the whole buffer;
  *   cut      a buffer of 4 KiB pages mapped on every GPU; the CPU unmaps
  *            one page in the middle of every 2 MiB range;
- *   refault  every GPU reads the rest of the buffer.
+ *   refault  every GPU reads the rest of the buffer;
+ *   touch4k  as touch, over a buffer of 4 KiB pages (MADV_NOHUGEPAGE): each
+ *            2 MiB range is 512 page faults for the first walk and 512
+ *            entries for every walk after it (the baseline walks it once
+ *            per GPU).
  *
  * Counts are the kernel's (DRM_IOCTL_VSVM_STATS, totals of the mm) and must
  * be identical run to run; times are wall and CPU (getrusage) time of the
@@ -49,9 +53,9 @@
 enum mode { COORD, BASE, NMODES };
 static const char *const mode_name[NMODES] = { "coordinator", "baseline" };
 
-enum phase { TOUCH, UNMAP, CUT, REFAULT, NPHASES };
+enum phase { TOUCH, UNMAP, CUT, REFAULT, TOUCH4K, NPHASES };
 static const char *const phase_name[NPHASES] = {
-	"touch", "munmap", "cut", "refault",
+	"touch", "munmap", "cut", "refault", "touch4k",
 };
 
 /* One run's results, sent by the child that ran it. */
@@ -59,6 +63,7 @@ struct sample {
 	unsigned long long count[NPHASES][DRM_VSVM_STAT_MAX];
 	double cpu_ms[NPHASES];
 	double wall_ms[NPHASES];
+	long huge_kb[NPHASES];	/* touch, touch4k: AnonHugePages of the buffer */
 	long bad_words;		/* data that differs from the CPU's */
 	int err;		/* -errno of the step that failed, or 0 */
 	char failed[80];	/* that step */
@@ -102,6 +107,12 @@ static const struct metric metrics[] = {
 	{ REFAULT, "GPU faults", DRM_VSVM_STAT_FAULTS },
 	{ REFAULT, "CPU time ms", -1, true },
 	{ REFAULT, "wall time ms", -1, false },
+	{ TOUCH4K, "hmm_range_fault calls", DRM_VSVM_STAT_HMM_FAULTS },
+	{ TOUCH4K, "pages faulted by hmm", DRM_VSVM_STAT_HMM_PAGES },
+	{ TOUCH4K, "ranges DMA-mapped", DRM_VSVM_STAT_DMA_MAPS },
+	{ TOUCH4K, "GPU page-table maps", DRM_VSVM_STAT_MAPS },
+	{ TOUCH4K, "CPU time ms", -1, true },
+	{ TOUCH4K, "wall time ms", -1, false },
 };
 
 #define NMETRICS	ARRAY_SIZE(metrics)
@@ -194,8 +205,11 @@ static int attach_gpus(struct run_ctx *r, enum mode which)
 	return 0;
 }
 
-/* touch: in one notifier chunk of both modes (512 MiB aligned). */
-static int phase_touch(struct run_ctx *r)
+/*
+ * touch, touch4k (@p): in one notifier chunk of both modes (512 MiB
+ * aligned); touch4k's buffer takes no huge page.
+ */
+static int phase_touch(struct run_ctx *r, enum phase p)
 {
 	size_t ranges = r->w->touch_size / SZ_2M, i;
 	struct sample *s = r->s;
@@ -208,6 +222,10 @@ static int phase_touch(struct run_ctx *r)
 		fail(s, -ENOMEM, "mmap %zu MiB", r->w->touch_size / SZ_1M);
 		return -ENOMEM;
 	}
+	if (p == TOUCH4K && madvise(r->buf, r->w->touch_size, MADV_NOHUGEPAGE)) {
+		fail(s, -errno, "MADV_NOHUGEPAGE");
+		return s->err;
+	}
 	err = settle_stats(r->fd[0], NULL);
 	if (err) {
 		fail(s, err, "stats");
@@ -219,12 +237,14 @@ static int phase_touch(struct run_ctx *r)
 			err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_ADD32,
 					 r->buf + i * SZ_2M, 4, NULL, 1);
 			if (err) {
-				fail(s, err, "touch: GPU %u, range %zu", g, i);
+				fail(s, err, "%s: GPU %u, range %zu",
+				     phase_name[p], g, i);
 				return err;
 			}
 		}
-	clock_stop(c, s, TOUCH);
-	settle_stats(r->fd[0], s->count[TOUCH]);
+	clock_stop(c, s, p);
+	settle_stats(r->fd[0], s->count[p]);
+	s->huge_kb[p] = anon_huge_kb(r->buf);
 	for (i = 0; i < ranges; i++)
 		s->bad_words += *(uint32_t *)(r->buf + i * SZ_2M) != r->n;
 	return 0;
@@ -321,9 +341,9 @@ static void run_phases(enum mode which, unsigned int n,
 {
 	struct run_ctx r = { .w = w, .s = s, .n = n };
 
-	if (!attach_gpus(&r, which) && !phase_touch(&r) &&
-	    !phase_munmap(&r) && !phase_cut(&r))
-		phase_refault(&r);
+	if (!attach_gpus(&r, which) && !phase_touch(&r, TOUCH) &&
+	    !phase_munmap(&r) && !phase_cut(&r) && !phase_refault(&r))
+		phase_touch(&r, TOUCH4K);
 	free(r.tmp);
 }
 
@@ -465,6 +485,10 @@ static const char *phase_title(enum phase p, const struct workload *w,
 	case CUT:
 		snprintf(buf, len, "munmap of 4 KiB per 2 MiB range of %zu MiB mapped on N GPUs",
 			 w->cut_size / SZ_1M);
+		break;
+	case TOUCH4K:
+		snprintf(buf, len, "first touch of %zu MiB of 4 KiB pages (THP off) by N GPUs",
+			 w->touch_size / SZ_1M);
 		break;
 	default:
 		snprintf(buf, len, "N GPUs read the rest (%zu pages per range)",
@@ -628,7 +652,7 @@ static int check(void)
 	bool ok1, ok4;
 
 	ksft_print_header();
-	ksft_set_plan(9);
+	ksft_set_plan(11);
 
 	ok1 = run_all(1, &w, 1, one);
 	ok4 = run_all(n, &w, 1, four);
@@ -652,6 +676,11 @@ static int check(void)
 	show(c, b, REFAULT, DRM_VSVM_STAT_HMM_PAGES);
 	show(c, b, REFAULT, DRM_VSVM_STAT_MAPS);
 	show(c, b, REFAULT, DRM_VSVM_STAT_FAULTS);
+	show(c, b, TOUCH4K, DRM_VSVM_STAT_HMM_FAULTS);
+	show(c, b, TOUCH4K, DRM_VSVM_STAT_HMM_PAGES);
+	ksft_print_msg("  AnonHugePages kB, touch/touch4k: coordinator %ld/%ld, baseline %ld/%ld\n",
+		       c->huge_kb[TOUCH], c->huge_kb[TOUCH4K], b->huge_kb[TOUCH],
+		       b->huge_kb[TOUCH4K]);
 	ksft_test_result(cnt(c1, TOUCH, DRM_VSVM_STAT_HMM_FAULTS) == r &&
 			 cnt(b1, TOUCH, DRM_VSVM_STAT_HMM_FAULTS) == r &&
 			 cnt(c1, TOUCH, DRM_VSVM_STAT_MAPS) == r &&
@@ -687,6 +716,16 @@ static int check(void)
 			 n * rc * (PAGES_2M - 1) &&
 			 cnt(b, CUT, DRM_VSVM_STAT_SPLITS) == 0,
 			 "N=4 4 KiB munmap: the baseline refaults the other 511 pages on every GPU\n");
+	ksft_test_result(c->huge_kb[TOUCH] > 0 && b->huge_kb[TOUCH] > 0 &&
+			 c->huge_kb[TOUCH4K] == 0 && b->huge_kb[TOUCH4K] == 0,
+			 "first touch takes huge pages, the 4 KiB first touch none\n");
+	ksft_test_result(cnt(c, TOUCH4K, DRM_VSVM_STAT_HMM_FAULTS) == r &&
+			 cnt(c, TOUCH4K, DRM_VSVM_STAT_HMM_PAGES) == r * PAGES_2M &&
+			 cnt(b, TOUCH4K, DRM_VSVM_STAT_HMM_FAULTS) == n * r &&
+			 cnt(b, TOUCH4K, DRM_VSVM_STAT_HMM_PAGES) == n * r * PAGES_2M &&
+			 cnt(c, TOUCH4K, DRM_VSVM_STAT_MAPS) == n * r &&
+			 cnt(b, TOUCH4K, DRM_VSVM_STAT_MAPS) == n * r,
+			 "N=4 4 KiB first touch: 512 pages walked once per range, the baseline 4 times\n");
 	ksft_finished();
 }
 
