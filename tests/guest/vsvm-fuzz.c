@@ -209,7 +209,7 @@ static struct drm_vsvm_attr qry[64];	/* what a GET_ATTR probe asks */
 static unsigned int nqry;
 static struct snap snaps[2], *pre = &snaps[0], *post = &snaps[1];
 static bool snap_ok;
-static unsigned long reports, checks, excused, errors, unexpected_total;
+static unsigned long reports, checks, excused, unsettled, errors, unexpected_total;
 static struct { unsigned int fails; char msg[2048]; } *child_rep;
 
 static const char *const stat_names[] = {
@@ -1415,11 +1415,24 @@ static void probe(struct snap *s, unsigned int i)
 	s->ga_err[i] = a.size ? xioctl(fd, DRM_IOCTL_VSVM_GET_ATTR, &a) : 0;
 }
 
-/* After the workers are idle: the counters, the VRAMs, the fixed probes. */
+/*
+ * After the workers are idle: the counters, the VRAMs, the fixed probes.
+ *
+ * The flush of file 0's STATS waits for the work queued so far, not for
+ * work the kernel starts on its own after it: an invalidation by
+ * compaction or khugepaged quiesces a GPU that cannot fault and queues
+ * the restore worker, whose resume may then land between two reads of
+ * one snapshot, and show in the next compare as a change the failed call
+ * made. The manager's counters, which every coordinator file reports, only
+ * grow: the snapshot is settled when a flushed read after all the others
+ * finds them where the first read found them, and is taken again if not.
+ */
 static void take_snap(struct snap *s)
 {
-	unsigned int i;
+	struct drm_vsvm_stats again;
+	unsigned int i, tries = 0;
 
+retry:
 	for (i = 0; i < nstatf; i++) {
 		memset(&s->st[i], 0, sizeof(s->st[i]));
 		if (!i || statf[i]->state == F_BASELINE)
@@ -1434,6 +1447,21 @@ static void take_snap(struct snap *s)
 	if (pagemap_fd < 0 ||
 	    pread(pagemap_fd, s->pm, sizeof(s->pm), va(data) / PAGE * 8) != sizeof(s->pm))
 		memset(s->pm, 0, sizeof(s->pm));
+	memset(&again, 0, sizeof(again));
+	again.flags = DRM_VSVM_STATS_FLUSH;
+	errors += !!xioctl(statf[0]->fd, DRM_IOCTL_VSVM_STATS, &again);
+	if (memcmp(again.mgr, s->st[0].mgr, sizeof(again.mgr))) {
+		if (unsettled++ < 10 || verbose)
+			for (i = 0; i < DRM_VSVM_STAT_NUM; i++)
+				if (again.mgr[i] != s->st[0].mgr[i])
+					ksft_print_msg("snapshot: mgr.%s %llu->%llu while taken\n",
+						       stat_names[i], s->st[0].mgr[i],
+						       again.mgr[i]);
+		if (++tries < 10)
+			goto retry;
+		errors++;
+		ksft_print_msg("snapshot: the counters never settled in 10 tries\n");
+	}
 	checks++;
 }
 
@@ -2160,6 +2188,8 @@ int main(int argc, char **argv)
 		       opt_seed, calls, invalid, failed, unexpected_total);
 	ksft_print_msg("fuzz: %lu snapshots, %lu differences excused (pages the kernel moved)\n",
 		       checks, excused);
+	ksft_print_msg("fuzz: %lu snapshots taken again (counters moved while taken)\n",
+		       unsettled);
 	test_other_mm();
 	test_data();
 	ksft_finished();
