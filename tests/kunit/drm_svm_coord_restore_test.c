@@ -23,7 +23,8 @@ MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
  * GPUs that cannot fault: access granted maps at once; an invalidation
  * quiesces them once for the whole batch and only them; the restore
  * worker maps them again with one hmm_range_fault() per range for both,
- * then resumes each once. The GPU that can fault is only zapped.
+ * then resumes each once, and drm_svm_coord_flush() waits for the resumes.
+ * The GPU that can fault is only zapped.
  */
 static void nofault_restore(struct kunit *test)
 {
@@ -32,7 +33,7 @@ static void nofault_restore(struct kunit *test)
 		{ DRM_SVM_COORD_ATTR_ACCESS, 3 },
 		{ DRM_SVM_COORD_ATTR_ACCESS, 4 },
 	};
-	unsigned int g;
+	unsigned int g, i;
 
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm, fx->base, SZ_4M,
 						     a, 2, NULL), 0);
@@ -73,6 +74,12 @@ static void nofault_restore(struct kunit *test)
 	for (g = 3; g <= 4; g++)
 		KUNIT_EXPECT_EQ_MSG(test, drm_svm_coord_test_count_ops(fx, REC_SYNC, g),
 				    1, "GPU %u: not one map_sync per restore run", g);
+	/* A flush until then would have returned with the GPUs still stopped. */
+	for (i = fx->rec.count - 4; i < fx->rec.count; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, fx->rec.ev[i].busy,
+				      "the flush would not wait at the %s of GPU %u: the run has not resumed it yet",
+				      fx->rec.ev[i].op == REC_SYNC ? "map_sync" : "resume",
+				      fx->rec.ev[i].gpu);
 
 	/* An unmap quiesces nobody and leaves the rest mapped. */
 	drm_svm_coord_test_rec_reset(fx);

@@ -21,9 +21,9 @@
 #include "drm_svm_coord_test.h"
 #include "drm_svm_coord_test_rec.h"
 
-static void record(struct drm_svm_coord_vm *vm,
-		   enum drm_svm_coord_test_rec_op op, unsigned long start,
-		   unsigned long end, u32 flags, bool dma_ok)
+static void record_busy(struct drm_svm_coord_vm *vm,
+			enum drm_svm_coord_test_rec_op op, unsigned long start,
+			unsigned long end, u32 flags, bool dma_ok, bool busy)
 {
 	struct drm_svm_coord_test_rec_gpu *g = drm_svm_coord_vm_priv(vm);
 	struct drm_svm_coord_test_rec *rec = g->rec;
@@ -32,10 +32,17 @@ static void record(struct drm_svm_coord_vm *vm,
 	if (rec->count < REC_MAX)
 		rec->ev[rec->count] = (struct drm_svm_coord_test_rec_event) {
 			.op = op, .gpu = g->id, .start = start, .end = end,
-			.flags = flags, .dma_ok = dma_ok,
+			.flags = flags, .dma_ok = dma_ok, .busy = busy,
 		};
 	rec->count++;
 	spin_unlock(&rec->lock);
+}
+
+static void record(struct drm_svm_coord_vm *vm,
+		   enum drm_svm_coord_test_rec_op op, unsigned long start,
+		   unsigned long end, u32 flags, bool dma_ok)
+{
+	record_busy(vm, op, start, end, flags, dma_ok, false);
 }
 
 static int rec_prepare(struct drm_svm_coord_vm *vm, unsigned long start,
@@ -93,14 +100,21 @@ static void rec_quiesce(struct drm_svm_coord_vm *vm)
 	record(vm, REC_QUIESCE, 0, 0, 0, false);
 }
 
+/*
+ * Record whether drm_svm_coord_flush() would still wait, which it must
+ * while the restore worker is between the maps and the resumes of a run.
+ * Both are called without the notifier lock.
+ */
 static void rec_sync(struct drm_svm_coord_vm *vm)
 {
-	record(vm, REC_SYNC, 0, 0, 0, false);
+	record_busy(vm, REC_SYNC, 0, 0, 0, false,
+		    drm_svm_coord_work_pending(vm->svm));
 }
 
 static void rec_resume(struct drm_svm_coord_vm *vm)
 {
-	record(vm, REC_RESUME, 0, 0, 0, false);
+	record_busy(vm, REC_RESUME, 0, 0, 0, false,
+		    drm_svm_coord_work_pending(vm->svm));
 }
 
 static const struct drm_svm_coord_ops rec_ops = {

@@ -29,6 +29,7 @@ struct drm_svm_coord_test_rec_event {
 	unsigned long start, end;
 	u32 flags;
 	bool dma_ok;
+	bool busy;	/* map_sync, resume: drm_svm_coord_work_pending() */
 };
 
 #define REC_MAX 256

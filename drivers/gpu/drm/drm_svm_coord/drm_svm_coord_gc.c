@@ -450,7 +450,11 @@ static void coord_gc_work(struct work_struct *work)
 	struct drm_svm_coord_range *range;
 
 	mutex_lock(&svm->tree_lock);
+	/* Under way until the notifiers are pruned: drm_svm_coord_flush(). */
+	drm_svm_coord_notifier_lock_write(svm);
+	svm->collecting++;
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_GC_RUNS, 1);
+	drm_svm_coord_notifier_unlock_write(svm);
 	for (;;) {
 		drm_svm_coord_notifier_lock_write(svm);
 		range = list_first_entry_or_null(&svm->gc_list, typeof(*range),
@@ -464,6 +468,9 @@ static void coord_gc_work(struct work_struct *work)
 		drm_svm_coord_range_collect(svm, range);
 	}
 	coord_notifiers_prune(svm);
+	drm_svm_coord_notifier_lock_write(svm);
+	svm->collecting--;
+	drm_svm_coord_notifier_unlock_write(svm);
 	mutex_unlock(&svm->tree_lock);
 }
 

@@ -220,6 +220,7 @@ static void drm_svm_coord_free_notifier(struct mmu_notifier *mn)
 	WARN_ON(!list_empty(&svm->gc_list) || !list_empty(&svm->restore_list));
 	WARN_ON(work_pending(&svm->gc_work) ||
 		delayed_work_pending(&svm->restore_work));
+	WARN_ON(svm->collecting || svm->restoring);
 	drm_svm_coord_debugfs_unregister(svm);
 	drm_gpusvm_fini(&svm->gpusvm);
 	mutex_destroy(&svm->tree_lock);
@@ -341,25 +342,47 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
  *
  * Waits until the garbage collector has handled the ranges the notifier
  * left behind and the restore worker has restored every range queued so
- * far, retries included, for callers that need a settled state: tests,
- * statistics, suspend. Must be called without the manager lock held.
+ * far, retries included, and resumed the GPUs it restored, for callers
+ * that need a settled state: tests, statistics, suspend. Must be called
+ * without the manager lock held.
  */
 void drm_svm_coord_flush(struct drm_svm_coord *svm)
 {
-	bool pending;
-
 	lockdep_assert_not_held(&svm->lock);
 
 	do {
 		flush_work(&svm->gc_work);
 		flush_delayed_work(&svm->restore_work);
-		drm_svm_coord_notifier_lock_read(svm);
-		pending = !list_empty(&svm->restore_list) || svm->restoring ||
-			  !list_empty(&svm->gc_list);
-		drm_svm_coord_notifier_unlock_read(svm);
-	} while (pending);
+	} while (drm_svm_coord_work_pending(svm));
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
+
+/**
+ * drm_svm_coord_work_pending() - whether the manager's workers have work
+ * @svm: the manager
+ *
+ * A range waits for the garbage collector or the restore worker, a run of
+ * either is queued, or one is under way: a restore run may have restored
+ * its ranges and not yet resumed the GPUs, a GC run split a range and not
+ * yet the next. A run queued or started while drm_svm_coord_flush() waited
+ * for an earlier one is seen here. Exported for KUnit only. Must be called
+ * without the notifier lock held; takes it for reading.
+ *
+ * Return: true while drm_svm_coord_flush() must go on waiting.
+ */
+bool drm_svm_coord_work_pending(struct drm_svm_coord *svm)
+{
+	bool pending;
+
+	drm_svm_coord_notifier_lock_read(svm);
+	pending = !list_empty(&svm->restore_list) || svm->restoring ||
+		  !list_empty(&svm->gc_list) || svm->collecting ||
+		  work_pending(&svm->gc_work) ||
+		  delayed_work_pending(&svm->restore_work);
+	drm_svm_coord_notifier_unlock_read(svm);
+	return pending;
+}
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_coord_work_pending);
 
 /* Whether a GPU of @svm was attached with @dpagemap as its VRAM. */
 static bool coord_vram_attached(struct drm_svm_coord *svm,

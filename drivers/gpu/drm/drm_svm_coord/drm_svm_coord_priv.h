@@ -208,11 +208,13 @@ struct drm_svm_coord_decision {
  *	manager's notifier lock, and its pages API faults and DMA-maps
  * @gc_list: ranges the GC worker must split or destroy (notifier lock)
  * @gc_work: the GC worker, see Garbage collection
+ * @collecting: GC runs under way, from taking the first range off
+ *	@gc_list to pruning the notifiers (notifier lock)
  * @restore_list: ranges whose mappings GPUs that cannot fault lost and
  *	wait to get back, each holding a reference (notifier lock)
  * @restore_work: the restore worker, see Restore
- * @restoring: ranges the restore worker took off @restore_list and is
- *	working on (notifier lock)
+ * @restoring: restore worker runs under way, from taking ranges off
+ *	@restore_list to resuming the GPUs restored (notifier lock)
  * @quiesced: GPUs whose queues the coordinator stopped and the restore
  *	worker has not resumed yet (notifier lock)
  * @restore_stopped: no GPU is attached: the restore worker has nothing to
@@ -247,6 +249,7 @@ struct drm_svm_coord {
 	struct drm_gpusvm gpusvm;
 	struct list_head gc_list;
 	struct work_struct gc_work;
+	unsigned int collecting;
 	struct list_head restore_list;
 	struct delayed_work restore_work;
 	unsigned int restoring;
@@ -618,6 +621,9 @@ drm_svm_coord_thrash_migrated(struct drm_svm_coord_thrash *t,
 			      const struct drm_svm_coord_thrash_params *p,
 			      const struct drm_svm_coord_topology *topo,
 			      u64 now, unsigned int who, u32 to, u64 cost_ns);
+
+/* The workers' state, for drm_svm_coord_flush() and its test: _main.c. */
+bool drm_svm_coord_work_pending(struct drm_svm_coord *svm);
 
 /* Attributes: _attr.c, the tree in _attr_tree.c. In pages, inclusive. */
 void drm_svm_coord_attrs_default(struct drm_svm_coord_attrs *attrs);

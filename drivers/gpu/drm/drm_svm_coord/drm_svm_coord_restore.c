@@ -51,8 +51,10 @@
  * preferred location maps the GPUs waiting for a restore by the whole
  * policy, from drm_svm_coord_set_attr(). Then it has each GPU it mapped
  * complete its writes (&drm_svm_coord_ops.map_sync, once per run), and
- * resumes every GPU it quiesced that has no range left to restore. A range that fails to
- * restore is retried with exponential backoff (10 ms doubling, up to
+ * resumes every GPU it quiesced that has no range left to restore; a run
+ * is under way (&drm_svm_coord.restoring) until then, and
+ * drm_svm_coord_flush() waits for it. A range that fails to restore is
+ * retried with exponential backoff (10 ms doubling, up to
  * ``restore_retries`` attempts, a setting of the manager) without holding
  * back the others or the GPUs that do not map it; each failure is counted
  * (%DRM_SVM_COORD_STAT_RESTORE_FAILURES) and the last one reported in the
@@ -318,15 +320,19 @@ static void coord_restore_work(struct work_struct *work)
 		up_read(&svm->lock);
 		return;
 	}
-	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RESTORE_RUNS, 1);
 	alive = !READ_ONCE(svm->dead) && mmget_not_zero(drm_svm_coord_mm(svm));
 
 	drm_svm_coord_notifier_lock_write(svm);
+	/*
+	 * From here until the GPUs restored are resumed, the run is under
+	 * way: drm_svm_coord_flush() waits for it, counters included.
+	 */
+	svm->restoring++;
+	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_RESTORE_RUNS, 1);
 	list_for_each_entry_safe(range, tmp, &svm->restore_list, restore_link) {
 		if (alive && time_before(now, range->restore_at))
 			continue;
 		list_move_tail(&range->restore_link, &todo);
-		svm->restoring++;
 	}
 	drm_svm_coord_notifier_unlock_write(svm);
 
@@ -362,7 +368,6 @@ static void coord_restore_work(struct work_struct *work)
 					      &svm->restore_list);
 			}
 		}
-		svm->restoring--;
 		drm_svm_coord_notifier_unlock_write(svm);
 		drm_svm_coord_range_put(range);
 	}
@@ -374,6 +379,7 @@ static void coord_restore_work(struct work_struct *work)
 	coord_resume(svm);
 
 	drm_svm_coord_notifier_lock_write(svm);
+	svm->restoring--;
 	list_for_each_entry(range, &svm->restore_list, restore_link) {
 		if (!later || time_before(range->restore_at, next))
 			next = range->restore_at;
