@@ -9,12 +9,12 @@
 resolve_tree
 tree_lock
 
-rm -f "$RESULTS"/{build,kunit,kunit-amdgpu,guest,soak,lint,patches}
+rm -f "$RESULTS"/{build,kunit,kunit-amdgpu,guest,igt,soak,lint,patches}
 H=$REPO/harness
 rc=0
 if "$H/build.sh"; then
 	record build 1 0
-	stages="build kunit kunit-amdgpu guest soak lint patches"
+	stages="build kunit kunit-amdgpu guest igt soak lint patches"
 	"$H/kunit.sh" || rc=1
 	"$H/guest.sh" || rc=1
 	"$H/soak.sh" || rc=1

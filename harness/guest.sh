@@ -30,14 +30,39 @@ for p in "${GUEST_PROGS[@]}"; do
 	progs+=("$p")
 done
 
+# IGT GPU Tools runs first in the first boot, before any test of ours has
+# touched the GPUs (harness/igt.sh stages it, tests/igt/ says what runs
+# and what is expected); its results are the igt stage. Not fetched or not
+# staged is a failure of that stage alone.
+rm -f "$RESULTS/igt"
+igt=
+if igt=$("$REPO/harness/igt.sh" | tail -n 1) && [ -f "$igt" ]; then
+	list=(/tests/igt "${list[@]}")
+else
+	igt=
+fi
+
 pass=0 fail=0 skip=0
 cmdline="kunit.enable=0 rdinit=/init vsvm.num_gpus=8 vsvm.no_fault=0x80"
 log=$RESULTS/guest.log
-msg "guest: booting with ${#progs[@]} test programs (TCG, 2 vCPUs)"
+msg "guest: booting with ${#progs[@]} test programs${igt:+ and IGT} (TCG, 2 vCPUs)"
 start=$(date +%s)
-guest_boot "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" "$verbose" "" "${list[@]}"
+GUEST_CPIO_EXTRA=$igt guest_boot "$log" "${GUEST_TIMEOUT:-1800}" "$cmdline" "$verbose" "" \
+	"${list[@]}"
 msg "guest: ran $(( $(date +%s) - start )) s, log in $log"
 count "$log" "${progs[@]}"
+igt_rc=1
+if [ -n "$igt" ]; then
+	python3 "$REPO/harness/igt-count.py" "$log" "$REPO/tests/igt/tests.txt" \
+		"$REPO/tests/igt" > "$RESULTS/igt.counts" && igt_rc=0
+	sed '$d' "$RESULTS/igt.counts"
+	read -r p f s <<< "$(tail -n 1 "$RESULTS/igt.counts" | tr -dc '0-9 ' | xargs)"
+	printf '  %-24s %3d passed, %3d failed, %3d skipped\n' igt "$p" "$f" "$s"
+	record igt "$p" "$f" "$s"
+else
+	echo "  igt: IGT GPU Tools not staged (harness/igt.sh failed)" >&2
+	record igt 0 1 0
+fi
 
 cmdline="kunit.enable=0 rdinit=/init vsvm.num_gpus=5 vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10"
 log=$RESULTS/guest-vram.log
@@ -83,4 +108,4 @@ iommu_boot iommu-vram 5 "vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10"
 	vsvm-migrate
 
 record guest "$pass" "$fail" "$skip"
-[ "$fail" = 0 ]
+[ "$fail" = 0 ] && [ "$igt_rc" = 0 ]

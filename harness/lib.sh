@@ -25,9 +25,9 @@ BASE_PKG=${BASE_PKG:-linux-source-7.3}
 BASE_SUITE=${BASE_SUITE:-trixie-backports}
 BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
 # The kernel a harness run builds and boots: the test kernel (amdgpu,
-# KASAN, UBSAN, fault injection: make check, make soak), or with BENCH=1
-# the benchmark's kernel (make run, make bench: no amdgpu, no sanitizer to
-# weigh on the timings) in directories of its own. Its .config starts as
+# KASAN, UBSAN, fault injection, sockets for IGT: make check, make soak),
+# or with BENCH=1 the benchmark's kernel (make run, make bench: no amdgpu,
+# no sanitizer to weigh on the timings) in directories of its own. Its .config starts as
 # its fragments one after the other (build.sh), which set no symbol twice.
 if [ -n "${BENCH:-}" ]; then
 	FRAGMENTS=("$REPO/configs/x86_64-test.config")
@@ -35,7 +35,7 @@ if [ -n "${BENCH:-}" ]; then
 	KERNEL_NAME="benchmark's kernel"
 else
 	FRAGMENTS=("$REPO/configs/x86_64-test.config" "$REPO/configs/x86_64-amdgpu.config"
-		   "$REPO/configs/x86_64-sanitizers.config")
+		   "$REPO/configs/x86_64-sanitizers.config" "$REPO/configs/x86_64-igt.config")
 	FLAVOUR=
 	KERNEL_NAME="test kernel"
 fi
@@ -250,6 +250,7 @@ PY
 # guest_boot LOG TIMEOUT CMDLINE VERBOSE FILTER LINE...: pack every guest
 # program and a list of the command LINEs /init runs into an initramfs and
 # boot it. VERBOSE=1 echoes the console through the sed script FILTER.
+# GUEST_CPIO_EXTRA names a gen_init_cpio list of more files (IGT's).
 guest_boot() {
 	local log=$1 limit=$2 cmdline=$3 verbose=$4 filter=$5 root=$GUEST/root p
 	shift 5
@@ -270,6 +271,7 @@ guest_boot() {
 		done
 		[ ${#GUEST_FILES[@]} = 0 ] ||
 			echo "file /tests/modload $root/modload 0755 0 0"
+		[ -z "${GUEST_CPIO_EXTRA:-}" ] || cat "$GUEST_CPIO_EXTRA"
 	} > "$GUEST/initramfs.list"
 	"$BUILD/usr/gen_init_cpio" "$GUEST/initramfs.list" > "$GUEST/initramfs.cpio" ||
 		die "gen_init_cpio failed"
