@@ -1423,12 +1423,17 @@ static void probe(struct snap *s, unsigned int i)
  * compaction or khugepaged quiesces a GPU that cannot fault and queues
  * the restore worker, whose resume may then land between two reads of
  * one snapshot, and show in the next compare as a change the failed call
- * made. The manager's counters, which every coordinator file reports, only
- * grow: the snapshot is settled when a flushed read after all the others
- * finds them where the first read found them, and is taken again if not.
+ * made. The manager's counters, which every coordinator file reports and
+ * every per-GPU counter adds to, only grow: the snapshot is settled when a
+ * flushed read after all the others finds them where the first read found
+ * them, and is taken again if not (the baseline file's counters and the
+ * per-file fatal, stale and IOMMU counts are not part of this check).
+ * Returns whether it settled and every read worked: only then does it
+ * take part in a comparison.
  */
-static void take_snap(struct snap *s)
+static bool take_snap(struct snap *s)
 {
+	unsigned long before = errors;
 	struct drm_vsvm_stats again;
 	unsigned int i, tries = 0;
 
@@ -1463,6 +1468,7 @@ retry:
 		ksft_print_msg("snapshot: the counters never settled in 10 tries\n");
 	}
 	checks++;
+	return errors == before;
 }
 
 /* The call's own probe: the attributes over its span, the range at it. */
@@ -1674,8 +1680,7 @@ static void run_one(struct ioc *ioc)
 	expect(&c);
 	if (!c.trivial) {
 		if (!snap_ok)
-			take_snap(pre);
-		snap_ok = true;
+			snap_ok = take_snap(pre);
 		set_call_probe(&c);
 		probe(pre, NPROBES);
 	}
@@ -1698,12 +1703,15 @@ static void run_one(struct ioc *ioc)
 	else if (c.err && c.err != ENOMEM && !(c.mask & ebit(c.err)))
 		report(&c, "failed with %s", ename(c.err));
 
-	if (c.err && !c.trivial && (c.clean & ebit(c.err))) {
+	if (c.err && !c.trivial && (c.clean & ebit(c.err)) && snap_ok) {
 		struct snap *t;
 
-		take_snap(post);
+		snap_ok = take_snap(post);
 		probe(post, NPROBES);
-		compare(&c);
+		if (snap_ok)
+			compare(&c);
+		else
+			report(&c, "no settled snapshot after the call to compare with");
 		t = pre;
 		pre = post;
 		post = t;
