@@ -10,6 +10,8 @@
 #   make soak     the test kernel (KASAN, UBSAN, fault injection) running the
 #                 uAPI fuzzer, the fault-injection campaign and DURATION=<s>
 #                 seconds of stress (default 120, as in check), with a table
+#   make igt      IGT GPU Tools alone in a guest on the test kernel as built
+#                 (IGT_TESTS="igt@core_auth@basic-auth ..." for some tests)
 #   make lint     checkpatch --strict, kernel-doc -Wall, sparse
 #   make patches  the project as a git format-patch series against the base,
 #                 in the order of patches/series.plan
@@ -22,7 +24,7 @@
 H := harness
 SHELL := /bin/bash
 
-.PHONY: check run bench soak lint patches patches-build deps fetch overlay build kunit guest
+.PHONY: check run bench soak igt lint patches patches-build deps fetch overlay build kunit guest
 
 check: deps fetch overlay
 	@$(H)/check.sh
@@ -36,6 +38,10 @@ bench: deps fetch overlay
 soak: deps fetch overlay
 	@$(H)/build.sh
 	@$(H)/soak.sh --table
+
+igt: deps fetch overlay
+	@$(H)/build.sh
+	@$(H)/igt-boot.sh $(IGT_TESTS)
 
 lint: fetch overlay
 	@$(H)/lint.sh

@@ -18,7 +18,7 @@
 IGT_SUITE=${IGT_SUITE:-sid}
 IGT_DIR=$CACHE/igt
 APT=$IGT_DIR/apt
-LIST=$REPO/tests/igt/tests.txt
+LIST=${IGT_LIST:-$REPO/tests/igt/tests.txt}	# make igt: a list of one's own
 RUN=$REPO/tests/igt/igt-run.sh
 MAIN=(igt-gpu-tools igt-gpu-tools-tests)
 
@@ -169,7 +169,7 @@ print('dir /igt 0755 0 0')
 print(f'file /igt/tests.txt {os.path.join(dst, "tests.txt")} 0644 0 0')
 print(f'file /igt/skips.txt {os.path.join(dst, "skips.txt")} 0644 0 0')
 print(f'file /tests/igt {runner} 0755 0 0')
-n = sum(1 for r in files if r.startswith(TESTS))
+n = sum(1 for r in files if r.startswith(TESTS) and r in binaries)
 size = sum(os.path.getsize(os.path.join(dst, r)) for r in files)
 print(f'igt: {n} tests, {len(files) - n} other files, {size >> 20} MiB', file=sys.stderr)
 PY
