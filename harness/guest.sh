@@ -56,7 +56,12 @@ if [ -n "$igt" ]; then
 	python3 "$REPO/harness/igt-count.py" "$log" "$REPO/tests/igt/tests.txt" \
 		"$REPO/tests/igt" > "$RESULTS/igt.counts" && igt_rc=0
 	sed '$d' "$RESULTS/igt.counts"
-	read -r p f s <<< "$(tail -n 1 "$RESULTS/igt.counts" | tr -dc '0-9 ' | xargs)"
+	if [[ $(tail -n 1 "$RESULTS/igt.counts") =~ ^igt:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
+	else
+		p=0 f=1 s=0 igt_rc=1
+		echo "  igt: harness/igt-count.py did not finish (above)" >&2
+	fi
 	printf '  %-24s %3d passed, %3d failed, %3d skipped\n' igt "$p" "$f" "$s"
 	record igt "$p" "$f" "$s"
 else

@@ -4,14 +4,15 @@
 
 Usage: igt-count.py LOG TESTLIST EXPECTDIR
 
-LOG holds igt_runner's results.json, gzipped and base64-encoded between
-the "@@ IGT-RESULTS-BEGIN" and "@@ IGT-RESULTS-END" lines that
-tests/igt/igt-run.sh prints. EXPECTDIR holds vsvm-fails.txt
+LOG holds igt_runner's results.json, gzipped and in hex between the
+"@@ IGT-RESULTS-BEGIN" and "@@ IGT-RESULTS-END" lines that
+tests/igt/igt-run.sh prints (a kernel line printed meanwhile is left out). EXPECTDIR holds vsvm-fails.txt
 ("binary@subtest,Result"), vsvm-flakes.txt and vsvm-skips.txt (a name or
 a regular expression a line), as drivers/gpu/drm/ci/xfails/ does; every
 entry follows a comment line that says why.
 
-Leaf results only (a subtest with dynamic subtests counts through them):
+Leaf results (a subtest with dynamic subtests counts through them, and
+itself only when it failed and none of them did):
   pass                                    -> passed
   skip; a listed test vsvm-skips.txt
   keeps from running (one for the test)   -> skipped
@@ -21,7 +22,6 @@ Leaf results only (a subtest with dynamic subtests counts through them):
   dmesg-fail, notrun), or a listed test without any result -> failed
 The last line is "igt: N passed, N failed, N skipped".
 """
-import base64
 import gzip
 import json
 import os
@@ -62,12 +62,12 @@ def results(log):
         elif line == '@@ IGT-RESULTS-END':
             inside = False
             break
-        elif inside:
+        elif inside and re.fullmatch(r'[0-9a-f ]+', line):
             text.append(line)
     else:
         die(f'no IGT results in {log} (did igt_runner run?)')
     try:
-        return json.loads(gzip.decompress(base64.b64decode(''.join(text))))
+        return json.loads(gzip.decompress(bytes.fromhex(''.join(text))))
     except (ValueError, OSError) as e:
         die(f'the IGT results in {log} do not decode: {e}')
 
@@ -80,13 +80,30 @@ def main():
         if not res:
             die(f'vsvm-fails.txt: "{e}" is not "test,Result"')
         fails[name] = res.lower()
-    flakes = [re.compile(e) for e in entries(os.path.join(xdir, 'vsvm-flakes.txt'))]
-    skips = [re.compile(e) for e in entries(os.path.join(xdir, 'vsvm-skips.txt'))]
+    try:
+        flakes = [re.compile(e) for e in entries(os.path.join(xdir, 'vsvm-flakes.txt'))]
+        skips = [re.compile(e) for e in entries(os.path.join(xdir, 'vsvm-skips.txt'))]
+    except re.error as e:
+        die(f'a regular expression of vsvm-flakes.txt or vsvm-skips.txt: {e}')
+    listed = set()
+    for line in open(testlist):
+        want = line.split('#')[0].strip()
+        if want:
+            listed.add(want[4:].split('@')[0])
+    # The expected failures of the binaries this run was asked for.
+    fails = {k: v for k, v in fails.items() if k.split('@')[0] in listed}
 
     tests = results(log).get('tests', {})
     names = sorted(tests)
     leaves = [n for n in names if not any(o.startswith(n + '@') for o in names)]
     passed = failed = skipped = 0
+    bad = {'pass', 'skip'}
+    for name in sorted(set(names) - set(leaves)):
+        res = tests[name].get('result', 'notrun')
+        kids = [tests[o].get('result') for o in names if o.startswith(name + '@')]
+        if res not in bad and res not in kids:
+            failed += 1
+            print(f'  {name[4:]}: {res} (a subtest whose dynamic subtests did not fail so)')
     seen_fails = set()
     for name in leaves:
         res = tests[name].get('result', 'notrun')
@@ -123,7 +140,8 @@ def main():
         if not want or any(n == want or n.startswith(want + '@') for n in names):
             continue
         short = want[4:]
-        if any(s.fullmatch(short) or s.fullmatch(short + '@x') for s in skips):
+        # A whole binary counts as skipped when an entry names its subtests.
+        if any(s.fullmatch(short) or s.pattern.startswith(short + '@') for s in skips):
             skipped += 1
             print(f'  {short}: not run (vsvm-skips.txt)')
         else:

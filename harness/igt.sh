@@ -19,6 +19,7 @@ IGT_SUITE=${IGT_SUITE:-sid}
 IGT_DIR=$CACHE/igt
 APT=$IGT_DIR/apt
 LIST=${IGT_LIST:-$REPO/tests/igt/tests.txt}	# make igt: a list of one's own
+SKIPS=$REPO/tests/igt/vsvm-skips.txt
 RUN=$REPO/tests/igt/igt-run.sh
 MAIN=(igt-gpu-tools igt-gpu-tools-tests)
 
@@ -38,7 +39,7 @@ APTOPT=(-o Dir::Etc::SourceList="$APT/sources.list"
 # The staged root depends on the packages, the list and this script.
 stamp() {
 	cat "$LIST" "$RUN" "$0" "$1"/debs/*.deb.sha256 | sha256sum | cut -c1-16
-	[ ! -f "$REPO/tests/igt/vsvm-skips.txt" ] || sha256sum < "$REPO/tests/igt/vsvm-skips.txt"
+	[ ! -f "$SKIPS" ] || sha256sum < "$SKIPS"
 }
 
 version=${IGT_VERSION:-}
@@ -47,7 +48,7 @@ if [ -z "$version" ] || [ "${FETCH_UPDATE:-0}" = 1 ] ||
    [ ! -f "$IGT_DIR/$version/debs/COMPLETE" ]; then
 	msg "igt: updating private package lists for $IGT_SUITE"
 	apt-get -qq "${APTOPT[@]}" update || die "igt: cannot reach $BASE_MIRROR ($IGT_SUITE)"
-	newest=$(apt-cache "${APTOPT[@]}" show igt-gpu-tools 2>/dev/null |
+	newest=$({ apt-cache "${APTOPT[@]}" show igt-gpu-tools 2>/dev/null || true; } |
 		 sed -n 's/^Version: //p' | sort -V | tail -n 1)
 	[ -n "$newest" ] || die "igt: igt-gpu-tools not found in $IGT_SUITE"
 	version=${IGT_VERSION:-$newest}
@@ -58,14 +59,16 @@ if [ ! -f "$V/debs/COMPLETE" ]; then
 	# The programs' ELF closure is in the dependency closure's packages
 	# built for amd64; those for all architectures (fonts, python
 	# modules, data) hold no ELF object and stay behind.
-	deps=$(apt-cache "${APTOPT[@]}" depends --recurse --no-recommends --no-suggests \
+	deps=$({ apt-cache "${APTOPT[@]}" depends --recurse --no-recommends --no-suggests \
 		--no-conflicts --no-breaks --no-replaces --no-enhances \
-		"${MAIN[@]/%/=$version}" 2>/dev/null | grep -v '^[ <]' | sort -u)
-	[ -n "$deps" ] || die "igt: igt-gpu-tools $version not found in $IGT_SUITE"
+		"${MAIN[@]/%/=$version}" 2>/dev/null || true; } | { grep -v '^[ <]' || true; } |
+		sort -u)
+	echo "$deps" | grep -qxF igt-gpu-tools-tests ||
+		die "igt: igt-gpu-tools $version not found in $IGT_SUITE"
 	# shellcheck disable=SC2086
-	deps=$(apt-cache "${APTOPT[@]}" show $deps 2>/dev/null |
+	deps=$({ apt-cache "${APTOPT[@]}" show $deps 2>/dev/null || true; } |
 	       awk '/^Package:/ { p = $2 } /^Architecture:/ && $2 != "all" { print p }' |
-	       grep -vxF -e igt-gpu-tools -e igt-gpu-tools-tests | sort -u)
+	       { grep -vxF -e igt-gpu-tools -e igt-gpu-tools-tests || true; } | sort -u)
 	rm -rf "$V/debs"
 	mkdir -p "$V/debs"
 	msg "igt: downloading igt-gpu-tools $version, busybox-static and $(echo "$deps" | wc -w) packages they depend on"
@@ -76,18 +79,23 @@ if [ ! -f "$V/debs/COMPLETE" ]; then
 	for d in "$V"/debs/*.deb; do sha256sum < "$d" > "$d.sha256"; done
 	touch "$V/debs/COMPLETE"
 fi
-echo "$version" > "$IGT_DIR/CURRENT"
+# A pinned version is used, not remembered: the next run without a pin
+# takes the version cached before (or the newest with FETCH_UPDATE=1).
+[ -n "${IGT_VERSION:-}" ] || echo "$version" > "$IGT_DIR/CURRENT"
 
 want=$(stamp "$V")
 if [ "$(cat "$V/root.stamp" 2>/dev/null)" != "$want" ]; then
 	msg "igt: staging igt_runner, the listed tests and their libraries"
+	# Half a staging is never taken for a whole one.
+	rm -f "$V/root.stamp" "$V/cpio.list"
 	tmp=$(mktemp -d "$IGT_DIR/.unpack.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
 	for d in "$V"/debs/*.deb; do dpkg-deb -x "$d" "$tmp/all" || die "igt: cannot unpack $d"; done
 	rm -rf "$V/root"
 	mkdir -p "$V/root"
-	python3 - "$tmp/all" "$V/root" "$LIST" "$RUN" <<'PY' > "$V/cpio.list" || { rm -rf "$tmp"; exit 1; }
+	python3 - "$tmp/all" "$V/root" "$LIST" "$RUN" "$SKIPS" <<'PY' > "$tmp/cpio.list"
 import os, re, shutil, subprocess, sys
-src, dst, listfile, runner = sys.argv[1:5]
+src, dst, listfile, runner, skips = sys.argv[1:6]
 TESTS = 'usr/libexec/igt-gpu-tools'
 LIBDIRS = ['usr/lib/x86_64-linux-gnu', 'lib/x86_64-linux-gnu', 'usr/lib', 'lib']
 
@@ -124,6 +132,8 @@ while todo:
     if not os.path.exists(path):
         die(f'{rel} is in none of the packages')
     files[rel] = os.path.realpath(path)
+    if not files[rel].startswith(os.path.realpath(src) + '/'):
+        die(f'{rel} links out of the packages, to {files[rel]}')
     interp, needed = dynamic(path)
     for i in interp:
         interp_seen.add(i.lstrip('/'))
@@ -152,13 +162,13 @@ for rel in sorted(files):
     print(f'file /{rel} {os.path.join(dst, rel)} {mode:o} 0 0')
 print('dir /bin 0755 0 0')
 print('slink /bin/sh /usr/bin/busybox 0777 0 0')
-# igt_runner's blacklist: the regular expressions of vsvm-skips.txt.
-skips = os.path.join(os.path.dirname(listfile), 'vsvm-skips.txt')
+# igt_runner's blacklist: the regular expressions of vsvm-skips.txt,
+# anchored (igt_runner searches, harness/igt-count.py matches whole names).
 with open(os.path.join(dst, 'skips.txt'), 'w') as out:
     for line in open(skips) if os.path.exists(skips) else []:
         line = line.strip()
         if line and not line.startswith('#'):
-            out.write(f'igt@{line}\n')
+            out.write(f'^igt@(?:{line})$\n')
 # The list without its comments, for igt_runner.
 with open(os.path.join(dst, 'tests.txt'), 'w') as out:
     for line in open(listfile):
@@ -173,7 +183,7 @@ n = sum(1 for r in files if r.startswith(TESTS) and r in binaries)
 size = sum(os.path.getsize(os.path.join(dst, r)) for r in files)
 print(f'igt: {n} tests, {len(files) - n} other files, {size >> 20} MiB', file=sys.stderr)
 PY
-	rm -rf "$tmp"
+	mv "$tmp/cpio.list" "$V/cpio.list"
 	echo "$want" > "$V/root.stamp"
 fi
 msg "igt: igt-gpu-tools $version ($IGT_SUITE) staged in $V/root"

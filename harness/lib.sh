@@ -9,6 +9,7 @@
 #   build/<tag>-bench/   the same for the benchmark's kernel (BENCH=1)
 #   guest/<tag>[-bench]/ initramfs and static guest programs
 #   results/<tag>/       one file per stage: "pass fail skip"
+#   igt/<version>/       IGT GPU Tools: its packages and the staged guest files
 #   ccache/              compiler cache
 # <tag> is "debian-<version>" or "kdir-<hash of KDIR>".
 
