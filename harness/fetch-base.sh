@@ -12,17 +12,8 @@ if [ -n "${KDIR:-}" ]; then
 fi
 
 APT=$CACHE/apt
-mkdir -p "$APT/lists/partial" "$APT/archives/partial" "$CACHE/src"
-cat > "$APT/sources.list" <<EOF
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $BASE_SUITE main
-EOF
-APTOPT=(-o Dir::Etc::SourceList="$APT/sources.list"
-	-o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$APT/lists"
-	-o Dir::Cache="$APT"
-	-o Dir::State::status=/dev/null
-	-o Debug::NoLocking=1
-	-o APT::Sandbox::User=root)
+mkdir -p "$CACHE/src"
+private_apt "$APT" "$BASE_SUITE"
 
 # A warm cache works offline; only ask the mirror when nothing is unpacked
 # yet or when FETCH_UPDATE=1 asks for the newest upload.

@@ -24,17 +24,7 @@ RUN=$REPO/tests/igt/igt-run.sh
 MAIN=(igt-gpu-tools igt-gpu-tools-tests)
 
 [ -f "$LIST" ] || die "no IGT test list $LIST"
-mkdir -p "$APT/lists/partial" "$APT/archives/partial"
-cat > "$APT/sources.list" <<EOF
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $IGT_SUITE main
-EOF
-APTOPT=(-o Dir::Etc::SourceList="$APT/sources.list"
-	-o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$APT/lists"
-	-o Dir::Cache="$APT"
-	-o Dir::State::status=/dev/null
-	-o Debug::NoLocking=1
-	-o APT::Sandbox::User=root)
+private_apt "$APT" "$IGT_SUITE"
 
 # The staged root depends on the packages, the list and this script.
 stamp() {

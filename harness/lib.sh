@@ -45,6 +45,23 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 msg() { printf '>>> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
+# private_apt DIR SUITE: apt state of its own in DIR for Debian's SUITE of
+# $BASE_MIRROR (the host's apt configuration is not touched); sets APTOPT,
+# the options every apt-get and apt-cache call then takes.
+private_apt() {
+	mkdir -p "$1/lists/partial" "$1/archives/partial"
+	cat > "$1/sources.list" <<EOF
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $2 main
+EOF
+	APTOPT=(-o Dir::Etc::SourceList="$1/sources.list"
+		-o Dir::Etc::SourceParts=/dev/null
+		-o Dir::State::Lists="$1/lists"
+		-o Dir::Cache="$1"
+		-o Dir::State::status=/dev/null
+		-o Debug::NoLocking=1
+		-o APT::Sandbox::User=root)
+}
+
 # Resolve the kernel source tree and the tag naming the per-tree directories.
 # The Debian base is fetched by fetch-base.sh, which writes src/CURRENT.
 resolve_tree() {
