@@ -29,9 +29,5 @@ GUEST_CPIO_EXTRA=$igt guest_boot "$log" "${GUEST_TIMEOUT:-1800}" \
 msg "igt: log in $log"
 rc=0
 python3 "$REPO/harness/igt-count.py" "$log" "$list" "$REPO/tests/igt" || rc=1
-if grep -qE "$LOG_BAD" "$log"; then
-	echo "ERROR: the log has a warning or splat:" >&2
-	grep -E "$LOG_BAD" "$log" | head -n 5 >&2
-	rc=1
-fi
+check_log "$log" || rc=1
 exit $rc
