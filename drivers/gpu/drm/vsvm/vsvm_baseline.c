@@ -12,6 +12,7 @@
 #include <linux/workqueue.h>
 
 #include <drm/drm_gpusvm.h>
+#include <drm/drm_pagemap.h>
 #include <drm/drm_print.h>
 #include <drm/drm_svm_coord.h>
 
@@ -50,10 +51,25 @@
  *   range partially unmapped is destroyed whole: what is still mapped by
  *   the CPU is faulted, DMA-mapped and bound again on the next GPU access.
  *
- * What it leaves out is what the virtual GPU has no use for: device memory
- * and migration (there is no VRAM yet), GPU VMAs and their attributes (the
- * attribute ioctls fail with -EOPNOTSUPP) and GPUs that cannot fault, which
- * drm_gpusvm does not support.
+ * - Migration (xe_svm_alloc_vram(), ``vsvm.baseline_migrate``): with the
+ *   parameter set, a fault of a GPU with VRAM first moves the range into
+ *   that VRAM unless this GPU's pages of it already are there, as Xe does
+ *   for a VMA whose preferred location is the faulting device (its
+ *   default): allocate, then drm_pagemap_migrate_to_devmem() under the mmap
+ *   lock, which takes the pages from system memory or directly from a
+ *   peer's VRAM of the same device-private owner. Pages in the VRAM of a
+ *   GPU of another owner come back to system memory first, in
+ *   hmm_range_fault() through their migrate_to_ram(). There is no
+ *   arbitration between the GPUs of the mm and no thrash control: each
+ *   GPU's drm_gpusvm pulls the range to itself on its next fault. A move
+ *   that fails (no room: Xe's TTM would evict, vsvm's VRAM does not) is
+ *   counted and the fault goes on with the data where it is, as Xe falls
+ *   back to system memory. The parameter is off by default, so that the
+ *   tests' boots with VRAM keep their baseline files in system memory.
+ *
+ * What it leaves out is what the virtual GPU has no use for: GPU VMAs and
+ * their attributes (the attribute ioctls fail with -EOPNOTSUPP) and GPUs
+ * that cannot fault, which drm_gpusvm does not support.
  *
  * The same counters as the coordinator's are kept per file; the totals of
  * the mm (the ``mgr`` counters of DRM_IOCTL_VSVM_STATS) are the sums over
@@ -64,6 +80,11 @@ static unsigned int baseline_notifier_mb = 512;
 module_param(baseline_notifier_mb, uint, 0444);
 MODULE_PARM_DESC(baseline_notifier_mb,
 		 "Size of a baseline drm_gpusvm notifier in MiB, a power of two (default 512, as Xe)");
+
+static bool baseline_migrate;
+module_param(baseline_migrate, bool, 0644);
+MODULE_PARM_DESC(baseline_migrate,
+		 "A baseline GPU with VRAM moves a range into it on fault, as Xe (default off)");
 
 #define BL_FAULT_RETRIES	8
 
@@ -306,6 +327,49 @@ static int bl_bind(struct vsvm_baseline *bl, struct vsvm_bl_range *range)
 	return err;
 }
 
+/*
+ * Move the range into this GPU's VRAM unless its pages already are there;
+ * under @lock, without the mmap lock. Failures are counted, not returned:
+ * the fault goes on with the data where it is.
+ */
+static void bl_migrate(struct vsvm_baseline *bl, struct vsvm_bl_range *range,
+		       struct drm_pagemap *dpagemap)
+{
+	const struct drm_pagemap_migrate_details details = {};
+	unsigned long start = drm_gpusvm_range_start(&range->base);
+	unsigned long end = drm_gpusvm_range_end(&range->base);
+	struct mm_struct *mm = bl->gpusvm.mm;
+	struct drm_pagemap_devmem *devmem;
+	bool here;
+	int err;
+
+	lockdep_assert_held(&bl->lock);
+
+	drm_gpusvm_notifier_lock(&bl->gpusvm);
+	here = range->pages.flags.has_devmem_pages &&
+	       range->pages.dpagemap == dpagemap;
+	drm_gpusvm_notifier_unlock(&bl->gpusvm);
+	if (here)
+		return;
+
+	devmem = vsvm_vram_alloc(bl->vf->gpu, mm, end - start);
+	if (IS_ERR(devmem)) {
+		err = PTR_ERR(devmem);
+	} else {
+		mmap_read_lock(mm);
+		err = drm_pagemap_migrate_to_devmem(devmem, mm, start, end,
+						    &details);
+		mmap_read_unlock(mm);
+	}
+	if (err) {
+		bl_count(bl, DRM_SVM_COORD_STAT_MIGRATION_FAILURES, 1);
+		return;
+	}
+	bl_count(bl, DRM_SVM_COORD_STAT_MIGRATIONS, 1);
+	bl_count(bl, DRM_SVM_COORD_STAT_MIGRATED_PAGES,
+		 (end - start) >> PAGE_SHIFT);
+}
+
 /**
  * vsvm_baseline_fault() - serve a GPU page fault the way Xe does
  * @bl: the baseline GPU address space
@@ -318,12 +382,22 @@ static int bl_bind(struct vsvm_baseline *bl, struct vsvm_bl_range *range)
 int vsvm_baseline_fault(struct vsvm_baseline *bl, unsigned long addr,
 			bool write)
 {
+	struct drm_svm_coord_vm_caps caps = {};
 	struct drm_gpusvm_ctx ctx = {};
 	struct drm_gpusvm_range *r;
 	struct vsvm_bl_range *range;
 	unsigned int retries = 0;
-	bool new_notifier, dma_mapped;
+	bool new_notifier, dma_mapped, migrate;
 	int err;
+
+	/*
+	 * With VRAM, hmm_range_fault() leaves the pages of this GPU's owner
+	 * (its own VRAM and its peers') where they are, as Xe's does.
+	 */
+	vsvm_vram_caps(bl->vf->gpu, &caps);
+	ctx.device_private_page_owner = caps.pagemap_owner;
+	ctx.devmem_possible = !!caps.dpagemap;
+	migrate = caps.dpagemap && READ_ONCE(baseline_migrate);
 
 	mutex_lock(&bl->lock);
 	bl_count(bl, DRM_SVM_COORD_STAT_FAULTS, 1);
@@ -346,6 +420,8 @@ retry:
 		err = 0;
 		goto out;
 	}
+	if (migrate && !retries)
+		bl_migrate(bl, range, caps.dpagemap);
 
 	drm_gpusvm_notifier_lock(&bl->gpusvm);
 	dma_mapped = drm_gpusvm_pages_valid(&bl->gpusvm, &range->pages);
