@@ -32,7 +32,7 @@ BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
 # .config starts as its fragments one after the other (build.sh), which
 # set no symbol twice.
 if [ -n "${BENCH:-}" ]; then
-	FRAGMENTS=("$REPO/configs/x86_64-test.config")
+	FRAGMENTS=("$REPO/configs/x86_64-test.config" "$REPO/configs/x86_64-bench.config")
 	FLAVOUR=-bench
 	KERNEL_NAME="benchmark's kernel"
 else
