@@ -6,14 +6,19 @@
  * (vsvm's baseline mode, which follows xe_svm.c), on the same virtual GPUs
  * and the same workload, measured in the same run.
  *
- *   vsvm-bench --check   small runs, N = 1 and 4: assert the count
- *                        relations (kselftest output, for make check)
+ *   vsvm-bench --check   small runs, N = 1 and 4 (2 and 4 with VRAM):
+ *                        assert the count relations (kselftest output,
+ *                        for make check)
  *   vsvm-bench --demo    N = 4, a short workload: side-by-side table with
  *                        a verdict per figure (make run)
- *   vsvm-bench --full    N = 1, 2, 4, 8, 256 MiB, 5 runs each (make bench)
+ *   vsvm-bench --full    N = 1, 2, 4, 8 (2, 4, 8 with VRAM), 5 runs each
+ *                        (make bench)
  *
- * Every run is a fresh process: its own mm, its own coordinator or
- * drm_gpusvm instances. Its phases:
+ * On GPUs without VRAM it runs the mapping suite, on GPUs with VRAM
+ * (vsvm.vram_mb) the migration suite, with vsvm.baseline_migrate set for
+ * the time of the run so that the baseline migrates as Xe does. Every run
+ * is a fresh process: its own mm, its own coordinator or drm_gpusvm
+ * instances. The phases of the mapping suite:
  *
  *   touch    every GPU writes one word of every 2 MiB range of a buffer the
  *            CPU never touched (the first touch maps the whole range);
@@ -26,10 +31,28 @@
  *            entries for every walk after it (the baseline walks it once
  *            per GPU).
  *
- * Counts are the kernel's (DRM_IOCTL_VSVM_STATS, totals of the mm) and must
- * be identical run to run; times are wall and CPU (getrusage) time of the
+ * and of the migration suite, in both modes the policy each has by default
+ * (the coordinator's residency rules and thrash control; the baseline's
+ * drm_gpusvm pulls a range into the faulting GPU's VRAM on every fault):
+ *
+ *   pingpong GPUs 0 and 1 write one 2 MiB range in turns;
+ *   shared   GPU 0 writes a buffer (it moves into its VRAM), then every
+ *            other GPU reads each range in turn;
+ *   chain    GPU i writes every range, GPU i + 1 reads it, around all GPUs;
+ *   oversub  GPU 0 writes a buffer of 1.5 times its VRAM, twice over:
+ *            where evicted data goes, and the bytes through system memory;
+ *   copy     GPU 0 reads a buffer the CPU wrote: the rate of the moves into
+ *            its VRAM against the guest's own memcpy of the same bytes.
+ *
+ * Counts are the kernel's (DRM_IOCTL_VSVM_STATS, totals of the mm;
+ * DRM_IOCTL_VSVM_VRAM for the bytes the copy engines moved) and must be
+ * identical run to run; times are wall and CPU (getrusage) time of the
  * process, median and min-max over the runs. Data is checked in every
- * phase. Lines starting with "@@CSV " are the machine-readable results.
+ * phase. --full and --demo add one run per mode under the ftrace function
+ * profiler, which splits the time of the first-touch phases into the
+ * functions both modes call (hmm_range_fault(), DMA mapping, page-table
+ * writes, TLB waits, lock slow paths); its times are not in the medians.
+ * Lines starting with "@@CSV " are the machine-readable results.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -49,13 +72,45 @@
 #define SZ_512M		(512 * SZ_1M)
 #define CUT_PAGE	256	/* the page unmapped in each 2 MiB range */
 #define PAGES_2M	(SZ_2M / PAGE)
+#define BL_MIGRATE	"/sys/module/vsvm/parameters/baseline_migrate"
+#define TRACING		"/sys/kernel/tracing/"
 
 enum mode { COORD, BASE, NMODES };
 static const char *const mode_name[NMODES] = { "coordinator", "baseline" };
 
-enum phase { TOUCH, UNMAP, CUT, REFAULT, TOUCH4K, NPHASES };
+enum phase {
+	TOUCH, UNMAP, CUT, REFAULT, TOUCH4K,		/* mapping suite */
+	PINGPONG, SHARED, CHAIN, OVERSUB, COPY,		/* migration suite */
+	NPHASES
+};
+
 static const char *const phase_name[NPHASES] = {
 	"touch", "munmap", "cut", "refault", "touch4k",
+	"pingpong", "shared", "chain", "oversub", "copy",
+};
+
+/*
+ * Where the time of a phase goes: the functions of each part, profiled
+ * with their children (ftrace's graph time), the same in both modes.
+ */
+enum part { P_HMM, P_DMA, P_PT, P_TLB, P_LOCK, NPARTS };
+static const char *const part_name[NPARTS] = {
+	"hmm_range_fault", "DMA map", "page-table write", "TLB wait",
+	"lock wait",
+};
+
+static const struct { enum part part; const char *fn; } profiled[] = {
+	{ P_HMM, "hmm_range_fault" },
+	{ P_DMA, "dma_map_page_attrs" },
+	{ P_DMA, "dma_iova_try_alloc" },
+	{ P_DMA, "dma_iova_link" },
+	{ P_DMA, "dma_iova_sync" },
+	{ P_PT, "vsvm_pt_prepare" },
+	{ P_PT, "vsvm_pt_write" },
+	{ P_TLB, "vsvm_pt_tlb_wait" },
+	{ P_LOCK, "__mutex_lock_slowpath" },
+	{ P_LOCK, "rwsem_down_read_slowpath" },
+	{ P_LOCK, "rwsem_down_write_slowpath" },
 };
 
 /* One run's results, sent by the child that ran it. */
@@ -63,6 +118,10 @@ struct sample {
 	unsigned long long count[NPHASES][DRM_VSVM_STAT_MAX];
 	double cpu_ms[NPHASES];
 	double wall_ms[NPHASES];
+	double mib_sys[NPHASES];	/* MiB copied between VRAM and RAM */
+	double mib_peer[NPHASES];	/* MiB copied from VRAM to VRAM */
+	double memcpy_mbps;		/* copy: the CPU's memcpy of the bytes */
+	double part_ms[NPHASES][NPARTS];	/* profiled run only */
 	long huge_kb[NPHASES];	/* touch, touch4k: AnonHugePages of the buffer */
 	long bad_words;		/* data that differs from the CPU's */
 	int err;		/* -errno of the step that failed, or 0 */
@@ -72,50 +131,91 @@ struct sample {
 struct workload {
 	size_t touch_size;
 	size_t cut_size;
+	size_t mig_size;	/* shared, chain, copy */
+	unsigned int pingpong;	/* turns */
 };
 
-/* What one figure shows: a counter of a phase, or a time. */
+/* What one figure shows. */
+enum kind { K_COUNT, K_CPU, K_WALL, K_MIB_SYS, K_MIB_PEER, K_RATE, K_MEMCPY,
+	    K_COPY_RATIO };
+
 struct metric {
 	enum phase phase;
 	const char *name;
-	int stat;		/* DRM_VSVM_STAT_*, or -1 for a time */
-	bool cpu;		/* time: CPU rather than wall */
+	enum kind kind;
+	int stat;		/* K_COUNT: DRM_VSVM_STAT_* */
 };
 
-static const struct metric metrics[] = {
-	{ TOUCH, "notifiers registered", DRM_VSVM_STAT_NOTIFIERS },
-	{ TOUCH, "hmm_range_fault calls", DRM_VSVM_STAT_HMM_FAULTS },
-	{ TOUCH, "pages faulted by hmm", DRM_VSVM_STAT_HMM_PAGES },
-	{ TOUCH, "ranges DMA-mapped", DRM_VSVM_STAT_DMA_MAPS },
-	{ TOUCH, "GPU page-table maps", DRM_VSVM_STAT_MAPS },
-	{ TOUCH, "GPU faults", DRM_VSVM_STAT_FAULTS },
-	{ TOUCH, "CPU time ms", -1, true },
-	{ TOUCH, "wall time ms", -1, false },
-	{ UNMAP, "invalidation callbacks", DRM_VSVM_STAT_INVALIDATIONS },
-	{ UNMAP, "GPU zaps (with TLB flush)", DRM_VSVM_STAT_ZAPS },
-	{ UNMAP, "garbage-collector runs", DRM_VSVM_STAT_GC_RUNS },
-	{ UNMAP, "ranges destroyed", DRM_VSVM_STAT_RANGES_DESTROYED },
-	{ UNMAP, "notifiers removed", DRM_VSVM_STAT_NOTIFIERS_REMOVED },
-	{ UNMAP, "munmap wall time ms", -1, false },
-	{ CUT, "invalidation callbacks", DRM_VSVM_STAT_INVALIDATIONS },
-	{ CUT, "GPU zaps (with TLB flush)", DRM_VSVM_STAT_ZAPS },
-	{ CUT, "ranges split", DRM_VSVM_STAT_SPLITS },
-	{ REFAULT, "hmm_range_fault calls", DRM_VSVM_STAT_HMM_FAULTS },
-	{ REFAULT, "pages re-faulted", DRM_VSVM_STAT_HMM_PAGES },
-	{ REFAULT, "ranges DMA-mapped again", DRM_VSVM_STAT_DMA_MAPS },
-	{ REFAULT, "GPU page-table maps", DRM_VSVM_STAT_MAPS },
-	{ REFAULT, "GPU faults", DRM_VSVM_STAT_FAULTS },
-	{ REFAULT, "CPU time ms", -1, true },
-	{ REFAULT, "wall time ms", -1, false },
-	{ TOUCH4K, "hmm_range_fault calls", DRM_VSVM_STAT_HMM_FAULTS },
-	{ TOUCH4K, "pages faulted by hmm", DRM_VSVM_STAT_HMM_PAGES },
-	{ TOUCH4K, "ranges DMA-mapped", DRM_VSVM_STAT_DMA_MAPS },
-	{ TOUCH4K, "GPU page-table maps", DRM_VSVM_STAT_MAPS },
-	{ TOUCH4K, "CPU time ms", -1, true },
-	{ TOUCH4K, "wall time ms", -1, false },
+static const struct metric map_metrics[] = {
+	{ TOUCH, "notifiers registered", K_COUNT, DRM_VSVM_STAT_NOTIFIERS },
+	{ TOUCH, "hmm_range_fault calls", K_COUNT, DRM_VSVM_STAT_HMM_FAULTS },
+	{ TOUCH, "pages faulted by hmm", K_COUNT, DRM_VSVM_STAT_HMM_PAGES },
+	{ TOUCH, "ranges DMA-mapped", K_COUNT, DRM_VSVM_STAT_DMA_MAPS },
+	{ TOUCH, "GPU page-table maps", K_COUNT, DRM_VSVM_STAT_MAPS },
+	{ TOUCH, "GPU faults", K_COUNT, DRM_VSVM_STAT_FAULTS },
+	{ TOUCH, "CPU time ms", K_CPU },
+	{ TOUCH, "wall time ms", K_WALL },
+	{ UNMAP, "invalidation callbacks", K_COUNT, DRM_VSVM_STAT_INVALIDATIONS },
+	{ UNMAP, "GPU zaps (with TLB flush)", K_COUNT, DRM_VSVM_STAT_ZAPS },
+	{ UNMAP, "garbage-collector runs", K_COUNT, DRM_VSVM_STAT_GC_RUNS },
+	{ UNMAP, "ranges destroyed", K_COUNT, DRM_VSVM_STAT_RANGES_DESTROYED },
+	{ UNMAP, "notifiers removed", K_COUNT, DRM_VSVM_STAT_NOTIFIERS_REMOVED },
+	{ UNMAP, "munmap wall time ms", K_WALL },
+	{ CUT, "invalidation callbacks", K_COUNT, DRM_VSVM_STAT_INVALIDATIONS },
+	{ CUT, "GPU zaps (with TLB flush)", K_COUNT, DRM_VSVM_STAT_ZAPS },
+	{ CUT, "ranges split", K_COUNT, DRM_VSVM_STAT_SPLITS },
+	{ REFAULT, "hmm_range_fault calls", K_COUNT, DRM_VSVM_STAT_HMM_FAULTS },
+	{ REFAULT, "pages re-faulted", K_COUNT, DRM_VSVM_STAT_HMM_PAGES },
+	{ REFAULT, "ranges DMA-mapped again", K_COUNT, DRM_VSVM_STAT_DMA_MAPS },
+	{ REFAULT, "GPU page-table maps", K_COUNT, DRM_VSVM_STAT_MAPS },
+	{ REFAULT, "GPU faults", K_COUNT, DRM_VSVM_STAT_FAULTS },
+	{ REFAULT, "CPU time ms", K_CPU },
+	{ REFAULT, "wall time ms", K_WALL },
+	{ TOUCH4K, "hmm_range_fault calls", K_COUNT, DRM_VSVM_STAT_HMM_FAULTS },
+	{ TOUCH4K, "pages faulted by hmm", K_COUNT, DRM_VSVM_STAT_HMM_PAGES },
+	{ TOUCH4K, "ranges DMA-mapped", K_COUNT, DRM_VSVM_STAT_DMA_MAPS },
+	{ TOUCH4K, "GPU page-table maps", K_COUNT, DRM_VSVM_STAT_MAPS },
+	{ TOUCH4K, "CPU time ms", K_CPU },
+	{ TOUCH4K, "wall time ms", K_WALL },
 };
 
-#define NMETRICS	ARRAY_SIZE(metrics)
+static const struct metric mig_metrics[] = {
+	{ PINGPONG, "migrations", K_COUNT, DRM_VSVM_STAT_MIGRATIONS },
+	{ PINGPONG, "GPU faults", K_COUNT, DRM_VSVM_STAT_FAULTS },
+	{ PINGPONG, "remote maps", K_COUNT, DRM_VSVM_STAT_REMOTE_MAPS },
+	{ PINGPONG, "thrash throttles", K_COUNT, DRM_VSVM_STAT_THRASH_THROTTLES },
+	{ PINGPONG, "MiB VRAM to VRAM", K_MIB_PEER },
+	{ PINGPONG, "MiB through system memory", K_MIB_SYS },
+	{ PINGPONG, "wall time ms", K_WALL },
+	{ SHARED, "migrations", K_COUNT, DRM_VSVM_STAT_MIGRATIONS },
+	{ SHARED, "remote maps", K_COUNT, DRM_VSVM_STAT_REMOTE_MAPS },
+	{ SHARED, "MiB VRAM to VRAM", K_MIB_PEER },
+	{ SHARED, "MiB through system memory", K_MIB_SYS },
+	{ SHARED, "wall time ms", K_WALL },
+	{ CHAIN, "migrations", K_COUNT, DRM_VSVM_STAT_MIGRATIONS },
+	{ CHAIN, "remote maps", K_COUNT, DRM_VSVM_STAT_REMOTE_MAPS },
+	{ CHAIN, "MiB VRAM to VRAM", K_MIB_PEER },
+	{ CHAIN, "MiB through system memory", K_MIB_SYS },
+	{ CHAIN, "wall time ms", K_WALL },
+	{ OVERSUB, "migrations", K_COUNT, DRM_VSVM_STAT_MIGRATIONS },
+	{ OVERSUB, "failed migrations", K_COUNT, DRM_VSVM_STAT_MIGRATION_FAILURES },
+	{ OVERSUB, "evictions to a peer", K_COUNT, DRM_VSVM_STAT_EVICTIONS_PEER },
+	{ OVERSUB, "evictions to RAM", K_COUNT, DRM_VSVM_STAT_EVICTIONS_RAM },
+	{ OVERSUB, "MiB VRAM to VRAM", K_MIB_PEER },
+	{ OVERSUB, "MiB through system memory", K_MIB_SYS },
+	{ OVERSUB, "wall time ms", K_WALL },
+	{ COPY, "migrations", K_COUNT, DRM_VSVM_STAT_MIGRATIONS },
+	{ COPY, "MiB into VRAM", K_MIB_SYS },
+	{ COPY, "migration MB/s", K_RATE },
+	{ COPY, "memcpy MB/s, same bytes", K_MEMCPY },
+	{ COPY, "migration / memcpy rate", K_COPY_RATIO },
+};
+
+/* The suite a boot runs: the mapping one, or with VRAM the migration one. */
+static const struct metric *metrics = map_metrics;
+static unsigned int nmetrics = ARRAY_SIZE(map_metrics);
+static bool vram;
+static bool profiling;	/* --full, --demo: one more run per mode, profiled */
 
 static double now_ms(void)
 {
@@ -158,19 +258,70 @@ fail(struct sample *s, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-struct clock {
-	double wall, cpu;
-};
-
-static struct clock clock_start(void)
+/*
+ * The ftrace function profiler (CONFIG_FUNCTION_PROFILER of the
+ * benchmark's kernel): limited to the functions of &profiled, on for the
+ * time of a phase. Enabling it zeroes its counts. 0 or -errno.
+ */
+static int profiler_setup(void)
 {
-	return (struct clock){ now_ms(), cpu_ms() };
+	char buf[4096] = "";
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(profiled); i++) {
+		strcat(buf, profiled[i].fn);
+		strcat(buf, "\n");
+	}
+	return write_str(TRACING "set_ftrace_filter", buf) ?:
+	       write_str(TRACING "options/graph-time", "1") ?:
+	       write_str(TRACING "options/sleep-time", "1");
 }
 
-static void clock_stop(struct clock c, struct sample *s, enum phase p)
+static int profiler_on(bool on)
 {
-	s->wall_ms[p] = now_ms() - c.wall;
-	s->cpu_ms[p] = cpu_ms() - c.cpu;
+	return write_str(TRACING "function_profile_enabled", on ? "1" : "0");
+}
+
+/* Add the time of each part, in ms, over every CPU's statistics. */
+static int profiler_read(double *part_ms)
+{
+	char path[64], line[256], fn[128], unit[8];
+	unsigned long hits;
+	unsigned int cpu, i;
+	double t;
+	FILE *f;
+
+	for (cpu = 0; ; cpu++) {
+		snprintf(path, sizeof(path), TRACING "trace_stat/function%u", cpu);
+		f = fopen(path, "r");
+		if (!f)
+			return cpu ? 0 : -errno;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%127s %lu %lf %7s", fn, &hits, &t, unit) != 4)
+				continue;
+			for (i = 0; i < ARRAY_SIZE(profiled); i++)
+				if (!strcmp(fn, profiled[i].fn))
+					part_ms[profiled[i].part] +=
+						!strcmp(unit, "us") ? t / 1e3 : t / 1e6;
+		}
+		fclose(f);
+	}
+}
+
+/* Bytes the copy engines of the first @n GPUs moved, in MiB, so far. */
+static void vram_moved(const int *fd, unsigned int n, double *sys, double *peer)
+{
+	unsigned int g;
+
+	*sys = *peer = 0;
+	for (g = 0; g < n; g++) {
+		struct drm_vsvm_vram v = {};
+
+		if (fd[g] >= 0 && !xioctl(fd[g], DRM_IOCTL_VSVM_VRAM, &v)) {
+			*sys += (double)(v.to_vram + v.to_ram) / SZ_1M;
+			*peer += (double)v.from_peer / SZ_1M;
+		}
+	}
 }
 
 /* What the phases of one run share. */
@@ -179,9 +330,42 @@ struct run_ctx {
 	struct sample *s;
 	unsigned int n;		/* GPUs */
 	int fd[MAX_GPUS];
+	int all[MAX_GPUS];	/* every GPU of the boot, for its VRAM counters */
+	unsigned int nall;
+	bool profile;		/* this run is the profiled one */
 	char *buf;		/* touch, munmap: the buffer; cut, refault: the cut one */
 	char *tmp;		/* refault: a range read through a GPU */
 };
+
+struct clock {
+	double wall, cpu, sys, peer;
+};
+
+static struct clock clock_start(struct run_ctx *r)
+{
+	struct clock c = { now_ms(), cpu_ms() };
+
+	vram_moved(r->all, r->nall, &c.sys, &c.peer);
+	if (r->profile && profiler_on(true))
+		r->profile = false;
+	return c;
+}
+
+static void clock_stop(struct clock c, struct run_ctx *r, enum phase p)
+{
+	struct sample *s = r->s;
+	double sys, peer;
+
+	s->wall_ms[p] = now_ms() - c.wall;
+	s->cpu_ms[p] = cpu_ms() - c.cpu;
+	if (r->profile) {
+		profiler_on(false);
+		profiler_read(s->part_ms[p]);
+	}
+	vram_moved(r->all, r->nall, &sys, &peer);
+	s->mib_sys[p] = sys - c.sys;
+	s->mib_peer[p] = peer - c.peer;
+}
 
 /* Open and attach the GPUs, in baseline mode for @which == BASE. */
 static int attach_gpus(struct run_ctx *r, enum mode which)
@@ -231,7 +415,7 @@ static int phase_touch(struct run_ctx *r, enum phase p)
 		fail(s, err, "stats");
 		return err;
 	}
-	c = clock_start();
+	c = clock_start(r);
 	for (g = 0; g < r->n; g++)
 		for (i = 0; i < ranges; i++) {
 			err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_ADD32,
@@ -242,21 +426,21 @@ static int phase_touch(struct run_ctx *r, enum phase p)
 				return err;
 			}
 		}
-	clock_stop(c, s, p);
+	clock_stop(c, r, p);
 	settle_stats(r->fd[0], s->count[p]);
 	s->huge_kb[p] = anon_huge_kb(r->buf);
 	for (i = 0; i < ranges; i++)
-		s->bad_words += *(uint32_t *)(r->buf + i * SZ_2M) != r->n;
+		s->bad_words += *(__u32 *)(r->buf + i * SZ_2M) != r->n;
 	return 0;
 }
 
 /* munmap: the call, then the deferred work it caused settles. */
 static int phase_munmap(struct run_ctx *r)
 {
-	struct clock c = clock_start();
+	struct clock c = clock_start(r);
 
 	munmap(r->buf, r->w->touch_size);
-	clock_stop(c, r->s, UNMAP);
+	clock_stop(c, r, UNMAP);
 	settle_stats(r->fd[0], r->s->count[UNMAP]);
 	return 0;
 }
@@ -281,7 +465,7 @@ static int phase_cut(struct run_ctx *r)
 	}
 	madvise(r->buf, r->w->cut_size, MADV_NOHUGEPAGE);
 	for (i = 0; i < r->w->cut_size / 4; i++)
-		((uint32_t *)r->buf)[i] = i * 2654435761u;
+		((__u32 *)r->buf)[i] = i * 2654435761u;
 	for (g = 0; g < r->n; g++)
 		for (i = 0; i < cut_ranges; i++) {
 			err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_ADD32,
@@ -292,10 +476,10 @@ static int phase_cut(struct run_ctx *r)
 			}
 		}
 	settle_stats(r->fd[0], NULL);
-	c = clock_start();
+	c = clock_start(r);
 	for (i = 0; i < cut_ranges; i++)
 		munmap(r->buf + i * SZ_2M + mid, PAGE);
-	clock_stop(c, s, CUT);
+	clock_stop(c, r, CUT);
 	settle_stats(r->fd[0], s->count[CUT]);
 	return 0;
 }
@@ -311,7 +495,7 @@ static int phase_refault(struct run_ctx *r)
 	struct clock c;
 	int err;
 
-	c = clock_start();
+	c = clock_start(r);
 	for (g = 0; g < r->n; g++)
 		for (i = 0; i < cut_ranges; i++) {
 			char *p = r->buf + i * SZ_2M;
@@ -330,26 +514,301 @@ static int phase_refault(struct run_ctx *r)
 					!!memcmp(tmp + mid + PAGE,
 						 p + mid + PAGE, tail);
 		}
-	clock_stop(c, s, REFAULT);
+	clock_stop(c, r, REFAULT);
 	settle_stats(r->fd[0], s->count[REFAULT]);
+	return 0;
+}
+
+/*
+ * The migration suite's buffers: each range filled by the CPU with a
+ * pattern of its own, so that a GPU's read is checked without the CPU
+ * touching the buffer (which would bring it back to system memory).
+ */
+static __u32 pattern(size_t word)
+{
+	return word * 2654435761u;
+}
+
+static char *mig_buffer(struct run_ctx *r, size_t size, const char *what)
+{
+	size_t i;
+	char *buf = alloc_aligned_to(size, SZ_512M);
+
+	if (!buf) {
+		fail(r->s, -ENOMEM, "%s: mmap %zu MiB", what, size / SZ_1M);
+		return NULL;
+	}
+	for (i = 0; i < size / 4; i++)
+		((__u32 *)buf)[i] = pattern(i);
+	return buf;
+}
+
+/* GPU @g adds 1 to the word at @off of each range of @buf: one move each. */
+static int mig_write(struct run_ctx *r, unsigned int g, char *buf, size_t size,
+		     size_t off, const char *what)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < size / SZ_2M; i++) {
+		err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_ADD32,
+				 buf + i * SZ_2M + off, 4, NULL, 1);
+		if (err) {
+			fail(r->s, err, "%s: GPU %u writes range %zu", what, g, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * GPU @g reads range @i of @buf whole; @expect gives what it holds (the
+ * pattern plus @add at the words that were written).
+ */
+static int mig_read(struct run_ctx *r, unsigned int g, char *buf, size_t i,
+		    const __u32 *add, const char *what)
+{
+	const __u32 *got = (const __u32 *)r->tmp;
+	size_t w, first = i * SZ_2M / 4;
+	int err;
+
+	err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_READ, buf + i * SZ_2M,
+			 SZ_2M, r->tmp, 0);
+	if (err) {
+		fail(r->s, err, "%s: GPU %u reads range %zu", what, g, i);
+		return err;
+	}
+	for (w = 0; w < SZ_2M / 4; w++)
+		r->s->bad_words += got[w] != pattern(first + w) + add[w];
+	return 0;
+}
+
+/* The CPU's check of @buf at the end: the pattern plus @add per range. */
+static void mig_check(struct run_ctx *r, const char *buf, size_t size,
+		      const __u32 *add)
+{
+	const __u32 *words = (const __u32 *)buf;
+	size_t w;
+
+	for (w = 0; w < size / 4; w++)
+		r->s->bad_words += words[w] != pattern(w) + add[w % (SZ_2M / 4)];
+}
+
+/* pingpong: GPUs 0 and 1 write one 2 MiB range in turns. */
+static int phase_pingpong(struct run_ctx *r)
+{
+	static __u32 add[SZ_2M / 4];
+	unsigned int t, turns = r->w->pingpong;
+	struct clock c;
+	char *buf;
+	int err;
+
+	buf = mig_buffer(r, SZ_2M, "pingpong");
+	if (!buf)
+		return -ENOMEM;
+	memset(add, 0, sizeof(add));
+	settle_stats(r->fd[0], NULL);
+	c = clock_start(r);
+	for (t = 0; t < turns; t++) {
+		size_t off = (t % PAGES_2M) * PAGE + (t / PAGES_2M % 2) * 4;
+
+		err = mig_write(r, t % 2, buf + off, SZ_2M, 0, "pingpong");
+		if (err)
+			return err;
+		add[off / 4]++;
+	}
+	clock_stop(c, r, PINGPONG);
+	settle_stats(r->fd[0], r->s->count[PINGPONG]);
+	mig_check(r, buf, SZ_2M, add);
+	munmap(buf, SZ_2M);
+	return 0;
+}
+
+/* shared: GPU 0 writes the buffer, then GPUs 1..N-1 read each range in turn. */
+static int phase_shared(struct run_ctx *r)
+{
+	static __u32 add[SZ_2M / 4];
+	size_t size = r->w->mig_size, i;
+	unsigned int g;
+	struct clock c;
+	char *buf;
+	int err;
+
+	buf = mig_buffer(r, size, "shared");
+	if (!buf)
+		return -ENOMEM;
+	memset(add, 0, sizeof(add));
+	err = mig_write(r, 0, buf, size, 0, "shared");
+	if (err)
+		return err;
+	add[0] = 1;
+	settle_stats(r->fd[0], NULL);
+	c = clock_start(r);
+	for (i = 0; i < size / SZ_2M; i++)
+		for (g = 1; g < r->n; g++) {
+			err = mig_read(r, g, buf, i, add, "shared");
+			if (err)
+				return err;
+		}
+	clock_stop(c, r, SHARED);
+	settle_stats(r->fd[0], r->s->count[SHARED]);
+	mig_check(r, buf, size, add);
+	munmap(buf, size);
+	return 0;
+}
+
+/* chain: GPU g writes every range, then GPU g + 1 reads it, around all. */
+static int phase_chain(struct run_ctx *r)
+{
+	static __u32 add[SZ_2M / 4];
+	size_t size = r->w->mig_size, i;
+	unsigned int g;
+	struct clock c;
+	char *buf;
+	int err;
+
+	buf = mig_buffer(r, size, "chain");
+	if (!buf)
+		return -ENOMEM;
+	memset(add, 0, sizeof(add));
+	settle_stats(r->fd[0], NULL);
+	c = clock_start(r);
+	for (g = 0; g < r->n; g++) {
+		err = mig_write(r, g, buf, size, g * PAGE, "chain");
+		if (err)
+			return err;
+		add[g * PAGE / 4]++;
+		for (i = 0; i < size / SZ_2M; i++) {
+			err = mig_read(r, (g + 1) % r->n, buf, i, add, "chain");
+			if (err)
+				return err;
+		}
+	}
+	clock_stop(c, r, CHAIN);
+	settle_stats(r->fd[0], r->s->count[CHAIN]);
+	mig_check(r, buf, size, add);
+	munmap(buf, size);
+	return 0;
+}
+
+/* oversub: GPU 0 writes 1.5 times its VRAM, twice over. */
+static int phase_oversub(struct run_ctx *r)
+{
+	static __u32 add[SZ_2M / 4];
+	struct drm_vsvm_vram v = {};
+	struct clock c;
+	size_t size;
+	char *buf;
+	int err, pass;
+
+	err = xioctl(r->fd[0], DRM_IOCTL_VSVM_VRAM, &v);
+	if (err) {
+		fail(r->s, err, "oversub: VRAM of GPU 0");
+		return err;
+	}
+	size = v.size / SZ_2M * 3 / 2 * SZ_2M;
+	buf = mig_buffer(r, size, "oversub");
+	if (!buf)
+		return -ENOMEM;
+	memset(add, 0, sizeof(add));
+	settle_stats(r->fd[0], NULL);
+	c = clock_start(r);
+	for (pass = 0; pass < 2; pass++) {
+		err = mig_write(r, 0, buf, size, pass * PAGE, "oversub");
+		if (err)
+			return err;
+		add[pass * PAGE / 4]++;
+	}
+	clock_stop(c, r, OVERSUB);
+	settle_stats(r->fd[0], r->s->count[OVERSUB]);
+	mig_check(r, buf, size, add);
+	munmap(buf, size);
+	return 0;
+}
+
+/*
+ * copy: GPU 0 reads a word of each range of a buffer the CPU wrote, which
+ * moves it into its VRAM in both modes; then the CPU copies the same bytes
+ * with memcpy() (the destination faulted in first), the copy engine's
+ * limit in this guest.
+ */
+static int phase_copy(struct run_ctx *r)
+{
+	static __u32 add[SZ_2M / 4];
+	size_t size = r->w->mig_size, i;
+	char *buf, *src, *dst;
+	struct clock c;
+	double t0;
+	int err;
+
+	buf = mig_buffer(r, size, "copy");
+	src = alloc_aligned(size);
+	dst = alloc_aligned(size);
+	if (!buf || !src || !dst) {
+		fail(r->s, -ENOMEM, "copy: mmap");
+		return -ENOMEM;
+	}
+	memset(src, 2, size);
+	memset(dst, 1, size);
+	memset(add, 0, sizeof(add));
+	settle_stats(r->fd[0], NULL);
+	c = clock_start(r);
+	for (i = 0; i < size / SZ_2M; i++) {
+		err = gpu_access(r->fd[0], DRM_VSVM_ACCESS_READ,
+				 buf + i * SZ_2M, 4, r->tmp, 0);
+		if (err) {
+			fail(r->s, err, "copy: GPU 0 reads range %zu", i);
+			return err;
+		}
+		r->s->bad_words += *(__u32 *)r->tmp != pattern(i * SZ_2M / 4);
+	}
+	clock_stop(c, r, COPY);
+	settle_stats(r->fd[0], r->s->count[COPY]);
+	t0 = now_ms();
+	memcpy(dst, src, size);
+	r->s->memcpy_mbps = size / 1e3 / (now_ms() - t0);
+	r->s->bad_words += dst[size - 1] != 2;
+	mig_check(r, buf, size, add);
+	munmap(buf, size);
+	munmap(src, size);
+	munmap(dst, size);
 	return 0;
 }
 
 /* The phases in order; one that fails says why in @s and ends the run. */
 static void run_phases(enum mode which, unsigned int n,
-		       const struct workload *w, struct sample *s)
+		       const struct workload *w, struct sample *s, bool profile)
 {
-	struct run_ctx r = { .w = w, .s = s, .n = n };
+	struct run_ctx r = { .w = w, .s = s, .n = n, .profile = profile };
+	struct drm_vsvm_info info = {};
 
-	if (!attach_gpus(&r, which) && !phase_touch(&r, TOUCH) &&
-	    !phase_munmap(&r) && !phase_cut(&r) && !phase_refault(&r))
+	memset(r.all, -1, sizeof(r.all));
+	r.all[0] = open_gpu(0);
+	if (r.all[0] >= 0 && !xioctl(r.all[0], DRM_IOCTL_VSVM_INFO, &info))
+		r.nall = info.num_gpus < MAX_GPUS ? info.num_gpus : MAX_GPUS;
+	for (unsigned int g = 1; g < r.nall; g++)
+		r.all[g] = open_gpu(g);
+
+	if (attach_gpus(&r, which))
+		goto out;
+	if (vram) {
+		r.tmp = malloc(SZ_2M);
+		if (!r.tmp)
+			fail(s, -ENOMEM, "malloc");
+		else if (!phase_copy(&r) && !phase_pingpong(&r) &&
+			 !phase_shared(&r) && !phase_chain(&r))
+			phase_oversub(&r);
+	} else if (!phase_touch(&r, TOUCH) && !phase_munmap(&r) &&
+		   !phase_cut(&r) && !phase_refault(&r)) {
 		phase_touch(&r, TOUCH4K);
+	}
+out:
 	free(r.tmp);
 }
 
 /* One run in a fresh process. */
 static struct sample run(enum mode which, unsigned int n,
-			 const struct workload *w)
+			 const struct workload *w, bool profile)
 {
 	struct sample s = {};
 	int pipefd[2], status;
@@ -363,7 +822,7 @@ static struct sample run(enum mode which, unsigned int n,
 	pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
-		run_phases(which, n, w, &s);
+		run_phases(which, n, w, &s, profile);
 		_exit(write(pipefd[1], &s, sizeof(s)) == sizeof(s) ? 0 : 1);
 	}
 	close(pipefd[1]);
@@ -379,9 +838,31 @@ static struct sample run(enum mode which, unsigned int n,
 
 static double value(const struct sample *s, const struct metric *m)
 {
-	if (m->stat >= 0)
-		return s->count[m->phase][m->stat];
-	return m->cpu ? s->cpu_ms[m->phase] : s->wall_ms[m->phase];
+	enum phase p = m->phase;
+
+	switch (m->kind) {
+	case K_COUNT:
+		return s->count[p][m->stat];
+	case K_CPU:
+		return s->cpu_ms[p];
+	case K_WALL:
+		return s->wall_ms[p];
+	case K_MIB_SYS:
+		return s->mib_sys[p];
+	case K_MIB_PEER:
+		return s->mib_peer[p];
+	case K_RATE:	/* MB/s, as memcpy's */
+		return s->wall_ms[p] ? s->mib_sys[p] * 1.048576e3 / s->wall_ms[p] : 0;
+	case K_MEMCPY:
+		return s->memcpy_mbps;
+	case K_COPY_RATIO: {
+		struct metric rate = { p, NULL, K_RATE }, mc = { p, NULL, K_MEMCPY };
+		double b = value(s, &mc);
+
+		return b ? value(s, &rate) / b : 0;
+	}
+	}
+	return 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -415,56 +896,125 @@ static struct figure summarize(const struct sample *runs, unsigned int nruns,
 	return f;
 }
 
-/* Runs of every mode for one N; false (after saying why) if one failed. */
+static bool sample_ok(const struct sample *s, enum mode m, unsigned int n)
+{
+	if (s->err) {
+		printf("# %s, N=%u: %s failed: %s\n", mode_name[m], n, s->failed,
+		       strerror(-s->err));
+		return false;
+	}
+	if (s->bad_words) {
+		printf("# %s, N=%u: %ld pieces of data differ from the CPU's\n",
+		       mode_name[m], n, s->bad_words);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Runs of every mode for one N, then with @prof one profiled run per mode;
+ * false (after saying why) if one failed.
+ */
 static bool run_all(unsigned int n, const struct workload *w,
-		    unsigned int nruns, struct sample runs[NMODES][MAX_RUNS])
+		    unsigned int nruns, struct sample runs[NMODES][MAX_RUNS],
+		    struct sample prof[NMODES])
 {
 	unsigned int i, m;
 	bool ok = true;
 
 	for (i = 0; i < nruns; i++)
 		for (m = 0; m < NMODES; m++) {
-			struct sample *s = &runs[m][i];
-
-			*s = run(m, n, w);
-			if (s->err) {
-				printf("# %s, N=%u: %s failed: %s\n",
-				       mode_name[m], n, s->failed,
-				       strerror(-s->err));
-				ok = false;
-			} else if (s->bad_words) {
-				printf("# %s, N=%u: %ld pieces of data differ from the CPU's\n",
-				       mode_name[m], n, s->bad_words);
-				ok = false;
-			}
+			runs[m][i] = run(m, n, w, false);
+			ok &= sample_ok(&runs[m][i], m, n);
 		}
+	for (m = 0; prof && m < NMODES; m++) {
+		prof[m] = run(m, n, w, true);
+		ok &= sample_ok(&prof[m], m, n);
+	}
 	return ok;
 }
 
-static void csv(unsigned int n, unsigned int nruns,
-		struct sample runs[NMODES][MAX_RUNS])
+static bool is_count(const struct metric *m)
 {
-	unsigned int i, m;
+	return m->kind == K_COUNT;
+}
 
-	for (i = 0; i < NMETRICS; i++)
+static const char *unit(const struct metric *m)
+{
+	switch (m->kind) {
+	case K_COUNT:
+		return "count";
+	case K_MIB_SYS:
+	case K_MIB_PEER:
+		return "MiB";
+	case K_RATE:
+	case K_MEMCPY:
+		return "MB/s";
+	case K_COPY_RATIO:
+		return "ratio";
+	default:
+		return "ms";
+	}
+}
+
+/* The phases whose time the profile splits. */
+static bool profiled_phase(enum phase p)
+{
+	return p == TOUCH || p == TOUCH4K || p == REFAULT || p == PINGPONG;
+}
+
+/* Part @k of the profiled run's time of @p; NPARTS: the rest of it. */
+static double part(const struct sample *s, enum phase p, unsigned int k)
+{
+	double rest = p == PINGPONG ? s->wall_ms[p] : s->cpu_ms[p];
+	unsigned int i;
+
+	if (k < NPARTS)
+		return s->part_ms[p][k];
+	for (i = 0; i < NPARTS; i++)
+		rest -= s->part_ms[p][i];
+	return rest;
+}
+
+static void csv(unsigned int n, unsigned int nruns,
+		struct sample runs[NMODES][MAX_RUNS], const struct sample *prof)
+{
+	unsigned int i, m, k;
+
+	for (i = 0; i < nmetrics; i++)
 		for (m = 0; m < NMODES; m++) {
 			struct figure f = summarize(runs[m], nruns, &metrics[i]);
 
 			printf("@@CSV %s,%s,%s,%u,%s,%.3f,%.3f,%.3f,%u,%d\n",
 			       phase_name[metrics[i].phase], metrics[i].name,
-			       metrics[i].stat >= 0 ? "count" : "ms", n,
-			       mode_name[m], f.median, f.min, f.max, nruns,
-			       metrics[i].stat >= 0 ? f.exact : 1);
+			       unit(&metrics[i]), n, mode_name[m], f.median,
+			       f.min, f.max, nruns,
+			       is_count(&metrics[i]) ? f.exact : 1);
 		}
+	for (i = 0; prof && i < NPHASES; i++) {
+		if (!profiled_phase(i) || !prof[COORD].wall_ms[i])
+			continue;
+		for (k = 0; k <= NPARTS; k++)
+			for (m = 0; m < NMODES; m++) {
+				double v = part(&prof[m], i, k);
+
+				printf("@@CSV %s,profile: %s,ms,%u,%s,%.3f,%.3f,%.3f,1,1\n",
+				       phase_name[i],
+				       k < NPARTS ? part_name[k] : "the rest", n,
+				       mode_name[m], v, v, v);
+			}
+	}
 }
 
 static void fmt_figure(char *buf, size_t len, const struct metric *m,
 		       struct figure f)
 {
-	if (m->stat >= 0 && f.exact)
+	if (is_count(m) && f.exact)
 		snprintf(buf, len, "%.0f", f.median);
-	else if (m->stat >= 0)
+	else if (is_count(m))
 		snprintf(buf, len, "%.0f-%.0f!", f.min, f.max);
+	else if (m->kind == K_COPY_RATIO)
+		snprintf(buf, len, "%.3f (%.3f-%.3f)", f.median, f.min, f.max);
 	else
 		snprintf(buf, len, "%.1f (%.1f-%.1f)", f.median, f.min,
 			 f.max);
@@ -490,33 +1040,86 @@ static const char *phase_title(enum phase p, const struct workload *w,
 		snprintf(buf, len, "first touch of %zu MiB of 4 KiB pages (THP off) by N GPUs",
 			 w->touch_size / SZ_1M);
 		break;
-	default:
+	case REFAULT:
 		snprintf(buf, len, "N GPUs read the rest (%zu pages per range)",
 			 PAGES_2M - 1);
+		break;
+	case PINGPONG:
+		snprintf(buf, len, "GPUs 0 and 1 write one 2 MiB range in turns, %u turns",
+			 w->pingpong);
+		break;
+	case SHARED:
+		snprintf(buf, len, "%zu MiB in GPU 0's VRAM, GPUs 1..N-1 read each range in turn",
+			 w->mig_size / SZ_1M);
+		break;
+	case CHAIN:
+		snprintf(buf, len, "%zu MiB: GPU i writes it, GPU i+1 reads it, around all N",
+			 w->mig_size / SZ_1M);
+		break;
+	case OVERSUB:
+		snprintf(buf, len, "GPU 0 writes 1.5 times its VRAM, twice over");
+		break;
+	default:
+		snprintf(buf, len, "GPU 0 pulls %zu MiB the CPU wrote into its VRAM; %s",
+			 w->mig_size / SZ_1M, "memcpy of the same bytes");
 		break;
 	}
 	return buf;
 }
 
+/* Where the time of the profiled runs went, by phase, part and N. */
+static void profile_table(const unsigned int *ns, unsigned int nn,
+			  struct sample prof[][NMODES])
+{
+	unsigned int p, k, m, j;
+
+	for (p = 0; p < NPHASES; p++) {
+		if (!profiled_phase(p) || !prof[0][COORD].wall_ms[p])
+			continue;
+		printf("\nwhere the %s time of %s goes (ms, one profiled run per mode)\n",
+		       p == PINGPONG ? "wall" : "CPU", phase_name[p]);
+		printf("%-28s %-12s", "", "");
+		for (j = 0; j < nn; j++)
+			printf("  %6s%-6u", "N=", ns[j]);
+		printf("\n");
+		for (k = 0; k <= NPARTS + 1; k++)
+			for (m = 0; m < NMODES; m++) {
+				printf("%-28s %-12s", m ? "" :
+				       k < NPARTS ? part_name[k] :
+				       k == NPARTS ? "the rest" : "total",
+				       mode_name[m]);
+				for (j = 0; j < nn; j++) {
+					const struct sample *s = &prof[j][m];
+
+					printf(" %13.1f", k <= NPARTS ? part(s, p, k) :
+					       p == PINGPONG ? s->wall_ms[p] : s->cpu_ms[p]);
+				}
+				printf("\n");
+			}
+	}
+}
+
 /* --full: one table per phase, the modes and their ratio by N. */
 static int full(void)
 {
-	static const unsigned int ns[] = { 1, 2, 4, 8 };
-	static struct sample runs[4][NMODES][MAX_RUNS];
-	const struct workload w = { 256 * SZ_1M, 64 * SZ_1M };
-	const unsigned int nruns = 5, nn = 4;
+	static const unsigned int map_ns[] = { 1, 2, 4, 8 }, mig_ns[] = { 2, 4, 8 };
+	static struct sample runs[4][NMODES][MAX_RUNS], prof[4][NMODES];
+	const struct workload w = { 256 * SZ_1M, 64 * SZ_1M, 16 * SZ_1M, 1000 };
+	const unsigned int *ns = vram ? mig_ns : map_ns;
+	const unsigned int nruns = 5, nn = vram ? 3 : 4;
 	unsigned int i, j, k, m;
 	enum phase p = NPHASES;
 	bool ok = true;
 	char title[128];
 
 	for (k = 0; k < nn; k++) {
-		printf("# running N=%u: %u runs per mode\n", ns[k], nruns);
-		ok &= run_all(ns[k], &w, nruns, runs[k]);
-		csv(ns[k], nruns, runs[k]);
+		printf("# running N=%u: %u runs per mode%s\n", ns[k], nruns,
+		       profiling ? ", and one profiled" : "");
+		ok &= run_all(ns[k], &w, nruns, runs[k], profiling ? prof[k] : NULL);
+		csv(ns[k], nruns, runs[k], profiling ? prof[k] : NULL);
 	}
 
-	for (i = 0; i < NMETRICS; i++) {
+	for (i = 0; i < nmetrics; i++) {
 		const struct metric *mt = &metrics[i];
 
 		if (mt->phase != p) {
@@ -549,6 +1152,8 @@ static int full(void)
 			printf("\n");
 		}
 	}
+	if (profiling)
+		profile_table(ns, nn, prof);
 	printf("\nratio = coordinator / baseline; times: median (min-max) of %u runs; "
 	       "'!' marks a count that varied between runs\n", nruns);
 	return ok ? 0 : 1;
@@ -558,7 +1163,9 @@ static int full(void)
 static void verdict(char *buf, size_t len, const struct metric *m,
 		    double c, double b, unsigned int n)
 {
-	if (m->stat < 0) {
+	if (m->kind == K_RATE || m->kind == K_MEMCPY || m->kind == K_COPY_RATIO) {
+		snprintf(buf, len, "the copy engine against memcpy");
+	} else if (!is_count(m) && m->kind != K_MIB_SYS && m->kind != K_MIB_PEER) {
 		if (c <= b * 0.9)
 			snprintf(buf, len, "coordinator %.1fx faster", b / c);
 		else if (b <= c * 0.9)
@@ -568,7 +1175,7 @@ static void verdict(char *buf, size_t len, const struct metric *m,
 	} else if (c == b) {
 		snprintf(buf, len, "same work in both");
 	} else if (b == 0) {
-		snprintf(buf, len, "only the coordinator can");
+		snprintf(buf, len, "only the coordinator");
 	} else if (c == 0) {
 		snprintf(buf, len, "none instead of %.0f", b);
 	} else if (c * n == b) {
@@ -584,19 +1191,19 @@ static void verdict(char *buf, size_t len, const struct metric *m,
 /* --demo: N = 4, side by side, with a verdict per figure. */
 static int demo(void)
 {
-	static struct sample runs[NMODES][MAX_RUNS];
-	const struct workload w = { 64 * SZ_1M, 16 * SZ_1M };
+	static struct sample runs[NMODES][MAX_RUNS], prof[1][NMODES];
+	const struct workload w = { 64 * SZ_1M, 16 * SZ_1M, 8 * SZ_1M, 200 };
 	const unsigned int n = 4, nruns = 3;
 	enum phase p = NPHASES;
 	char title[128];
 	unsigned int i;
 	bool ok;
 
-	printf("# vsvm-bench: %u virtual GPUs, coordinator vs one drm_gpusvm per GPU\n",
-	       n);
-	ok = run_all(n, &w, nruns, runs);
-	csv(n, nruns, runs);
-	for (i = 0; i < NMETRICS; i++) {
+	printf("# vsvm-bench: %u virtual GPUs%s, coordinator vs one drm_gpusvm per GPU\n",
+	       n, vram ? " with VRAM" : "");
+	ok = run_all(n, &w, nruns, runs, profiling ? prof[0] : NULL);
+	csv(n, nruns, runs, profiling ? prof[0] : NULL);
+	for (i = 0; i < nmetrics; i++) {
 		const struct metric *mt = &metrics[i];
 		struct figure c = summarize(runs[COORD], nruns, mt);
 		struct figure b = summarize(runs[BASE], nruns, mt);
@@ -616,6 +1223,8 @@ static int demo(void)
 					    c.median / b.median), title) : "-",
 		       v);
 	}
+	if (profiling)
+		profile_table(&n, 1, prof);
 	printf("\ntimes: median (min-max) of %u runs in a TCG guest; the counts decide\n",
 	       nruns);
 	return ok ? 0 : 1;
@@ -633,16 +1242,17 @@ static void show(const struct sample *c, const struct sample *b,
 	const struct metric *m = NULL;
 	unsigned int i;
 
-	for (i = 0; i < NMETRICS; i++)
-		if (metrics[i].phase == p && metrics[i].stat == stat)
+	for (i = 0; i < nmetrics; i++)
+		if (metrics[i].phase == p && metrics[i].kind == K_COUNT &&
+		    metrics[i].stat == stat)
 			m = &metrics[i];
 	ksft_print_msg("  %-8s %-26s coordinator %7llu, baseline %7llu\n",
 		       phase_name[p], m ? m->name : "?", cnt(c, p, stat),
 		       cnt(b, p, stat));
 }
 
-/* --check: the count relations the coordinator promises (make check). */
-static int check(void)
+/* --check on GPUs without VRAM: the count relations of the mapping suite. */
+static int check_map(void)
 {
 	const struct workload w = { 16 * SZ_1M, 8 * SZ_1M };
 	const unsigned long long r = w.touch_size / SZ_2M, rc = w.cut_size / SZ_2M;
@@ -654,8 +1264,8 @@ static int check(void)
 	ksft_print_header();
 	ksft_set_plan(11);
 
-	ok1 = run_all(1, &w, 1, one);
-	ok4 = run_all(n, &w, 1, four);
+	ok1 = run_all(1, &w, 1, one, NULL);
+	ok4 = run_all(n, &w, 1, four, NULL);
 	c1 = &one[COORD][0];
 	b1 = &one[BASE][0];
 	c = &four[COORD][0];
@@ -729,14 +1339,107 @@ static int check(void)
 	ksft_finished();
 }
 
+/*
+ * --check on GPUs with VRAM: the count relations of the migration suite,
+ * N = 2 (GPUs 0 and 1 reach each other's VRAM in make check's boot).
+ */
+static int check_migrate(void)
+{
+	const struct workload w = { 0, 0, 8 * SZ_1M, 100 };
+	const unsigned long long r = w.mig_size / SZ_2M, turns = w.pingpong;
+	static struct sample two[NMODES][MAX_RUNS];
+	const struct sample *c = &two[COORD][0], *b = &two[BASE][0];
+	bool ok;
+
+	ksft_print_header();
+	ksft_set_plan(6);
+
+	ok = run_all(2, &w, 1, two, NULL);
+	ksft_test_result(ok, "every run finished, and every GPU read and wrote the CPU's data\n");
+	ksft_print_msg("N=2, %llu turns of pingpong, %llu ranges elsewhere:\n",
+		       turns, r);
+	show(c, b, PINGPONG, DRM_VSVM_STAT_MIGRATIONS);
+	show(c, b, PINGPONG, DRM_VSVM_STAT_REMOTE_MAPS);
+	show(c, b, PINGPONG, DRM_VSVM_STAT_THRASH_THROTTLES);
+	show(c, b, COPY, DRM_VSVM_STAT_MIGRATIONS);
+	show(c, b, SHARED, DRM_VSVM_STAT_MIGRATIONS);
+	show(c, b, CHAIN, DRM_VSVM_STAT_MIGRATIONS);
+	show(c, b, OVERSUB, DRM_VSVM_STAT_MIGRATIONS);
+	show(c, b, OVERSUB, DRM_VSVM_STAT_MIGRATION_FAILURES);
+	show(c, b, OVERSUB, DRM_VSVM_STAT_EVICTIONS_PEER);
+	show(c, b, OVERSUB, DRM_VSVM_STAT_EVICTIONS_RAM);
+	ksft_print_msg("  copy: MiB into VRAM coordinator %.1f, baseline %.1f\n",
+		       c->mib_sys[COPY], b->mib_sys[COPY]);
+	ksft_test_result(cnt(b, PINGPONG, DRM_VSVM_STAT_MIGRATIONS) == turns &&
+			 cnt(b, PINGPONG, DRM_VSVM_STAT_MIGRATION_FAILURES) == 0,
+			 "pingpong: the baseline moves the range on every turn\n");
+	ksft_test_result(cnt(c, PINGPONG, DRM_VSVM_STAT_MIGRATIONS) <= 10 &&
+			 cnt(c, PINGPONG, DRM_VSVM_STAT_THRASH_THROTTLES) >= 1 &&
+			 cnt(c, PINGPONG, DRM_VSVM_STAT_REMOTE_MAPS) >= 1,
+			 "pingpong: the coordinator moves it at most 10 times, then maps it remotely\n");
+	ksft_test_result(cnt(c, COPY, DRM_VSVM_STAT_MIGRATIONS) == r &&
+			 cnt(b, COPY, DRM_VSVM_STAT_MIGRATIONS) == r &&
+			 c->mib_sys[COPY] == w.mig_size / SZ_1M &&
+			 b->mib_sys[COPY] == w.mig_size / SZ_1M,
+			 "copy: both modes move each range into VRAM once, every byte once\n");
+	ksft_test_result(cnt(c, OVERSUB, DRM_VSVM_STAT_EVICTIONS_PEER) >= 1 &&
+			 cnt(c, OVERSUB, DRM_VSVM_STAT_EVICTIONS_RAM) == 0 &&
+			 cnt(c, OVERSUB, DRM_VSVM_STAT_MIGRATION_FAILURES) == 0,
+			 "oversub: the coordinator evicts to the peer's VRAM, never to RAM\n");
+	ksft_test_result(cnt(b, OVERSUB, DRM_VSVM_STAT_MIGRATION_FAILURES) >= 1 &&
+			 cnt(b, OVERSUB, DRM_VSVM_STAT_EVICTIONS_PEER) == 0,
+			 "oversub: the baseline's moves fail once its VRAM is full\n");
+	ksft_finished();
+}
+
+static void baseline_migrate_off(void)
+{
+	write_str(BL_MIGRATE, "0");
+}
+
+/*
+ * The suite of this boot: migration with VRAM, set up so that the
+ * baseline migrates; with @prof, the profiler for the extra runs.
+ */
+static void setup(bool prof)
+{
+	struct drm_vsvm_vram v = {};
+	int fd = open_gpu(0);
+
+	vram = fd >= 0 && !xioctl(fd, DRM_IOCTL_VSVM_VRAM, &v) && v.size;
+	if (fd >= 0)
+		close(fd);
+	if (vram) {
+		metrics = mig_metrics;
+		nmetrics = ARRAY_SIZE(mig_metrics);
+		if (write_str(BL_MIGRATE, "1"))
+			printf("# cannot set %s: the baseline will not migrate\n",
+			       BL_MIGRATE);
+		atexit(baseline_migrate_off);
+	}
+	if (prof) {
+		profiling = !profiler_setup();
+		if (!profiling)
+			printf("# no ftrace function profiler: no profiled runs\n");
+	}
+}
+
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "--check"))
-		return check();
-	if (argc == 2 && !strcmp(argv[1], "--demo"))
-		return demo();
-	if (argc == 2 && !strcmp(argv[1], "--full"))
-		return full();
-	fprintf(stderr, "usage: %s --check | --demo | --full\n", argv[0]);
-	return 2;
+	int ret;
+
+	if (argc == 2 && !strcmp(argv[1], "--check")) {
+		setup(false);
+		ret = vram ? check_migrate() : check_map();
+	} else if (argc == 2 && !strcmp(argv[1], "--demo")) {
+		setup(true);
+		ret = demo();
+	} else if (argc == 2 && !strcmp(argv[1], "--full")) {
+		setup(true);
+		ret = full();
+	} else {
+		fprintf(stderr, "usage: %s --check | --demo | --full\n", argv[0]);
+		return 2;
+	}
+	return ret;
 }
