@@ -6,6 +6,8 @@
 #   demo  4 virtual GPUs, a short workload, the side-by-side table (make run)
 #   full  8 virtual GPUs, N = 1, 2, 4, 8, five runs each, then the results
 #         file and the plot (make bench)
+# Two boots: the mapping suite on GPUs without VRAM, then the migration
+# suite on GPUs with $BENCH_VRAM_MB MiB of VRAM each, all peers.
 # Results: $RESULTS/bench-<mode>.{log,txt,csv} and, for full, bench.png;
 # OUT=<dir> copies them there as well. --replot remakes them from the last
 # log without booting. Builds and boots the benchmark's kernel (BENCH=1: no
@@ -22,30 +24,38 @@ full) gpus=8 limit=${GUEST_TIMEOUT:-3600} ;;
 *) die "usage: bench.sh demo|full" ;;
 esac
 
+vram_mb=${BENCH_VRAM_MB:-64}
 log=$RESULTS/bench-$mode.log
+logv=$RESULTS/bench-$mode-vram.log
 if [ "${2:-}" = --replot ]; then
-	[ -f "$log" ] || die "no $log to replot"
+	[ -f "$log" ] && [ -f "$logv" ] || die "no $log and $logv to replot"
 else
 	"$REPO/harness/build.sh"
 	guest_programs
-	msg "bench: booting with $gpus virtual GPUs (TCG, 2 vCPUs), vsvm-bench --$mode"
 	start=$(date +%s)
 	# Echo the benchmark's own lines only: not the boot, the markers or the
 	# results file.
+	msg "bench: booting with $gpus virtual GPUs (TCG, 2 vCPUs), vsvm-bench --$mode"
 	guest_boot "$log" "$limit" "kunit.enable=0 rdinit=/init quiet vsvm.num_gpus=$gpus" \
 		1 '\|^@@ RUN|,\|^@@ EXIT|!d;/^@@/d' "/tests/vsvm-bench --$mode"
-	msg "bench: ran $(( $(date +%s) - start )) s, log in $log"
+	msg "bench: booting with $gpus virtual GPUs with $vram_mb MiB of VRAM each, vsvm-bench --$mode"
+	guest_boot "$logv" "$limit" \
+		"kunit.enable=0 rdinit=/init quiet vsvm.num_gpus=$gpus vsvm.vram_mb=$vram_mb vsvm.topology=all" \
+		1 '\|^@@ RUN|,\|^@@ EXIT|!d;/^@@/d' "/tests/vsvm-bench --$mode"
+	msg "bench: ran $(( $(date +%s) - start )) s, logs in $log and $logv"
 fi
 
-status=$(sed -n 's|^@@ EXIT /tests/vsvm-bench ||p' "$log")
-check_log "$log" || die "the guest log shows warnings or bugs"
-[ "$status" = 0 ] || die "vsvm-bench --$mode ended with status '${status:-none}'"
+for l in "$log" "$logv"; do
+	status=$(sed -n 's|^@@ EXIT /tests/vsvm-bench ||p' "$l")
+	check_log "$l" || die "the guest log $l shows warnings or bugs"
+	[ "$status" = 0 ] || die "vsvm-bench --$mode ended with status '${status:-none}' in $l"
+done
 
-sed -n '\|^@@ RUN /tests/vsvm-bench$|,\|^@@ EXIT|{/^@@/d;p}' "$log" > "$RESULTS/bench-$mode.txt"
+sed -n '\|^@@ RUN /tests/vsvm-bench$|,\|^@@ EXIT|{/^@@/d;p}' "$log" "$logv" > "$RESULTS/bench-$mode.txt"
 csv=$RESULTS/bench-$mode.csv
 {
 	echo "phase,metric,unit,n,mode,median,min,max,runs,exact"
-	sed -n 's/^@@CSV //p' "$log"
+	sed -n 's/^@@CSV //p' "$log" "$logv"
 } > "$csv"
 files=("$RESULTS/bench-$mode.txt" "$csv")
 
@@ -69,6 +79,13 @@ if [ "$mode" = full ]; then
 	series refault "CPU time ms"
 	series touch4k "pages faulted by hmm"
 	series touch4k "CPU time ms"
+	series pingpong "migrations"
+	series shared "migrations"
+	series chain "migrations"
+	series oversub "MiB through system memory"
+	series copy "migration / memcpy rate"
+	series touch4k "profile: hmm_range_fault"
+	series touch4k "profile: the rest"
 	png=$RESULTS/bench.png
 	# plot TITLE PHASE METRIC [errors]: one panel, both modes.
 	panel() {
@@ -82,9 +99,9 @@ if [ "$mode" = full ]; then
 	}
 	{
 		cat <<-EOF
-		set terminal pngcairo size 2000,900 font "sans,10" noenhanced
+		set terminal pngcairo size 2000,1350 font "sans,10" noenhanced
 		set output "$png"
-		set multiplot layout 2,4 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
+		set multiplot layout 3,4 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
 		set logscale x 2
 		set xrange [0.8:10]
 		set xtics (1, 2, 4, 8)
@@ -101,6 +118,13 @@ if [ "$mode" = full ]; then
 		panel "munmap of 256 MiB: wall ms (median, min-max of 5)" munmap "munmap wall time ms" errors
 		panel "reading the rest after the 4 KiB munmaps: CPU ms" refault "CPU time ms" errors
 		panel "first touch, 4 KiB pages: CPU ms (median, min-max of 5)" touch4k "CPU time ms" errors
+		panel "2 GPUs write one 2 MiB range in turns, 1000 turns: migrations" pingpong "migrations"
+		panel "N-1 GPUs read 16 MiB from GPU 0's VRAM: migrations" shared "migrations"
+		panel "16 MiB written by GPU i, read by GPU i+1: migrations" chain "migrations"
+		panel "1.5x VRAM written twice by GPU 0: MiB through system memory" oversub "MiB through system memory"
+		panel "copy: migration rate / memcpy rate (median, min-max)" copy "migration / memcpy rate" errors
+		panel "first touch, 4 KiB pages: ms in hmm_range_fault (profiled run)" touch4k "profile: hmm_range_fault"
+		panel "first touch, 4 KiB pages: ms outside the profiled parts" touch4k "profile: the rest"
 		echo "unset multiplot"
 	} | gnuplot || die "gnuplot failed"
 	files+=("$png")

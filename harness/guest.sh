@@ -17,7 +17,9 @@ verbose=0
 # fuzzer at length: harness/soak.sh), with eight GPUs without VRAM (GPU 7
 # cannot fault) and the benchmark's check of the count relations; the
 # second boot runs vsvm-migrate and vsvm-cow again with five GPUs with
-# VRAM, two pairs of peers and GPU 4, alone, unable to fault.
+# VRAM, two pairs of peers and GPU 4, alone, unable to fault. The IOMMU
+# boots run the benchmark's check again: its mapping suite on eight GPUs
+# without VRAM, its migration suite on the five with VRAM.
 guest_programs
 progs=() list=()
 for p in "${GUEST_PROGS[@]}"; do
@@ -110,7 +112,7 @@ iommu_boot() {	# NAME NGPUS CMDLINE PROGRAM...
 iommu_boot iommu 8 "vsvm.no_fault=0x80" vsvm-tests vsvm-cow \
 	"vsvm-stress --without=nofault" "vsvm-bench --check"
 iommu_boot iommu-vram 5 "vsvm.vram_mb=32 vsvm.topology=pairs vsvm.no_fault=0x10" \
-	vsvm-migrate
+	vsvm-migrate "vsvm-bench --check"
 
 record guest "$pass" "$fail" "$skip"
 [ "$fail" = 0 ] && [ "$igt_rc" = 0 ]
