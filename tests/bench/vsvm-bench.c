@@ -80,12 +80,14 @@ static const char *const mode_name[NMODES] = { "coordinator", "baseline" };
 
 enum phase {
 	TOUCH, UNMAP, CUT, REFAULT, TOUCH4K,		/* mapping suite */
+	SCALE_256M, SCALE_1G, SCALE_4G, SCALE_16G,	/* its scale phases */
 	PINGPONG, SHARED, CHAIN, OVERSUB, COPY,		/* migration suite */
 	NPHASES
 };
 
 static const char *const phase_name[NPHASES] = {
 	"touch", "munmap", "cut", "refault", "touch4k",
+	"scale256M", "scale1G", "scale4G", "scale16G",
 	"pingpong", "shared", "chain", "oversub", "copy",
 };
 
@@ -123,6 +125,8 @@ struct sample {
 	double memcpy_mbps;		/* copy: the CPU's memcpy of the bytes */
 	double part_ms[NPHASES][NPARTS];	/* profiled run only */
 	long huge_kb[NPHASES];	/* touch, touch4k: AnonHugePages of the buffer */
+	long slab_kb[NPHASES];	/* scale: Slab of /proc/meminfo it added */
+	double unmap_ms[NPHASES];	/* scale: wall time of the munmap */
 	long bad_words;		/* data that differs from the CPU's */
 	int err;		/* -errno of the step that failed, or 0 */
 	char failed[80];	/* that step */
@@ -133,11 +137,18 @@ struct workload {
 	size_t cut_size;
 	size_t mig_size;	/* shared, chain, copy */
 	unsigned int pingpong;	/* turns */
+	enum phase scale_last;	/* the scale phases up to this one */
 };
+
+/* The span of a scale phase: 256 MiB times 4^k. */
+static size_t scale_span(enum phase p)
+{
+	return (256 * (1024ul * 1024)) << (2 * (p - SCALE_256M));
+}
 
 /* What one figure shows. */
 enum kind { K_COUNT, K_CPU, K_WALL, K_MIB_SYS, K_MIB_PEER, K_RATE, K_MEMCPY,
-	    K_COPY_RATIO };
+	    K_COPY_RATIO, K_US_PER_RANGE, K_UNMAP_US_PER_RANGE, K_SLAB_PER_RANGE };
 
 struct metric {
 	enum phase phase;
@@ -177,6 +188,30 @@ static const struct metric map_metrics[] = {
 	{ TOUCH4K, "GPU page-table maps", K_COUNT, DRM_VSVM_STAT_MAPS },
 	{ TOUCH4K, "CPU time ms", K_CPU },
 	{ TOUCH4K, "wall time ms", K_WALL },
+	{ SCALE_256M, "notifiers registered", K_COUNT, DRM_VSVM_STAT_NOTIFIERS },
+	{ SCALE_256M, "ranges created", K_COUNT, DRM_VSVM_STAT_RANGES },
+	{ SCALE_256M, "hmm_range_fault calls", K_COUNT, DRM_VSVM_STAT_HMM_FAULTS },
+	{ SCALE_256M, "CPU us per range per GPU", K_US_PER_RANGE },
+	{ SCALE_256M, "munmap us per range per GPU", K_UNMAP_US_PER_RANGE },
+	{ SCALE_256M, "slab bytes per range per GPU", K_SLAB_PER_RANGE },
+	{ SCALE_1G, "notifiers registered", K_COUNT, DRM_VSVM_STAT_NOTIFIERS },
+	{ SCALE_1G, "ranges created", K_COUNT, DRM_VSVM_STAT_RANGES },
+	{ SCALE_1G, "hmm_range_fault calls", K_COUNT, DRM_VSVM_STAT_HMM_FAULTS },
+	{ SCALE_1G, "CPU us per range per GPU", K_US_PER_RANGE },
+	{ SCALE_1G, "munmap us per range per GPU", K_UNMAP_US_PER_RANGE },
+	{ SCALE_1G, "slab bytes per range per GPU", K_SLAB_PER_RANGE },
+	{ SCALE_4G, "notifiers registered", K_COUNT, DRM_VSVM_STAT_NOTIFIERS },
+	{ SCALE_4G, "ranges created", K_COUNT, DRM_VSVM_STAT_RANGES },
+	{ SCALE_4G, "hmm_range_fault calls", K_COUNT, DRM_VSVM_STAT_HMM_FAULTS },
+	{ SCALE_4G, "CPU us per range per GPU", K_US_PER_RANGE },
+	{ SCALE_4G, "munmap us per range per GPU", K_UNMAP_US_PER_RANGE },
+	{ SCALE_4G, "slab bytes per range per GPU", K_SLAB_PER_RANGE },
+	{ SCALE_16G, "notifiers registered", K_COUNT, DRM_VSVM_STAT_NOTIFIERS },
+	{ SCALE_16G, "ranges created", K_COUNT, DRM_VSVM_STAT_RANGES },
+	{ SCALE_16G, "hmm_range_fault calls", K_COUNT, DRM_VSVM_STAT_HMM_FAULTS },
+	{ SCALE_16G, "CPU us per range per GPU", K_US_PER_RANGE },
+	{ SCALE_16G, "munmap us per range per GPU", K_UNMAP_US_PER_RANGE },
+	{ SCALE_16G, "slab bytes per range per GPU", K_SLAB_PER_RANGE },
 };
 
 static const struct metric mig_metrics[] = {
@@ -519,6 +554,76 @@ static int phase_refault(struct run_ctx *r)
 	return 0;
 }
 
+static long slab_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * scale: a span of addresses with one 4 KiB mapping every 2 MiB, each a
+ * VMA and so a range of its own (most of the span maps nothing, so that
+ * 16 GiB fit a guest of 2 GiB): every GPU writes each page, then the CPU
+ * unmaps the span. Per range: the CPU time of the GPU faults, the munmap
+ * and the kernel memory (Slab) the ranges hold.
+ */
+static int phase_scale(struct run_ctx *r, enum phase p)
+{
+	size_t span = scale_span(p), ranges = span / SZ_2M, i;
+	struct sample *s = r->s;
+	unsigned int g;
+	struct clock c;
+	long slab0;
+	double t0;
+	char *buf;
+	int err;
+
+	buf = mmap(NULL, span + SZ_512M, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (buf == MAP_FAILED) {
+		fail(s, -errno, "%s: reserve %zu MiB", phase_name[p], span / SZ_1M);
+		return s->err;
+	}
+	buf = (char *)(((uintptr_t)buf + SZ_512M - 1) & ~(SZ_512M - 1));
+	for (i = 0; i < ranges; i++)
+		if (mprotect(buf + i * SZ_2M, PAGE, PROT_READ | PROT_WRITE)) {
+			fail(s, -errno, "%s: mprotect range %zu", phase_name[p], i);
+			return s->err;
+		}
+	settle_stats(r->fd[0], NULL);
+	slab0 = slab_kb();
+	c = clock_start(r);
+	for (g = 0; g < r->n; g++)
+		for (i = 0; i < ranges; i++) {
+			err = gpu_access(r->fd[g], DRM_VSVM_ACCESS_ADD32,
+					 buf + i * SZ_2M, 4, NULL, 1);
+			if (err) {
+				fail(s, err, "%s: GPU %u, range %zu",
+				     phase_name[p], g, i);
+				return err;
+			}
+		}
+	clock_stop(c, r, p);
+	settle_stats(r->fd[0], s->count[p]);
+	s->slab_kb[p] = slab_kb() - slab0;
+	for (i = 0; i < ranges; i++)
+		s->bad_words += *(__u32 *)(buf + i * SZ_2M) != r->n;
+	t0 = now_ms();
+	munmap(buf, span);
+	settle_stats(r->fd[0], NULL);
+	s->unmap_ms[p] = now_ms() - t0;
+	return 0;
+}
+
 /*
  * The migration suite's buffers: each range filled by the CPU with a
  * pattern of its own, so that a GPU's read is checked without the CPU
@@ -799,8 +904,11 @@ static void run_phases(enum mode which, unsigned int n,
 			 !phase_shared(&r) && !phase_chain(&r))
 			phase_oversub(&r);
 	} else if (!phase_touch(&r, TOUCH) && !phase_munmap(&r) &&
-		   !phase_cut(&r) && !phase_refault(&r)) {
-		phase_touch(&r, TOUCH4K);
+		   !phase_cut(&r) && !phase_refault(&r) &&
+		   !phase_touch(&r, TOUCH4K)) {
+		for (enum phase p = SCALE_256M; p <= w->scale_last; p++)
+			if (phase_scale(&r, p))
+				break;
 	}
 out:
 	free(r.tmp);
@@ -855,6 +963,19 @@ static double value(const struct sample *s, const struct metric *m)
 		return s->wall_ms[p] ? s->mib_sys[p] * 1.048576e3 / s->wall_ms[p] : 0;
 	case K_MEMCPY:
 		return s->memcpy_mbps;
+	case K_US_PER_RANGE:		/* a GPU fault per range per GPU */
+	case K_UNMAP_US_PER_RANGE:
+	case K_SLAB_PER_RANGE: {
+		double per = s->count[p][DRM_VSVM_STAT_FAULTS];
+
+		if (!per)
+			return 0;
+		if (m->kind == K_US_PER_RANGE)
+			return s->cpu_ms[p] * 1e3 / per;
+		if (m->kind == K_UNMAP_US_PER_RANGE)
+			return s->unmap_ms[p] * 1e3 / per;
+		return s->slab_kb[p] * 1024.0 / per;
+	}
 	case K_COPY_RATIO: {
 		struct metric rate = { p, NULL, K_RATE }, mc = { p, NULL, K_MEMCPY };
 		double b = value(s, &mc);
@@ -934,6 +1055,13 @@ static bool run_all(unsigned int n, const struct workload *w,
 	return ok;
 }
 
+/* The workload runs the phase of @m. */
+static bool metric_on(const struct metric *m, const struct workload *w)
+{
+	return m->phase < SCALE_256M || m->phase > SCALE_16G ||
+	       m->phase <= w->scale_last;
+}
+
 static bool is_count(const struct metric *m)
 {
 	return m->kind == K_COUNT;
@@ -952,6 +1080,11 @@ static const char *unit(const struct metric *m)
 		return "MB/s";
 	case K_COPY_RATIO:
 		return "ratio";
+	case K_US_PER_RANGE:
+	case K_UNMAP_US_PER_RANGE:
+		return "us";
+	case K_SLAB_PER_RANGE:
+		return "bytes";
 	default:
 		return "ms";
 	}
@@ -976,13 +1109,13 @@ static double part(const struct sample *s, enum phase p, unsigned int k)
 	return rest;
 }
 
-static void csv(unsigned int n, unsigned int nruns,
+static void csv(const struct workload *w, unsigned int n, unsigned int nruns,
 		struct sample runs[NMODES][MAX_RUNS], const struct sample *prof)
 {
 	unsigned int i, m, k;
 
 	for (i = 0; i < nmetrics; i++)
-		for (m = 0; m < NMODES; m++) {
+		for (m = 0; m < NMODES && metric_on(&metrics[i], w); m++) {
 			struct figure f = summarize(runs[m], nruns, &metrics[i]);
 
 			printf("@@CSV %s,%s,%s,%u,%s,%.3f,%.3f,%.3f,%u,%d\n",
@@ -1044,6 +1177,11 @@ static const char *phase_title(enum phase p, const struct workload *w,
 		snprintf(buf, len, "N GPUs read the rest (%zu pages per range)",
 			 PAGES_2M - 1);
 		break;
+	case SCALE_256M ... SCALE_16G:
+		snprintf(buf, len, "%zu MiB span, one 4 KiB mapping per 2 MiB (%zu ranges), %s",
+			 scale_span(p) / SZ_1M, scale_span(p) / SZ_2M,
+			 "written by N GPUs");
+		break;
 	case PINGPONG:
 		snprintf(buf, len, "GPUs 0 and 1 write one 2 MiB range in turns, %u turns",
 			 w->pingpong);
@@ -1104,7 +1242,7 @@ static int full(void)
 {
 	static const unsigned int map_ns[] = { 1, 2, 4, 8 }, mig_ns[] = { 2, 4, 8 };
 	static struct sample runs[4][NMODES][MAX_RUNS], prof[4][NMODES];
-	const struct workload w = { 256 * SZ_1M, 64 * SZ_1M, 16 * SZ_1M, 1000 };
+	const struct workload w = { 256 * SZ_1M, 64 * SZ_1M, 16 * SZ_1M, 1000, SCALE_16G };
 	const unsigned int *ns = vram ? mig_ns : map_ns;
 	const unsigned int nruns = 5, nn = vram ? 3 : 4;
 	unsigned int i, j, k, m;
@@ -1116,12 +1254,14 @@ static int full(void)
 		printf("# running N=%u: %u runs per mode%s\n", ns[k], nruns,
 		       profiling ? ", and one profiled" : "");
 		ok &= run_all(ns[k], &w, nruns, runs[k], profiling ? prof[k] : NULL);
-		csv(ns[k], nruns, runs[k], profiling ? prof[k] : NULL);
+		csv(&w, ns[k], nruns, runs[k], profiling ? prof[k] : NULL);
 	}
 
 	for (i = 0; i < nmetrics; i++) {
 		const struct metric *mt = &metrics[i];
 
+		if (!metric_on(mt, &w))
+			continue;
 		if (mt->phase != p) {
 			p = mt->phase;
 			phase_title(p, &w, title, sizeof(title));
@@ -1192,7 +1332,7 @@ static void verdict(char *buf, size_t len, const struct metric *m,
 static int demo(void)
 {
 	static struct sample runs[NMODES][MAX_RUNS], prof[1][NMODES];
-	const struct workload w = { 64 * SZ_1M, 16 * SZ_1M, 8 * SZ_1M, 200 };
+	const struct workload w = { 64 * SZ_1M, 16 * SZ_1M, 8 * SZ_1M, 200, SCALE_1G };
 	const unsigned int n = 4, nruns = 3;
 	enum phase p = NPHASES;
 	char title[128];
@@ -1202,13 +1342,15 @@ static int demo(void)
 	printf("# vsvm-bench: %u virtual GPUs%s, coordinator vs one drm_gpusvm per GPU\n",
 	       n, vram ? " with VRAM" : "");
 	ok = run_all(n, &w, nruns, runs, profiling ? prof[0] : NULL);
-	csv(n, nruns, runs, profiling ? prof[0] : NULL);
+	csv(&w, n, nruns, runs, profiling ? prof[0] : NULL);
 	for (i = 0; i < nmetrics; i++) {
 		const struct metric *mt = &metrics[i];
 		struct figure c = summarize(runs[COORD], nruns, mt);
 		struct figure b = summarize(runs[BASE], nruns, mt);
 		char cc[48], bc[48], v[80];
 
+		if (!metric_on(mt, &w))
+			continue;
 		if (mt->phase != p) {
 			p = mt->phase;
 			printf("\n%s\n%-28s %18s %18s %6s  %s\n",
@@ -1254,15 +1396,16 @@ static void show(const struct sample *c, const struct sample *b,
 /* --check on GPUs without VRAM: the count relations of the mapping suite. */
 static int check_map(void)
 {
-	const struct workload w = { 16 * SZ_1M, 8 * SZ_1M };
+	const struct workload w = { 16 * SZ_1M, 8 * SZ_1M, 0, 0, SCALE_1G };
 	const unsigned long long r = w.touch_size / SZ_2M, rc = w.cut_size / SZ_2M;
+	const unsigned long long rs = scale_span(SCALE_1G) / SZ_2M;
 	static struct sample one[NMODES][MAX_RUNS], four[NMODES][MAX_RUNS];
 	const struct sample *c, *b, *c1, *b1;
 	const unsigned long long n = 4;
 	bool ok1, ok4;
 
 	ksft_print_header();
-	ksft_set_plan(11);
+	ksft_set_plan(12);
 
 	ok1 = run_all(1, &w, 1, one, NULL);
 	ok4 = run_all(n, &w, 1, four, NULL);
@@ -1336,6 +1479,16 @@ static int check_map(void)
 			 cnt(c, TOUCH4K, DRM_VSVM_STAT_MAPS) == n * r &&
 			 cnt(b, TOUCH4K, DRM_VSVM_STAT_MAPS) == n * r,
 			 "N=4 4 KiB first touch: 512 pages walked once per range, the baseline 4 times\n");
+	show(c, b, SCALE_1G, DRM_VSVM_STAT_NOTIFIERS);
+	show(c, b, SCALE_1G, DRM_VSVM_STAT_RANGES);
+	show(c, b, SCALE_1G, DRM_VSVM_STAT_HMM_FAULTS);
+	ksft_test_result(cnt(c, SCALE_1G, DRM_VSVM_STAT_NOTIFIERS) == rs / 256 &&
+			 cnt(b, SCALE_1G, DRM_VSVM_STAT_NOTIFIERS) == n * rs / 256 &&
+			 cnt(c, SCALE_1G, DRM_VSVM_STAT_RANGES) == rs &&
+			 cnt(b, SCALE_1G, DRM_VSVM_STAT_RANGES) == n * rs &&
+			 cnt(c, SCALE_1G, DRM_VSVM_STAT_HMM_FAULTS) == rs &&
+			 cnt(b, SCALE_1G, DRM_VSVM_STAT_HMM_FAULTS) == n * rs,
+			 "N=4 sparse 1 GiB: 1 notifier per 512 MiB and 1 range per mapping, the baseline 4 of each\n");
 	ksft_finished();
 }
 
