@@ -7,7 +7,10 @@
 #   full  8 virtual GPUs, N = 1, 2, 4, 8, five runs each, then the results
 #         file and the plot (make bench)
 # Two boots: the mapping suite on GPUs without VRAM, then the migration
-# suite on GPUs with $BENCH_VRAM_MB MiB of VRAM each, all peers.
+# suite on GPUs with $BENCH_VRAM_MB MiB of VRAM each, all peers. With
+# BENCH_IOMMU=1 both boots put the GPUs behind the IOMMU with the TLB delay
+# of make check's IOMMU boots (the honest GPU model), results named
+# bench-<mode>-iommu.
 # Results: $RESULTS/bench-<mode>.{log,txt,csv} and, for full, bench.png;
 # OUT=<dir> copies them there as well. --replot remakes them from the last
 # log without booting. Builds and boots the benchmark's kernel (BENCH=1: no
@@ -25,8 +28,15 @@ full) gpus=8 limit=${GUEST_TIMEOUT:-3600} ;;
 esac
 
 vram_mb=${BENCH_VRAM_MB:-64}
-log=$RESULTS/bench-$mode.log
-logv=$RESULTS/bench-$mode-vram.log
+name=bench-$mode extra="" where=""
+if [ "${BENCH_IOMMU:-0}" = 1 ]; then
+	name=bench-$mode-iommu
+	extra="$IOMMU_CMDLINE vsvm.tlb_delay_us=1000"
+	where=" behind the IOMMU, TLB delay 1 ms"
+	iommu_machine "$gpus"
+fi
+log=$RESULTS/$name.log
+logv=$RESULTS/$name-vram.log
 if [ "${2:-}" = --replot ]; then
 	[ -f "$log" ] && [ -f "$logv" ] || die "no $log and $logv to replot"
 else
@@ -35,29 +45,32 @@ else
 	start=$(date +%s)
 	# Echo the benchmark's own lines only: not the boot, the markers or the
 	# results file.
-	msg "bench: booting with $gpus virtual GPUs (TCG, 2 vCPUs), vsvm-bench --$mode"
-	guest_boot "$log" "$limit" "kunit.enable=0 rdinit=/init quiet vsvm.num_gpus=$gpus" \
+	msg "bench: booting with $gpus virtual GPUs$where (TCG, 2 vCPUs), vsvm-bench --$mode"
+	guest_boot "$log" "$limit" "kunit.enable=0 rdinit=/init quiet vsvm.num_gpus=$gpus $extra" \
 		1 '\|^@@ RUN|,\|^@@ EXIT|!d;/^@@/d' "/tests/vsvm-bench --$mode"
-	msg "bench: booting with $gpus virtual GPUs with $vram_mb MiB of VRAM each, vsvm-bench --$mode"
+	msg "bench: booting with $gpus virtual GPUs$where with $vram_mb MiB of VRAM each, vsvm-bench --$mode"
 	guest_boot "$logv" "$limit" \
-		"kunit.enable=0 rdinit=/init quiet vsvm.num_gpus=$gpus vsvm.vram_mb=$vram_mb vsvm.topology=all" \
+		"kunit.enable=0 rdinit=/init quiet vsvm.num_gpus=$gpus vsvm.vram_mb=$vram_mb vsvm.topology=all $extra" \
 		1 '\|^@@ RUN|,\|^@@ EXIT|!d;/^@@/d' "/tests/vsvm-bench --$mode"
 	msg "bench: ran $(( $(date +%s) - start )) s, logs in $log and $logv"
 fi
 
 for l in "$log" "$logv"; do
 	status=$(sed -n 's|^@@ EXIT /tests/vsvm-bench ||p' "$l")
+	if [ "${BENCH_IOMMU:-0}" = 1 ] && [ "$(grep -c 'DMA through the IOMMU' "$l")" != "$gpus" ]; then
+		die "not every GPU of $l is behind the IOMMU"
+	fi
 	check_log "$l" || die "the guest log $l shows warnings or bugs"
 	[ "$status" = 0 ] || die "vsvm-bench --$mode ended with status '${status:-none}' in $l"
 done
 
-sed -n '\|^@@ RUN /tests/vsvm-bench$|,\|^@@ EXIT|{/^@@/d;p}' "$log" "$logv" > "$RESULTS/bench-$mode.txt"
-csv=$RESULTS/bench-$mode.csv
+sed -n '\|^@@ RUN /tests/vsvm-bench$|,\|^@@ EXIT|{/^@@/d;p}' "$log" "$logv" > "$RESULTS/$name.txt"
+csv=$RESULTS/$name.csv
 {
 	echo "phase,metric,unit,n,mode,median,min,max,runs,exact"
 	sed -n 's/^@@CSV //p' "$log" "$logv"
 } > "$csv"
-files=("$RESULTS/bench-$mode.txt" "$csv")
+files=("$RESULTS/$name.txt" "$csv")
 
 if [ "$mode" = full ]; then
 	dat=$GUEST/bench-dat
@@ -86,7 +99,7 @@ if [ "$mode" = full ]; then
 	series copy "migration / memcpy rate"
 	series touch4k "profile: hmm_range_fault"
 	series touch4k "profile: the rest"
-	png=$RESULTS/bench.png
+	png=$RESULTS/${name/-full/}.png
 	# plot TITLE PHASE METRIC [errors]: one panel, both modes.
 	panel() {
 		local c=$dat/$2-${3// /_}-coordinator b=$dat/$2-${3// /_}-baseline
