@@ -103,10 +103,7 @@ static const char *const part_name[NPARTS] = {
 
 static const struct { enum part part; const char *fn; } profiled[] = {
 	{ P_HMM, "hmm_range_fault" },
-	{ P_DMA, "dma_map_page_attrs" },
-	{ P_DMA, "dma_iova_try_alloc" },
-	{ P_DMA, "dma_iova_link" },
-	{ P_DMA, "dma_iova_sync" },
+	{ P_DMA, "drm_gpusvm_map_pfns" },
 	{ P_PT, "vsvm_pt_prepare" },
 	{ P_PT, "vsvm_pt_write" },
 	{ P_TLB, "vsvm_pt_tlb_wait" },
@@ -300,16 +297,24 @@ fail(struct sample *s, int err, const char *fmt, ...)
  */
 static int profiler_setup(void)
 {
-	char buf[4096] = "";
-	unsigned int i;
+	unsigned int i, found = 0;
+	FILE *f;
 
+	if (write_str(TRACING "set_ftrace_filter", "") ||
+	    write_str(TRACING "options/graph-time", "1") ||
+	    write_str(TRACING "options/sleep-time", "1"))
+		return -ENOENT;
 	for (i = 0; i < ARRAY_SIZE(profiled); i++) {
-		strcat(buf, profiled[i].fn);
-		strcat(buf, "\n");
+		f = fopen(TRACING "set_ftrace_filter", "a");
+		if (!f)
+			return -errno;
+		fputs(profiled[i].fn, f);
+		if (fclose(f))
+			printf("# profiler: no function %s to trace\n", profiled[i].fn);
+		else
+			found++;
 	}
-	return write_str(TRACING "set_ftrace_filter", buf) ?:
-	       write_str(TRACING "options/graph-time", "1") ?:
-	       write_str(TRACING "options/sleep-time", "1");
+	return found ? 0 : -ENOENT;
 }
 
 static int profiler_on(bool on)
