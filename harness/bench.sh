@@ -99,6 +99,17 @@ if [ "$mode" = full ]; then
 	series copy "migration / memcpy rate"
 	series touch4k "profile: hmm_range_fault"
 	series touch4k "profile: the rest"
+	# The scale phases at N = 8, against their span in GiB.
+	for metric in "CPU us per range per GPU" "slab bytes per range per GPU"; do
+		for m in coordinator baseline; do
+			awk -F, -v t="$metric" -v m="$m" '
+				$1 ~ /^scale/ && $2 == t && $4 == 8 && $5 == m {
+					s = $1; sub(/^scale/, "", s)
+					gib = s ~ /M$/ ? substr(s, 1, length(s) - 1) / 1024 : substr(s, 1, length(s) - 1)
+					print gib, $6, $7, $8
+				}' "$csv" > "$dat/scale-${metric// /_}-$m"
+		done
+	done
 	png=$RESULTS/${name/-full/}.png
 	# plot TITLE PHASE METRIC [errors]: one panel, both modes.
 	panel() {
@@ -112,9 +123,9 @@ if [ "$mode" = full ]; then
 	}
 	{
 		cat <<-EOF
-		set terminal pngcairo size 2000,1350 font "sans,10" noenhanced
+		set terminal pngcairo size 2000,1800 font "sans,10" noenhanced
 		set output "$png"
-		set multiplot layout 3,4 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
+		set multiplot layout 4,4 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
 		set logscale x 2
 		set xrange [0.8:10]
 		set xtics (1, 2, 4, 8)
@@ -138,6 +149,11 @@ if [ "$mode" = full ]; then
 		panel "copy: migration rate / memcpy rate (median, min-max)" copy "migration / memcpy rate" errors
 		panel "first touch, 4 KiB pages: ms in hmm_range_fault (profiled run)" touch4k "profile: hmm_range_fault"
 		panel "first touch, 4 KiB pages: ms outside the profiled parts" touch4k "profile: the rest"
+		echo 'set xrange [0.2:20]'
+		echo 'set xtics (0.25, 1, 4, 16)'
+		echo 'set xlabel "span of addresses, GiB (N = 8)"'
+		panel "sparse span: CPU us per range per GPU (median, min-max)" scale "CPU us per range per GPU" errors
+		panel "sparse span: slab bytes per range per GPU" scale "slab bytes per range per GPU" errors
 		echo "unset multiplot"
 	} | gnuplot || die "gnuplot failed"
 	files+=("$png")

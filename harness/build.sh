@@ -26,7 +26,11 @@ while read -r line; do
 	esac
 	echo "ERROR: '$line' was dropped; .config has: $(grep -E "(^| )${line%%=*}[= ]" "$BUILD/.config" || echo nothing)" >&2
 	dropped=1
-done < <(cat "${FRAGMENTS[@]}")
+done < <(cat "${FRAGMENTS[@]}" | awk '
+	/^CONFIG_[A-Za-z0-9_]+=/ { sym = $0; sub(/=.*/, "", sym) }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { sym = $2 }
+	/^CONFIG_|^# CONFIG_/ { last[sym] = $0; order[++n] = sym; next }
+	END { for (i = 1; i <= n; i++) if (!seen[order[i]]++) print last[order[i]] }')
 [ $dropped = 0 ] || die "requested options missing from the final .config (unmet dependencies?)"
 
 msg "building Linux $(kernel_version "$SRC") ($KERNEL_NAME) in $BUILD (-j$JOBS, W=1)"

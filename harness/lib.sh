@@ -28,9 +28,10 @@ BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
 # The kernel a harness run builds and boots: the test kernel (amdgpu,
 # KASAN, UBSAN, fault injection, sockets for IGT: make check, make soak),
 # or with BENCH=1 the benchmark's kernel (make run, make bench: no amdgpu,
-# no sanitizer to weigh on the timings) in directories of its own. Its
-# .config starts as its fragments one after the other (build.sh), which
-# set no symbol twice.
+# no sanitizer, no lock debugging or kmemleak to weigh on the timings, the
+# ftrace function profiler) in directories of its own. Its .config starts
+# as its fragments one after the other (build.sh); a symbol set twice takes
+# the later fragment's value.
 if [ -n "${BENCH:-}" ]; then
 	FRAGMENTS=("$REPO/configs/x86_64-test.config" "$REPO/configs/x86_64-bench.config")
 	FLAVOUR=-bench
