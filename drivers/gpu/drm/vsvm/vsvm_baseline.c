@@ -7,6 +7,7 @@
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
 #include <linux/workqueue.h>
@@ -51,21 +52,30 @@
  *   range partially unmapped is destroyed whole: what is still mapped by
  *   the CPU is faulted, DMA-mapped and bound again on the next GPU access.
  *
+ * - Device memory: hmm_range_fault() runs with the GPU's device-private
+ *   page owner, so pages in its own VRAM and its peers' are mapped where
+ *   they are and those in the VRAM of a GPU of another owner come back to
+ *   system memory; a range whose pages turn out to be in several places
+ *   (-EOPNOTSUPP) is evicted to system memory before the retry, as Xe's
+ *   xe_svm_range_get_pages() does.
  * - Migration (xe_svm_alloc_vram(), ``vsvm.baseline_migrate``): with the
- *   parameter set, a fault of a GPU with VRAM first moves the range into
- *   that VRAM unless this GPU's pages of it already are there, as Xe does
- *   for a VMA whose preferred location is the faulting device (its
- *   default): allocate, then drm_pagemap_migrate_to_devmem() under the mmap
- *   lock, which takes the pages from system memory or directly from a
- *   peer's VRAM of the same device-private owner. Pages in the VRAM of a
- *   GPU of another owner come back to system memory first, in
- *   hmm_range_fault() through their migrate_to_ram(). There is no
- *   arbitration between the GPUs of the mm and no thrash control: each
- *   GPU's drm_gpusvm pulls the range to itself on its next fault. A move
- *   that fails (no room: Xe's TTM would evict, vsvm's VRAM does not) is
- *   counted and the fault goes on with the data where it is, as Xe falls
- *   back to system memory. The parameter is off by default, so that the
- *   tests' boots with VRAM keep their baseline files in system memory.
+ *   parameter set, a fault of a GPU with VRAM first moves a range that may
+ *   move (drm_gpusvm's migrate_devmem: anonymous memory) into that VRAM
+ *   unless this GPU's pages of it already are there, as Xe does for a VMA
+ *   whose preferred location is the faulting device (its default):
+ *   allocate, then drm_pagemap_migrate_to_devmem() under the mmap lock
+ *   with a reference on the mm, which takes the pages from system memory
+ *   or directly from a peer's VRAM of the same device-private owner. Pages
+ *   in the VRAM of a GPU of another owner are not collected: the move
+ *   fails (-EBUSY), and hmm_range_fault() then brings them to system
+ *   memory. There is no arbitration between the GPUs of the mm and no
+ *   thrash control: each GPU's drm_gpusvm pulls the range to itself on its
+ *   next fault. A move that fails (no room: Xe's TTM would evict, vsvm's
+ *   VRAM does not) is counted and the fault goes on with the data where it
+ *   is, as Xe falls back to system memory. A move that finds every page in
+ *   this VRAM already moves nothing and is counted all the same. The
+ *   parameter is off by default: the tests' boots with VRAM keep their
+ *   baseline files' ranges where the CPU or another GPU put them.
  *
  * What it leaves out is what the virtual GPU has no use for: GPU VMAs and
  * their attributes (the attribute ioctls fail with -EOPNOTSUPP) and GPUs
@@ -345,6 +355,8 @@ static void bl_migrate(struct vsvm_baseline *bl, struct vsvm_bl_range *range,
 
 	lockdep_assert_held(&bl->lock);
 
+	if (!range->base.flags.migrate_devmem)
+		return;
 	drm_gpusvm_notifier_lock(&bl->gpusvm);
 	here = range->pages.flags.has_devmem_pages &&
 	       range->pages.dpagemap == dpagemap;
@@ -352,6 +364,8 @@ static void bl_migrate(struct vsvm_baseline *bl, struct vsvm_bl_range *range,
 	if (here)
 		return;
 
+	if (!mmget_not_zero(mm))
+		return;
 	devmem = vsvm_vram_alloc(bl->vf->gpu, mm, end - start);
 	if (IS_ERR(devmem)) {
 		err = PTR_ERR(devmem);
@@ -361,6 +375,7 @@ static void bl_migrate(struct vsvm_baseline *bl, struct vsvm_bl_range *range,
 						    &details);
 		mmap_read_unlock(mm);
 	}
+	mmput(mm);
 	if (err) {
 		bl_count(bl, DRM_SVM_COORD_STAT_MIGRATION_FAILURES, 1);
 		return;
@@ -436,6 +451,8 @@ retry:
 				   drm_gpusvm_range_end(r), &ctx);
 	if (err == -EOPNOTSUPP || err == -EFAULT || err == -EPERM) {
 		/* The CPU mappings changed under the range. */
+		if (err == -EOPNOTSUPP)
+			drm_gpusvm_range_evict(&bl->gpusvm, r);
 		if (++retries <= BL_FAULT_RETRIES) {
 			bl_count(bl, DRM_SVM_COORD_STAT_RETRIES, 1);
 			goto retry;
