@@ -11,7 +11,8 @@
 # BENCH_IOMMU=1 both boots put the GPUs behind the IOMMU with the TLB delay
 # of make check's IOMMU boots (the honest GPU model), results named
 # bench-<mode>-iommu.
-# Results: $RESULTS/bench-<mode>.{log,txt,csv} and, for full, bench.png;
+# Results: $RESULTS/bench-<mode>.{txt,csv}, the logs bench-<mode>.log and
+# bench-<mode>-vram.log, and for full bench.png;
 # OUT=<dir> copies them there as well. --replot remakes them from the last
 # log without booting. Builds and boots the benchmark's kernel (BENCH=1: no
 # sanitizer weighs on its timings).
@@ -114,6 +115,11 @@ if [ "$mode" = full ]; then
 	# plot TITLE PHASE METRIC [errors]: one panel, both modes.
 	panel() {
 		local c=$dat/$2-${3// /_}-coordinator b=$dat/$2-${3// /_}-baseline
+		if [ ! -s "$c" ] || [ ! -s "$b" ]; then	# no profiler, say
+			echo "set title \"$1: no data\""
+			echo "plot 0 notitle"
+			return
+		fi
 		echo "set title \"$1\""
 		if [ "${4:-}" = errors ]; then
 			echo "plot \"$c\" u 1:2:3:4 w yerrorlines lw 2 t \"coordinator\", \"$b\" u 1:2:3:4 w yerrorlines lw 2 t \"baseline\""
@@ -123,9 +129,9 @@ if [ "$mode" = full ]; then
 	}
 	{
 		cat <<-EOF
-		set terminal pngcairo size 2000,1800 font "sans,10" noenhanced
+		set terminal pngcairo size 2000,2250 font "sans,10" noenhanced
 		set output "$png"
-		set multiplot layout 4,4 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
+		set multiplot layout 5,4 title "drm_svm_coord vs one drm_gpusvm per GPU: vsvm in a TCG guest, Linux $(kernel_version "$SRC"), $(date -u +%Y-%m-%d)"
 		set logscale x 2
 		set xrange [0.8:10]
 		set xtics (1, 2, 4, 8)

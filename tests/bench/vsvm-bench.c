@@ -6,7 +6,7 @@
  * (vsvm's baseline mode, which follows xe_svm.c), on the same virtual GPUs
  * and the same workload, measured in the same run.
  *
- *   vsvm-bench --check   small runs, N = 1 and 4 (2 and 4 with VRAM):
+ *   vsvm-bench --check   small runs, N = 1 and 4 (2 with VRAM):
  *                        assert the count relations (kselftest output,
  *                        for make check)
  *   vsvm-bench --demo    N = 4, a short workload: side-by-side table with
@@ -46,12 +46,16 @@
  *
  * Counts are the kernel's (DRM_IOCTL_VSVM_STATS, totals of the mm;
  * DRM_IOCTL_VSVM_VRAM for the bytes the copy engines moved) and must be
- * identical run to run; times are wall and CPU (getrusage) time of the
+ * identical run to run, but for the coordinator's migrations, whose thrash
+ * control follows the clock (a stall of the guest longer than a range's
+ * window starts a new episode); times are wall and CPU (getrusage) time of the
  * process, median and min-max over the runs. Data is checked in every
  * phase. --full and --demo add one run per mode under the ftrace function
- * profiler, which splits the time of the first-touch phases into the
- * functions both modes call (hmm_range_fault(), DMA mapping, page-table
- * writes, TLB waits, lock slow paths); its times are not in the medians.
+ * profiler, which splits the wall time of touch, refault, touch4k and
+ * pingpong into the functions both modes call (hmm_range_fault(), the DMA
+ * mapping loop, page-table writes, TLB waits, lock slow paths, each with
+ * what it calls and its time asleep) and the rest; its times are not in
+ * the medians.
  * Lines starting with "@@CSV " are the machine-readable results.
  */
 #define _GNU_SOURCE
@@ -125,6 +129,7 @@ struct sample {
 	long slab_kb[NPHASES];	/* scale: Slab of /proc/meminfo it added */
 	double unmap_ms[NPHASES];	/* scale: wall time of the munmap */
 	long bad_words;		/* data that differs from the CPU's */
+	unsigned int gpus;	/* N */
 	int err;		/* -errno of the step that failed, or 0 */
 	char failed[80];	/* that step */
 };
@@ -297,10 +302,13 @@ fail(struct sample *s, int err, const char *fmt, ...)
  */
 static int profiler_setup(void)
 {
+	char line[256], fn[128];
 	unsigned int i, found = 0;
+	bool have[ARRAY_SIZE(profiled)] = {};
 	FILE *f;
 
-	if (write_str(TRACING "set_ftrace_filter", "") ||
+	if (write_str(TRACING "function_profile_enabled", "0") ||
+	    write_str(TRACING "set_ftrace_filter", "") ||
 	    write_str(TRACING "options/graph-time", "1") ||
 	    write_str(TRACING "options/sleep-time", "1"))
 		return -ENOENT;
@@ -308,18 +316,34 @@ static int profiler_setup(void)
 		f = fopen(TRACING "set_ftrace_filter", "a");
 		if (!f)
 			return -errno;
-		fputs(profiled[i].fn, f);
-		if (fclose(f))
-			printf("# profiler: no function %s to trace\n", profiled[i].fn);
-		else
-			found++;
+		fprintf(f, "%s\n", profiled[i].fn);
+		fclose(f);	/* a name ftrace does not know is not taken */
 	}
+	/* What the filter holds is what gets profiled. */
+	f = fopen(TRACING "set_ftrace_filter", "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		for (i = 0; i < ARRAY_SIZE(profiled); i++)
+			if (sscanf(line, "%127s", fn) == 1 &&
+			    !strcmp(fn, profiled[i].fn) && !have[i]) {
+				have[i] = true;
+				found++;
+			}
+	fclose(f);
+	for (i = 0; i < ARRAY_SIZE(profiled); i++)
+		if (!have[i])
+			printf("# profiler: the kernel cannot trace %s: its part lacks it\n",
+			       profiled[i].fn);
 	return found ? 0 : -ENOENT;
 }
 
+/* On: off first, so that turning it on zeroes the counts. */
 static int profiler_on(bool on)
 {
-	return write_str(TRACING "function_profile_enabled", on ? "1" : "0");
+	int err = write_str(TRACING "function_profile_enabled", "0");
+
+	return on && !err ? write_str(TRACING "function_profile_enabled", "1") : err;
 }
 
 /* Add the time of each part, in ms, over every CPU's statistics. */
@@ -383,11 +407,14 @@ struct clock {
 
 static struct clock clock_start(struct run_ctx *r)
 {
-	struct clock c = { now_ms(), cpu_ms() };
+	struct clock c;
 
-	vram_moved(r->all, r->nall, &c.sys, &c.peer);
+	/* Registering the profiler patches code: not part of the phase. */
 	if (r->profile && profiler_on(true))
 		r->profile = false;
+	vram_moved(r->all, r->nall, &c.sys, &c.peer);
+	c.wall = now_ms();
+	c.cpu = cpu_ms();
 	return c;
 }
 
@@ -398,6 +425,7 @@ static void clock_stop(struct clock c, struct run_ctx *r, enum phase p)
 
 	s->wall_ms[p] = now_ms() - c.wall;
 	s->cpu_ms[p] = cpu_ms() - c.cpu;
+	s->gpus = r->n;
 	if (r->profile) {
 		profiler_on(false);
 		profiler_read(s->part_ms[p]);
@@ -971,7 +999,7 @@ static double value(const struct sample *s, const struct metric *m)
 	case K_US_PER_RANGE:		/* a GPU fault per range per GPU */
 	case K_UNMAP_US_PER_RANGE:
 	case K_SLAB_PER_RANGE: {
-		double per = s->count[p][DRM_VSVM_STAT_FAULTS];
+		double per = (double)s->gpus * (scale_span(p) / SZ_2M);
 
 		if (!per)
 			return 0;
@@ -1101,10 +1129,15 @@ static bool profiled_phase(enum phase p)
 	return p == TOUCH || p == TOUCH4K || p == REFAULT || p == PINGPONG;
 }
 
-/* Part @k of the profiled run's time of @p; NPARTS: the rest of it. */
+/*
+ * Part @k of the profiled run's time of @p; NPARTS: the rest of it. The
+ * parts include the time asleep inside their functions (a TLB or lock
+ * wait), so they split the phase's wall time: the process is one thread
+ * and every step of a phase is synchronous.
+ */
 static double part(const struct sample *s, enum phase p, unsigned int k)
 {
-	double rest = p == PINGPONG ? s->wall_ms[p] : s->cpu_ms[p];
+	double rest = s->wall_ms[p];
 	unsigned int i;
 
 	if (k < NPARTS)
@@ -1219,8 +1252,8 @@ static void profile_table(const unsigned int *ns, unsigned int nn,
 	for (p = 0; p < NPHASES; p++) {
 		if (!profiled_phase(p) || !prof[0][COORD].wall_ms[p])
 			continue;
-		printf("\nwhere the %s time of %s goes (ms, one profiled run per mode)\n",
-		       p == PINGPONG ? "wall" : "CPU", phase_name[p]);
+		printf("\nwhere the wall time of %s goes (ms, one profiled run per mode)\n",
+		       phase_name[p]);
 		printf("%-28s %-12s", "", "");
 		for (j = 0; j < nn; j++)
 			printf("  %6s%-6u", "N=", ns[j]);
@@ -1235,7 +1268,7 @@ static void profile_table(const unsigned int *ns, unsigned int nn,
 					const struct sample *s = &prof[j][m];
 
 					printf(" %13.1f", k <= NPARTS ? part(s, p, k) :
-					       p == PINGPONG ? s->wall_ms[p] : s->cpu_ms[p]);
+					       s->wall_ms[p]);
 				}
 				printf("\n");
 			}
@@ -1311,7 +1344,9 @@ static void verdict(char *buf, size_t len, const struct metric *m,
 	if (m->kind == K_RATE || m->kind == K_MEMCPY || m->kind == K_COPY_RATIO) {
 		snprintf(buf, len, "the copy engine against memcpy");
 	} else if (!is_count(m) && m->kind != K_MIB_SYS && m->kind != K_MIB_PEER) {
-		if (c <= b * 0.9)
+		if (c <= 0 || b <= 0)
+			snprintf(buf, len, "-");
+		else if (c <= b * 0.9)
 			snprintf(buf, len, "coordinator %.1fx faster", b / c);
 		else if (b <= c * 0.9)
 			snprintf(buf, len, "baseline %.1fx faster", c / b);
@@ -1507,7 +1542,17 @@ static int check_migrate(void)
 	const unsigned long long r = w.mig_size / SZ_2M, turns = w.pingpong;
 	static struct sample two[NMODES][MAX_RUNS];
 	const struct sample *c = &two[COORD][0], *b = &two[BASE][0];
+	struct drm_vsvm_vram v = {};
+	unsigned long long vr;
+	int fd = open_gpu(0);
 	bool ok;
+
+	/* Ranges GPU 0's VRAM holds; oversub writes 1.5 times as many. */
+	if (fd < 0 || xioctl(fd, DRM_IOCTL_VSVM_VRAM, &v))
+		v.size = 0;
+	if (fd >= 0)
+		close(fd);
+	vr = v.size / SZ_2M;
 
 	ksft_print_header();
 	ksft_set_plan(6);
@@ -1544,9 +1589,9 @@ static int check_migrate(void)
 			 cnt(c, OVERSUB, DRM_VSVM_STAT_EVICTIONS_RAM) == 0 &&
 			 cnt(c, OVERSUB, DRM_VSVM_STAT_MIGRATION_FAILURES) == 0,
 			 "oversub: the coordinator evicts to the peer's VRAM, never to RAM\n");
-	ksft_test_result(cnt(b, OVERSUB, DRM_VSVM_STAT_MIGRATION_FAILURES) >= 1 &&
-			 cnt(b, OVERSUB, DRM_VSVM_STAT_EVICTIONS_PEER) == 0,
-			 "oversub: the baseline's moves fail once its VRAM is full\n");
+	ksft_test_result(cnt(b, OVERSUB, DRM_VSVM_STAT_MIGRATIONS) == vr &&
+			 cnt(b, OVERSUB, DRM_VSVM_STAT_MIGRATION_FAILURES) == vr / 2,
+			 "oversub: the baseline fills its VRAM, then its moves fail: no eviction\n");
 	ksft_finished();
 }
 
