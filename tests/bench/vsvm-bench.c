@@ -316,7 +316,8 @@ static int profiler_setup(void)
 		f = fopen(TRACING "set_ftrace_filter", "a");
 		if (!f)
 			return -errno;
-		fprintf(f, "%s\n", profiled[i].fn);
+		/* And the compiler's clones of it (.isra.0, .constprop.0). */
+		fprintf(f, "%s\n%s.*\n", profiled[i].fn, profiled[i].fn);
 		fclose(f);	/* a name ftrace does not know is not taken */
 	}
 	/* What the filter holds is what gets profiled. */
@@ -325,7 +326,7 @@ static int profiler_setup(void)
 		return -errno;
 	while (fgets(line, sizeof(line), f))
 		for (i = 0; i < ARRAY_SIZE(profiled); i++)
-			if (sscanf(line, "%127s", fn) == 1 &&
+			if (sscanf(line, "%127[^. \n]", fn) == 1 &&
 			    !strcmp(fn, profiled[i].fn) && !have[i]) {
 				have[i] = true;
 				found++;
@@ -363,6 +364,7 @@ static int profiler_read(double *part_ms)
 		while (fgets(line, sizeof(line), f)) {
 			if (sscanf(line, "%127s %lu %lf %7s", fn, &hits, &t, unit) != 4)
 				continue;
+			fn[strcspn(fn, ".")] = 0;	/* a clone: name.isra.0 */
 			for (i = 0; i < ARRAY_SIZE(profiled); i++)
 				if (!strcmp(fn, profiled[i].fn))
 					part_ms[profiled[i].part] +=
