@@ -53,9 +53,9 @@
  * phase. --full and --demo add one run per mode under the ftrace function
  * profiler, which splits the wall time of touch, refault, touch4k and
  * pingpong into the functions both modes call (hmm_range_fault(), the DMA
- * mapping loop, page-table writes, TLB waits, lock slow paths, each with
- * what it calls and its time asleep) and the rest; its times are not in
- * the medians.
+ * mapping loop, page-table writes, TLB waits, lock slow paths, migrate_vma
+ * steps, VRAM copies; each with its time asleep, without the others it
+ * calls) and the rest; its times are not in the medians.
  * Lines starting with "@@CSV " are the machine-readable results.
  */
 #define _GNU_SOURCE
@@ -96,17 +96,20 @@ static const char *const phase_name[NPHASES] = {
 };
 
 /*
- * Where the time of a phase goes: the functions of each part, profiled
- * with their children (ftrace's graph time), the same in both modes.
+ * Where the time of a phase goes: the functions of each part, the same in
+ * both modes. Each one's time leaves out the profiled functions it calls
+ * (ftrace's graph-time off): a TLB wait inside a migration's notifier
+ * counts as TLB wait, a lock wait inside hmm_range_fault() as lock wait,
+ * so the parts add up.
  */
-enum part { P_HMM, P_DMA, P_PT, P_TLB, P_LOCK, NPARTS };
+enum part { P_HMM, P_DMA, P_PT, P_TLB, P_LOCK, P_MIGRATE, P_COPY, NPARTS };
 static const char *const part_name[NPARTS] = {
 	"hmm_range_fault", "DMA map", "page-table write", "TLB wait",
-	"lock wait",
+	"lock wait", "migrate_vma steps", "VRAM copies",
 };
 
 static const struct { enum part part; const char *fn; } profiled[] = {
-	{ P_HMM, "hmm_range_fault" },
+	{ P_HMM, "hmm_range_fault_unlocked_timeout" },
 	{ P_DMA, "drm_gpusvm_map_pfns" },
 	{ P_PT, "vsvm_pt_prepare" },
 	{ P_PT, "vsvm_pt_write" },
@@ -114,6 +117,10 @@ static const struct { enum part part; const char *fn; } profiled[] = {
 	{ P_LOCK, "__mutex_lock_slowpath" },
 	{ P_LOCK, "rwsem_down_read_slowpath" },
 	{ P_LOCK, "rwsem_down_write_slowpath" },
+	{ P_MIGRATE, "drm_pagemap_migrate_to_devmem" },
+	{ P_MIGRATE, "__drm_pagemap_migrate_to_ram" },
+	{ P_COPY, "vsvm_copy_to_devmem" },
+	{ P_COPY, "vsvm_copy_to_ram" },
 };
 
 /* One run's results, sent by the child that ran it. */
@@ -309,16 +316,19 @@ static int profiler_setup(void)
 
 	if (write_str(TRACING "function_profile_enabled", "0") ||
 	    write_str(TRACING "set_ftrace_filter", "") ||
-	    write_str(TRACING "options/graph-time", "1") ||
+	    write_str(TRACING "options/graph-time", "0") ||
 	    write_str(TRACING "options/sleep-time", "1"))
 		return -ENOENT;
-	for (i = 0; i < ARRAY_SIZE(profiled); i++) {
+	for (i = 0; i < 2 * ARRAY_SIZE(profiled); i++) {
 		f = fopen(TRACING "set_ftrace_filter", "a");
 		if (!f)
 			return -errno;
-		/* And the compiler's clones of it (.isra.0, .constprop.0). */
-		fprintf(f, "%s\n%s.*\n", profiled[i].fn, profiled[i].fn);
-		fclose(f);	/* a name ftrace does not know is not taken */
+		/*
+		 * The name, then the compiler's clones of it (.isra.0), each in
+		 * a write of its own: ftrace stops at a name it does not know.
+		 */
+		fprintf(f, i % 2 ? "%s.*\n" : "%s\n", profiled[i / 2].fn);
+		fclose(f);
 	}
 	/* What the filter holds is what gets profiled. */
 	f = fopen(TRACING "set_ftrace_filter", "r");
@@ -326,7 +336,7 @@ static int profiler_setup(void)
 		return -errno;
 	while (fgets(line, sizeof(line), f))
 		for (i = 0; i < ARRAY_SIZE(profiled); i++)
-			if (sscanf(line, "%127[^. \n]", fn) == 1 &&
+			if (sscanf(line, "%127[^.\n ]", fn) == 1 &&
 			    !strcmp(fn, profiled[i].fn) && !have[i]) {
 				have[i] = true;
 				found++;
