@@ -375,8 +375,11 @@ static int profiler_read(double *part_ms)
 			if (sscanf(line, "%127s %lu %lf %7s", fn, &hits, &t, unit) != 4)
 				continue;
 			fn[strcspn(fn, ".")] = 0;	/* a clone: name.isra.0 */
+			/* The file cuts names at 30 characters. */
 			for (i = 0; i < ARRAY_SIZE(profiled); i++)
-				if (!strcmp(fn, profiled[i].fn))
+				if (!strncmp(fn, profiled[i].fn, 30) &&
+				    strlen(fn) == (strlen(profiled[i].fn) < 30 ?
+						   strlen(profiled[i].fn) : 30))
 					part_ms[profiled[i].part] +=
 						!strcmp(unit, "us") ? t / 1e3 : t / 1e6;
 		}
