@@ -82,7 +82,7 @@ if [ "$mode" = full ]; then
 		for m in coordinator baseline; do
 			awk -F, -v p="$1" -v t="$2" -v m="$m" \
 				'$1 == p && $2 == t && $5 == m { print $4, $6, $7, $8 }' \
-				"$csv" > "$dat/$1-${2// /_}-$m"
+				"$csv" > "$dat/$1-${2//[ \/]/_}-$m"
 		done
 	}
 	series touch "hmm_range_fault calls"
@@ -108,13 +108,13 @@ if [ "$mode" = full ]; then
 					s = $1; sub(/^scale/, "", s)
 					gib = s ~ /M$/ ? substr(s, 1, length(s) - 1) / 1024 : substr(s, 1, length(s) - 1)
 					print gib, $6, $7, $8
-				}' "$csv" > "$dat/scale-${metric// /_}-$m"
+				}' "$csv" > "$dat/scale-${metric//[ \/]/_}-$m"
 		done
 	done
 	png=$RESULTS/${name/-full/}.png
 	# plot TITLE PHASE METRIC [errors]: one panel, both modes.
 	panel() {
-		local c=$dat/$2-${3// /_}-coordinator b=$dat/$2-${3// /_}-baseline
+		local c=$dat/$2-${3//[ \/]/_}-coordinator b=$dat/$2-${3//[ \/]/_}-baseline
 		if [ ! -s "$c" ] || [ ! -s "$b" ]; then	# no profiler, say
 			echo "set title \"$1: no data\""
 			echo "plot 0 notitle"

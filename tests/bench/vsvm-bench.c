@@ -53,9 +53,9 @@
  * phase. --full and --demo add one run per mode under the ftrace function
  * profiler, which splits the wall time of touch, refault, touch4k and
  * pingpong into the functions both modes call (hmm_range_fault(), the DMA
- * mapping loop, page-table writes, TLB waits, lock slow paths, migrate_vma
- * steps, VRAM copies; each with its time asleep, without the others it
- * calls) and the rest; its times are not in the medians.
+ * mapping loop, page-table writes, migrate_vma steps, VRAM copies, each
+ * with its time asleep) and the rest, and says how much of it went to TLB
+ * and lock waits inside them; its times are not in the medians.
  * Lines starting with "@@CSV " are the machine-readable results.
  */
 #define _GNU_SOURCE
@@ -96,31 +96,37 @@ static const char *const phase_name[NPHASES] = {
 };
 
 /*
- * Where the time of a phase goes: the functions of each part, the same in
- * both modes. Each one's time leaves out the profiled functions it calls
- * (ftrace's graph-time off): a TLB wait inside a migration's notifier
- * counts as TLB wait, a lock wait inside hmm_range_fault() as lock wait,
- * so the parts add up.
+ * Where the time of a phase goes: the functions the profiler times, with
+ * what they call (ftrace's graph time), the same in both modes.
  */
-enum part { P_HMM, P_DMA, P_PT, P_TLB, P_LOCK, P_MIGRATE, P_COPY, NPARTS };
+enum raw { R_HMM, R_DMA, R_PT, R_TLB, R_LOCK, R_TO_VRAM, R_TO_RAM, R_COPY, NRAW };
+
+/*
+ * What the tables show: the first ones add up to the phase's wall time
+ * with the rest (hmm_range_fault() less the migrations to RAM it runs,
+ * the migrate_vma steps less the copies they run); the TLB and lock waits
+ * are inside them (an MMU notifier that a migration or a fault fires waits
+ * for the TLB there).
+ */
+enum part { P_HMM, P_DMA, P_PT, P_MIGRATE, P_COPY, P_REST, P_TLB, P_LOCK, NPARTS };
 static const char *const part_name[NPARTS] = {
-	"hmm_range_fault", "DMA map", "page-table write", "TLB wait",
-	"lock wait", "migrate_vma steps", "VRAM copies",
+	"hmm_range_fault", "DMA map", "page-table write", "migrate_vma steps",
+	"VRAM copies", "the rest", "(in them) TLB wait", "(in them) lock wait",
 };
 
-static const struct { enum part part; const char *fn; } profiled[] = {
-	{ P_HMM, "hmm_range_fault_unlocked_timeout" },
-	{ P_DMA, "drm_gpusvm_map_pfns" },
-	{ P_PT, "vsvm_pt_prepare" },
-	{ P_PT, "vsvm_pt_write" },
-	{ P_TLB, "vsvm_pt_tlb_wait" },
-	{ P_LOCK, "__mutex_lock_slowpath" },
-	{ P_LOCK, "rwsem_down_read_slowpath" },
-	{ P_LOCK, "rwsem_down_write_slowpath" },
-	{ P_MIGRATE, "drm_pagemap_migrate_to_devmem" },
-	{ P_MIGRATE, "__drm_pagemap_migrate_to_ram" },
-	{ P_COPY, "vsvm_copy_to_devmem" },
-	{ P_COPY, "vsvm_copy_to_ram" },
+static const struct { enum raw part; const char *fn; } profiled[] = {
+	{ R_HMM, "hmm_range_fault_unlocked_timeout" },
+	{ R_DMA, "drm_gpusvm_map_pfns" },
+	{ R_PT, "vsvm_pt_prepare" },
+	{ R_PT, "vsvm_pt_write" },
+	{ R_TLB, "vsvm_pt_tlb_wait" },
+	{ R_LOCK, "__mutex_lock_slowpath" },
+	{ R_LOCK, "rwsem_down_read_slowpath" },
+	{ R_LOCK, "rwsem_down_write_slowpath" },
+	{ R_TO_VRAM, "drm_pagemap_migrate_to_devmem" },
+	{ R_TO_RAM, "__drm_pagemap_migrate_to_ram" },
+	{ R_COPY, "vsvm_copy_to_devmem" },
+	{ R_COPY, "vsvm_copy_to_ram" },
 };
 
 /* One run's results, sent by the child that ran it. */
@@ -131,7 +137,7 @@ struct sample {
 	double mib_sys[NPHASES];	/* MiB copied between VRAM and RAM */
 	double mib_peer[NPHASES];	/* MiB copied from VRAM to VRAM */
 	double memcpy_mbps;		/* copy: the CPU's memcpy of the bytes */
-	double part_ms[NPHASES][NPARTS];	/* profiled run only */
+	double part_ms[NPHASES][NRAW];	/* profiled run only */
 	long huge_kb[NPHASES];	/* touch, touch4k: AnonHugePages of the buffer */
 	long slab_kb[NPHASES];	/* scale: Slab of /proc/meminfo it added */
 	double unmap_ms[NPHASES];	/* scale: wall time of the munmap */
@@ -316,7 +322,7 @@ static int profiler_setup(void)
 
 	if (write_str(TRACING "function_profile_enabled", "0") ||
 	    write_str(TRACING "set_ftrace_filter", "") ||
-	    write_str(TRACING "options/graph-time", "0") ||
+	    write_str(TRACING "options/graph-time", "1") ||
 	    write_str(TRACING "options/sleep-time", "1"))
 		return -ENOENT;
 	for (i = 0; i < 2 * ARRAY_SIZE(profiled); i++) {
@@ -1144,22 +1150,31 @@ static bool profiled_phase(enum phase p)
 	return p == TOUCH || p == TOUCH4K || p == REFAULT || p == PINGPONG;
 }
 
-/*
- * Part @k of the profiled run's time of @p; NPARTS: the rest of it. The
- * parts include the time asleep inside their functions (a TLB or lock
- * wait), so they split the phase's wall time: the process is one thread
- * and every step of a phase is synchronous.
- */
+/* Part @k of the profiled run's wall time of @p, in ms. */
 static double part(const struct sample *s, enum phase p, unsigned int k)
 {
-	double rest = s->wall_ms[p];
-	unsigned int i;
+	const double *r = s->part_ms[p];
+	double hmm = r[R_HMM] - r[R_TO_RAM];
+	double migrate = r[R_TO_VRAM] + r[R_TO_RAM] - r[R_COPY];
 
-	if (k < NPARTS)
-		return s->part_ms[p][k];
-	for (i = 0; i < NPARTS; i++)
-		rest -= s->part_ms[p][i];
-	return rest;
+	switch (k) {
+	case P_HMM:
+		return hmm;
+	case P_DMA:
+		return r[R_DMA];
+	case P_PT:
+		return r[R_PT];
+	case P_MIGRATE:
+		return migrate;
+	case P_COPY:
+		return r[R_COPY];
+	case P_REST:
+		return s->wall_ms[p] - hmm - r[R_DMA] - r[R_PT] - migrate - r[R_COPY];
+	case P_TLB:
+		return r[R_TLB];
+	default:
+		return r[R_LOCK];
+	}
 }
 
 static void csv(const struct workload *w, unsigned int n, unsigned int nruns,
@@ -1180,13 +1195,12 @@ static void csv(const struct workload *w, unsigned int n, unsigned int nruns,
 	for (i = 0; prof && i < NPHASES; i++) {
 		if (!profiled_phase(i) || !prof[COORD].wall_ms[i])
 			continue;
-		for (k = 0; k <= NPARTS; k++)
+		for (k = 0; k < NPARTS; k++)
 			for (m = 0; m < NMODES; m++) {
 				double v = part(&prof[m], i, k);
 
 				printf("@@CSV %s,profile: %s,ms,%u,%s,%.3f,%.3f,%.3f,1,1\n",
-				       phase_name[i],
-				       k < NPARTS ? part_name[k] : "the rest", n,
+				       phase_name[i], part_name[k], n,
 				       mode_name[m], v, v, v);
 			}
 	}
@@ -1273,16 +1287,15 @@ static void profile_table(const unsigned int *ns, unsigned int nn,
 		for (j = 0; j < nn; j++)
 			printf("  %6s%-6u", "N=", ns[j]);
 		printf("\n");
-		for (k = 0; k <= NPARTS + 1; k++)
+		for (k = 0; k <= NPARTS; k++)
 			for (m = 0; m < NMODES; m++) {
 				printf("%-28s %-12s", m ? "" :
-				       k < NPARTS ? part_name[k] :
-				       k == NPARTS ? "the rest" : "total",
+				       k < NPARTS ? part_name[k] : "total",
 				       mode_name[m]);
 				for (j = 0; j < nn; j++) {
 					const struct sample *s = &prof[j][m];
 
-					printf(" %13.1f", k <= NPARTS ? part(s, p, k) :
+					printf(" %13.1f", k < NPARTS ? part(s, p, k) :
 					       s->wall_ms[p]);
 				}
 				printf("\n");
