@@ -6,7 +6,8 @@
 #   make check    everything a new user needs for testing, ends "N passed, N failed"
 #   make run      boot the guest with 4 virtual GPUs and show the coordinator
 #                 against one drm_gpusvm per GPU, side by side
-#   make bench    the full benchmark (N = 1, 2, 4, 8): table, CSV and plot
+#   make bench    the full benchmark (N = 1, 2, 4, 8), its mapping suite and,
+#                 on GPUs with VRAM, its migration suite: table, CSV and plot
 #   make soak     the test kernel (KASAN, UBSAN, fault injection) running the
 #                 uAPI fuzzer, the fault-injection campaign and DURATION=<s>
 #                 seconds of stress (default 120, as in check), with a table

@@ -29,7 +29,10 @@
  *   touch4k  as touch, over a buffer of 4 KiB pages (MADV_NOHUGEPAGE): each
  *            2 MiB range is 512 page faults for the first walk and 512
  *            entries for every walk after it (the baseline walks it once
- *            per GPU).
+ *            per GPU);
+ *   scale    spans of 256 MiB to 16 GiB with one 4 KiB mapping (a VMA of
+ *            its own, so a range of its own) every 2 MiB, written by every
+ *            GPU, then unmapped: per range, CPU time, munmap time and slab.
  *
  * and of the migration suite, in both modes the policy each has by default
  * (the coordinator's residency rules and thrash control; the baseline's
@@ -48,8 +51,8 @@
  * DRM_IOCTL_VSVM_VRAM for the bytes the copy engines moved) and must be
  * identical run to run, but for the coordinator's migrations, whose thrash
  * control follows the clock (a stall of the guest longer than a range's
- * window starts a new episode); times are wall and CPU (getrusage) time of the
- * process, median and min-max over the runs. Data is checked in every
+ * window starts a new episode); times are wall and CPU (getrusage) time
+ * of the process, median and min-max over the runs. Data is checked in every
  * phase. --full and --demo add one run per mode under the ftrace function
  * profiler, which splits the wall time of touch, refault, touch4k and
  * pingpong into the functions both modes call (hmm_range_fault(), the DMA
