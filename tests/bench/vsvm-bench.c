@@ -423,6 +423,7 @@ struct run_ctx {
 	bool profile;		/* this run is the profiled one */
 	char *buf;		/* touch, munmap: the buffer; cut, refault: the cut one */
 	char *tmp;		/* refault: a range read through a GPU */
+	__u32 *add;		/* migration: what the GPUs added to each word of a range */
 };
 
 struct clock {
@@ -691,6 +692,7 @@ static __u32 pattern(size_t word)
 	return word * 2654435761u;
 }
 
+/* A buffer of the pattern; nothing added to it yet (@r->add zeroed). */
 static char *mig_buffer(struct run_ctx *r, size_t size, const char *what)
 {
 	size_t i;
@@ -700,6 +702,7 @@ static char *mig_buffer(struct run_ctx *r, size_t size, const char *what)
 		fail(r->s, -ENOMEM, "%s: mmap %zu MiB", what, size / SZ_1M);
 		return NULL;
 	}
+	memset(r->add, 0, SZ_2M);
 	for (i = 0; i < size / 4; i++)
 		((__u32 *)buf)[i] = pattern(i);
 	return buf;
@@ -756,10 +759,17 @@ static void mig_check(struct run_ctx *r, const char *buf, size_t size,
 		r->s->bad_words += words[w] != pattern(w) + add[w % (SZ_2M / 4)];
 }
 
+/* The end of a migration phase: its clocks, then its settled counters. */
+static void mig_stop(struct run_ctx *r, struct clock c, enum phase p)
+{
+	clock_stop(c, r, p);
+	settle_stats(r->fd[0], r->s->count[p]);
+}
+
 /* pingpong: GPUs 0 and 1 write one 2 MiB range in turns. */
 static int phase_pingpong(struct run_ctx *r)
 {
-	static __u32 add[SZ_2M / 4];
+	__u32 *add = r->add;
 	unsigned int t, turns = r->w->pingpong;
 	struct clock c;
 	char *buf;
@@ -768,7 +778,6 @@ static int phase_pingpong(struct run_ctx *r)
 	buf = mig_buffer(r, SZ_2M, "pingpong");
 	if (!buf)
 		return -ENOMEM;
-	memset(add, 0, sizeof(add));
 	settle_stats(r->fd[0], NULL);
 	c = clock_start(r);
 	for (t = 0; t < turns; t++) {
@@ -779,8 +788,7 @@ static int phase_pingpong(struct run_ctx *r)
 			return err;
 		add[off / 4]++;
 	}
-	clock_stop(c, r, PINGPONG);
-	settle_stats(r->fd[0], r->s->count[PINGPONG]);
+	mig_stop(r, c, PINGPONG);
 	mig_check(r, buf, SZ_2M, add);
 	munmap(buf, SZ_2M);
 	return 0;
@@ -789,7 +797,7 @@ static int phase_pingpong(struct run_ctx *r)
 /* shared: GPU 0 writes the buffer, then GPUs 1..N-1 read each range in turn. */
 static int phase_shared(struct run_ctx *r)
 {
-	static __u32 add[SZ_2M / 4];
+	__u32 *add = r->add;
 	size_t size = r->w->mig_size, i;
 	unsigned int g;
 	struct clock c;
@@ -799,7 +807,6 @@ static int phase_shared(struct run_ctx *r)
 	buf = mig_buffer(r, size, "shared");
 	if (!buf)
 		return -ENOMEM;
-	memset(add, 0, sizeof(add));
 	err = mig_write(r, 0, buf, size, 0, "shared");
 	if (err)
 		return err;
@@ -812,8 +819,7 @@ static int phase_shared(struct run_ctx *r)
 			if (err)
 				return err;
 		}
-	clock_stop(c, r, SHARED);
-	settle_stats(r->fd[0], r->s->count[SHARED]);
+	mig_stop(r, c, SHARED);
 	mig_check(r, buf, size, add);
 	munmap(buf, size);
 	return 0;
@@ -822,7 +828,7 @@ static int phase_shared(struct run_ctx *r)
 /* chain: GPU g writes every range, then GPU g + 1 reads it, around all. */
 static int phase_chain(struct run_ctx *r)
 {
-	static __u32 add[SZ_2M / 4];
+	__u32 *add = r->add;
 	size_t size = r->w->mig_size, i;
 	unsigned int g;
 	struct clock c;
@@ -832,7 +838,6 @@ static int phase_chain(struct run_ctx *r)
 	buf = mig_buffer(r, size, "chain");
 	if (!buf)
 		return -ENOMEM;
-	memset(add, 0, sizeof(add));
 	settle_stats(r->fd[0], NULL);
 	c = clock_start(r);
 	for (g = 0; g < r->n; g++) {
@@ -846,8 +851,7 @@ static int phase_chain(struct run_ctx *r)
 				return err;
 		}
 	}
-	clock_stop(c, r, CHAIN);
-	settle_stats(r->fd[0], r->s->count[CHAIN]);
+	mig_stop(r, c, CHAIN);
 	mig_check(r, buf, size, add);
 	munmap(buf, size);
 	return 0;
@@ -856,7 +860,7 @@ static int phase_chain(struct run_ctx *r)
 /* oversub: GPU 0 writes 1.5 times its VRAM, twice over. */
 static int phase_oversub(struct run_ctx *r)
 {
-	static __u32 add[SZ_2M / 4];
+	__u32 *add = r->add;
 	struct drm_vsvm_vram v = {};
 	struct clock c;
 	size_t size;
@@ -872,7 +876,6 @@ static int phase_oversub(struct run_ctx *r)
 	buf = mig_buffer(r, size, "oversub");
 	if (!buf)
 		return -ENOMEM;
-	memset(add, 0, sizeof(add));
 	settle_stats(r->fd[0], NULL);
 	c = clock_start(r);
 	for (pass = 0; pass < 2; pass++) {
@@ -881,8 +884,7 @@ static int phase_oversub(struct run_ctx *r)
 			return err;
 		add[pass * PAGE / 4]++;
 	}
-	clock_stop(c, r, OVERSUB);
-	settle_stats(r->fd[0], r->s->count[OVERSUB]);
+	mig_stop(r, c, OVERSUB);
 	mig_check(r, buf, size, add);
 	munmap(buf, size);
 	return 0;
@@ -896,7 +898,7 @@ static int phase_oversub(struct run_ctx *r)
  */
 static int phase_copy(struct run_ctx *r)
 {
-	static __u32 add[SZ_2M / 4];
+	__u32 *add = r->add;
 	size_t size = r->w->mig_size, i;
 	char *buf, *src, *dst;
 	struct clock c;
@@ -912,7 +914,6 @@ static int phase_copy(struct run_ctx *r)
 	}
 	memset(src, 2, size);
 	memset(dst, 1, size);
-	memset(add, 0, sizeof(add));
 	settle_stats(r->fd[0], NULL);
 	c = clock_start(r);
 	for (i = 0; i < size / SZ_2M; i++) {
@@ -924,8 +925,7 @@ static int phase_copy(struct run_ctx *r)
 		}
 		r->s->bad_words += *(__u32 *)r->tmp != pattern(i * SZ_2M / 4);
 	}
-	clock_stop(c, r, COPY);
-	settle_stats(r->fd[0], r->s->count[COPY]);
+	mig_stop(r, c, COPY);
 	t0 = now_ms();
 	memcpy(dst, src, size);
 	r->s->memcpy_mbps = size / 1e3 / (now_ms() - t0);
@@ -955,7 +955,8 @@ static void run_phases(enum mode which, unsigned int n,
 		goto out;
 	if (vram) {
 		r.tmp = malloc(SZ_2M);
-		if (!r.tmp)
+		r.add = malloc(SZ_2M);
+		if (!r.tmp || !r.add)
 			fail(s, -ENOMEM, "malloc");
 		else if (!phase_copy(&r) && !phase_pingpong(&r) &&
 			 !phase_shared(&r) && !phase_chain(&r))
@@ -969,6 +970,7 @@ static void run_phases(enum mode which, unsigned int n,
 	}
 out:
 	free(r.tmp);
+	free(r.add);
 }
 
 /* One run in a fresh process. */
