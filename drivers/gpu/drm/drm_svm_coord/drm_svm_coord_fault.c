@@ -7,6 +7,7 @@
 #include <linux/export.h>
 #include <linux/hmm.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -55,7 +56,53 @@
  *    (&drm_svm_coord_ops.map). A race with an invalidation anywhere in
  *    these steps restarts from step 3 (counted as a retry); the mmap lock
  *    is never held across a backend call.
+ *
+ * Retries are bounded by time without progress: one validation gives up
+ * with -EBUSY when %HMM_RANGE_DEFAULT_TIMEOUT passed since it started or
+ * since the last move it made, and after %COORD_VALIDATE_MOVES moves.
+ * A move is the fault's own work (a migration the placement asked for, a
+ * copy-on-write break through system memory), not a race: on a slow copy
+ * engine one move may take longer than the whole budget, and a write
+ * fault on pages shared after fork() needs up to three (into VRAM,
+ * through system memory, back), so a budget counted from the start would
+ * fail a fault that was making its way. hmm_range_fault_unlocked_timeout()
+ * has the same kind of budget, restarted only when a fault dropped the
+ * mmap lock: a walk whose own faults (copy-on-write breaks, device pages
+ * brought back by the CPU fault path, each of which invalidates the range
+ * the walk reads) took longer than it fails with -EBUSY. The coordinator
+ * calls it again when the walk faulted something in, which the calling
+ * task's fault counters tell, up to %COORD_HMM_TRIES calls.
  */
+
+/* Moves one validation may make before it gives up (see Fault path). */
+#define COORD_VALIDATE_MOVES	4
+/* Calls of hmm_range_fault_unlocked_timeout() one walk may make. */
+#define COORD_HMM_TRIES		4
+
+/* Faults the calling task made, hmm_range_fault()'s included. */
+static unsigned long coord_task_faults(void)
+{
+	return current->min_flt + current->maj_flt;
+}
+
+/*
+ * hmm_range_fault_unlocked_timeout() with %HMM_RANGE_DEFAULT_TIMEOUT,
+ * called again when it gave up after faulting pages in (see Fault path).
+ */
+static int coord_hmm_range_fault(struct hmm_range *hmm_range)
+{
+	unsigned int tries = 0;
+	unsigned long faults;
+	int err;
+
+	do {
+		faults = coord_task_faults();
+		err = hmm_range_fault_unlocked_timeout(hmm_range,
+						       msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
+	} while (err == -EBUSY && coord_task_faults() != faults &&
+		 ++tries < COORD_HMM_TRIES);
+	return err;
+}
 
 /**
  * drm_svm_coord_range_pfns_alloc() - give a range its array of pfns
@@ -134,8 +181,7 @@ drm_svm_coord_range_fault_pages(struct drm_svm_coord *svm,
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_HMM_FAULTS, 1);
 	drm_svm_coord_count(svm, NULL, DRM_SVM_COORD_STAT_HMM_PAGES,
 			    drm_svm_coord_range_npages(range));
-	err = hmm_range_fault_unlocked_timeout(&hmm_range,
-					       msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
+	err = coord_hmm_range_fault(&hmm_range);
 	if (err)
 		return err;
 
@@ -320,11 +366,15 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	bool gpu_ro = w->attrs.flags & DRM_SVM_COORD_FLAG_GPU_RO;
 	bool write = w->vma_write && !gpu_ro;
+	unsigned int progress = 0;
+	u32 moves;
 	unsigned long seq;
 	int err;
 
 	*devmem = false;
 	mutex_lock(&range->validate_lock);
+	/* Moves are made and counted under the mutex. */
+	moves = range->moves;
 	for (;;) {
 		bool mapped, stale;
 
@@ -392,6 +442,16 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 		if (err != -EAGAIN)
 			break;
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RETRIES, 1);
+		if (range->moves != moves) {
+			/* A move made: progress, the budget starts again. */
+			moves = range->moves;
+			timeout = jiffies +
+				  msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+			if (++progress > COORD_VALIDATE_MOVES) {
+				err = -EBUSY;
+				break;
+			}
+		}
 		if (time_after(jiffies, timeout)) {
 			err = -EBUSY;
 			break;
