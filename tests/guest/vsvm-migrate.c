@@ -924,6 +924,61 @@ TEST_F(vram, fork_child_cpu_reads_first)
 	fork_write(_metadata, self->fd, self->buf, CHILD_CPU_READS_FIRST);
 }
 
+/*
+ * A fault that moves data makes progress, however slow the copy engine.
+ * A GPU write to pages the CPU shares with a child after fork() moves the
+ * range into VRAM, back through system memory to break copy-on-write and
+ * in again; at 1 MB/s each move of the 2 MiB takes two seconds, longer
+ * than a fault may spend retrying races (HMM_RANGE_DEFAULT_TIMEOUT, one
+ * second). The write lands, in the parent's pages alone.
+ */
+TEST_F_TIMEOUT(vram, fork_write_slow_copies, 300)
+{
+	struct drm_vsvm_range_info r;
+	unsigned int i, slow = 0;
+	int go[2], status, err;
+	pid_t pid;
+	char c;
+
+	/* In system memory, shared copy-on-write with a child. */
+	ASSERT_EQ(pipe(go), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		close(go[1]);
+		if (read(go[0], &c, 1) < 0)
+			_exit(8);
+		_exit(check(self->buf, SZ_2M, 1) == -1 ? 0 : 1);
+	}
+	close(go[0]);
+
+	ASSERT_EQ(write_str(COPY_MBPS, "1"), 0);
+	err = gpu_access(self->fd[0], DRM_VSVM_ACCESS_WRITE,
+			 self->buf + 3 * PAGE, 8, (void *)&poison, 0);
+	write_str(COPY_MBPS, "0");
+	r = range_info(self->fd[0], self->buf);
+	for (i = 0; i < r.nr_history && i < DRM_VSVM_HISTORY; i++)
+		slow += r.history[i].cost_ns > 1000000000ull;
+	close(go[1]);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+
+	EXPECT_EQ(err, 0) TH_LOG("the GPU write failed after %u moves: %s",
+				 r.migrations, strerror(-err));
+	EXPECT_GE(slow, 1)
+		TH_LOG("no move took over a second (%u moves): not the case under test",
+		       r.migrations);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the child's copy changed (status %d)",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (!err) {
+		ASSERT_EQ(((uint64_t *)(self->buf + 3 * PAGE))[0], poison)
+			TH_LOG("the parent's CPU misses its GPU's write");
+		((uint64_t *)(self->buf + 3 * PAGE))[0] = word(1, 3, 0);
+	}
+	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
+	ASSERT_EQ(gpu_check(self->fd[1], self->buf, SZ_2M, 1), -1);
+}
+
 /* The last move of the range holding @p, from @from to @to. */
 static int last_move_is(int fd, void *p, unsigned int from, unsigned int to)
 {
