@@ -304,9 +304,9 @@ struct mm_struct;
  * fault. -EIO means the data could not be copied out of device memory
  * (where the CPU gets SIGBUS); the fault may be tried again. -EBUSY means
  * that invalidations kept racing with the fault for
- * %HMM_RANGE_DEFAULT_TIMEOUT without it moving the data or faulting pages
- * in meanwhile, or that it moved the data more times than a fault should;
- * the fault may be tried again. Anything else
+ * %HMM_RANGE_DEFAULT_TIMEOUT without it moving the data or completing
+ * faults meanwhile, or that the data moved four times and the fault had
+ * to start over once more; the fault may be tried again. Anything else
  * (-ENOMEM, -EINTR on a fatal signal, an error of the DMA mapping or of
  * the driver's operations) fails the access. -EAGAIN is never returned:
  * the coordinator retries races itself.

@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "drm_svm_coord_priv.h"
@@ -57,29 +58,49 @@
  *    these steps restarts from step 3 (counted as a retry); the mmap lock
  *    is never held across a backend call.
  *
- * Retries are bounded by time without progress: one validation gives up
- * with -EBUSY when %HMM_RANGE_DEFAULT_TIMEOUT passed since it started or
- * since the last move it made, and after %COORD_VALIDATE_MOVES moves.
- * A move is the fault's own work (a migration the placement asked for, a
+ * Retries are bounded by time without progress and by moves. One
+ * validation gives up with -EBUSY when it must start over
+ * %HMM_RANGE_DEFAULT_TIMEOUT after it began or after the last move it
+ * made, or after it moved the data %COORD_VALIDATE_MOVES times. A move is
+ * the fault's own work (a migration the placement asked for, a
  * copy-on-write break through system memory), not a race: on a slow copy
  * engine one move may take longer than the whole budget, and a write
- * fault on pages shared after fork() needs up to three (into VRAM,
- * through system memory, back), so a budget counted from the start would
- * fail a fault that was making its way. hmm_range_fault_unlocked_timeout()
- * has the same kind of budget, restarted only when a fault dropped the
- * mmap lock: a walk whose own faults (copy-on-write breaks, device pages
- * brought back by the CPU fault path, each of which invalidates the range
- * the walk reads) took longer than it fails with -EBUSY. The coordinator
- * calls it again when the walk faulted something in, which the calling
- * task's fault counters tell, up to %COORD_HMM_TRIES calls.
+ * fault on pages shared after fork() makes three (into VRAM, through
+ * system memory, back), so a budget counted from the start would fail a
+ * fault that was making its way.
+ *
+ * hmm_range_fault_unlocked_timeout() has a budget of the same kind,
+ * restarted only when a fault dropped the mmap lock: a walk whose own
+ * faults (copy-on-write breaks, device pages brought back by the CPU fault
+ * path, each of which invalidates the range the walk reads) take longer
+ * than it fails with -EBUSY. It is called again, up to %COORD_HMM_TRIES
+ * times in all, when the walk that failed completed faults, which the
+ * calling task's fault counters tell (handle_mm_fault() accounts hmm's
+ * faults to the caller). The counters also count a fault that found the
+ * page present, or brought back one a racer had just zapped: a walk that
+ * only races with such zaps may spend %COORD_HMM_TRIES budgets, never
+ * more; one that races with invalidations alone spends one.
+ *
+ * So a fault that only meets races gives up after about a second, up to
+ * %COORD_HMM_TRIES seconds per walk when racers zap pages it faults back,
+ * and one that moves data runs for as long as its moves take, at most
+ * %COORD_VALIDATE_MOVES of them, each followed by a fresh budget. All of
+ * it under the manager lock held for reading and the range's mutex, as
+ * any fault.
  */
 
-/* Moves one validation may make before it gives up (see Fault path). */
+/* Moves after which a validation that must start over gives up. */
 #define COORD_VALIDATE_MOVES	4
-/* Calls of hmm_range_fault_unlocked_timeout() one walk may make. */
+/* Calls of hmm_range_fault_unlocked_timeout() for one walk, at most. */
 #define COORD_HMM_TRIES		4
 
-/* Faults the calling task made, hmm_range_fault()'s included. */
+/* When a retry budget that starts now runs out. */
+static unsigned long coord_deadline(void)
+{
+	return jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+}
+
+/* Faults the calling task completed, hmm_range_fault()'s included. */
 static unsigned long coord_task_faults(void)
 {
 	return current->min_flt + current->maj_flt;
@@ -87,7 +108,7 @@ static unsigned long coord_task_faults(void)
 
 /*
  * hmm_range_fault_unlocked_timeout() with %HMM_RANGE_DEFAULT_TIMEOUT,
- * called again when it gave up after faulting pages in (see Fault path).
+ * called again when it gave up after completing faults (see Fault path).
  */
 static int coord_hmm_range_fault(struct hmm_range *hmm_range)
 {
@@ -100,7 +121,7 @@ static int coord_hmm_range_fault(struct hmm_range *hmm_range)
 		err = hmm_range_fault_unlocked_timeout(hmm_range,
 						       msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
 	} while (err == -EBUSY && coord_task_faults() != faults &&
-		 ++tries < COORD_HMM_TRIES);
+		 ++tries < COORD_HMM_TRIES && !fatal_signal_pending(current));
 	return err;
 }
 
@@ -362,19 +383,18 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 				bool restore, bool *devmem)
 {
 	u64 bit = BIT_ULL(vm->index);
-	unsigned long timeout = jiffies +
-				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	unsigned long deadline = coord_deadline();
 	bool gpu_ro = w->attrs.flags & DRM_SVM_COORD_FLAG_GPU_RO;
 	bool write = w->vma_write && !gpu_ro;
-	unsigned int progress = 0;
-	u32 moves;
 	unsigned long seq;
+	u32 first, last;
 	int err;
 
 	*devmem = false;
 	mutex_lock(&range->validate_lock);
-	/* Moves are made and counted under the mutex. */
-	moves = range->moves;
+	/* Moves are made and counted under the mutex (see Fault path). */
+	first = range->moves;
+	last = first;
 	for (;;) {
 		bool mapped, stale;
 
@@ -442,17 +462,13 @@ static int coord_range_validate(struct drm_svm_coord *svm,
 		if (err != -EAGAIN)
 			break;
 		drm_svm_coord_count(svm, vm, DRM_SVM_COORD_STAT_RETRIES, 1);
-		if (range->moves != moves) {
-			/* A move made: progress, the budget starts again. */
-			moves = range->moves;
-			timeout = jiffies +
-				  msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
-			if (++progress > COORD_VALIDATE_MOVES) {
-				err = -EBUSY;
-				break;
-			}
+		if (range->moves != last) {
+			/* The fault's own work, no race: a new budget. */
+			last = range->moves;
+			deadline = coord_deadline();
 		}
-		if (time_after(jiffies, timeout)) {
+		if (last - first >= COORD_VALIDATE_MOVES ||
+		    time_after(jiffies, deadline)) {
 			err = -EBUSY;
 			break;
 		}
@@ -628,8 +644,8 @@ static void coord_fault_exit(struct drm_svm_coord *svm)
  * -EFAULT when @addr is not mapped by the CPU or the mm is exiting;
  * -EIO when the data could not be copied out of device memory in four
  * tries (the CPU would get SIGBUS there); -EBUSY when invalidations kept
- * racing for too long; -ENOMEM, or another error of hmm_range_fault(), the
- * DMA mapping or the backend.
+ * racing for too long or the data kept moving (see Fault path); -ENOMEM,
+ * or another error of hmm_range_fault(), the DMA mapping or the backend.
  */
 int drm_svm_coord_handle_fault(struct drm_svm_coord_vm *vm,
 			       unsigned long addr, bool write)
