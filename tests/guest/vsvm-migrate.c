@@ -930,15 +930,25 @@ TEST_F(vram, fork_child_cpu_reads_first)
  * range into VRAM, back through system memory to break copy-on-write and
  * in again; at 1 MB/s each move of the 2 MiB takes two seconds, longer
  * than a fault may spend retrying races (HMM_RANGE_DEFAULT_TIMEOUT, one
- * second). The write lands, in the parent's pages alone.
+ * second). The write lands, in the parent's pages alone, and no entry of
+ * the GPU is writable beyond the CPU. With 4 KiB pages (@huge false)
+ * copy-on-write breaks page by page, each break an invalidation of the
+ * walk that makes it; a huge page breaks at once.
  */
-TEST_F_TIMEOUT(vram, fork_write_slow_copies, 300)
+static void fork_write_slow(struct __test_metadata *_metadata, const int *fd,
+			    bool huge)
 {
 	struct drm_vsvm_range_info r;
+	struct drm_vsvm_pt_verify v;
 	unsigned int i, slow = 0;
 	int go[2], status, err;
+	char *buf, c;
 	pid_t pid;
-	char c;
+
+	buf = alloc_aligned(SZ_2M);
+	ASSERT_NE(buf, NULL);
+	ASSERT_EQ(madvise(buf, SZ_2M, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE), 0);
+	fill(buf, SZ_2M, 1);
 
 	/* In system memory, shared copy-on-write with a child. */
 	ASSERT_EQ(pipe(go), 0);
@@ -948,35 +958,52 @@ TEST_F_TIMEOUT(vram, fork_write_slow_copies, 300)
 		close(go[1]);
 		if (read(go[0], &c, 1) < 0)
 			_exit(8);
-		_exit(check(self->buf, SZ_2M, 1) == -1 ? 0 : 1);
+		_exit(check(buf, SZ_2M, 1) == -1 ? 0 : 1);
 	}
 	close(go[0]);
 
-	ASSERT_EQ(write_str(COPY_MBPS, "1"), 0);
-	err = gpu_access(self->fd[0], DRM_VSVM_ACCESS_WRITE,
-			 self->buf + 3 * PAGE, 8, (void *)&poison, 0);
+	err = write_str(COPY_MBPS, "1");
+	if (!err)
+		err = gpu_access(fd[0], DRM_VSVM_ACCESS_WRITE, buf + 3 * PAGE,
+				 8, (void *)&poison, 0);
 	write_str(COPY_MBPS, "0");
-	r = range_info(self->fd[0], self->buf);
-	for (i = 0; i < r.nr_history && i < DRM_VSVM_HISTORY; i++)
-		slow += r.history[i].cost_ns > 1000000000ull;
+	r = range_info(fd[0], buf);
 	close(go[1]);
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 
 	EXPECT_EQ(err, 0) TH_LOG("the GPU write failed after %u moves: %s",
 				 r.migrations, strerror(-err));
+	ASSERT_EQ(r.start, (uintptr_t)buf) TH_LOG("no range holds the buffer");
+	for (i = 0; i < r.nr_history && i < DRM_VSVM_HISTORY; i++)
+		slow += r.history[i].cost_ns > 1000000000ull;
 	EXPECT_GE(slow, 1)
 		TH_LOG("no move took over a second (%u moves): not the case under test",
 		       r.migrations);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("the child's copy changed (status %d)",
 		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	ASSERT_EQ(pt_verify(fd[0], buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v))
+		TH_LOG("after the GPU write: %llu stale, %llu writable beyond the CPU",
+		       v.stale, v.excess_write);
 	if (!err) {
-		ASSERT_EQ(((uint64_t *)(self->buf + 3 * PAGE))[0], poison)
+		ASSERT_EQ(((uint64_t *)(buf + 3 * PAGE))[0], poison)
 			TH_LOG("the parent's CPU misses its GPU's write");
-		((uint64_t *)(self->buf + 3 * PAGE))[0] = word(1, 3, 0);
+		((uint64_t *)(buf + 3 * PAGE))[0] = word(1, 3, 0);
 	}
-	ASSERT_EQ(check(self->buf, SZ_2M, 1), -1);
-	ASSERT_EQ(gpu_check(self->fd[1], self->buf, SZ_2M, 1), -1);
+	ASSERT_EQ(check(buf, SZ_2M, 1), -1);
+	ASSERT_EQ(gpu_check(fd[1], buf, SZ_2M, 1), -1);
+	munmap(buf, SZ_2M);
+}
+
+TEST_F_TIMEOUT(vram, fork_write_slow_copies, 300)
+{
+	fork_write_slow(_metadata, self->fd, false);
+}
+
+TEST_F_TIMEOUT(vram, huge_fork_write_slow_copies, 300)
+{
+	fork_write_slow(_metadata, self->fd, true);
 }
 
 /* The last move of the range holding @p, from @from to @to. */
