@@ -67,7 +67,10 @@ for l in "$log" "$logv"; do
 	[ "$status" = 0 ] || die "vsvm-bench --$mode ended with status '${status:-none}' in $l"
 done
 
-sed -n '\|^@@ RUN /tests/vsvm-bench$|,\|^@@ EXIT|{/^@@/d;p}' "$log" "$logv" > "$RESULTS/$name.txt"
+# The benchmark's lines, without the kernel's (a boot that is not quiet
+# interleaves "subsystem: message" lines; the benchmark writes none).
+sed -n '\|^@@ RUN /tests/vsvm-bench$|,\|^@@ EXIT|{/^@@/d;p}' "$log" "$logv" |
+	grep -vE '^[A-Za-z][A-Za-z0-9_.-]*( [^ ]+)?: ' > "$RESULTS/$name.txt"
 csv=$RESULTS/$name.csv
 {
 	echo "phase,metric,unit,n,mode,median,min,max,runs,exact"
