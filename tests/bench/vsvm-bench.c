@@ -260,7 +260,7 @@ static const struct metric mig_metrics[] = {
 	{ COPY, "migrations", K_COUNT, DRM_VSVM_STAT_MIGRATIONS },
 	{ COPY, "MiB into VRAM", K_MIB_SYS },
 	{ COPY, "migration MB/s", K_RATE },
-	{ COPY, "memcpy MB/s, same bytes", K_MEMCPY },
+	{ COPY, "memcpy MB/s (same bytes)", K_MEMCPY },
 	{ COPY, "migration / memcpy rate", K_COPY_RATIO },
 };
 
