@@ -94,7 +94,10 @@ static void nofault_restore(struct kunit *test)
 /*
  * A range that fails to restore for one GPU does not hold back another
  * GPU's restore: that one resumes first; the failing one is retried with
- * backoff, then given up, counted and resumed.
+ * backoff, then given up, counted and resumed. drm_svm_coord_flush() waits
+ * for the backoff: one run per attempt (one more if the event's two ranges
+ * reached the worker apart), where a flush that ran the worker early spun
+ * through runs that found nothing due.
  */
 static void nofault_restore_failure(struct kunit *test)
 {
@@ -102,6 +105,7 @@ static void nofault_restore_failure(struct kunit *test)
 	struct drm_svm_coord_attr a3 = { DRM_SVM_COORD_ATTR_ACCESS, 3 };
 	struct drm_svm_coord_attr a4 = { DRM_SVM_COORD_ATTR_ACCESS, 4 };
 	unsigned int i, resume4 = UINT_MAX, last_map3 = 0;
+	u64 runs;
 
 	KUNIT_ASSERT_EQ(test, drm_svm_coord_set_attr(fx->svm, fx->base, SZ_2M,
 						     &a3, 1, NULL), 0);
@@ -116,6 +120,10 @@ static void nofault_restore_failure(struct kunit *test)
 	drm_svm_coord_flush(fx->svm);
 	fx->gpu[3].fail_map = false;
 
+	runs = drm_svm_coord_test_stat(fx, -1, DRM_SVM_COORD_STAT_RESTORE_RUNS);
+	KUNIT_EXPECT_LE_MSG(test, runs, 8 + 1,
+			    "%llu restore runs for 8 attempts: the flush ran the worker before a backoff passed",
+			    runs);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_RESUME, 4), 1);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_count_ops(fx, REC_RESUME, 3), 1);
 	KUNIT_EXPECT_EQ(test, drm_svm_coord_test_stat(fx, 3, DRM_SVM_COORD_STAT_RESTORE_FAILURES),

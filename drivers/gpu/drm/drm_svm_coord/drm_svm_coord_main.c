@@ -8,7 +8,9 @@
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include <drm/drm_pagemap.h>
@@ -343,15 +345,32 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
  * Waits until the garbage collector has handled the ranges the notifier
  * left behind and the restore worker has restored every range queued so
  * far, retries included, and resumed the GPUs it restored, for callers
- * that need a settled state: tests, statistics, suspend. Must be called
- * without the manager lock held.
+ * that need a settled state: tests, statistics, suspend. A range that
+ * backs off after a failed restore is waited for until it is due, not
+ * restored early: that can take seconds (see Restore). Returns early,
+ * unsettled, when the caller gets a fatal signal meanwhile. Must be
+ * called without the manager lock held.
  */
 void drm_svm_coord_flush(struct drm_svm_coord *svm)
 {
 	lockdep_assert_not_held(&svm->lock);
 
 	do {
+		unsigned long wait;
+
 		flush_work(&svm->gc_work);
+		/*
+		 * Every range queued backs off after a failed restore: a run
+		 * now would find nothing due and queue itself again, and the
+		 * flush would spin on it until the backoff passed. Wait for
+		 * the first one instead.
+		 */
+		wait = drm_svm_coord_restore_backoff(svm);
+		if (wait) {
+			schedule_timeout_killable(wait);
+			if (fatal_signal_pending(current))
+				return;
+		}
 		flush_delayed_work(&svm->restore_work);
 	} while (drm_svm_coord_work_pending(svm));
 }

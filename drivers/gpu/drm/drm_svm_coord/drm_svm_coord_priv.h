@@ -624,6 +624,8 @@ drm_svm_coord_thrash_migrated(struct drm_svm_coord_thrash *t,
 
 /* The workers' state, for drm_svm_coord_flush() and its test: _main.c. */
 bool drm_svm_coord_work_pending(struct drm_svm_coord *svm);
+/* And how long the restore list backs off: _restore.c. */
+unsigned long drm_svm_coord_restore_backoff(struct drm_svm_coord *svm);
 
 /* Attributes: _attr.c, the tree in _attr_tree.c. In pages, inclusive. */
 void drm_svm_coord_attrs_default(struct drm_svm_coord_attrs *attrs);

@@ -56,7 +56,8 @@
  * drm_svm_coord_flush() waits for it. A range that fails to restore is
  * retried with exponential backoff (10 ms doubling, up to
  * ``restore_retries`` attempts, a setting of the manager) without holding
- * back the others or the GPUs that do not map it; each failure is counted
+ * back the others or the GPUs that do not map it; drm_svm_coord_flush()
+ * waits for the backoff, one run per attempt; each failure is counted
  * (%DRM_SVM_COORD_STAT_RESTORE_FAILURES) and the last one reported in the
  * kernel log, after which its GPU is resumed without the range.
  */
@@ -173,6 +174,36 @@ void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
 	}
 	queue_delayed_work(system_dfl_wq, &svm->restore_work,
 			   msecs_to_jiffies(RESTORE_DELAY_MS));
+}
+
+/**
+ * drm_svm_coord_restore_backoff() - how long the restore list backs off
+ * @svm: the manager
+ *
+ * For drm_svm_coord_flush(), which must not run the restore worker before
+ * a range backing off after a failed restore is due: the run would find
+ * nothing to do. Must be called without the notifier lock held; takes it
+ * for reading.
+ *
+ * Return: the jiffies until the first range queued is due when every one
+ * backs off, 0 when one is due or none is queued.
+ */
+unsigned long drm_svm_coord_restore_backoff(struct drm_svm_coord *svm)
+{
+	struct drm_svm_coord_range *range;
+	unsigned long now = jiffies, wait = 0;
+
+	drm_svm_coord_notifier_lock_read(svm);
+	list_for_each_entry(range, &svm->restore_list, restore_link) {
+		if (!time_before(now, range->restore_at)) {
+			wait = 0;
+			break;
+		}
+		if (!wait || range->restore_at - now < wait)
+			wait = range->restore_at - now;
+	}
+	drm_svm_coord_notifier_unlock_read(svm);
+	return wait;
 }
 
 /*
