@@ -1112,7 +1112,7 @@ int drm_svm_coord_reserve(struct drm_svm_coord_vm *vm, unsigned long start,
 int drm_svm_coord_unreserve(struct drm_svm_coord_vm *vm, unsigned long start,
 			    unsigned long size);
 
-void drm_svm_coord_flush(struct drm_svm_coord *svm);
+int drm_svm_coord_flush(struct drm_svm_coord *svm);
 
 int drm_svm_coord_range_info(struct drm_svm_coord *svm, unsigned long addr,
 			     struct drm_svm_coord_range_info *info);

@@ -206,7 +206,8 @@ struct drm_vsvm_access {
 /**
  * struct drm_vsvm_stats - DRM_IOCTL_VSVM_STATS
  * @flags: DRM_VSVM_STATS_FLUSH: first wait until the coordinator's garbage
- *	collector and restore worker are idle; DRM_VSVM_STATS_RESET: zero the
+ *	collector and restore worker are idle (EINTR, nothing read or reset,
+ *	on a fatal signal); DRM_VSVM_STATS_RESET: zero the
  *	counters of the coordinator and of all its GPUs after reading them
  * @pad: must be zero
  * @mgr: out: the coordinator's counters (DRM_VSVM_STAT_*; entries from

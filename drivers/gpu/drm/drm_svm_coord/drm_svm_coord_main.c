@@ -347,13 +347,19 @@ static int drm_svm_coord_check_backend(const struct drm_svm_coord_ops *ops,
  * far, retries included, and resumed the GPUs it restored, for callers
  * that need a settled state: tests, statistics, suspend. A range that
  * backs off after a failed restore is waited for until it is due, not
- * restored early: that can take seconds (see Restore). Returns early,
- * unsettled, when the caller gets a fatal signal meanwhile. Must be
- * called without the manager lock held.
+ * restored early: that can take seconds (see Restore). Must be called
+ * without the manager lock, the notifier lock or the mmap lock held: the
+ * workers take them.
+ *
+ * Not a teardown primitive: a fatal signal ends the wait with the workers
+ * still busy. drm_svm_coord_detach() stops them itself.
+ *
+ * Return: 0 when settled, -EINTR when the caller got a fatal signal first.
  */
-void drm_svm_coord_flush(struct drm_svm_coord *svm)
+int drm_svm_coord_flush(struct drm_svm_coord *svm)
 {
 	lockdep_assert_not_held(&svm->lock);
+	lockdep_assert_not_held(&svm->gpusvm.notifier_lock);
 
 	do {
 		unsigned long wait;
@@ -362,17 +368,21 @@ void drm_svm_coord_flush(struct drm_svm_coord *svm)
 		/*
 		 * Every range queued backs off after a failed restore: a run
 		 * now would find nothing due and queue itself again, and the
-		 * flush would spin on it until the backoff passed. Wait for
-		 * the first one instead.
+		 * flush would spin on it until the backoff passed. Sleep
+		 * instead, then look again: the worker's own timer may have
+		 * run it meanwhile, and a wakeup may come early.
 		 */
 		wait = drm_svm_coord_restore_backoff(svm);
 		if (wait) {
-			schedule_timeout_killable(wait);
+			__set_current_state(TASK_KILLABLE | TASK_FREEZABLE);
+			schedule_timeout(wait);
 			if (fatal_signal_pending(current))
-				return;
+				return -EINTR;
+			continue;
 		}
 		flush_delayed_work(&svm->restore_work);
 	} while (drm_svm_coord_work_pending(svm));
+	return 0;
 }
 EXPORT_SYMBOL_GPL(drm_svm_coord_flush);
 

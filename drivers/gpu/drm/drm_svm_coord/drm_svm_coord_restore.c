@@ -182,17 +182,19 @@ void drm_svm_coord_restore_queue(struct drm_svm_coord *svm,
  *
  * For drm_svm_coord_flush(), which must not run the restore worker before
  * a range backing off after a failed restore is due: the run would find
- * nothing to do. Must be called without the notifier lock held; takes it
- * for reading.
+ * nothing to do. Once the mm is dead a run takes every range, due or not.
+ * Must be called without the notifier lock held; takes it for reading.
  *
- * Return: the jiffies until the first range queued is due when every one
- * backs off, 0 when one is due or none is queued.
+ * Return: the jiffies until the earliest &drm_svm_coord_range.restore_at
+ * of the queued ranges when every one backs off and the mm lives, else 0.
  */
 unsigned long drm_svm_coord_restore_backoff(struct drm_svm_coord *svm)
 {
 	struct drm_svm_coord_range *range;
 	unsigned long now = jiffies, wait = 0;
 
+	if (READ_ONCE(svm->dead))
+		return 0;
 	drm_svm_coord_notifier_lock_read(svm);
 	list_for_each_entry(range, &svm->restore_list, restore_link) {
 		if (!time_before(now, range->restore_at)) {

@@ -594,8 +594,11 @@ static int vsvm_ioctl_stats(struct drm_device *drm, void *data,
 	}
 	svm = drm_svm_coord_vm_manager(vf->coord);
 	args->manager = drm_svm_coord_id(svm);
-	if (args->flags & DRM_VSVM_STATS_FLUSH)
-		drm_svm_coord_flush(svm);
+	if (args->flags & DRM_VSVM_STATS_FLUSH) {
+		err = drm_svm_coord_flush(svm);
+		if (err)
+			return err;
+	}
 	memset(args->mgr, 0, sizeof(args->mgr));
 	memset(args->gpu, 0, sizeof(args->gpu));
 	drm_svm_coord_read_stats(svm, NULL, &st);
