@@ -124,7 +124,9 @@ while IFS= read -r line || [ -n "$line" ]; do
 		+?*)	commits+=" $(resolve "$ln" "${t#+}")"; names+=" $t" ;;
 		msg=?*)	msgname=${t#msg=}
 			[ -f "$MSGS/$msgname" ] ||
-				die "series.plan:$ln: no message file patches/series.msg/$msgname" ;;
+				die "series.plan:$ln: no message file patches/series.msg/$msgname"
+			grep -q '^Signed-off-by: ' "$MSGS/$msgname" ||
+				die "series.plan:$ln: patches/series.msg/$msgname has no Signed-off-by: line" ;;
 		--)	i=$((i + 1))
 			while [ $i -lt ${#tok[@]} ]; do
 				under_kpaths "${tok[$i]}" ||
