@@ -9,7 +9,8 @@
  * or a THP shared with a child) breaks copy-on-write page by page while
  * the range is being faulted: each break is an invalidation of one page.
  * A VMA that shrinks under a range (munmap, mprotect) must not cost a GPU
- * that cannot fault the pages that stay. After
+ * that cannot fault the pages that stay, nor a collapse into a huge page
+ * (khugepaged, MADV_COLLAPSE) leave a GPU an entry of a freed page. After
  * every step each GPU's page table is checked against the CPU's
  * (DRM_IOCTL_VSVM_PT_VERIFY: every entry maps the page the CPU maps, with
  * no more permission, inside a range the coordinator tracks for the GPU),
@@ -397,6 +398,109 @@ TEST(thp_partial_munmap_nofault)
 	close(f);
 	close(f1);
 	free(tmp);
+}
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
+
+static void gpu_stats(struct __test_metadata *_metadata, int fd, __u32 flags,
+		      struct drm_vsvm_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->flags = flags;
+	ASSERT_EQ(xioctl(fd, DRM_IOCTL_VSVM_STATS, st), 0);
+}
+
+/*
+ * khugepaged, or MADV_COLLAPSE, may replace the small pages of a 2 MiB
+ * range by one huge page at any time, under GPUs that asked for nothing:
+ * an invalidation of all of it (MMU_NOTIFY_CLEAR), then the small pages
+ * are freed. No GPU may keep an entry of them; the GPU that cannot fault
+ * is stopped until the restore worker has mapped the huge page, so that an
+ * entry missing meanwhile is never met; then it maps every page again and
+ * the GPUs read what the CPU reads. The soak met a collapse like this one
+ * right after a flush, the restore of the GPU that cannot fault under way.
+ */
+TEST(thp_collapse_nofault)
+{
+	int nf = open_nofault_gpu(), f = open_gpu(0), tries = 0;
+	char *tmp = malloc(SZ_2M), *buf = alloc_aligned(SZ_2M);
+	struct drm_vsvm_map m = { .start = (uintptr_t)buf, .size = SZ_2M };
+	struct drm_vsvm_stats before, after;
+	struct drm_vsvm_pt_verify v;
+	int err;
+
+	ASSERT_NE(tmp, NULL);
+	ASSERT_NE(buf, NULL);
+	ASSERT_GE(f, 0);
+	if (nf < 0)
+		SKIP(return, "needs a GPU that cannot fault (vsvm.no_fault)");
+	ASSERT_EQ(vsvm_attach(nf, 0), 0);
+	ASSERT_EQ(vsvm_attach(f, 0), 0);
+
+	/* Small pages, mapped by both GPUs. */
+	ASSERT_EQ(madvise(buf, SZ_2M, MADV_NOHUGEPAGE), 0);
+	fill(buf, SZ_2M, 11);
+	ASSERT_EQ(anon_huge_kb(buf), 0);
+	ASSERT_EQ(xioctl(nf, DRM_IOCTL_VSVM_MAP, &m), 0);
+	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf, SZ_2M, tmp, 0), 0);
+	ASSERT_EQ(flush(nf), 0);
+	gpu_stats(_metadata, nf, 0, &before);
+	ASSERT_EQ(before.gpu[DRM_VSVM_STAT_QUIESCES],
+		  before.gpu[DRM_VSVM_STAT_RESUMES])
+		TH_LOG("GPU %d stopped after a flush", nofault_gpu);
+
+	/* -EAGAIN: a page was busy for a moment (on an LRU cache, locked). */
+	ASSERT_EQ(madvise(buf, SZ_2M, MADV_HUGEPAGE), 0);
+	do {
+		err = madvise(buf, SZ_2M, MADV_COLLAPSE) ? errno : 0;
+	} while (err == EAGAIN && ++tries < 100);
+	ASSERT_EQ(err, 0) TH_LOG("MADV_COLLAPSE: %s, %d tries", strerror(err), tries);
+	ASSERT_EQ(anon_huge_kb(buf), SZ_2M >> 10)
+		TH_LOG("MADV_COLLAPSE succeeded, but no huge page maps the buffer");
+
+	/* At once: nothing of the old pages, and the GPU was stopped for it. */
+	ASSERT_EQ(pt_verify(nf, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v))
+		TH_LOG("GPU %d after the collapse: %llu entries, %llu stale, first bad +0x%llx",
+		       nofault_gpu, v.valid, v.stale,
+		       v.first_bad ? v.first_bad - (uintptr_t)buf : 0);
+	ASSERT_EQ(pt_verify(f, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v))
+		TH_LOG("GPU 0 after the collapse: %llu entries, %llu stale",
+		       v.valid, v.stale);
+	gpu_stats(_metadata, nf, 0, &after);
+	EXPECT_GT(after.gpu[DRM_VSVM_STAT_QUIESCES],
+		  before.gpu[DRM_VSVM_STAT_QUIESCES])
+		TH_LOG("the collapse did not stop GPU %d, which cannot fault",
+		       nofault_gpu);
+
+	/* Settled: the huge page mapped whole again, the same data. */
+	ASSERT_EQ(flush(nf), 0);
+	gpu_stats(_metadata, nf, 0, &after);
+	EXPECT_EQ(after.gpu[DRM_VSVM_STAT_QUIESCES],
+		  after.gpu[DRM_VSVM_STAT_RESUMES])
+		TH_LOG("GPU %d still stopped after a flush", nofault_gpu);
+	ASSERT_EQ(pt_verify(nf, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v));
+	EXPECT_EQ(v.valid, NPAGES)
+		TH_LOG("GPU %d maps %llu of %lu pages after the restore",
+		       nofault_gpu, v.valid, NPAGES);
+	EXPECT_EQ(after.fatal_faults, 0);
+	ASSERT_EQ(gpu_access(nf, DRM_VSVM_ACCESS_READ, buf, SZ_2M, tmp, 0), 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 11), -1)
+		TH_LOG("GPU %d reads other data after the collapse", nofault_gpu);
+	ASSERT_EQ(gpu_access(f, DRM_VSVM_ACCESS_READ, buf, SZ_2M, tmp, 0), 0);
+	EXPECT_EQ(check(tmp, SZ_2M, 11), -1)
+		TH_LOG("GPU 0 reads other data after the collapse");
+	ASSERT_EQ(pt_verify(f, buf, SZ_2M, &v), 0);
+	EXPECT_TRUE(pt_safe(&v));
+
+	close(nf);
+	close(f);
+	free(tmp);
+	munmap(buf, SZ_2M);
 }
 
 /*
