@@ -26,7 +26,9 @@ MAIN=(igt-gpu-tools igt-gpu-tools-tests)
 [ -f "$LIST" ] || die "no IGT test list $LIST"
 private_apt "$APT" "$IGT_SUITE"
 
-# The staged root depends on the packages, the list and this script.
+# The staged root depends on the packages, the list, the skips, the runner
+# script and this script. It holds copies of them, no path into the
+# checkout that staged it: another clone takes the same staged root.
 stamp() {
 	cat "$LIST" "$RUN" "$0" "$1"/debs/*.deb.sha256 | sha256sum | cut -c1-16
 	[ ! -f "$SKIPS" ] || sha256sum < "$SKIPS"
@@ -168,7 +170,8 @@ with open(os.path.join(dst, 'tests.txt'), 'w') as out:
 print('dir /igt 0755 0 0')
 print(f'file /igt/tests.txt {os.path.join(dst, "tests.txt")} 0644 0 0')
 print(f'file /igt/skips.txt {os.path.join(dst, "skips.txt")} 0644 0 0')
-print(f'file /tests/igt {runner} 0755 0 0')
+shutil.copyfile(runner, os.path.join(dst, 'igt-run.sh'))
+print(f'file /tests/igt {os.path.join(dst, "igt-run.sh")} 0755 0 0')
 n = sum(1 for r in files if r.startswith(TESTS) and r in binaries)
 size = sum(os.path.getsize(os.path.join(dst, r)) for r in files)
 print(f'igt: {n} tests, {len(files) - n} other files, {size >> 20} MiB', file=sys.stderr)
