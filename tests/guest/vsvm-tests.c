@@ -1513,6 +1513,23 @@ TEST(verify_races_splits)
 	verify_races(_metadata, true, 500);
 }
 
+#define VERIFY_GAP "/sys/module/vsvm/parameters/verify_gap_us"
+
+/*
+ * The flipper's GPU read faults back in the page it dropped: no
+ * invalidation, the CPU's page appears and the GPU maps it. PT_VERIFY
+ * reads the GPU's entries and the CPU's page table one after the other;
+ * with 1 ms between the two reads, such a fault falls between them often.
+ * Read in the wrong order (the CPU first), the view shows the GPU mapping
+ * a page the CPU does not have, a report the coordinator is innocent of.
+ */
+TEST(verify_races_populate)
+{
+	ASSERT_EQ(write_str(VERIFY_GAP, "1000"), 0);
+	verify_races(_metadata, true, 200);
+	ASSERT_EQ(write_str(VERIFY_GAP, "0"), 0);
+}
+
 /*
  * TEST(bad_input) sends its malformed requests in stages and checks
  * between two stages that they changed nothing.

@@ -3,10 +3,12 @@
  * Copyright © 2026 The drm_svm_coord authors
  */
 
+#include <linux/delay.h>
 #include <linux/hmm.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -35,21 +37,34 @@
  * changes the CPU's mappings.
  *
  * The counts come from one consistent view, even while invalidations run
- * (khugepaged collapses pages of an idle process at any time). The
- * ranges are looked up, and the DMA addresses translated, after the
- * entries were read: an entry that the coordinator zapped and DMA-unmapped
- * in between would look uncovered and stale though it is already gone.
- * So a view with a bad entry is taken again unless, after the lookups, the
- * CPU's notifier sequence, the GPU's entries and the GPU's zap count
- * (%DRM_SVM_COORD_STAT_ZAPS, counted with every @unmap) are all as they
- * were when the entries were read. A map cannot fall in between unseen:
- * the coordinator maps a range under the range's mutex, which
- * drm_svm_coord_range_info() takes, so a lookup sees a map whole or not at
- * all. An entry the coordinator left behind stays as it is, and is
- * reported.
+ * (khugepaged collapses pages of an idle process at any time) and faults
+ * fill pages. The GPU's entries are read before the CPU's page table, with
+ * no invalidation from the first read to the end of the second: a fault
+ * that fills an empty page invalidates nothing, and the GPU may map the
+ * new page at once, so entries read after the CPU's table could map a page
+ * that the table lacks. The ranges are looked up, and the DMA addresses
+ * translated, after the entries were read: an entry that the coordinator
+ * zapped and DMA-unmapped in between would look uncovered and stale though
+ * it is already gone. So a view with a bad entry is taken again unless,
+ * after the lookups, the CPU's notifier sequence, the GPU's entries and
+ * the GPU's zap count (%DRM_SVM_COORD_STAT_ZAPS, counted with every
+ * @unmap) are all as they were when the entries were read. A map cannot
+ * fall in between unseen: the coordinator maps a range under the range's
+ * mutex, which drm_svm_coord_range_info() takes, so a lookup sees a map
+ * whole or not at all. An entry the coordinator left behind stays as it
+ * is, and is reported.
+ *
+ * ``vsvm.verify_gap_us`` holds the two reads apart, so that a test meets
+ * the fault between them often (vsvm-tests ``verify_races_populate``: the
+ * reads in the other order reported a stale entry in 89 views of 200).
  */
 
 #define VERIFY_TRIES	64
+
+static unsigned int verify_gap_us;
+module_param(verify_gap_us, uint, 0644);
+MODULE_PARM_DESC(verify_gap_us,
+		 "Wait between reading the GPU's entries and the CPU's page table in PT_VERIFY, in microseconds, to widen that window in tests (default 0)");
 
 struct vsvm_verify {
 	struct mmu_interval_notifier mni;
@@ -111,19 +126,32 @@ static unsigned long entry_pfn(struct vsvm_file *vf, u64 entry)
 	return page ? page_to_pfn(page) : 0;
 }
 
-/* Read the CPU's view and the GPU's entries with no invalidation between. */
+/*
+ * Read the GPU's entries, then the CPU's view, with no invalidation from
+ * before the first read to after the second. In this order: a fault may
+ * fill a page the CPU did not map without any invalidation, and the GPU
+ * map it at once, so entries read after the CPU's view could map a page
+ * that view lacks. An entry read first was made for a page the CPU
+ * already mapped, and it stays until an invalidation, which is seen.
+ */
 static int read_both(struct vsvm_file *vf, struct hmm_range *range,
 		     struct vsvm_verify *v, unsigned long npages, u64 *ptes)
 {
+	unsigned long seq;
 	unsigned int tries;
 	int err;
 
 	for (tries = 0; tries < VERIFY_TRIES; tries++) {
+		seq = mmu_interval_read_begin(&v->mni);
+		vsvm_pt_read(vf, range->start, npages, ptes);
+		if (verify_gap_us)
+			usleep_range(verify_gap_us, verify_gap_us + 1);
 		err = hmm_range_fault_unlocked_timeout(range,
 						       msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT));
 		if (err)
 			return err;
-		vsvm_pt_read(vf, range->start, npages, ptes);
+		/* Later checks compare against the start of both reads. */
+		range->notifier_seq = seq;
 		if (!verify_retry(v, range))
 			return 0;
 	}
