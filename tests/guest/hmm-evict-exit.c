@@ -11,18 +11,21 @@
  * entries.
  *
  * test_hmm's release evicts every chunk of its device: a child moves
- * 64 MiB of THP into /dev/hmm_dmirror0's memory, is killed, and this
- * process closes its own file of the device while the child exits, round
- * after round, with a different delay between the kill and the close
- * (not a synchronisation: it moves the kill over the eviction). Each
- * round checks that the child was killed, not crashed, and that the
+ * 64 MiB of THP into /dev/hmm_dmirror0's memory, and this process closes
+ * its own file of the device while a thread kills the child, round after
+ * round. The kill comes at a different point of the close each round, a
+ * fraction of the time the close before took (not a synchronisation: it
+ * moves the exit over the eviction), so that the child's exit unmaps its
+ * pages before the eviction locks them, while it copies them and after.
+ * Each round checks that the child was killed, not crashed, and that the
  * kernel reported no bug or warning meanwhile (/dev/kmsg: KASAN reports a
- * use of freed memory there, as it did before mm/migrate_device.c pinned
- * the anon_vma).
+ * use of freed memory there, as it did before mm/migrate_device.c kept
+ * the anon_vma; without KASAN the freed anon_vma is used silently).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,7 +43,8 @@
 #define DEVICE		"/dev/hmm_dmirror0"
 #define SPAN		(64UL << 20)
 #define HPAGE		(2UL << 20)
-#define ROUNDS		12
+#define ROUNDS		24
+#define SPREAD		8	/* kill points over one close */
 
 /* Moves SPAN of THP into the device, says so on @ready, waits to be killed. */
 static void child(int ready)
@@ -88,8 +92,33 @@ static char *kernel_report(int kmsg, char *rec, size_t len)
 	return NULL;
 }
 
+/* What the killer thread kills, and after how long. */
+struct killer {
+	pid_t pid;
+	struct timespec delay;
+	int err;
+};
+
+static void *kill_main(void *arg)
+{
+	struct killer *k = arg;
+
+	nanosleep(&k->delay, NULL);
+	k->err = kill(k->pid, SIGKILL) ? errno : 0;
+	return NULL;
+}
+
+static long long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
 TEST(evict_while_owner_exits)
 {
+	long long close_ns = 0, t0;
 	char rec[1024], *report;
 	int kmsg, round;
 
@@ -100,18 +129,19 @@ TEST(evict_while_owner_exits)
 	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
 
 	for (round = 0; round < ROUNDS; round++) {
-		struct timespec delay = {
-			/* The kill lands before, during or after the eviction. */
-			.tv_nsec = (round * 37000000L) % 400000000L,
+		/* 0 to 7/8 of the last close's time after the close starts. */
+		long long d = close_ns * (round % SPREAD) / SPREAD;
+		struct killer k = {
+			.delay = { d / 1000000000LL, d % 1000000000LL },
 		};
 		int ready[2], status, fd;
+		pthread_t t;
 		char c;
-		pid_t pid;
 
 		ASSERT_EQ(0, pipe(ready));
-		pid = fork();
-		ASSERT_LE(0, pid);
-		if (!pid) {
+		k.pid = fork();
+		ASSERT_LE(0, k.pid);
+		if (!k.pid) {
 			close(ready[0]);
 			child(ready[1]);
 		}
@@ -123,17 +153,23 @@ TEST(evict_while_owner_exits)
 
 		fd = open(DEVICE, O_RDWR);
 		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, kill(pid, SIGKILL));
-		nanosleep(&delay, NULL);
+		ASSERT_EQ(0, pthread_create(&t, NULL, kill_main, &k));
 		/* test_hmm's release evicts every chunk of the device. */
+		t0 = now_ns();
 		ASSERT_EQ(0, close(fd));
-		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		close_ns = now_ns() - t0;
+		ASSERT_EQ(0, pthread_join(t, NULL));
+		ASSERT_EQ(0, k.err) TH_LOG("round %d: kill: %s", round, strerror(k.err));
+		ASSERT_EQ(k.pid, waitpid(k.pid, &status, 0));
 		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 			TH_LOG("round %d: the child ended with status %#x, not killed",
 			       round, status);
 		report = kernel_report(kmsg, rec, sizeof(rec));
 		ASSERT_EQ(NULL, report)
 			TH_LOG("round %d: the kernel reported: %s", round, report);
+		if (round == ROUNDS - 1)
+			TH_LOG("%d rounds, the last close took %lld us, its kill after %lld us",
+			       ROUNDS, close_ns / 1000, d / 1000);
 	}
 	close(kmsg);
 }
