@@ -1522,12 +1522,23 @@ TEST(verify_races_splits)
  * with 1 ms between the two reads, such a fault falls between them often.
  * Read in the wrong order (the CPU first), the view shows the GPU mapping
  * a page the CPU does not have, a report the coordinator is innocent of.
+ * The teardown puts the gap back even when the test fails.
  */
-TEST(verify_races_populate)
+FIXTURE(verify_gap) {};
+
+FIXTURE_SETUP(verify_gap)
 {
 	ASSERT_EQ(write_str(VERIFY_GAP, "1000"), 0);
+}
+
+FIXTURE_TEARDOWN(verify_gap)
+{
+	EXPECT_EQ(write_str(VERIFY_GAP, "0"), 0);
+}
+
+TEST_F(verify_gap, verify_races_populate)
+{
 	verify_races(_metadata, true, 200);
-	ASSERT_EQ(write_str(VERIFY_GAP, "0"), 0);
 }
 
 /*
